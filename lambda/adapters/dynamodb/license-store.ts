@@ -1,0 +1,275 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Activation, AiKey, LicenseRecord, LicenseStatus } from '#domain/license.ts';
+import { normaliseEmail } from '#domain/secrets.ts';
+import type { LicenseStore, NewTrial, ProviderFacts } from '#ports/license-store.ts';
+
+const LICENSE_SK = 'LICENSE';
+const CLAIM_SK = 'CLAIM';
+
+const licenseKey = (licenseHash: string) => ({ pk: `LICENSE#${licenseHash}`, sk: LICENSE_SK });
+const emailClaimKey = (email: string) => ({ pk: `TRIAL#EMAIL#${email}`, sk: CLAIM_SK });
+const deviceClaimKey = (instanceName: string) => ({
+  pk: `TRIAL#DEVICE#${instanceName}`,
+  sk: CLAIM_SK,
+});
+
+/** Fields set only when a license is first stored. */
+const CREATION_ONLY = ['kind', 'periodAnchor', 'devices', 'createdAt'] as const;
+
+function toItem(record: LicenseRecord): Record<string, unknown> {
+  return {
+    ...licenseKey(record.licenseHash),
+    ...record,
+    ...(record.customerEmail ? { email: normaliseEmail(record.customerEmail) } : {}),
+  };
+}
+
+function fromItem(item: Record<string, unknown> | undefined): LicenseRecord | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, email: _email, ...record } = item;
+  return record as unknown as LicenseRecord;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function isCancelledByCondition(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+  return (reasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+}
+
+/** `LicenseStore` on one DynamoDB table (see table-definition.ts for its items). */
+export class DynamoDbLicenseStore implements LicenseStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(licenseHash: string): Promise<LicenseRecord | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: licenseKey(licenseHash),
+        ConsistentRead: true,
+      }),
+    );
+    return fromItem(result.Item);
+  }
+
+  async isTrialClaimed(email: string, instanceName: string): Promise<boolean> {
+    const result = await this.documents.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.tableName]: {
+            Keys: [emailClaimKey(email), deviceClaimKey(instanceName)],
+            ConsistentRead: true,
+            ProjectionExpression: 'pk',
+          },
+        },
+      }),
+    );
+    return (result.Responses?.[this.tableName] ?? []).length > 0;
+  }
+
+  async createTrial(trial: NewTrial): Promise<boolean> {
+    const claim = { licenseHash: trial.record.licenseHash, createdAt: trial.record.createdAt };
+    const absent = 'attribute_not_exists(pk)';
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem(trial.record),
+                ConditionExpression: absent,
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...emailClaimKey(trial.email), ...claim },
+                ConditionExpression: absent,
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...deviceClaimKey(trial.instanceName), ...claim },
+                ConditionExpression: absent,
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isCancelledByCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  async saveProviderFacts(initial: LicenseRecord, facts: ProviderFacts): Promise<LicenseRecord> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const set = (field: string, value: unknown, onlyIfAbsent = false) => {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(
+        onlyIfAbsent ? `#${field} = if_not_exists(#${field}, :${field})` : `#${field} = :${field}`,
+      );
+    };
+    for (const [field, value] of Object.entries(facts)) {
+      if (value !== undefined) set(field, value);
+    }
+    for (const field of CREATION_ONLY) set(field, initial[field], true);
+    set('licenseHash', initial.licenseHash);
+    set('updatedAt', facts.statusCheckedAt);
+    if (facts.customerEmail) set('email', normaliseEmail(facts.customerEmail));
+    const result = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: licenseKey(initial.licenseHash),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return fromItem(result.Attributes) as LicenseRecord;
+  }
+
+  async claimDevice(
+    licenseHash: string,
+    instanceName: string,
+    claimId: string,
+    claimedAt: string,
+    staleBefore: string,
+  ): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: 'SET devices.#device = :pending',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(devices.#device) OR ' +
+        '(devices.#device.#state = :pendingState AND devices.#device.claimedAt < :staleBefore))',
+      ExpressionAttributeNames: { '#device': instanceName, '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':pending': { state: 'pending', claimId, claimedAt },
+        ':pendingState': 'pending',
+        ':staleBefore': staleBefore,
+      },
+    }).then((record) => record !== undefined);
+  }
+
+  completeDevice(
+    licenseHash: string,
+    claimId: string,
+    activation: Activation,
+    upstream: { status: LicenseStatus; activationUsage: number },
+  ): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression:
+        'SET devices.#device = :slot, lastActivation = :activation, #status = :status, ' +
+        'provider.activationUsage = :usage, updatedAt = :now',
+      ConditionExpression: 'devices.#device.claimId = :claimId',
+      ExpressionAttributeNames: { '#device': activation.instanceName, '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':slot': { state: 'active', ...activation },
+        ':activation': activation,
+        ':status': upstream.status,
+        ':usage': upstream.activationUsage,
+        ':now': activation.activatedAt,
+        ':claimId': claimId,
+      },
+    });
+  }
+
+  async releaseDevice(licenseHash: string, instanceName: string, claimId: string): Promise<void> {
+    await this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: 'REMOVE devices.#device',
+      ConditionExpression: 'devices.#device.claimId = :claimId',
+      ExpressionAttributeNames: { '#device': instanceName },
+      ExpressionAttributeValues: { ':claimId': claimId },
+    });
+  }
+
+  replaceAiKey(
+    licenseHash: string,
+    expectedHash: string | null,
+    next: AiKey,
+  ): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: 'SET ai = :next, updatedAt = :now',
+      ConditionExpression:
+        expectedHash === null
+          ? 'attribute_exists(pk) AND attribute_not_exists(ai)'
+          : 'ai.#hash = :expected',
+      ExpressionAttributeNames: expectedHash === null ? undefined : { '#hash': 'hash' },
+      ExpressionAttributeValues: {
+        ':next': next,
+        ':now': next.issuedAt,
+        ...(expectedHash === null ? {} : { ':expected': expectedHash }),
+      },
+    });
+  }
+
+  clearAiKey(licenseHash: string, expectedHash: string): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: 'REMOVE ai',
+      ConditionExpression: 'ai.#hash = :expected',
+      ExpressionAttributeNames: { '#hash': 'hash' },
+      ExpressionAttributeValues: { ':expected': expectedHash },
+    });
+  }
+
+  async recordKeyUsage(
+    licenseHash: string,
+    keyHash: string,
+    limitRemaining: number,
+    checkedAt: string,
+  ): Promise<void> {
+    await this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: 'SET ai.limitRemaining = :remaining, ai.limitCheckedAt = :checkedAt',
+      ConditionExpression: 'ai.#hash = :keyHash',
+      ExpressionAttributeNames: { '#hash': 'hash' },
+      ExpressionAttributeValues: {
+        ':remaining': limitRemaining,
+        ':checkedAt': checkedAt,
+        ':keyHash': keyHash,
+      },
+    });
+  }
+
+  /** An update that returns the new record, or undefined when its condition did not hold. */
+  private async conditionalUpdate(
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'ReturnValues'>,
+  ): Promise<LicenseRecord | undefined> {
+    try {
+      const result = await this.documents.send(
+        new UpdateCommand({ ...input, TableName: this.tableName, ReturnValues: 'ALL_NEW' }),
+      );
+      return fromItem(result.Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+}

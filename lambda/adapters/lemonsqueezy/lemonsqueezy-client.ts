@@ -1,0 +1,153 @@
+import type { z } from 'zod';
+import { fetchJson, unexpectedAnswer } from '#adapters/http/fetch-json.ts';
+import type {
+  LicenseProvider,
+  ProviderAnswer,
+  ProviderSubscription,
+} from '#ports/license-provider.ts';
+import {
+  type LicenseAnswer,
+  licenseAnswerSchema,
+  subscriptionDocumentSchema,
+  subscriptionListSchema,
+} from './schemas.ts';
+
+export interface LemonSqueezySettings {
+  baseUrl: string;
+  timeoutMs: number;
+  /** The REST API key, fetched lazily: only subscription look-ups need it. */
+  apiKey: () => Promise<string>;
+}
+
+/**
+ * LemonSqueezy through its License API (public, form-encoded, as documented) and the few REST
+ * calls we need. Our own client rather than `@lemonsqueezy/lemonsqueezy.js`: that SDK's base URL
+ * is a constant and its config a module global, so it cannot reach the sandbox or a test double.
+ */
+export class LemonSqueezyClient implements LicenseProvider {
+  constructor(private readonly settings: LemonSqueezySettings) {}
+
+  validate(licenseKey: string): Promise<ProviderAnswer> {
+    return this.licenseCall('validate', { license_key: licenseKey }, 'valid');
+  }
+
+  activate(licenseKey: string, instanceName: string): Promise<ProviderAnswer> {
+    return this.licenseCall(
+      'activate',
+      { license_key: licenseKey, instance_name: instanceName },
+      'activated',
+    );
+  }
+
+  async deactivate(licenseKey: string, instanceId: string): Promise<void> {
+    const response = await this.post('deactivate', {
+      license_key: licenseKey,
+      instance_id: instanceId,
+    });
+    // 404 means the instance (or key) is gone already: the seat is free, which is what we wanted.
+    if (response.status === 200 || response.status === 404) return;
+    throw unexpectedAnswer('lemonsqueezy', 'a deactivation', response.status);
+  }
+
+  async findSubscription(
+    orderId: number,
+    orderItemId: number,
+  ): Promise<ProviderSubscription | null> {
+    const query = new URLSearchParams({
+      'filter[order_id]': String(orderId),
+      'filter[order_item_id]': String(orderItemId),
+    });
+    const body = await this.restGet(`/v1/subscriptions?${query}`, subscriptionListSchema);
+    const first = body?.data[0];
+    return first ? toSubscription(first) : null;
+  }
+
+  async getSubscription(subscriptionId: number): Promise<ProviderSubscription | null> {
+    const body = await this.restGet(
+      `/v1/subscriptions/${subscriptionId}`,
+      subscriptionDocumentSchema,
+    );
+    return body ? toSubscription(body.data) : null;
+  }
+
+  private async licenseCall(
+    action: 'validate' | 'activate',
+    fields: Record<string, string>,
+    verdictField: 'valid' | 'activated',
+  ): Promise<ProviderAnswer> {
+    const response = await this.post(action, fields);
+    if (response.status === 404) return { found: false };
+    // 200, or a 400 that still describes the key (disabled, expired, over its limit).
+    if (response.status === 200 || response.status === 400) {
+      const parsed = licenseAnswerSchema.safeParse(response.body);
+      if (parsed.success) {
+        const verdict = (response.body as Record<string, unknown>)[verdictField] === true;
+        return toAnswer(parsed.data, verdict && response.status === 200);
+      }
+    }
+    throw unexpectedAnswer('lemonsqueezy', `a license ${action}`, response.status);
+  }
+
+  private post(action: string, fields: Record<string, string>) {
+    return fetchJson('lemonsqueezy', {
+      method: 'POST',
+      url: `${this.settings.baseUrl}/v1/licenses/${action}`,
+      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+      timeoutMs: this.settings.timeoutMs,
+    });
+  }
+
+  private async restGet<T>(path: string, schema: z.ZodType<T>): Promise<T | null> {
+    const response = await fetchJson('lemonsqueezy', {
+      method: 'GET',
+      url: `${this.settings.baseUrl}${path}`,
+      headers: {
+        accept: 'application/vnd.api+json',
+        authorization: `Bearer ${await this.settings.apiKey()}`,
+      },
+      timeoutMs: this.settings.timeoutMs,
+    });
+    if (response.status === 404) return null;
+    const parsed = schema.safeParse(response.body);
+    if (response.status !== 200 || !parsed.success) {
+      throw unexpectedAnswer('lemonsqueezy', 'a subscription look-up', response.status);
+    }
+    return parsed.data;
+  }
+}
+
+function toAnswer(answer: LicenseAnswer, accepted: boolean): ProviderAnswer {
+  const key = answer.license_key;
+  return {
+    found: true,
+    accepted,
+    instance: answer.instance ? { id: answer.instance.id, name: answer.instance.name } : null,
+    license: {
+      licenseId: key.id,
+      status: key.status,
+      activationLimit: key.activation_limit,
+      activationUsage: key.activation_usage,
+      expiresAt: key.expires_at,
+      testMode: key.test_mode,
+      storeId: answer.meta.store_id,
+      orderId: answer.meta.order_id,
+      orderItemId: answer.meta.order_item_id,
+      productId: answer.meta.product_id,
+      variantId: answer.meta.variant_id,
+      customerName: answer.meta.customer_name,
+      customerEmail: answer.meta.customer_email,
+    },
+  };
+}
+
+function toSubscription(
+  resource: z.infer<typeof subscriptionListSchema>['data'][number],
+): ProviderSubscription {
+  return {
+    id: Number(resource.id),
+    status: resource.attributes.status,
+    renewsAt: resource.attributes.renews_at,
+    endsAt: resource.attributes.ends_at,
+  };
+}

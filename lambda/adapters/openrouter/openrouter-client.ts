@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { fetchJson, unexpectedAnswer } from '#adapters/http/fetch-json.ts';
+import type { KeyProvisioner, KeyUsage, ProvisionedKey } from '#ports/key-provisioner.ts';
+
+export interface OpenRouterSettings {
+  /** e.g. https://openrouter.ai/api/v1 */
+  baseUrl: string;
+  timeoutMs: number;
+  managementKey: () => Promise<string>;
+}
+
+const keyObject = z.object({
+  hash: z.string().min(1),
+  disabled: z.boolean(),
+  limit: z.number().nullable(),
+  limit_remaining: z.number().nullable(),
+  expires_at: z.string().nullable().optional(),
+});
+const createdSchema = z.object({ data: keyObject, key: z.string().min(1) });
+const keySchema = z.object({ data: keyObject });
+
+/**
+ * OpenRouter's management-key API over plain fetch: six small endpoints don't justify the beta
+ * SDK, and snake_case bodies match the published spec one to one.
+ */
+export class OpenRouterClient implements KeyProvisioner {
+  constructor(private readonly settings: OpenRouterSettings) {}
+
+  async create(input: {
+    name: string;
+    limitUsd: number;
+    expiresAt: Date;
+  }): Promise<ProvisionedKey> {
+    const response = await this.call('POST', '/keys', {
+      name: input.name,
+      limit: input.limitUsd,
+      // OpenRouter rejects non-UTC timestamps; toISOString is always UTC ("Z").
+      expires_at: input.expiresAt.toISOString(),
+    });
+    const parsed = createdSchema.safeParse(response.body);
+    if (response.status !== 201 && response.status !== 200) {
+      throw unexpectedAnswer('openrouter', 'a key creation', response.status);
+    }
+    if (!parsed.success)
+      throw unexpectedAnswer('openrouter', 'a key creation', response.status, parsed.error);
+    const limit = parsed.data.data.limit ?? input.limitUsd;
+    return {
+      hash: parsed.data.data.hash,
+      token: parsed.data.key,
+      limit,
+      limitRemaining: parsed.data.data.limit_remaining ?? limit,
+      expiresAt: input.expiresAt.toISOString(),
+    };
+  }
+
+  async usage(hash: string): Promise<KeyUsage | null> {
+    const response = await this.call('GET', `/keys/${encodeURIComponent(hash)}`);
+    if (response.status === 404) return null;
+    const parsed = keySchema.safeParse(response.body);
+    if (response.status !== 200 || !parsed.success) {
+      throw unexpectedAnswer('openrouter', 'a key look-up', response.status);
+    }
+    return {
+      limitRemaining: parsed.data.data.limit_remaining ?? 0,
+      disabled: parsed.data.data.disabled,
+    };
+  }
+
+  async disable(hash: string): Promise<void> {
+    const response = await this.call('PATCH', `/keys/${encodeURIComponent(hash)}`, {
+      disabled: true,
+    });
+    if (response.status === 200 || response.status === 404) return;
+    throw unexpectedAnswer('openrouter', 'a key update', response.status);
+  }
+
+  async remove(hash: string): Promise<void> {
+    const response = await this.call('DELETE', `/keys/${encodeURIComponent(hash)}`);
+    if (response.status === 200 || response.status === 204 || response.status === 404) return;
+    throw unexpectedAnswer('openrouter', 'a key deletion', response.status);
+  }
+
+  private async call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) {
+    return fetchJson('openrouter', {
+      method,
+      url: `${this.settings.baseUrl}${path}`,
+      headers: {
+        authorization: `Bearer ${await this.settings.managementKey()}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs: this.settings.timeoutMs,
+    });
+  }
+}

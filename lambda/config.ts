@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { SecretName } from '#ports/secrets.ts';
+
+const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
+
+/**
+ * Runtime configuration, from environment variables, checked when a function starts: a missing
+ * or malformed variable fails the cold start with its name rather than a request later.
+ * Secrets come either as SSM parameter *names* (AWS) or as values (local server, tests).
+ */
+const envSchema = z
+  .object({
+    TABLE_NAME: z.string().min(1),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    LEMONSQUEEZY_BASE_URL: z.url().default('https://api.lemonsqueezy.com'),
+    OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+    STATUS_TTL_SECONDS: seconds(24 * 3600),
+    STATUS_GRACE_SECONDS: seconds(72 * 3600),
+    USAGE_TTL_SECONDS: seconds(60),
+    ACTIVATION_LEASE_SECONDS: seconds(30),
+    ACTIVATION_WAIT_SECONDS: seconds(10),
+    ALLOW_TEST_MODE: flag,
+    SECRETS_CACHE_SECONDS: seconds(300),
+    LEMONSQUEEZY_API_KEY_PARAM: z.string().min(1).optional(),
+    OPENROUTER_API_KEY_PARAM: z.string().min(1).optional(),
+    WEBHOOK_SECRET_PARAM: z.string().min(1).optional(),
+    LEMONSQUEEZY_API_KEY: z.string().min(1).optional(),
+    OPENROUTER_API_KEY: z.string().min(1).optional(),
+    WEBHOOK_SECRET: z.string().min(1).optional(),
+  })
+  .superRefine((env, context) => {
+    for (const [param, value] of [
+      ['LEMONSQUEEZY_API_KEY_PARAM', 'LEMONSQUEEZY_API_KEY'],
+      ['OPENROUTER_API_KEY_PARAM', 'OPENROUTER_API_KEY'],
+      ['WEBHOOK_SECRET_PARAM', 'WEBHOOK_SECRET'],
+    ] as const) {
+      if (!env[param] && !env[value]) {
+        context.addIssue({
+          code: 'custom',
+          path: [param],
+          message: `set ${param} (SSM name) or ${value}`,
+        });
+      }
+    }
+  });
+
+/** Where each secret comes from: an SSM parameter name (AWS) or the value itself (local). */
+export type SecretSource = { ssmName: string } | { value: string };
+export type SecretsConfig = Record<SecretName, SecretSource>;
+
+export interface ServiceConfig {
+  tableName: string;
+  region: string;
+  dynamoDbEndpoint?: string | undefined;
+  lemonSqueezyBaseUrl: string;
+  openRouterBaseUrl: string;
+  upstreamTimeoutMs: number;
+  statusTtlSeconds: number;
+  statusGraceSeconds: number;
+  usageTtlSeconds: number;
+  activationLeaseSeconds: number;
+  activationWaitSeconds: number;
+  allowTestMode: boolean;
+  secretsCacheSeconds: number;
+  secrets: SecretsConfig;
+}
+
+/** Parses the environment; throws naming every missing or malformed variable (never values). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const source = (param: string | undefined, value: string | undefined): SecretSource =>
+    param ? { ssmName: param } : { value: value as string };
+  return {
+    tableName: e.TABLE_NAME,
+    region: e.AWS_REGION,
+    dynamoDbEndpoint: e.DYNAMODB_ENDPOINT,
+    lemonSqueezyBaseUrl: e.LEMONSQUEEZY_BASE_URL.replace(/\/+$/, ''),
+    openRouterBaseUrl: e.OPENROUTER_BASE_URL.replace(/\/+$/, ''),
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    statusTtlSeconds: e.STATUS_TTL_SECONDS,
+    statusGraceSeconds: e.STATUS_GRACE_SECONDS,
+    usageTtlSeconds: e.USAGE_TTL_SECONDS,
+    activationLeaseSeconds: e.ACTIVATION_LEASE_SECONDS,
+    activationWaitSeconds: e.ACTIVATION_WAIT_SECONDS,
+    allowTestMode: e.ALLOW_TEST_MODE,
+    secretsCacheSeconds: e.SECRETS_CACHE_SECONDS,
+    secrets: {
+      lemonsqueezyApiKey: source(e.LEMONSQUEEZY_API_KEY_PARAM, e.LEMONSQUEEZY_API_KEY),
+      openrouterManagementKey: source(e.OPENROUTER_API_KEY_PARAM, e.OPENROUTER_API_KEY),
+      webhookSecret: source(e.WEBHOOK_SECRET_PARAM, e.WEBHOOK_SECRET),
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDynamoDbClients } from '#adapters/dynamodb/client.ts';
+import { DynamoDbLicenseStore } from '#adapters/dynamodb/license-store.ts';
+import { LemonSqueezyClient } from '#adapters/lemonsqueezy/lemonsqueezy-client.ts';
+import { OpenRouterClient } from '#adapters/openrouter/openrouter-client.ts';
+import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
+import { productsConfig } from '#config/products.ts';
+import type { Clock } from '#ports/clock.ts';
+import { systemClock } from '#ports/clock.ts';
+import type { Secrets } from '#ports/secrets.ts';
+import type { ServiceDeps } from '#services/service-deps.ts';
+import type { ServiceConfig } from './config.ts';
+
+export interface AppDeps extends ServiceDeps {
+  secrets: Secrets;
+  logger: Logger;
+}
+
+/**
+ * The only place adapters are built. Lambda handlers call it once per cold start; the local
+ * server and the tests call it with DynamoDB Local and the sandbox upstreams' URLs, so every
+ * run goes through the same code. `clock` is the one thing tests may replace.
+ */
+export function createDeps(
+  config: ServiceConfig,
+  options: { clock?: Clock; logger?: Logger } = {},
+): AppDeps {
+  const logger = options.logger ?? new Logger({ serviceName: 'ravn-activate' });
+  const secrets = new ConfiguredSecrets(config.secrets, config.secretsCacheSeconds);
+  const { documents } = createDynamoDbClients({
+    region: config.region,
+    endpoint: config.dynamoDbEndpoint,
+  });
+  return {
+    store: new DynamoDbLicenseStore(documents, config.tableName),
+    provider: new LemonSqueezyClient({
+      baseUrl: config.lemonSqueezyBaseUrl,
+      timeoutMs: config.upstreamTimeoutMs,
+      apiKey: () => secrets.get('lemonsqueezyApiKey'),
+    }),
+    keys: new OpenRouterClient({
+      baseUrl: config.openRouterBaseUrl,
+      timeoutMs: config.upstreamTimeoutMs,
+      managementKey: () => secrets.get('openrouterManagementKey'),
+    }),
+    clock: options.clock ?? systemClock,
+    products: productsConfig,
+    policy: {
+      statusTtlMs: config.statusTtlSeconds * 1000,
+      statusGraceMs: config.statusGraceSeconds * 1000,
+      usageTtlMs: config.usageTtlSeconds * 1000,
+      activationLeaseMs: config.activationLeaseSeconds * 1000,
+      activationWaitMs: config.activationWaitSeconds * 1000,
+      allowTestMode: config.allowTestMode,
+    },
+    logger,
+    secrets,
+  };
+}

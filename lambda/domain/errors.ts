@@ -1,0 +1,115 @@
+/**
+ * The closed set of error codes a client can branch on. Adding one means adding its status in
+ * `lambda/http/error-response.ts` (a compile error reminds you) and a row in the README table.
+ */
+export type ErrorCode =
+  | 'INVALID_REQUEST'
+  | 'LICENSE_NOT_FOUND'
+  | 'LICENSE_EXPIRED'
+  | 'LICENSE_DISABLED'
+  | 'LICENSE_INACTIVE'
+  | 'TRIAL_EXPIRED'
+  | 'PRODUCT_NOT_ALLOWED'
+  | 'ACTIVATION_LIMIT_REACHED'
+  | 'INSTANCE_MISMATCH'
+  | 'TRIAL_ALREADY_USED'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'INTERNAL_ERROR'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_UNAVAILABLE';
+
+/** Codes that refuse a license for a business reason (HTTP 403 family). */
+export type LicenseRefusalCode =
+  | 'LICENSE_EXPIRED'
+  | 'LICENSE_DISABLED'
+  | 'LICENSE_INACTIVE'
+  | 'TRIAL_EXPIRED'
+  | 'PRODUCT_NOT_ALLOWED'
+  | 'ACTIVATION_LIMIT_REACHED'
+  | 'INSTANCE_MISMATCH';
+
+interface DomainErrorOptions {
+  cause?: unknown;
+  retryable?: boolean;
+}
+
+/**
+ * Base of every error the service layer throws on purpose. `message` is safe to show a client:
+ * it never holds a secret, a license key or upstream text. `name` is set explicitly so matching
+ * survives bundling and minification.
+ */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: DomainErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DomainError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Malformed input: the message names the offending field. */
+export class InvalidRequestError extends DomainError {
+  constructor(message: string) {
+    super('INVALID_REQUEST', message);
+    this.name = 'InvalidRequestError';
+  }
+}
+
+/** A refused business outcome (expired, disabled, limit reached, …). */
+export class LicenseRefusedError extends DomainError {
+  constructor(
+    code: LicenseRefusalCode | 'LICENSE_NOT_FOUND' | 'TRIAL_ALREADY_USED',
+    message: string,
+  ) {
+    super(code, message);
+    this.name = 'LicenseRefusedError';
+  }
+}
+
+export type UpstreamName = 'lemonsqueezy' | 'openrouter';
+
+/**
+ * An upstream call failed. `unavailable` (5xx, 429, timeout, reset) maps to 503 and is worth a
+ * retry; anything else the upstream said that we could not use maps to 502.
+ */
+export class UpstreamError extends DomainError {
+  readonly upstream: UpstreamName;
+  readonly status: number | undefined;
+
+  constructor(
+    upstream: UpstreamName,
+    kind: 'unavailable' | 'bad-response',
+    detail: string,
+    options: { status?: number; cause?: unknown } = {},
+  ) {
+    const unavailable = kind === 'unavailable';
+    super(
+      unavailable ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR',
+      `${upstream === 'lemonsqueezy' ? 'LemonSqueezy' : 'OpenRouter'} ${detail}`,
+      { cause: options.cause, retryable: unavailable },
+    );
+    this.name = 'UpstreamError';
+    this.upstream = upstream;
+    this.status = options.status;
+  }
+}
+
+/** Lets code that only sees `unknown` recognise our errors without `instanceof` across bundles. */
+export function isDomainError(error: unknown): error is DomainError {
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<DomainError>).code === 'string' &&
+    typeof (error as Partial<DomainError>).retryable === 'boolean'
+  );
+}
+
+/** An upstream answer we could not make sense of (502). */
+export function unexpectedUpstreamAnswer(upstream: UpstreamName, what: string): UpstreamError {
+  return new UpstreamError(upstream, 'bad-response', `gave an unexpected answer to ${what}.`);
+}

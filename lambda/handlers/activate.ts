@@ -1,0 +1,27 @@
+import { type ApiHandler, routeByPath, runRoute } from '#http/run-route.ts';
+import { activateRequestSchema } from '#schemas/activate.ts';
+import { trialRequestSchema } from '#schemas/trial.ts';
+import { activateLicense } from '#services/activate-license.ts';
+import type { ServiceDeps } from '#services/service-deps.ts';
+import { startTrial } from '#services/start-trial.ts';
+import { lambdaDeps } from './lazy-deps.ts';
+
+/** `ravn-activate`: POST /v1/trial and POST /v1/activate. */
+export function createActivateHandler(deps: ServiceDeps): ApiHandler {
+  return routeByPath({
+    '/v1/trial': (event, context) =>
+      runRoute(deps.logger, event, context, trialRequestSchema, (input) => startTrial(deps, input)),
+    '/v1/activate': (event, context) =>
+      runRoute(deps.logger, event, context, activateRequestSchema, (input) =>
+        activateLicense(deps, input),
+      ),
+  });
+}
+
+let built: ApiHandler | undefined;
+
+/** The Lambda entry point; dependencies are built on the first request of a cold start. */
+export const handler: ApiHandler = (event, context) => {
+  built ??= createActivateHandler(lambdaDeps());
+  return built(event, context);
+};

@@ -1,0 +1,60 @@
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { type ErrorCode, isDomainError } from '#domain/errors.ts';
+import type { ErrorResponse } from '#schemas/error-response.ts';
+import { jsonResponse } from './response.ts';
+
+/** The one place an error code becomes an HTTP status. */
+export function codeToStatus(code: ErrorCode): number {
+  switch (code) {
+    case 'INVALID_REQUEST':
+      return 400;
+    case 'LICENSE_NOT_FOUND':
+    case 'NOT_FOUND':
+      return 404;
+    case 'LICENSE_EXPIRED':
+    case 'LICENSE_DISABLED':
+    case 'LICENSE_INACTIVE':
+    case 'TRIAL_EXPIRED':
+    case 'PRODUCT_NOT_ALLOWED':
+    case 'ACTIVATION_LIMIT_REACHED':
+    case 'INSTANCE_MISMATCH':
+      return 403;
+    case 'METHOD_NOT_ALLOWED':
+      return 405;
+    case 'TRIAL_ALREADY_USED':
+      return 409;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'INTERNAL_ERROR':
+      return 500;
+    case 'UPSTREAM_ERROR':
+      return 502;
+    case 'UPSTREAM_UNAVAILABLE':
+      return 503;
+    default: {
+      const unhandled: never = code;
+      throw new Error(`no HTTP status for ${String(unhandled)}`);
+    }
+  }
+}
+
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+): APIGatewayProxyResultV2 {
+  const body: ErrorResponse = { error: message, code, requestId };
+  const headers = code === 'UPSTREAM_UNAVAILABLE' ? { 'retry-after': '5' } : undefined;
+  return jsonResponse(codeToStatus(code), body, headers);
+}
+
+/**
+ * Any throw as a response. Our own errors carry a client-safe message; anything else becomes a
+ * bare 500 so no stack, cause or upstream text ever reaches the client.
+ */
+export function errorFromThrown(error: unknown, requestId: string): APIGatewayProxyResultV2 {
+  if (isDomainError(error)) return errorResponse(error.code, error.message, requestId);
+  return errorResponse('INTERNAL_ERROR', 'Internal error.', requestId);
+}

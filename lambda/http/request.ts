@@ -1,0 +1,75 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { DomainError, InvalidRequestError } from '#domain/errors.ts';
+
+/** Request bodies above this are refused before parsing (clients send a few hundred bytes). */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Header lookup that ignores case (API Gateway lowercases, other front doors may not). */
+export function header(
+  event: Pick<APIGatewayProxyEventV2, 'headers'>,
+  name: string,
+): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+/** The raw body bytes, base64-decoded when the front door encoded them. */
+export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): Buffer {
+  if (!event.body) return Buffer.alloc(0);
+  return event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64')
+    : Buffer.from(event.body, 'utf8');
+}
+
+/**
+ * Checks method, media type and size, parses JSON and validates it with `schema`. Throws a
+ * `DomainError` with the matching 4xx code; the message names the offending field.
+ */
+export function parseJsonRequest<S extends z.ZodType>(
+  event: APIGatewayProxyEventV2,
+  schema: S,
+): z.infer<S> {
+  if (event.requestContext?.http?.method && event.requestContext.http.method !== 'POST') {
+    throw new DomainError('METHOD_NOT_ALLOWED', 'Only POST is supported.');
+  }
+  const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/json') {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+  }
+  const bytes = rawBody(event);
+  if (bytes.length > MAX_BODY_BYTES) {
+    throw new DomainError('PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new InvalidRequestError('The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error, json));
+  return parsed.data;
+}
+
+function describeIssue(error: z.ZodError, json: unknown): string {
+  const issue = error.issues[0];
+  if (!issue) return 'The body is invalid.';
+  if (issue.path.length === 0) return 'The body must be a JSON object.';
+  const field = issue.path.map(String).join('.');
+  if (valueAt(json, issue.path) === undefined) return `Field '${field}' is required.`;
+  // zod's messages describe the rule ("Invalid email address"), never the input itself.
+  return `Field '${field}' is invalid: ${issue.message}.`;
+}
+
+function valueAt(json: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = json;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}

@@ -1,0 +1,182 @@
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import { BodyParseError, bearerToken, type JsonReply, readBody } from './http-io.ts';
+import { LicenseApi, type Verdict } from './lemonsqueezy-license-api.ts';
+import type { LicenseSeed, SeededLicense } from './lemonsqueezy-records.ts';
+import { jsonApiError, RestApi } from './lemonsqueezy-rest-api.ts';
+import { LemonSqueezyStore } from './lemonsqueezy-store.ts';
+import { type RouteDef, SandboxServer } from './sandbox-server.ts';
+
+export type {
+  LicenseSeed,
+  LicenseStatus,
+  SeededLicense,
+  SubscriptionStatus,
+} from './lemonsqueezy-records.ts';
+
+export type LemonSqueezyRoute =
+  | 'validate'
+  | 'activate'
+  | 'deactivate'
+  | 'subscriptions'
+  | 'license-keys';
+
+export interface LemonSqueezyDoubleOptions {
+  /** The bearer token the authenticated REST routes accept. */
+  apiKey: string;
+  port?: number;
+  /** The double's clock: created_at stamps, expiry checks and the rate-limit window. */
+  now?: () => Date;
+  /** Off when undefined; the real License API allows 60 per minute (upstreams.md §1.1). */
+  rateLimitPerMinute?: number;
+}
+
+const VERDICTS: Partial<Record<LemonSqueezyRoute, Verdict>> = {
+  validate: 'valid',
+  activate: 'activated',
+  deactivate: 'deactivated',
+};
+
+const TOO_MANY: JsonReply = { status: 429, body: { message: 'Too Many Attempts.' } };
+
+/** The public License API reads JSON and form bodies; Laravel treats unparsable JSON as no input. */
+async function licenseBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  try {
+    return await readBody(req);
+  } catch (error) {
+    if (error instanceof BodyParseError) return {};
+    throw error;
+  }
+}
+
+/**
+ * HTTP double of LemonSqueezy: the public License API (upstreams.md §1.2 to §1.4) and the
+ * authenticated JSON:API routes for subscriptions and license keys (§1.6), seeded in-process.
+ */
+export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
+  readonly #apiKey: string;
+  readonly #now: () => Date;
+  readonly #rateLimit: number | undefined;
+  readonly #store: LemonSqueezyStore;
+  readonly #licenses: LicenseApi;
+  readonly #rest: RestApi;
+  #recentRequests: number[] = [];
+
+  static async start(options: LemonSqueezyDoubleOptions): Promise<LemonSqueezyDouble> {
+    const double = new LemonSqueezyDouble(options);
+    await double.listen(options.port ?? 0);
+    return double;
+  }
+
+  private constructor(options: LemonSqueezyDoubleOptions) {
+    super();
+    this.#apiKey = options.apiKey;
+    this.#now = options.now ?? (() => new Date());
+    this.#rateLimit = options.rateLimitPerMinute;
+    this.#store = new LemonSqueezyStore(this.#now);
+    this.#licenses = new LicenseApi(this.#store);
+    this.#rest = new RestApi(this.#store, () => this.url);
+  }
+
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:PORT`. */
+  get url(): string {
+    return this.origin;
+  }
+
+  /** Seeds a license key (and its subscription when `seed.subscription` is given). */
+  addLicense(seed: LicenseSeed): SeededLicense {
+    return this.#store.add(seed);
+  }
+
+  updateLicense(
+    key: string,
+    patch: Partial<Pick<LicenseSeed, 'status' | 'activationLimit' | 'expiresAt'>>,
+  ): void {
+    this.#store.update(key, patch);
+  }
+
+  /** Setting status 'expired' also expires the linked license key, as upstream does (§1.5). */
+  updateSubscription(
+    subscriptionId: number,
+    patch: Partial<NonNullable<LicenseSeed['subscription']>>,
+  ): void {
+    this.#store.updateSubscription(subscriptionId, patch);
+  }
+
+  instances(key: string): Array<{ id: string; name: string }> {
+    return this.#store.instances(key);
+  }
+
+  protected override routes(): ReadonlyArray<RouteDef<LemonSqueezyRoute>> {
+    const licenses = this.#licenses;
+    const rest = this.#rest;
+    return [
+      {
+        method: 'POST',
+        path: /^\/v1\/licenses\/validate\/?$/,
+        route: 'validate',
+        handle: async ({ req }) => licenses.validate(await licenseBody(req)),
+      },
+      {
+        method: 'POST',
+        path: /^\/v1\/licenses\/activate\/?$/,
+        route: 'activate',
+        handle: async ({ req }) => licenses.activate(await licenseBody(req)),
+      },
+      {
+        method: 'POST',
+        path: /^\/v1\/licenses\/deactivate\/?$/,
+        route: 'deactivate',
+        handle: async ({ req }) => licenses.deactivate(await licenseBody(req)),
+      },
+      {
+        method: 'GET',
+        path: /^\/v1\/subscriptions\/?$/,
+        route: 'subscriptions',
+        handle: ({ req, url }) => this.#authorized(req) ?? rest.listSubscriptions(url.searchParams),
+      },
+      {
+        method: 'GET',
+        path: /^\/v1\/subscriptions\/([^/]+)$/,
+        route: 'subscriptions',
+        handle: ({ req, param }) => this.#authorized(req) ?? rest.getSubscription(param),
+      },
+      {
+        method: 'GET',
+        path: /^\/v1\/license-keys\/([^/]+)$/,
+        route: 'license-keys',
+        handle: ({ req, param }) => this.#authorized(req) ?? rest.getLicenseKey(param),
+      },
+    ];
+  }
+
+  protected override errorReply(route: LemonSqueezyRoute | undefined, status: number): JsonReply {
+    const verdict = route && VERDICTS[route];
+    if (!verdict) return status === 429 ? TOO_MANY : jsonApiError(status);
+    // The License API mixes verdict-shaped 400/404s with Laravel `{message}` bodies (§1.4, §1.1).
+    if (status === 429) return TOO_MANY;
+    if (status === 404)
+      return { status, body: { [verdict]: false, error: 'license_key not found.' } };
+    if (status === 400) return { status, body: { [verdict]: false, error: 'Bad Request' } };
+    if (status === 422) {
+      const message = 'The license key field is required.';
+      return { status, body: { message, errors: { license_key: [message] } } };
+    }
+    const message = status >= 500 ? 'Server Error' : (STATUS_CODES[status] ?? 'Error');
+    return { status, body: { message } };
+  }
+
+  /** A rolling 60 s window on the double's clock; refused requests do not use up the window. */
+  protected override admit(): JsonReply | undefined {
+    if (this.#rateLimit === undefined) return undefined;
+    const now = this.#now().getTime();
+    this.#recentRequests = this.#recentRequests.filter((at) => now - at < 60_000);
+    if (this.#recentRequests.length >= this.#rateLimit) return TOO_MANY;
+    this.#recentRequests.push(now);
+    return undefined;
+  }
+
+  #authorized(req: IncomingMessage): JsonReply | undefined {
+    if (bearerToken(req) === this.#apiKey) return undefined;
+    return jsonApiError(401, 'Unauthenticated.');
+  }
+}

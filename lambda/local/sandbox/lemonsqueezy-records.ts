@@ -1,0 +1,93 @@
+/** Shapes of the LemonSqueezy double's seed data and in-memory records, and its time format. */
+
+export type LicenseStatus = 'inactive' | 'active' | 'expired' | 'disabled';
+export type SubscriptionStatus =
+  | 'on_trial'
+  | 'active'
+  | 'paused'
+  | 'past_due'
+  | 'unpaid'
+  | 'cancelled'
+  | 'expired';
+
+export interface LicenseSeed {
+  /** Default: a random upper-case UUID-style hex key. */
+  key?: string;
+  /** Default 'inactive' ('expired' when the seeded subscription is expired). */
+  status?: LicenseStatus;
+  /** Default 3; null = unlimited. */
+  activationLimit?: number | null;
+  expiresAt?: string | null;
+  testMode?: boolean;
+  storeId: number;
+  productId: number;
+  variantId: number;
+  productName?: string;
+  variantName?: string;
+  customerName?: string | null;
+  customerEmail?: string;
+  subscription?: { status: SubscriptionStatus; renewsAt: string; endsAt?: string | null };
+}
+
+export interface SeededLicense {
+  id: number;
+  key: string;
+  orderId: number;
+  orderItemId: number;
+  subscriptionId?: number;
+}
+
+export interface InstanceRecord {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface LicenseRecord {
+  id: number;
+  key: string;
+  status: LicenseStatus;
+  activationLimit: number | null;
+  expiresAt: Date | null;
+  testMode: boolean;
+  storeId: number;
+  productId: number;
+  variantId: number;
+  productName: string;
+  variantName: string;
+  customerId: number;
+  customerName: string | null;
+  customerEmail: string;
+  orderId: number;
+  orderItemId: number;
+  createdAt: Date;
+  updatedAt: Date;
+  instances: InstanceRecord[];
+}
+
+export interface SubscriptionRecord {
+  id: number;
+  license: LicenseRecord;
+  status: SubscriptionStatus;
+  renewsAt: Date;
+  endsAt: Date | null;
+  trialEndsAt: Date | null;
+  cancelled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** LemonSqueezy's timestamp style: `2021-01-24T14:15:07.000000Z` (whole seconds, 6-digit fraction). */
+export function lsTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, '.000000Z');
+}
+
+export function lsTimeOrNull(date: Date | null): string | null {
+  return date === null ? null : lsTime(date);
+}
+
+export function parseDate(value: string, field: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new TypeError(`${field} is not a date: ${value}`);
+  return date;
+}

@@ -1,0 +1,175 @@
+import { STATUS_CODES } from 'node:http';
+import type { JsonReply } from './http-io.ts';
+import {
+  type LicenseRecord,
+  lsTime,
+  lsTimeOrNull,
+  type SubscriptionRecord,
+} from './lemonsqueezy-records.ts';
+import type { LemonSqueezyStore } from './lemonsqueezy-store.ts';
+
+const JSON_API = 'application/vnd.api+json';
+const jsonapi = { version: '1.0' };
+
+// Laravel's wording where it differs from the HTTP reason phrase.
+const TITLES: Record<number, string> = { 401: 'Unauthenticated' };
+
+/** A JSON:API error document, the REST API's error shape. */
+export function jsonApiError(status: number, detail?: string): JsonReply {
+  const title = TITLES[status] ?? STATUS_CODES[status] ?? 'Error';
+  const error = { detail: detail ?? title, status: String(status), title };
+  return { status, contentType: JSON_API, body: { jsonapi, errors: [error] } };
+}
+
+function formatted(status: string): string {
+  return status
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+function relationships(self: string, names: string[]) {
+  const entries = names.map((name) => [
+    name,
+    { links: { related: `${self}/${name}`, self: `${self}/relationships/${name}` } },
+  ]);
+  return Object.fromEntries(entries);
+}
+
+// Filters the subscriptions list accepts, each read off the record it filters.
+const SUBSCRIPTION_FILTERS: Record<string, (sub: SubscriptionRecord) => string | number> = {
+  store_id: (sub) => sub.license.storeId,
+  order_id: (sub) => sub.license.orderId,
+  order_item_id: (sub) => sub.license.orderItemId,
+  product_id: (sub) => sub.license.productId,
+  variant_id: (sub) => sub.license.variantId,
+  status: (sub) => sub.status,
+  user_email: (sub) => sub.license.customerEmail,
+};
+
+/** The authenticated JSON:API routes the double serves: subscriptions and license keys. */
+export class RestApi {
+  readonly #store: LemonSqueezyStore;
+  readonly #base: () => string;
+
+  /** `base` gives the double's own URL, so `links` point back at the double. */
+  constructor(store: LemonSqueezyStore, base: () => string) {
+    this.#store = store;
+    this.#base = base;
+  }
+
+  getSubscription(id: string): JsonReply {
+    const record = this.#store.subscription(Number(id));
+    if (!record) return jsonApiError(404, 'The requested subscription could not be found.');
+    const data = this.#subscription(record);
+    return { status: 200, contentType: JSON_API, body: { jsonapi, links: data.links, data } };
+  }
+
+  listSubscriptions(query: URLSearchParams): JsonReply {
+    let records = this.#store.subscriptions();
+    for (const [name, read] of Object.entries(SUBSCRIPTION_FILTERS)) {
+      const wanted = query.get(`filter[${name}]`);
+      if (wanted !== null) records = records.filter((record) => String(read(record)) === wanted);
+    }
+    const perPage = Math.min(100, Math.max(1, Number(query.get('page[size]') ?? 10) || 10));
+    const lastPage = Math.max(1, Math.ceil(records.length / perPage));
+    const currentPage = Math.max(1, Number(query.get('page[number]') ?? 1) || 1);
+    const page = records.slice((currentPage - 1) * perPage, currentPage * perPage);
+    const from = page.length ? (currentPage - 1) * perPage + 1 : null;
+    const to = from === null ? null : from + page.length - 1;
+    const list = `${this.#base()}/v1/subscriptions?page[size]=${perPage}`;
+    return {
+      status: 200,
+      contentType: JSON_API,
+      body: {
+        meta: { page: { currentPage, from, lastPage, perPage, to, total: records.length } },
+        jsonapi,
+        links: { first: `${list}&page[number]=1`, last: `${list}&page[number]=${lastPage}` },
+        data: page.map((record) => this.#subscription(record)),
+      },
+    };
+  }
+
+  getLicenseKey(id: string): JsonReply {
+    const license = this.#store.byId(Number(id));
+    if (!license) return jsonApiError(404, 'The requested license key could not be found.');
+    const data = this.#licenseKey(license);
+    return { status: 200, contentType: JSON_API, body: { jsonapi, links: data.links, data } };
+  }
+
+  #subscription(record: SubscriptionRecord) {
+    const { license } = record;
+    const self = `${this.#base()}/v1/subscriptions/${record.id}`;
+    const attributes = {
+      store_id: license.storeId,
+      customer_id: license.customerId,
+      order_id: license.orderId,
+      order_item_id: license.orderItemId,
+      product_id: license.productId,
+      variant_id: license.variantId,
+      product_name: license.productName,
+      variant_name: license.variantName,
+      user_name: license.customerName ?? '',
+      user_email: license.customerEmail,
+      status: record.status,
+      status_formatted: formatted(record.status),
+      cancelled: record.cancelled,
+      pause: record.status === 'paused' ? { mode: 'void', resumes_at: null } : null,
+      trial_ends_at: lsTimeOrNull(record.trialEndsAt),
+      renews_at: lsTime(record.renewsAt),
+      ends_at: lsTimeOrNull(record.endsAt),
+      created_at: lsTime(record.createdAt),
+      updated_at: lsTime(record.updatedAt),
+      test_mode: license.testMode,
+    };
+    const related = ['store', 'customer', 'order', 'order-item', 'product', 'variant'];
+    return {
+      type: 'subscriptions',
+      id: String(record.id),
+      attributes,
+      relationships: relationships(self, [...related, 'subscription-invoices']),
+      links: { self },
+    };
+  }
+
+  #licenseKey(license: LicenseRecord) {
+    const self = `${this.#base()}/v1/license-keys/${license.id}`;
+    const status = this.#store.statusOf(license);
+    const attributes = {
+      store_id: license.storeId,
+      customer_id: license.customerId,
+      order_id: license.orderId,
+      order_item_id: license.orderItemId,
+      product_id: license.productId,
+      user_name: license.customerName ?? '',
+      user_email: license.customerEmail,
+      key: license.key,
+      key_short: `XXXX-${license.key.slice(-12)}`,
+      activation_limit: license.activationLimit,
+      instances_count: license.instances.length,
+      // Examples and the SDK type show 0/1 rather than the documented boolean (upstreams.md §1.6).
+      disabled: status === 'disabled' ? 1 : 0,
+      status,
+      status_formatted: formatted(status),
+      expires_at: lsTimeOrNull(license.expiresAt),
+      created_at: lsTime(license.createdAt),
+      updated_at: lsTime(license.updatedAt),
+      test_mode: license.testMode,
+    };
+    const related = [
+      'store',
+      'customer',
+      'order',
+      'order-item',
+      'product',
+      'license-key-instances',
+    ];
+    return {
+      type: 'license-keys',
+      id: String(license.id),
+      attributes,
+      relationships: relationships(self, related),
+      links: { self },
+    };
+  }
+}

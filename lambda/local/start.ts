@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { productsConfig } from '#config/products.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { startLocalStack } from './local-stack.ts';
+import { seedSandboxLicenses } from './sandbox/seed.ts';
+
+/**
+ * `pnpm start`: DynamoDB Local (in memory, or on disk under RAVN_LOCAL_DATA_DIR), the table,
+ * sandbox LemonSqueezy/OpenRouter servers unless LEMONSQUEEZY_BASE_URL/OPENROUTER_BASE_URL are
+ * set, and the handlers on http://localhost:${PORT:-3000}.
+ */
+async function main(): Promise<void> {
+  const dataDir = process.env.RAVN_LOCAL_DATA_DIR;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const dynamoDb = await startDynamoDbLocal({ dataDir });
+  const stack = await startLocalStack({
+    dynamoDbEndpoint: dynamoDb.endpoint,
+    tableName: process.env.TABLE_NAME ?? 'ravn-activate-local',
+    port: Number(process.env.PORT ?? 3000),
+    env: process.env,
+  });
+  const keys = stack.lemonSqueezy
+    ? seedSandboxLicenses(stack.lemonSqueezy, productsConfig, new Date())
+    : [];
+  const base = stack.url.replace('127.0.0.1', 'localhost');
+  const curl = (path: string, body: unknown) =>
+    `curl -s ${base}${path} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
+
+  const lines = [
+    '',
+    `ravn-activate is running at ${base}/v1/...`,
+    `  DynamoDB Local: ${dynamoDb.endpoint} (${dataDir ? `data in ${dataDir}` : 'in memory'})`,
+    `  LemonSqueezy:   ${stack.lemonSqueezy ? `sandbox at ${stack.lemonSqueezy.url}` : 'real (LEMONSQUEEZY_BASE_URL)'}`,
+    `  OpenRouter:     ${stack.openRouter ? `sandbox at ${stack.openRouter.url}` : 'real (OPENROUTER_BASE_URL)'}`,
+    '',
+    'Sandbox license keys (one per plan in config/products.json):',
+    ...keys.map((key) => `  ${key.product}/${key.variant} (${key.aiMode}): ${key.licenseKey}`),
+    '',
+    'Try it:',
+    `  ${curl('/v1/trial', { instanceName: 'device-1', email: 'you@example.com', name: 'Your Name' })}`,
+    ...keys.map(
+      (key) =>
+        `  ${curl('/v1/activate', { instanceName: 'device-1', licenseKey: key.licenseKey })}`,
+    ),
+    ...keys.slice(0, 1).map((key) => `  ${curl('/v1/validate', { licenseKey: key.licenseKey })}`),
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const stop = async () => {
+    await stack.close();
+    await dynamoDb.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

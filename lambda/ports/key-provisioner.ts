@@ -1,0 +1,25 @@
+/** An OpenRouter key just created; `token` is shown this once and must be stored now. */
+export interface ProvisionedKey {
+  hash: string;
+  token: string;
+  limit: number;
+  limitRemaining: number;
+  expiresAt: string;
+}
+
+export interface KeyUsage {
+  limitRemaining: number;
+  disabled: boolean;
+}
+
+/** The AI key issuer (OpenRouter management API). Failures throw `UpstreamError`. */
+export interface KeyProvisioner {
+  /** Creates a key with a dollar limit that expires by itself at `expiresAt`. */
+  create(input: { name: string; limitUsd: number; expiresAt: Date }): Promise<ProvisionedKey>;
+  /** Current usage of a key, or null when the key no longer exists upstream. */
+  usage(hash: string): Promise<KeyUsage | null>;
+  /** Stops a key from working; a key already gone counts as disabled. */
+  disable(hash: string): Promise<void>;
+  /** Removes a key for good; a key already gone counts as deleted. */
+  remove(hash: string): Promise<void>;
+}

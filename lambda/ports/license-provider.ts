@@ -1,0 +1,52 @@
+import type { LicenseStatus, SubscriptionStatus } from '#domain/license.ts';
+
+/** A license key as LemonSqueezy describes it (License API `license_key` + `meta`). */
+export interface ProviderLicense {
+  licenseId: number;
+  status: LicenseStatus;
+  activationLimit: number | null;
+  activationUsage: number;
+  expiresAt: string | null;
+  testMode: boolean;
+  storeId: number;
+  orderId: number;
+  orderItemId: number;
+  productId: number;
+  variantId: number;
+  customerName: string | null;
+  customerEmail: string | null;
+}
+
+export interface ProviderInstance {
+  id: string;
+  name: string;
+}
+
+export interface ProviderSubscription {
+  id: number;
+  status: SubscriptionStatus;
+  renewsAt: string | null;
+  endsAt: string | null;
+}
+
+/** What LemonSqueezy answered to validate/activate: the key is unknown, or here is what it knows. */
+export type ProviderAnswer =
+  | { found: false }
+  | { found: true; accepted: boolean; license: ProviderLicense; instance: ProviderInstance | null };
+
+/**
+ * The license seller (LemonSqueezy). Every method throws `UpstreamError` when the upstream is
+ * unreachable or answers something unusable; a refusal it explains (404, 400 with the key's
+ * facts) is returned, not thrown, so the service can pick the right code.
+ */
+export interface LicenseProvider {
+  /** Checks a key without using a seat. */
+  validate(licenseKey: string): Promise<ProviderAnswer>;
+  /** Uses a seat: creates a new instance named `instanceName` (not idempotent upstream). */
+  activate(licenseKey: string, instanceName: string): Promise<ProviderAnswer>;
+  /** Frees the seat of `instanceId`; an unknown instance counts as already freed. */
+  deactivate(licenseKey: string, instanceId: string): Promise<void>;
+  /** The subscription a license key was sold with, found through its order, if any. */
+  findSubscription(orderId: number, orderItemId: number): Promise<ProviderSubscription | null>;
+  getSubscription(subscriptionId: number): Promise<ProviderSubscription | null>;
+}

@@ -1,0 +1,77 @@
+import type { Activation, AiKey, LicenseRecord, LicenseStatus } from '#domain/license.ts';
+
+/** A new trial and the two things it uses up: its email and its device. */
+export interface NewTrial {
+  record: LicenseRecord;
+  email: string;
+  instanceName: string;
+}
+
+/** The facts LemonSqueezy reported, written over the stored ones on each check. */
+export type ProviderFacts = Pick<
+  LicenseRecord,
+  | 'status'
+  | 'expiresAt'
+  | 'customerName'
+  | 'customerEmail'
+  | 'provider'
+  | 'plan'
+  | 'statusCheckedAt'
+> &
+  Partial<Pick<LicenseRecord, 'subscription'>>;
+
+/**
+ * Persistence of licenses. Every method that enforces an "exactly one" does it with a conditional
+ * write or a transaction, so callers never need a read-then-write.
+ */
+export interface LicenseStore {
+  /** A license by the hash of its key (strongly consistent read). */
+  get(licenseHash: string): Promise<LicenseRecord | undefined>;
+  /** True when this email or this device has had a trial already. */
+  isTrialClaimed(email: string, instanceName: string): Promise<boolean>;
+  /** Stores a trial and claims its email and device atomically; false if either was taken. */
+  createTrial(trial: NewTrial): Promise<boolean>;
+  /**
+   * Writes LemonSqueezy's facts, creating the license from `initial` the first time it is seen
+   * (creation-only fields of `initial` never overwrite stored ones). Returns the stored record.
+   */
+  saveProviderFacts(initial: LicenseRecord, facts: ProviderFacts): Promise<LicenseRecord>;
+  /**
+   * Reserves the device slot `instanceName` for `claimId`. Succeeds when the slot is free or
+   * held by a claim older than `staleBefore` (its holder died); false when someone holds it.
+   */
+  claimDevice(
+    licenseHash: string,
+    instanceName: string,
+    claimId: string,
+    claimedAt: string,
+    staleBefore: string,
+  ): Promise<boolean>;
+  /** Turns our claim into an activation; undefined if the claim is no longer ours. */
+  completeDevice(
+    licenseHash: string,
+    claimId: string,
+    activation: Activation,
+    upstream: { status: LicenseStatus; activationUsage: number },
+  ): Promise<LicenseRecord | undefined>;
+  /** Gives a claim back (activation failed); a slot held by someone else is left alone. */
+  releaseDevice(licenseHash: string, instanceName: string, claimId: string): Promise<void>;
+  /**
+   * Installs `next` as the license's key if the stored key is still `expectedHash` (null: no key
+   * stored). Returns the record after the write, or undefined when another writer got there first.
+   */
+  replaceAiKey(
+    licenseHash: string,
+    expectedHash: string | null,
+    next: AiKey,
+  ): Promise<LicenseRecord | undefined>;
+  /** Forgets the license's key if it is still `expectedHash`; returns the record after. */
+  clearAiKey(licenseHash: string, expectedHash: string): Promise<LicenseRecord | undefined>;
+  /** Caches the key's remaining credit, if the key is still the current one. */
+  recordKeyUsage(
+    licenseHash: string,
+    keyHash: string,
+    limitRemaining: number,
+    checkedAt: string,
+  ): Promise<void>;
+}

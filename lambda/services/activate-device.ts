@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
+import type { Activation, LicenseRecord } from '#domain/license.ts';
+import type { ProviderLicense } from '#ports/license-provider.ts';
+import { type Outcome, type Refusal, refused } from './outcome.ts';
+import type { ServiceDeps } from './service-deps.ts';
+
+export interface DeviceRequest {
+  licenseKey: string;
+  instanceName: string;
+}
+
+/**
+ * Gives `instanceName` a seat on the license, using exactly one LemonSqueezy activation however
+ * many requests for the same device arrive at once:
+ * 1. the device is active already → return it (idempotent, no upstream call);
+ * 2. the slot is free (or its claim is stale) → claim it with a conditional write; the winner
+ *    activates upstream, everyone else waits for the winner's result;
+ * 3. the waiting stops after `activationWaitMs` with a retryable 503.
+ */
+export async function activateDevice(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  request: DeviceRequest,
+): Promise<Outcome<{ license: LicenseRecord; device: Activation }>> {
+  const deadline = performance.now() + deps.policy.activationWaitMs;
+  let current = license;
+  for (;;) {
+    const slot = current.devices[request.instanceName];
+    if (slot?.state === 'active') {
+      const { state: _state, ...device } = slot;
+      return { ok: true, value: { license: current, device } };
+    }
+    const now = deps.clock.now();
+    const staleBefore = new Date(now.getTime() - deps.policy.activationLeaseMs).toISOString();
+    if (!slot || slot.claimedAt < staleBefore) {
+      const limit = current.provider?.activationLimit ?? null;
+      if (limit !== null && (current.provider?.activationUsage ?? 0) >= limit) {
+        return refused(
+          'ACTIVATION_LIMIT_REACHED',
+          'This license key has reached its activation limit.',
+        );
+      }
+      const claimId = randomUUID();
+      const claimed = await deps.store.claimDevice(
+        current.licenseHash,
+        request.instanceName,
+        claimId,
+        now.toISOString(),
+        staleBefore,
+      );
+      if (claimed) return activateClaimed(deps, current, request, claimId);
+    }
+    if (performance.now() > deadline) {
+      throw new UpstreamError(
+        'lemonsqueezy',
+        'unavailable',
+        'activation of this device is still in progress; try again.',
+      );
+    }
+    await sleep(25);
+    const reread = await deps.store.get(current.licenseHash);
+    if (!reread) throw new Error('license vanished during activation');
+    current = reread;
+  }
+}
+
+/**
+ * We hold the claim: activate upstream, then record the instance. Every failure gives the claim
+ * back, and a seat taken upstream that we could not record is freed again (no lost seat).
+ */
+async function activateClaimed(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  request: DeviceRequest,
+  claimId: string,
+): Promise<Outcome<{ license: LicenseRecord; device: Activation }>> {
+  const release = () =>
+    deps.store.releaseDevice(license.licenseHash, request.instanceName, claimId);
+  let answer: Awaited<ReturnType<typeof deps.provider.activate>>;
+  try {
+    answer = await deps.provider.activate(request.licenseKey, request.instanceName);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  if (!answer.found) {
+    await release();
+    return refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
+  }
+  if (!answer.accepted || !answer.instance) {
+    await release();
+    const refusal = activationRefusal(answer.license);
+    if (refusal) return refusal;
+    throw unexpectedUpstreamAnswer('lemonsqueezy', 'an activation');
+  }
+  const device: Activation = {
+    instanceId: answer.instance.id,
+    instanceName: request.instanceName,
+    activatedAt: deps.clock.now().toISOString(),
+  };
+  let stored: LicenseRecord | undefined;
+  try {
+    stored = await deps.store.completeDevice(license.licenseHash, claimId, device, {
+      status: answer.license.status,
+      activationUsage: answer.license.activationUsage,
+    });
+  } catch (error) {
+    await undoActivation(deps, request.licenseKey, device.instanceId);
+    await release().catch(() => undefined);
+    throw error;
+  }
+  if (!stored) {
+    // Our claim was taken over as stale while LemonSqueezy was slow: free the seat we took.
+    await undoActivation(deps, request.licenseKey, device.instanceId);
+    throw new UpstreamError('lemonsqueezy', 'unavailable', 'activation took too long; try again.');
+  }
+  deps.logger.info('device activated', {
+    license: license.licenseHash.slice(0, 12),
+    instanceId: device.instanceId,
+  });
+  return { ok: true, value: { license: stored, device } };
+}
+
+/** Why LemonSqueezy refused an activation, decided from the key's numbers, not its error text. */
+function activationRefusal(license: ProviderLicense): Refusal | undefined {
+  if (license.activationLimit !== null && license.activationUsage >= license.activationLimit) {
+    return refused(
+      'ACTIVATION_LIMIT_REACHED',
+      'This license key has reached its activation limit.',
+    );
+  }
+  if (license.status === 'disabled')
+    return refused('LICENSE_DISABLED', 'This license key has been disabled.');
+  if (license.status === 'expired')
+    return refused('LICENSE_EXPIRED', 'This license key has expired.');
+  return undefined;
+}
+
+async function undoActivation(
+  deps: ServiceDeps,
+  licenseKey: string,
+  instanceId: string,
+): Promise<void> {
+  try {
+    await deps.provider.deactivate(licenseKey, instanceId);
+  } catch (error) {
+    deps.logger.error('seat left in use at LemonSqueezy: deactivate it by hand', {
+      instanceId,
+      reason: error instanceof Error ? error.message : 'unknown',
+    });
+  }
+}

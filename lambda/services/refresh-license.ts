@@ -1,0 +1,87 @@
+import { findPlanVariant } from '#config/products-schema.ts';
+import { isDomainError } from '#domain/errors.ts';
+import type { LicenseRecord } from '#domain/license.ts';
+import { isKeyDue } from '#domain/period.ts';
+import type { ProviderAnswer, ProviderSubscription } from '#ports/license-provider.ts';
+import type { ProviderFacts } from '#ports/license-store.ts';
+import { toProviderFacts } from './provider-facts.ts';
+import type { ServiceDeps } from './service-deps.ts';
+
+/**
+ * The license with a status LemonSqueezy confirmed recently enough. It asks LemonSqueezy only
+ * when the stored status is older than the status TTL or the AI key is due for rotation (the
+ * store-wide limit is 60 calls a minute, so one call per validate would cap the service).
+ * If LemonSqueezy fails, the stored status is served while younger than the grace period,
+ * except when a rotation is due: new credits are only handed out on a confirmed status.
+ */
+export async function refreshLicense(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  licenseKey: string,
+): Promise<LicenseRecord> {
+  const now = deps.clock.now();
+  const age = now.getTime() - new Date(license.statusCheckedAt).getTime();
+  const keyDue = isKeyDue(license, now);
+  if (license.kind !== 'lemonsqueezy' || (age < deps.policy.statusTtlMs && !keyDue)) return license;
+
+  let answer: ProviderAnswer;
+  let subscription: ProviderSubscription | null | undefined;
+  try {
+    answer = await deps.provider.validate(licenseKey);
+    if (answer.found && license.subscription) {
+      subscription = await deps.provider.getSubscription(license.subscription.id);
+    }
+  } catch (error) {
+    if (
+      isDomainError(error) &&
+      error.name === 'UpstreamError' &&
+      age < deps.policy.statusGraceMs &&
+      !keyDue
+    ) {
+      deps.logger.warn('LemonSqueezy unreachable: serving the stored status', {
+        license: license.licenseHash.slice(0, 12),
+        statusAgeSeconds: Math.round(age / 1000),
+      });
+      return license;
+    }
+    throw error;
+  }
+  return deps.store.saveProviderFacts(license, factsFrom(deps, license, answer, subscription, now));
+}
+
+function factsFrom(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  answer: ProviderAnswer,
+  subscription: ProviderSubscription | null | undefined,
+  now: Date,
+): ProviderFacts {
+  if (!answer.found) {
+    // LemonSqueezy no longer knows the key (deleted upstream): it cannot be used any more.
+    return { ...storedFacts(license), status: 'disabled', statusCheckedAt: now.toISOString() };
+  }
+  const configured = findPlanVariant(
+    deps.products,
+    answer.license.productId,
+    answer.license.variantId,
+  );
+  // A variant dropped from config keeps the plan it was sold with.
+  const plan = configured ?? {
+    ...license.plan,
+    productId: answer.license.productId,
+    variantId: answer.license.variantId,
+  };
+  return toProviderFacts(answer.license, plan, subscription, now);
+}
+
+function storedFacts(license: LicenseRecord): ProviderFacts {
+  return {
+    status: license.status,
+    expiresAt: license.expiresAt,
+    customerName: license.customerName,
+    customerEmail: license.customerEmail,
+    provider: license.provider,
+    plan: license.plan,
+    statusCheckedAt: license.statusCheckedAt,
+  };
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { productsConfig } from '../../config/products.ts';
+import { type LocalStack, startLocalStack } from '../../lambda/local/local-stack.ts';
+import type {
+  LemonSqueezyDouble,
+  LicenseSeed,
+  SeededLicense,
+} from '../../lambda/local/sandbox/lemonsqueezy-double.ts';
+import type { OpenRouterDouble } from '../../lambda/local/sandbox/openrouter-double.ts';
+import { ManualClock } from './manual-clock.ts';
+
+/** The instant every test stack's clock starts at. */
+export const START = '2026-03-10T12:00:00.000Z';
+
+export interface TestStack extends LocalStack {
+  lemonSqueezy: LemonSqueezyDouble;
+  openRouter: OpenRouterDouble;
+  clock: ManualClock;
+  tableName: string;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  items(): Promise<Array<Record<string, unknown>>>;
+}
+
+export interface HttpResult {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely and assert them.
+  body: any;
+  text: string;
+}
+
+/**
+ * The service as `pnpm start` runs it (local HTTP server → handlers → DynamoDB Local + sandbox
+ * doubles), on a fresh table, with a clock the test controls. Short upstream timeouts keep the
+ * fault tests quick.
+ */
+export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestStack> {
+  const clock = new ManualClock(START);
+  const tableName = `test-${randomUUID()}`;
+  const dynamoDbEndpoint = inject('dynamoDbEndpoint');
+  const stack = await startLocalStack({
+    dynamoDbEndpoint,
+    tableName,
+    clock,
+    env: { UPSTREAM_TIMEOUT_MS: '400', POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+  });
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: dynamoDbEndpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+  return {
+    ...stack,
+    lemonSqueezy: stack.lemonSqueezy as LemonSqueezyDouble,
+    openRouter: stack.openRouter as OpenRouterDouble,
+    clock,
+    tableName,
+    post: (path, body, headers) => post(stack.url, path, body, headers),
+    items: async () =>
+      (await documents.send(new ScanCommand({ TableName: tableName, ConsistentRead: true })))
+        .Items ?? [],
+  };
+}
+
+export async function post(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<HttpResult> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, body: parsed, text };
+}
+
+const saasProduct = productsConfig.products.ai_subscription;
+const byokProduct = productsConfig.products.byok_lifetime;
+
+/** The configured plans, as LemonSqueezy seeds. */
+export const PLANS = {
+  saas: {
+    storeId: productsConfig.store_id,
+    productId: saasProduct?.product_id ?? 0,
+    variantId: saasProduct?.variants.starter_monthly?.variant_id ?? 0,
+    credits: saasProduct?.variants.starter_monthly?.credits_usd ?? 0,
+  },
+  byok: {
+    storeId: productsConfig.store_id,
+    productId: byokProduct?.product_id ?? 0,
+    variantId: byokProduct?.variants.lifetime?.variant_id ?? 0,
+  },
+};
+
+/** A license of one of our plans at the LemonSqueezy double. */
+export function seedLicense(
+  stack: TestStack,
+  plan: 'saas' | 'byok',
+  overrides: Partial<LicenseSeed> = {},
+): SeededLicense {
+  const { storeId, productId, variantId } = PLANS[plan];
+  return stack.lemonSqueezy.addLicense({
+    storeId,
+    productId,
+    variantId,
+    customerName: 'Jane Doe',
+    customerEmail: 'jane@example.com',
+    ...overrides,
+  });
+}
+
+/** A device id shaped like RAVN Mail's (64 hex). */
+export function deviceId(): string {
+  return randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');
+}
+
+/** Keys alive at OpenRouter that no stored license points at: credits nobody accounts for. */
+export async function orphanKeys(stack: TestStack): Promise<string[]> {
+  const referenced = new Set(
+    (await stack.items())
+      .map((item) => (item.ai as { hash?: string } | undefined)?.hash)
+      .filter((hash): hash is string => typeof hash === 'string'),
+  );
+  return stack.openRouter
+    .liveKeys()
+    .map((key) => key.hash)
+    .filter((hash) => !referenced.has(hash));
+}
