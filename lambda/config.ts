@@ -27,6 +27,7 @@ const envSchema = z
     ACTIVATION_WAIT_SECONDS: seconds(10),
     ALLOW_TEST_MODE: flag,
     SECRETS_CACHE_SECONDS: seconds(300),
+    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
     LEMONSQUEEZY_API_KEY_PARAM: z.string().min(1).optional(),
     OPENROUTER_API_KEY_PARAM: z.string().min(1).optional(),
     WEBHOOK_SECRET_PARAM: z.string().min(1).optional(),
@@ -68,6 +69,7 @@ export interface ServiceConfig {
   activationWaitSeconds: number;
   allowTestMode: boolean;
   secretsCacheSeconds: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   secrets: SecretsConfig;
 }
 
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     activationWaitSeconds: e.ACTIVATION_WAIT_SECONDS,
     allowTestMode: e.ALLOW_TEST_MODE,
     secretsCacheSeconds: e.SECRETS_CACHE_SECONDS,
+    logLevel: e.LOG_LEVEL,
     secrets: {
       lemonsqueezyApiKey: source(e.LEMONSQUEEZY_API_KEY_PARAM, e.LEMONSQUEEZY_API_KEY),
       openrouterManagementKey: source(e.OPENROUTER_API_KEY_PARAM, e.OPENROUTER_API_KEY),

@@ -25,7 +25,8 @@ export function createDeps(
   config: ServiceConfig,
   options: { clock?: Clock; logger?: Logger } = {},
 ): AppDeps {
-  const logger = options.logger ?? new Logger({ serviceName: 'ravn-activate' });
+  const logger =
+    options.logger ?? new Logger({ serviceName: 'ravn-activate', logLevel: config.logLevel });
   const secrets = new ConfiguredSecrets(config.secrets, config.secretsCacheSeconds);
   const { documents } = createDynamoDbClients({
     region: config.region,

@@ -33,8 +33,8 @@ export interface HttpResult {
 
 /**
  * The service as `pnpm start` runs it (local HTTP server → handlers → DynamoDB Local + sandbox
- * doubles), on a fresh table, with a clock the test controls. Short upstream timeouts keep the
- * fault tests quick.
+ * doubles), on a fresh table, with a clock the test controls. The upstream timeout leaves room
+ * for 50 parallel requests on two cores; fault tests that stall an upstream pass a shorter one.
  */
 export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestStack> {
   const clock = new ManualClock(START);
@@ -44,7 +44,7 @@ export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestS
     dynamoDbEndpoint,
     tableName,
     clock,
-    env: { UPSTREAM_TIMEOUT_MS: '400', POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+    env: { UPSTREAM_TIMEOUT_MS: '3000', LOG_LEVEL: 'SILENT', ...env },
   });
   const documents = DynamoDBDocumentClient.from(
     new DynamoDBClient({

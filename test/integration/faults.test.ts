@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fault } from '../../lambda/local/sandbox/faults.ts';
+import { DAY, HOUR, SECOND } from '../helpers/manual-clock.ts';
+import {
+  deviceId,
+  orphanKeys,
+  seedLicense,
+  startTestStack,
+  type TestStack,
+} from '../helpers/test-stack.ts';
+
+interface Request {
+  path: string;
+  body: Record<string, string>;
+}
+
+interface CallPoint {
+  name: string;
+  upstream: 'lemonSqueezy' | 'openRouter';
+  route: string;
+  /** Brings a license to the state where `request` reaches the faulted call. */
+  prepare(stack: TestStack): Promise<Request>;
+}
+
+async function activatedSaas(stack: TestStack, renewsInMs = 20 * DAY) {
+  const renewsAt = new Date(stack.clock.now().getTime() + renewsInMs).toISOString();
+  const license = seedLicense(stack, 'saas', { subscription: { status: 'active', renewsAt } });
+  const instanceName = deviceId();
+  const response = await stack.post('/v1/activate', { instanceName, licenseKey: license.key });
+  expect(response.status).toBe(200);
+  return { license, instanceName };
+}
+
+const freshActivation = async (stack: TestStack): Promise<Request> => ({
+  path: '/v1/activate',
+  body: {
+    instanceName: deviceId(),
+    licenseKey: seedLicense(stack, 'saas', {
+      subscription: {
+        status: 'active',
+        renewsAt: new Date(stack.clock.now().getTime() + 20 * DAY).toISOString(),
+      },
+    }).key,
+  },
+});
+
+const CALL_POINTS: CallPoint[] = [
+  {
+    name: 'activate: LemonSqueezy validate',
+    upstream: 'lemonSqueezy',
+    route: 'validate',
+    prepare: freshActivation,
+  },
+  {
+    name: 'activate: LemonSqueezy subscription look-up',
+    upstream: 'lemonSqueezy',
+    route: 'subscriptions',
+    prepare: freshActivation,
+  },
+  {
+    name: 'activate: LemonSqueezy activate',
+    upstream: 'lemonSqueezy',
+    route: 'activate',
+    prepare: freshActivation,
+  },
+  {
+    name: 'activate: OpenRouter key creation',
+    upstream: 'openRouter',
+    route: 'create',
+    prepare: freshActivation,
+  },
+  {
+    name: 'trial: OpenRouter key creation',
+    upstream: 'openRouter',
+    route: 'create',
+    prepare: async () => ({
+      path: '/v1/trial',
+      body: { instanceName: deviceId(), email: `${deviceId()}@example.com` },
+    }),
+  },
+  {
+    name: 'validate: OpenRouter usage refresh',
+    upstream: 'openRouter',
+    route: 'get',
+    prepare: async (stack) => {
+      const { license } = await activatedSaas(stack);
+      stack.clock.advance(61 * SECOND);
+      return { path: '/v1/validate', body: { licenseKey: license.key } };
+    },
+  },
+  {
+    name: 'validate: OpenRouter disable of a revoked license',
+    upstream: 'openRouter',
+    route: 'update',
+    prepare: async (stack) => {
+      const { license } = await activatedSaas(stack);
+      stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
+      stack.clock.advance(25 * HOUR);
+      return { path: '/v1/validate', body: { licenseKey: license.key } };
+    },
+  },
+  {
+    name: 'validate: LemonSqueezy refresh past the grace period',
+    upstream: 'lemonSqueezy',
+    route: 'validate',
+    prepare: async (stack) => {
+      const { license } = await activatedSaas(stack, 30 * DAY);
+      stack.clock.advance(73 * HOUR);
+      return { path: '/v1/validate', body: { licenseKey: license.key } };
+    },
+  },
+  {
+    name: 'validate: LemonSqueezy subscription at rotation',
+    upstream: 'lemonSqueezy',
+    route: 'subscriptions',
+    prepare: async (stack) => {
+      const { license } = await activatedSaas(stack, DAY);
+      const next = new Date(stack.clock.now().getTime() + 31 * DAY).toISOString();
+      stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { renewsAt: next });
+      stack.clock.advance(DAY + HOUR);
+      return { path: '/v1/validate', body: { licenseKey: license.key } };
+    },
+  },
+  {
+    name: 'validate: OpenRouter key creation at rotation',
+    upstream: 'openRouter',
+    route: 'create',
+    prepare: async (stack) => {
+      const { license } = await activatedSaas(stack, DAY);
+      const next = new Date(stack.clock.now().getTime() + 31 * DAY).toISOString();
+      stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { renewsAt: next });
+      stack.clock.advance(DAY + HOUR);
+      return { path: '/v1/validate', body: { licenseKey: license.key } };
+    },
+  },
+];
+
+const FAULTS: Array<[string, Fault]> = [
+  ['HTTP 500', { kind: 'status', status: 500 }],
+  ['HTTP 429', { kind: 'status', status: 429 }],
+  ['a timeout', { kind: 'timeout' }],
+  ['a non-JSON body', { kind: 'non-json' }],
+  ['a connection reset', { kind: 'reset' }],
+];
+
+describe.each(CALL_POINTS)('upstream failure at $name', (point) => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ UPSTREAM_TIMEOUT_MS: '500' });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it.each(FAULTS)(
+    'answers 502/503 on %s, leaves no half-state, and a retry succeeds',
+    async (_label, fault) => {
+      // Prepare
+      const request = await point.prepare(stack);
+      const faults = stack[point.upstream].faults as { inject(route: string, fault: Fault): void };
+      faults.inject(point.route, fault);
+
+      // Act
+      const failed = await stack.post(request.path, request.body);
+      const retried = await stack.post(request.path, request.body);
+
+      // Assess
+      expect([502, 503]).toContain(failed.status);
+      expect(failed.body).toEqual({
+        error: expect.any(String),
+        code: failed.status === 503 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR',
+        requestId: expect.any(String),
+      });
+      expect(failed.text).not.toMatch(/at .*\.ts|<html|sk-or-v1/i);
+      expect(await orphanKeys(stack)).toEqual([]);
+      const items = await stack.items();
+      const pending = items.flatMap((item) =>
+        Object.values((item.devices ?? {}) as Record<string, { state: string }>).filter(
+          (slot) => slot.state === 'pending',
+        ),
+      );
+      expect(pending).toEqual([]);
+      for (const item of items.filter((entry) => entry.kind === 'lemonsqueezy')) {
+        const seats = Object.values(item.devices as Record<string, unknown>).length;
+        expect(seats).toBe((item.provider as { activationUsage: number }).activationUsage);
+      }
+      const expectRetry = point.route === 'update' ? 403 : 200;
+      expect(retried.status).toBe(expectRetry);
+    },
+  );
+});
