@@ -12,46 +12,35 @@ const flag = z
  * or malformed variable fails the cold start with its name rather than a request later.
  * Secrets come either as SSM parameter *names* (AWS) or as values (local server, tests).
  */
-const envSchema = z
-  .object({
-    TABLE_NAME: z.string().min(1),
-    AWS_REGION: z.string().min(1).default('us-east-1'),
-    DYNAMODB_ENDPOINT: z.url().optional(),
-    LEMONSQUEEZY_BASE_URL: z.url().default('https://api.lemonsqueezy.com'),
-    OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
-    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
-    STATUS_TTL_SECONDS: seconds(24 * 3600),
-    STATUS_GRACE_SECONDS: seconds(72 * 3600),
-    USAGE_TTL_SECONDS: seconds(60),
-    ACTIVATION_LEASE_SECONDS: seconds(30),
-    ACTIVATION_WAIT_SECONDS: seconds(10),
-    ALLOW_TEST_MODE: flag,
-    SECRETS_CACHE_SECONDS: seconds(300),
-    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
-    LEMONSQUEEZY_API_KEY_PARAM: z.string().min(1).optional(),
-    OPENROUTER_API_KEY_PARAM: z.string().min(1).optional(),
-    WEBHOOK_SECRET_PARAM: z.string().min(1).optional(),
-    LEMONSQUEEZY_API_KEY: z.string().min(1).optional(),
-    OPENROUTER_API_KEY: z.string().min(1).optional(),
-    WEBHOOK_SECRET: z.string().min(1).optional(),
-  })
-  .superRefine((env, context) => {
-    for (const [param, value] of [
-      ['LEMONSQUEEZY_API_KEY_PARAM', 'LEMONSQUEEZY_API_KEY'],
-      ['OPENROUTER_API_KEY_PARAM', 'OPENROUTER_API_KEY'],
-      ['WEBHOOK_SECRET_PARAM', 'WEBHOOK_SECRET'],
-    ] as const) {
-      if (!env[param] && !env[value]) {
-        context.addIssue({
-          code: 'custom',
-          path: [param],
-          message: `set ${param} (SSM name) or ${value}`,
-        });
-      }
-    }
-  });
+const envSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  LEMONSQUEEZY_BASE_URL: z.url().default('https://api.lemonsqueezy.com'),
+  OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  STATUS_TTL_SECONDS: seconds(24 * 3600),
+  STATUS_GRACE_SECONDS: seconds(72 * 3600),
+  USAGE_TTL_SECONDS: seconds(60),
+  ACTIVATION_LEASE_SECONDS: seconds(30),
+  ACTIVATION_WAIT_SECONDS: seconds(10),
+  ALLOW_TEST_MODE: flag,
+  SECRETS_CACHE_SECONDS: seconds(300),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  LEMONSQUEEZY_API_KEY_PARAM: z.string().min(1).optional(),
+  OPENROUTER_API_KEY_PARAM: z.string().min(1).optional(),
+  WEBHOOK_SECRET_PARAM: z.string().min(1).optional(),
+  LEMONSQUEEZY_API_KEY: z.string().min(1).optional(),
+  OPENROUTER_API_KEY: z.string().min(1).optional(),
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+});
 
-/** Where each secret comes from: an SSM parameter name (AWS) or the value itself (local). */
+const SECRET_VARIABLES = [
+  ['LEMONSQUEEZY_API_KEY_PARAM', 'LEMONSQUEEZY_API_KEY'],
+  ['OPENROUTER_API_KEY_PARAM', 'OPENROUTER_API_KEY'],
+  ['WEBHOOK_SECRET_PARAM', 'WEBHOOK_SECRET'],
+] as const;
+
 export type SecretSource = { ssmName: string } | { value: string };
 export type SecretsConfig = Record<SecretName, SecretSource>;
 
@@ -75,11 +64,19 @@ export interface ServiceConfig {
 
 /** Parses the environment; throws naming every missing or malformed variable (never values). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
+  // An empty variable counts as unset, so a template that exports `FOO=` gets the default.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  for (const [param, value] of SECRET_VARIABLES) {
+    if (!present[param] && !present[value])
+      problems.push(`${param}: set ${param} (SSM name) or ${value}`);
+  }
+  if (!parsed.success || problems.length > 0) {
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;

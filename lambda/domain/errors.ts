@@ -2,24 +2,27 @@
  * The closed set of error codes a client can branch on. Adding one means adding its status in
  * `lambda/http/error-response.ts` (a compile error reminds you) and a row in the README table.
  */
-export type ErrorCode =
-  | 'INVALID_REQUEST'
-  | 'LICENSE_NOT_FOUND'
-  | 'LICENSE_EXPIRED'
-  | 'LICENSE_DISABLED'
-  | 'LICENSE_INACTIVE'
-  | 'TRIAL_EXPIRED'
-  | 'PRODUCT_NOT_ALLOWED'
-  | 'ACTIVATION_LIMIT_REACHED'
-  | 'INSTANCE_MISMATCH'
-  | 'TRIAL_ALREADY_USED'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'INTERNAL_ERROR'
-  | 'UPSTREAM_ERROR'
-  | 'UPSTREAM_UNAVAILABLE';
+export const ERROR_CODES = [
+  'INVALID_REQUEST',
+  'LICENSE_NOT_FOUND',
+  'LICENSE_EXPIRED',
+  'LICENSE_DISABLED',
+  'LICENSE_INACTIVE',
+  'TRIAL_EXPIRED',
+  'PRODUCT_NOT_ALLOWED',
+  'ACTIVATION_LIMIT_REACHED',
+  'INSTANCE_MISMATCH',
+  'TRIAL_ALREADY_USED',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INTERNAL_ERROR',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_UNAVAILABLE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Codes that refuse a license for a business reason (HTTP 403 family). */
 export type LicenseRefusalCode =
@@ -100,13 +103,22 @@ export class UpstreamError extends DomainError {
   }
 }
 
-/** Lets code that only sees `unknown` recognise our errors without `instanceof` across bundles. */
+const DOMAIN_ERROR_NAMES = new Set([
+  'DomainError',
+  'InvalidRequestError',
+  'LicenseRefusedError',
+  'UpstreamError',
+]);
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/**
+ * Recognises our errors without `instanceof` (which breaks across bundles) and without trusting
+ * any error that merely has a `code` (Node's ECONNRESET, SDK errors): name and code must be ours.
+ */
 export function isDomainError(error: unknown): error is DomainError {
-  return (
-    error instanceof Error &&
-    typeof (error as Partial<DomainError>).code === 'string' &&
-    typeof (error as Partial<DomainError>).retryable === 'boolean'
-  );
+  if (!(error instanceof Error) || !DOMAIN_ERROR_NAMES.has(error.name)) return false;
+  const { code, retryable } = error as Partial<DomainError>;
+  return typeof code === 'string' && KNOWN_CODES.has(code) && typeof retryable === 'boolean';
 }
 
 /** An upstream answer we could not make sense of (502). */

@@ -24,12 +24,14 @@ function refuse(code: LicenseRefusalCode, detail: string): Verdict {
  */
 export function checkLicense(license: LicenseRecord, now: Date, phase: CheckPhase): Verdict {
   const ended = license.expiresAt !== null && new Date(license.expiresAt) <= now;
-  if (license.kind === 'trial') {
-    return ended ? refuse('TRIAL_EXPIRED', 'The trial period has ended.') : OK;
+  if (license.kind === 'trial' && ended) {
+    return refuse('TRIAL_EXPIRED', 'The trial period has ended.');
   }
   if (license.status === 'disabled') {
     return refuse('LICENSE_DISABLED', 'This license key has been disabled.');
   }
+  // A trial is only ever refused for its end (above) or by an operator disabling it.
+  if (license.kind === 'trial') return OK;
   if (license.status === 'expired' || ended) {
     return refuse('LICENSE_EXPIRED', 'This license key has expired.');
   }

@@ -60,7 +60,12 @@ export function currentPeriodEnd(license: LicenseRecord, now: Date): Date {
 function futureSubscriptionBoundary(license: LicenseRecord, now: Date): Date | undefined {
   const subscription = license.subscription;
   if (!subscription) return undefined;
-  for (const candidate of [subscription.renewsAt, subscription.endsAt]) {
+  // A cancelled subscription will not renew: its access ends at ends_at, whatever renews_at says.
+  const candidates =
+    subscription.status === 'cancelled'
+      ? [subscription.endsAt]
+      : [subscription.renewsAt, subscription.endsAt];
+  for (const candidate of candidates) {
     if (candidate && new Date(candidate).getTime() > now.getTime()) return new Date(candidate);
   }
   return undefined;

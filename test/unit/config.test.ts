@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lambda/config.ts';
+
+const SECRET_VALUES = {
+  LEMONSQUEEZY_API_KEY: 'ls-secret-value-111',
+  OPENROUTER_API_KEY: 'or-secret-value-222',
+  WEBHOOK_SECRET: 'wh-secret-value-333',
+};
+
+/** The least a function needs: a table and the three secrets as values (local server, tests). */
+function minimalEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { TABLE_NAME: 'licenses', ...SECRET_VALUES, ...overrides };
+}
+
+function thrownMessage(act: () => unknown): string {
+  try {
+    act();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('loadConfig', () => {
+  it('returns the documented defaults for a minimal environment', () => {
+    // Act
+    const config = loadConfig(minimalEnv());
+
+    // Assess: toMatchObject, so adding a setting with its own default does not break this.
+    expect(config).toMatchObject({
+      tableName: 'licenses',
+      region: 'us-east-1',
+      lemonSqueezyBaseUrl: 'https://api.lemonsqueezy.com',
+      openRouterBaseUrl: 'https://openrouter.ai/api/v1',
+      upstreamTimeoutMs: 5_000,
+      statusTtlSeconds: 86_400,
+      statusGraceSeconds: 72 * 3600,
+      usageTtlSeconds: 60,
+      activationLeaseSeconds: 30,
+      activationWaitSeconds: 10,
+      allowTestMode: false,
+      secretsCacheSeconds: 300,
+    });
+    expect(config.dynamoDbEndpoint).toBeUndefined();
+    expect(config.secrets).toEqual({
+      lemonsqueezyApiKey: { value: 'ls-secret-value-111' },
+      openrouterManagementKey: { value: 'or-secret-value-222' },
+      webhookSecret: { value: 'wh-secret-value-333' },
+    });
+  });
+
+  it('uses SSM parameter names over values when both are set', () => {
+    // Prepare
+    const env = minimalEnv({
+      LEMONSQUEEZY_API_KEY_PARAM: '/ravn/lemonsqueezy-api-key',
+      OPENROUTER_API_KEY_PARAM: '/ravn/openrouter-api-key',
+      WEBHOOK_SECRET_PARAM: '/ravn/webhook-secret',
+    });
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.secrets).toEqual({
+      lemonsqueezyApiKey: { ssmName: '/ravn/lemonsqueezy-api-key' },
+      openrouterManagementKey: { ssmName: '/ravn/openrouter-api-key' },
+      webhookSecret: { ssmName: '/ravn/webhook-secret' },
+    });
+  });
+
+  it('accepts SSM parameter names alone', () => {
+    // Prepare
+    const env = {
+      TABLE_NAME: 'licenses',
+      LEMONSQUEEZY_API_KEY_PARAM: '/ravn/ls',
+      OPENROUTER_API_KEY_PARAM: '/ravn/or',
+      WEBHOOK_SECRET_PARAM: '/ravn/wh',
+    };
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config.secrets.webhookSecret).toEqual({ ssmName: '/ravn/wh' });
+  });
+
+  it('reads overrides and trims trailing slashes from base URLs', () => {
+    // Prepare
+    const env = minimalEnv({
+      AWS_REGION: 'eu-west-1',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      LEMONSQUEEZY_BASE_URL: 'http://127.0.0.1:9001/',
+      OPENROUTER_BASE_URL: 'http://127.0.0.1:9002/api/v1//',
+      STATUS_TTL_SECONDS: '3600',
+      USAGE_TTL_SECONDS: '0',
+      ALLOW_TEST_MODE: 'true',
+    });
+
+    // Act
+    const config = loadConfig(env);
+
+    // Assess
+    expect(config).toMatchObject({
+      region: 'eu-west-1',
+      dynamoDbEndpoint: 'http://127.0.0.1:8000',
+      lemonSqueezyBaseUrl: 'http://127.0.0.1:9001',
+      openRouterBaseUrl: 'http://127.0.0.1:9002/api/v1',
+      statusTtlSeconds: 3600,
+      usageTtlSeconds: 0,
+      allowTestMode: true,
+    });
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+    ['', false],
+  ])('reads ALLOW_TEST_MODE=%j as %s', (value, expected) => {
+    // Act
+    const config = loadConfig(minimalEnv({ ALLOW_TEST_MODE: value }));
+
+    // Assess
+    expect(config.allowTestMode).toBe(expected);
+  });
+
+  it('throws naming TABLE_NAME when it is missing, without any secret value', () => {
+    // Prepare
+    const env = minimalEnv({ TABLE_NAME: undefined });
+
+    // Act
+    const message = thrownMessage(() => loadConfig(env));
+
+    // Assess
+    expect(message).toMatch(/TABLE_NAME/);
+    for (const value of Object.values(SECRET_VALUES)) expect(message).not.toContain(value);
+  });
+
+  it.each([
+    ['LEMONSQUEEZY_API_KEY', 'LEMONSQUEEZY_API_KEY_PARAM'],
+    ['OPENROUTER_API_KEY', 'OPENROUTER_API_KEY_PARAM'],
+    ['WEBHOOK_SECRET', 'WEBHOOK_SECRET_PARAM'],
+  ])('throws naming %s when neither it nor its SSM name is set', (variable, param) => {
+    // Prepare
+    const env = minimalEnv({ [variable]: undefined });
+
+    // Act
+    const message = thrownMessage(() => loadConfig(env));
+
+    // Assess
+    expect(message).toContain(variable);
+    expect(message).toContain(param);
+    for (const value of Object.values(SECRET_VALUES)) expect(message).not.toContain(value);
+  });
+
+  it.each([
+    ['STATUS_TTL_SECONDS', 'not-a-number'],
+    ['UPSTREAM_TIMEOUT_MS', '0'],
+    ['LEMONSQUEEZY_BASE_URL', 'not a url'],
+    ['ALLOW_TEST_MODE', 'yes'],
+  ])('throws naming %s when it is malformed', (variable, value) => {
+    // Prepare
+    const env = minimalEnv({ [variable]: value });
+
+    // Act
+    const message = thrownMessage(() => loadConfig(env));
+
+    // Assess
+    expect(message).toContain(variable);
+    for (const secret of Object.values(SECRET_VALUES)) expect(message).not.toContain(secret);
+  });
+
+  it('names every malformed variable at once', () => {
+    // Prepare
+    const env = minimalEnv({ TABLE_NAME: undefined, OPENROUTER_BASE_URL: 'nope' });
+
+    // Act
+    const message = thrownMessage(() => loadConfig(env));
+
+    // Assess
+    expect(message).toMatch(/TABLE_NAME/);
+    expect(message).toMatch(/OPENROUTER_BASE_URL/);
+  });
+
+  it('names the missing secrets together with the other problems', () => {
+    // Act
+    const message = thrownMessage(() => loadConfig({ WEBHOOK_SECRET: 'wh-secret-value-333' }));
+
+    // Assess
+    expect(message).toContain('TABLE_NAME');
+    expect(message).toContain('LEMONSQUEEZY_API_KEY_PARAM');
+    expect(message).toContain('OPENROUTER_API_KEY_PARAM');
+    expect(message).not.toContain('WEBHOOK_SECRET_PARAM');
+    expect(message).not.toContain('wh-secret-value-333');
+  });
+
+  it('treats empty variables as unset', () => {
+    // Act
+    const config = loadConfig(
+      minimalEnv({
+        STATUS_TTL_SECONDS: '',
+        UPSTREAM_TIMEOUT_MS: '',
+        LEMONSQUEEZY_API_KEY_PARAM: '',
+      }),
+    );
+
+    // Assess
+    expect(config.statusTtlSeconds).toBe(86_400);
+    expect(config.upstreamTimeoutMs).toBe(5_000);
+    expect(config.secrets.lemonsqueezyApiKey).toEqual({
+      value: SECRET_VALUES.LEMONSQUEEZY_API_KEY,
+    });
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import products from '../../../config/products.json' with { type: 'json' };
+import {
+  findPlanVariant,
+  type ProductsConfig,
+  productsConfigSchema,
+} from '../../../config/products-schema.ts';
+
+function saasProduct(duration: string) {
+  return {
+    store_id: 1,
+    trial: { credits_usd: 2, duration_days: 30, ai_mode: 'saas' },
+    products: {
+      ai_subscription: {
+        product_id: 10,
+        ai_mode: 'saas',
+        variants: { forever: { variant_id: 20, credits_usd: 6, duration } },
+      },
+    },
+  };
+}
+
+describe('productsConfigSchema', () => {
+  it('parses the shipped config/products.json', () => {
+    // Act
+    const result = productsConfigSchema.safeParse(products);
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it('refuses a SaaS variant with a lifetime duration, naming its path', () => {
+    // Act
+    const result = productsConfigSchema.safeParse(saasProduct('lifetime'));
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['products', 'ai_subscription', 'variants', 'forever', 'duration'],
+        message: expect.stringMatching(/finite duration/),
+      }),
+    ]);
+  });
+
+  it.each(['weekly', 'monthly', 'quarterly', 'yearly'])('accepts a %s SaaS variant', (duration) => {
+    // Act
+    const result = productsConfigSchema.safeParse(saasProduct(duration));
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it('accepts a lifetime BYOK variant', () => {
+    // Prepare
+    const config = saasProduct('lifetime');
+    config.products.ai_subscription.ai_mode = 'byok';
+
+    // Act
+    const result = productsConfigSchema.safeParse(config);
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it.each([
+    ['an unknown duration', saasProduct('daily')],
+    ['a negative store id', { ...saasProduct('monthly'), store_id: -1 }],
+    ['a missing store id', { ...saasProduct('monthly'), store_id: undefined }],
+    [
+      'a product without variants',
+      { ...saasProduct('monthly'), products: { x: { product_id: 1 } } },
+    ],
+  ])('refuses %s', (_case, config) => {
+    // Act
+    const result = productsConfigSchema.safeParse(config);
+
+    // Assess
+    expect(result.success).toBe(false);
+  });
+});
+
+describe('findPlanVariant', () => {
+  const config: ProductsConfig = productsConfigSchema.parse(products);
+
+  it('finds the shipped monthly SaaS variant', () => {
+    // Act
+    const plan = findPlanVariant(config, 697533, 1097689);
+
+    // Assess
+    expect(plan).toEqual({
+      productName: 'ai_subscription',
+      variantName: 'starter_monthly',
+      productId: 697533,
+      variantId: 1097689,
+      aiMode: 'saas',
+      creditsUsd: 6,
+      duration: 'monthly',
+    });
+  });
+
+  it('finds the shipped lifetime BYOK variant', () => {
+    // Act
+    const plan = findPlanVariant(config, 697540, 1097701);
+
+    // Assess
+    expect(plan).toMatchObject({ aiMode: 'byok', duration: 'lifetime', creditsUsd: 0 });
+  });
+
+  it.each([
+    ['an unknown product', 1, 1097689],
+    ['an unknown variant', 697533, 1],
+    ['a variant of another product', 697533, 1097701],
+  ])('returns undefined for %s', (_case, productId, variantId) => {
+    // Act
+    const plan = findPlanVariant(config, productId, variantId);
+
+    // Assess
+    expect(plan).toBeUndefined();
+  });
+});

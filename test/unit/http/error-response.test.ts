@@ -1,0 +1,199 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import {
+  DomainError,
+  type ErrorCode,
+  InvalidRequestError,
+  LicenseRefusedError,
+  UpstreamError,
+} from '../../../lambda/domain/errors.ts';
+import {
+  codeToStatus,
+  errorFromThrown,
+  errorResponse,
+} from '../../../lambda/http/error-response.ts';
+
+/** Every `ErrorCode`; `satisfies` keeps the table honest when a code is added. */
+const STATUS_OF = {
+  INVALID_REQUEST: 400,
+  LICENSE_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  LICENSE_EXPIRED: 403,
+  LICENSE_DISABLED: 403,
+  LICENSE_INACTIVE: 403,
+  TRIAL_EXPIRED: 403,
+  PRODUCT_NOT_ALLOWED: 403,
+  ACTIVATION_LIMIT_REACHED: 403,
+  INSTANCE_MISMATCH: 403,
+  METHOD_NOT_ALLOWED: 405,
+  TRIAL_ALREADY_USED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL_ERROR: 500,
+  UPSTREAM_ERROR: 502,
+  UPSTREAM_UNAVAILABLE: 503,
+} satisfies Record<ErrorCode, number>;
+
+const CODES = Object.entries(STATUS_OF) as [ErrorCode, number][];
+
+function structured(response: unknown): APIGatewayProxyStructuredResultV2 {
+  return response as APIGatewayProxyStructuredResultV2;
+}
+
+describe('codeToStatus', () => {
+  it.each(CODES)('maps %s to %i', (code, status) => {
+    // Act
+    const result = codeToStatus(code);
+
+    // Assess
+    expect(result).toBe(status);
+  });
+});
+
+describe('errorResponse', () => {
+  it.each(CODES)('answers %s with status %i and the one error body shape', (code, status) => {
+    // Act
+    const response = structured(errorResponse(code, 'A message.', 'request-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(status);
+    expect(response.headers).toMatchObject({
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+    });
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: 'A message.',
+      code,
+      requestId: 'request-1',
+    });
+  });
+
+  it.each(CODES.filter(([code]) => code !== 'UPSTREAM_UNAVAILABLE'))(
+    'sends no retry-after with %s',
+    (code) => {
+      // Act
+      const response = structured(errorResponse(code, 'A message.', 'request-1'));
+
+      // Assess
+      expect(response.headers).not.toHaveProperty('retry-after');
+    },
+  );
+});
+
+describe('errorFromThrown', () => {
+  it.each([
+    ['a foreign code', 'ECONNRESET'],
+    ['one of our codes on a foreign error', 'INVALID_REQUEST'],
+  ])('returns a bare 500 for an error that only looks like ours (%s)', (_label, code) => {
+    // Prepare
+    const error = Object.assign(new Error('secret-abc'), { code, retryable: true });
+
+    // Act
+    const response = structured(errorFromThrown(error, 'request-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret-abc');
+  });
+
+  it('returns a bare 500 INTERNAL_ERROR for a plain Error, without its message or stack', () => {
+    // Prepare
+    const error = new Error('secret-xyz');
+
+    // Act
+    const response = structured(errorFromThrown(error, 'request-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: 'Internal error.',
+      code: 'INTERNAL_ERROR',
+      requestId: 'request-1',
+    });
+    expect(response.body).not.toContain('secret-xyz');
+  });
+
+  it('does not leak the cause of a plain Error', () => {
+    // Prepare
+    const error = new Error('outer', { cause: new Error('secret-cause') });
+
+    // Act
+    const response = structured(errorFromThrown(error, 'request-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret-cause');
+    expect(response.body).not.toContain('outer');
+  });
+
+  it.each([
+    ['a string', 'secret-xyz'],
+    ['undefined', undefined],
+    ['null', null],
+    ['an object with a code', { code: 'INVALID_REQUEST', message: 'secret-xyz' }],
+  ])('returns 500 INTERNAL_ERROR when %s is thrown', (_case, thrownValue) => {
+    // Act
+    const response = structured(errorFromThrown(thrownValue, 'request-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body ?? '')).toMatchObject({ code: 'INTERNAL_ERROR' });
+    expect(response.body).not.toContain('secret-xyz');
+  });
+
+  it('returns 503 UPSTREAM_UNAVAILABLE with retry-after for an unavailable upstream', () => {
+    // Prepare
+    const error = new UpstreamError('lemonsqueezy', 'unavailable', 'is unavailable.', {
+      status: 500,
+      cause: new Error('secret-upstream-body'),
+    });
+
+    // Act
+    const response = structured(errorFromThrown(error, 'request-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '5' });
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: 'LemonSqueezy is unavailable.',
+      code: 'UPSTREAM_UNAVAILABLE',
+      requestId: 'request-1',
+    });
+    expect(response.body).not.toContain('secret-upstream-body');
+  });
+
+  it('returns 502 UPSTREAM_ERROR without retry-after for a bad upstream answer', () => {
+    // Prepare
+    const error = new UpstreamError('openrouter', 'bad-response', 'gave an unexpected answer.');
+
+    // Act
+    const response = structured(errorFromThrown(error, 'request-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(502);
+    expect(response.headers).not.toHaveProperty('retry-after');
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: 'OpenRouter gave an unexpected answer.',
+      code: 'UPSTREAM_ERROR',
+      requestId: 'request-1',
+    });
+  });
+
+  it.each([
+    ['InvalidRequestError', new InvalidRequestError("Field 'licenseKey' is required."), 400],
+    ['LicenseRefusedError', new LicenseRefusedError('LICENSE_EXPIRED', 'Expired.'), 403],
+    ['TRIAL_ALREADY_USED', new LicenseRefusedError('TRIAL_ALREADY_USED', 'Used.'), 409],
+    ['a DomainError', new DomainError('PAYLOAD_TOO_LARGE', 'Too large.'), 413],
+  ])('returns the code and message of %s', (_case, error, status) => {
+    // Act
+    const response = structured(errorFromThrown(error, 'request-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(status);
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: error.message,
+      code: error.code,
+      requestId: 'request-1',
+    });
+  });
+});
