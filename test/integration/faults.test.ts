@@ -141,6 +141,7 @@ const FAULTS: Array<[string, Fault]> = [
   ['a timeout', { kind: 'timeout' }],
   ['a non-JSON body', { kind: 'non-json' }],
   ['a connection reset', { kind: 'reset' }],
+  ['an unusable answer (HTTP 401)', { kind: 'status', status: 401 }],
 ];
 
 describe.each(CALL_POINTS)('upstream failure at $name', (point) => {

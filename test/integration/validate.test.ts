@@ -254,4 +254,21 @@ describe('POST /v1/validate', () => {
     expect([response.status, response.body.code]).toEqual([403, 'LICENSE_EXPIRED']);
     expect(stack.openRouter.callCount('create')).toBe(created);
   });
+
+  it('answers LICENSE_INACTIVE while the subscription is paused and disables the key', async () => {
+    // Prepare
+    const { license, activation } = await activated();
+    stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { status: 'paused' });
+    const local = stack.clock;
+    local.set(RENEWS_AT);
+    local.advance(HOUR);
+
+    // Act
+    const response = await stack.post('/v1/validate', { licenseKey: license.key });
+
+    // Assess
+    expect([response.status, response.body.code]).toEqual([403, 'LICENSE_INACTIVE']);
+    const issued = stack.openRouter.keys().find((key) => key.key === activation.ai_details.token);
+    expect(issued?.disabled).toBe(true);
+  });
 });

@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
+
+interface PrintedCurl {
+  url: string;
+  body: Record<string, string>;
+}
+
+/** Reads the `curl … <url> … -d '<json>'` lines `pnpm start` prints. */
+function printedCurls(banner: string): PrintedCurl[] {
+  return [...banner.matchAll(/curl -s (\S+) .* -d '(\{.*\})'/g)].map((match) => ({
+    url: match[1] ?? '',
+    body: JSON.parse(match[2] ?? '{}'),
+  }));
+}
+
+async function send(curl: PrintedCurl) {
+  const response = await fetch(curl.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(curl.body),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: the test asserts the fields it reads.
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('pnpm start', () => {
+  let child: ChildProcess;
+  let output = '';
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'lambda/local/start.ts'], {
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'DEBUG' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (output.includes('Ctrl-C stops everything.')) {
+          clearInterval(timer);
+          resolve();
+        }
+        if (child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`pnpm start exited: ${output}`));
+        }
+      }, 100);
+    });
+  });
+  afterAll(async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('prints curls that give a trial, a SaaS activation with a key, a BYOK one without, and a validate', async () => {
+    // Prepare
+    const curls = printedCurls(output);
+    const [trial, saas, byok, validate] = curls;
+
+    // Act
+    const trialResult = await send(trial as PrintedCurl);
+    const saasResult = await send(saas as PrintedCurl);
+    const byokResult = await send(byok as PrintedCurl);
+    const validateResult = await send(validate as PrintedCurl);
+
+    // Assess
+    expect(curls.map((curl) => new URL(curl.url).pathname)).toEqual([
+      '/v1/trial',
+      '/v1/activate',
+      '/v1/activate',
+      '/v1/validate',
+    ]);
+    expect(trialResult.status).toBe(200);
+    expect(trialResult.body.licenseKey).toMatch(/^trial-/);
+    expect(saasResult.status).toBe(200);
+    expect(saasResult.body.ai_details.token).toMatch(/^sk-or-v1-/);
+    expect(byokResult.status).toBe(200);
+    expect(byokResult.body.ai_details).toBeUndefined();
+    expect(validateResult.status).toBe(200);
+    expect(validateResult.body.ai_details.token).toBe(saasResult.body.ai_details.token);
+
+    // The process's own logs hold no token, license key or sandbox secret.
+    const logs = output.slice(output.indexOf('Ctrl-C stops everything.'));
+    expect(logs).toContain('"message":"request"');
+    for (const secret of [
+      trialResult.body.licenseKey,
+      trialResult.body.ai_details.token,
+      saasResult.body.ai_details.token,
+      saasResult.body.licenseKey,
+      byokResult.body.licenseKey,
+      ...Object.values(SANDBOX_SECRETS),
+    ]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+});
