@@ -16,7 +16,7 @@ function refuse(code: LicenseRefusalCode, detail: string): Verdict {
  * Decides whether a stored license may be used right now. Guards run in this order, the first
  * refusal wins:
  * 1. TRIAL_EXPIRED     a trial past its end;
- * 2. LICENSE_DISABLED  disabled at LemonSqueezy (dashboard, refund, API);
+ * 2. LICENSE_DISABLED  disabled at LemonSqueezy (dashboard, API), or its order fully refunded;
  * 3. LICENSE_EXPIRED   LemonSqueezy says expired, or `expires_at` has passed;
  * 4. LICENSE_EXPIRED   its subscription expired, or was cancelled and its grace (`ends_at`) ran out;
  * 5. LICENSE_INACTIVE  its subscription is paused or unpaid;
@@ -29,6 +29,9 @@ export function checkLicense(license: LicenseRecord, now: Date, phase: CheckPhas
   }
   if (license.status === 'disabled') {
     return refuse('LICENSE_DISABLED', 'This license key has been disabled.');
+  }
+  if (license.refundedAt) {
+    return refuse('LICENSE_DISABLED', 'The order of this license key was refunded.');
   }
   // A trial is only ever refused for its end (above) or by an operator disabling it.
   if (license.kind === 'trial') return OK;

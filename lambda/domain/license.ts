@@ -88,6 +88,16 @@ export interface LicenseRecord {
   subscription?: Subscription;
   /** When the status was last confirmed by LemonSqueezy (trials: creation). */
   statusCheckedAt: string;
+  /**
+   * The LemonSqueezy time the stored license facts (and subscription) describe: a refresh's
+   * own time, or a webhook's `updated_at`. An event older than this changes nothing.
+   */
+  factsAsOf?: string;
+  subscriptionAsOf?: string;
+  /** Set when the order was fully refunded: AI access ends whatever LemonSqueezy says. */
+  refundedAt?: string;
+  /** The latest subscription payment event. */
+  lastPayment?: { invoiceId: string; status: string; at: string };
   /** Start of the first credit period; later periods follow from it. */
   periodAnchor: string;
   devices: Record<string, DeviceSlot>;

@@ -8,6 +8,8 @@ export function codeToStatus(code: ErrorCode): number {
   switch (code) {
     case 'INVALID_REQUEST':
       return 400;
+    case 'INVALID_SIGNATURE':
+      return 401;
     case 'LICENSE_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;

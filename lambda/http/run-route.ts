@@ -16,43 +16,51 @@ export type ApiHandler = (
 type Result = Exclude<APIGatewayProxyResultV2, string>;
 
 /**
- * One request through one route: parse with the route's schema, call its service function, map
- * the outcome. Logs a single line per request with its status and code (never the body).
+ * Runs one request's work and turns any throw into our error body. Logs a single line per
+ * request with its status and code (never the body); 5xx and unknown throws also log the error.
  */
-export async function runRoute<S extends z.ZodType>(
+export async function respond(
+  logger: ServiceLogger,
+  event: APIGatewayProxyEventV2,
+  context: Pick<Context, 'awsRequestId'>,
+  work: () => Promise<APIGatewayProxyResultV2>,
+): Promise<APIGatewayProxyResultV2> {
+  const started = performance.now();
+  const requestId = context.awsRequestId;
+  let response: Result;
+  try {
+    response = (await work()) as Result;
+  } catch (error) {
+    response = errorFromThrown(error, requestId) as Result;
+    if (!isDomainError(error) || (response.statusCode ?? 500) >= 500) {
+      logger.error('request failed', { requestId, error: describe(error) });
+    }
+  }
+  const status = response.statusCode ?? 200;
+  logger.info('request', {
+    requestId,
+    route: event.rawPath,
+    status,
+    code: status >= 400 ? codeOf(response) : undefined,
+    durationMs: Math.round(performance.now() - started),
+  });
+  return response;
+}
+
+/** One license route: parse with the route's schema, call its service function, map the outcome. */
+export function runRoute<S extends z.ZodType>(
   logger: ServiceLogger,
   event: APIGatewayProxyEventV2,
   context: Pick<Context, 'awsRequestId'>,
   schema: S,
   service: (input: z.infer<S>) => Promise<Outcome<LicenseView>>,
 ): Promise<APIGatewayProxyResultV2> {
-  const started = performance.now();
-  const requestId = context.awsRequestId;
-  let response: Result;
-  let code: string | undefined;
-  try {
+  return respond(logger, event, context, async () => {
     const outcome = await service(parseJsonRequest(event, schema));
-    if (outcome.ok) {
-      response = jsonResponse(200, toLicenseResponse(outcome.value)) as Result;
-    } else {
-      code = outcome.code;
-      response = errorResponse(outcome.code, outcome.detail, requestId) as Result;
-    }
-  } catch (error) {
-    code = isDomainError(error) ? error.code : 'INTERNAL_ERROR';
-    response = errorFromThrown(error, requestId) as Result;
-    if (!isDomainError(error) || (response.statusCode ?? 500) >= 500) {
-      logger.error('request failed', { requestId, code, error: describe(error) });
-    }
-  }
-  logger.info('request', {
-    requestId,
-    route: event.rawPath,
-    status: response.statusCode,
-    code,
-    durationMs: Math.round(performance.now() - started),
+    return outcome.ok
+      ? jsonResponse(200, toLicenseResponse(outcome.value))
+      : errorResponse(outcome.code, outcome.detail, context.awsRequestId);
   });
-  return response;
 }
 
 /** An error for the log: its kind and our own message, never a raw upstream body. */
@@ -63,6 +71,14 @@ function describe(error: unknown): Record<string, unknown> {
     message: error.message,
     retryable: isDomainError(error) ? error.retryable : undefined,
   };
+}
+
+function codeOf(response: Result): string | undefined {
+  try {
+    return (JSON.parse(response.body ?? '') as { code?: string }).code;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Routes by path, answering 404 for anything else. */

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '#adapters/dynamodb/table-definition.ts';
 import { createActivateHandler } from '#handlers/activate.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
+import { createWebhookHandler } from '#handlers/webhook.ts';
 import { loadConfig } from '#lambda/config.ts';
 import { type AppDeps, createDeps } from '#lambda/deps.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -82,8 +83,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const deps = createDeps(config, { clock: options.clock, logger: options.logger });
   const activate = createActivateHandler(deps);
   const validate = createValidateHandler(deps);
+  const webhook = createWebhookHandler(deps);
   const server = await startLocalServer(
-    { '/v1/trial': activate, '/v1/activate': activate, '/v1/validate': validate },
+    {
+      '/v1/trial': activate,
+      '/v1/activate': activate,
+      '/v1/validate': validate,
+      '/v1/webhook': webhook,
+    },
     { port: options.port, host: options.host },
   );
   return {

@@ -1,4 +1,11 @@
-import type { Activation, AiKey, LicenseRecord, LicenseStatus } from '#domain/license.ts';
+import type {
+  Activation,
+  AiKey,
+  LicensePlan,
+  LicenseRecord,
+  LicenseStatus,
+  Subscription,
+} from '#domain/license.ts';
 
 /** A new trial and the two things it uses up: its email and its device. */
 export interface NewTrial {
@@ -36,6 +43,29 @@ export interface LicenseStore {
    * (creation-only fields of `initial` never overwrite stored ones). Returns the stored record.
    */
   saveProviderFacts(initial: LicenseRecord, facts: ProviderFacts): Promise<LicenseRecord>;
+  /**
+   * `saveProviderFacts` for a webhook: applied only if the stored facts are not newer than
+   * `asOf` (the event's `updated_at`); undefined when they are ("newer wins").
+   */
+  saveProviderFactsIfNewer(
+    initial: LicenseRecord,
+    facts: ProviderFacts,
+    asOf: string,
+  ): Promise<LicenseRecord | undefined>;
+  /** Records a subscription's state (and the plan it sells now) unless a newer one is stored. */
+  saveSubscription(
+    licenseHash: string,
+    subscription: Subscription,
+    asOf: string,
+    plan?: LicensePlan,
+  ): Promise<LicenseRecord | undefined>;
+  /** Marks the license's order as fully refunded (first time wins); undefined if unknown. */
+  markRefunded(licenseHash: string, at: string): Promise<LicenseRecord | undefined>;
+  /** Records a subscription payment event unless a later one is stored. */
+  recordPayment(
+    licenseHash: string,
+    payment: NonNullable<LicenseRecord['lastPayment']>,
+  ): Promise<void>;
   /**
    * Reserves the device slot `instanceName` for `claimId`. Succeeds when the slot is free or
    * held by a claim older than `staleBefore` (its holder died); false when someone holds it.

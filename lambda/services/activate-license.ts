@@ -14,7 +14,8 @@ import type { ServiceDeps } from './service-deps.ts';
  * 1. validate upstream (uses no seat) and refuse keys that are unknown, not ours, test-mode,
  *    disabled or expired;
  * 2. store what LemonSqueezy said (the first time, create the license; SaaS plans also look up
- *    the subscription whose `renews_at` ends the credit period);
+ *    the subscription whose `renews_at` ends the credit period) and link its order and
+ *    subscription to it for webhooks;
  * 3. give the device a seat (idempotent per device, one upstream activation);
  * 4. serve the license: the SaaS key of the current period, created now if needed.
  */
@@ -40,6 +41,11 @@ export async function activateLicense(
     newLicenseRecord(licenseHash, facts, now),
     facts,
   );
+  // Webhooks name orders and subscriptions, never license keys: remember which license they mean.
+  await Promise.all([
+    deps.webhooks.linkLicense('order', String(answer.license.orderId), licenseHash),
+    subscription && deps.webhooks.linkLicense('subscription', String(subscription.id), licenseHash),
+  ]);
 
   const verdict = checkLicense(license, now, 'activate');
   if (!verdict.ok) {

@@ -1,5 +1,5 @@
 import { findPlanVariant, type PlanVariant } from '#config/products-schema.ts';
-import type { LicenseRecord, Subscription } from '#domain/license.ts';
+import type { LicensePlan, LicenseRecord, Subscription } from '#domain/license.ts';
 import type { Verdict } from '#domain/license-rules.ts';
 import type { ProviderLicense, ProviderSubscription } from '#ports/license-provider.ts';
 import type { ProviderFacts } from '#ports/license-store.ts';
@@ -69,15 +69,20 @@ export function toProviderFacts(
       activationUsage: license.activationUsage,
       testMode: license.testMode,
     },
-    plan: {
-      aiMode: plan.aiMode,
-      creditsUsd: plan.creditsUsd,
-      duration: plan.duration,
-      productName: plan.productName,
-      variantName: plan.variantName,
-    },
+    plan: toLicensePlan(plan),
     statusCheckedAt: now.toISOString(),
     ...(subscription ? { subscription: toSubscription(subscription) } : {}),
+  };
+}
+
+/** The plan facts a license keeps from its configured variant. */
+export function toLicensePlan(plan: PlanVariant): LicensePlan {
+  return {
+    aiMode: plan.aiMode,
+    creditsUsd: plan.creditsUsd,
+    duration: plan.duration,
+    productName: plan.productName,
+    variantName: plan.variantName,
   };
 }
 

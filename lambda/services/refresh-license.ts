@@ -1,6 +1,7 @@
 import { findPlanVariant } from '#config/products-schema.ts';
 import { isDomainError } from '#domain/errors.ts';
 import type { LicenseRecord } from '#domain/license.ts';
+import { checkLicense } from '#domain/license-rules.ts';
 import { isKeyDue } from '#domain/period.ts';
 import type { ProviderAnswer, ProviderSubscription } from '#ports/license-provider.ts';
 import type { ProviderFacts } from '#ports/license-store.ts';
@@ -21,7 +22,9 @@ export async function refreshLicense(
 ): Promise<LicenseRecord> {
   const now = deps.clock.now();
   const age = now.getTime() - new Date(license.statusCheckedAt).getTime();
-  const keyDue = isKeyDue(license, now);
+  // A key is only worth a LemonSqueezy call when the stored status would let us issue one;
+  // otherwise a revoked license would cost an upstream call on every validate.
+  const keyDue = isKeyDue(license, now) && checkLicense(license, now, 'validate').ok;
   if (license.kind !== 'lemonsqueezy' || (age < deps.policy.statusTtlMs && !keyDue)) return license;
 
   let answer: ProviderAnswer;

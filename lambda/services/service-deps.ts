@@ -3,6 +3,7 @@ import type { Clock } from '#ports/clock.ts';
 import type { KeyProvisioner } from '#ports/key-provisioner.ts';
 import type { LicenseProvider } from '#ports/license-provider.ts';
 import type { LicenseStore } from '#ports/license-store.ts';
+import type { WebhookStore } from '#ports/webhook-store.ts';
 
 /** Structured logging as the services need it (Powertools Logger fits). Never pass secrets. */
 export interface ServiceLogger {
@@ -30,6 +31,7 @@ export interface ServicePolicy {
 /** Everything a service function needs, built once per cold start by `createDeps`. */
 export interface ServiceDeps {
   store: LicenseStore;
+  webhooks: WebhookStore;
   provider: LicenseProvider;
   keys: KeyProvisioner;
   clock: Clock;

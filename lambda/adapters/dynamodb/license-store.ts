@@ -6,7 +6,14 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Activation, AiKey, LicenseRecord, LicenseStatus } from '#domain/license.ts';
+import type {
+  Activation,
+  AiKey,
+  LicensePlan,
+  LicenseRecord,
+  LicenseStatus,
+  Subscription,
+} from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
 import type { LicenseStore, NewTrial, ProviderFacts } from '#ports/license-store.ts';
 
@@ -122,6 +129,70 @@ export class DynamoDbLicenseStore implements LicenseStore {
   }
 
   async saveProviderFacts(initial: LicenseRecord, facts: ProviderFacts): Promise<LicenseRecord> {
+    return (await this.writeFacts(initial, facts, facts.statusCheckedAt, false)) as LicenseRecord;
+  }
+
+  saveProviderFactsIfNewer(
+    initial: LicenseRecord,
+    facts: ProviderFacts,
+    asOf: string,
+  ): Promise<LicenseRecord | undefined> {
+    return this.writeFacts(initial, facts, asOf, true);
+  }
+
+  saveSubscription(
+    licenseHash: string,
+    subscription: Subscription,
+    asOf: string,
+    plan?: LicensePlan,
+  ): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: `SET subscription = :subscription, subscriptionAsOf = :asOf${plan ? ', #plan = :plan' : ''}`,
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(subscriptionAsOf) OR subscriptionAsOf <= :asOf)',
+      ExpressionAttributeNames: plan ? { '#plan': 'plan' } : undefined,
+      ExpressionAttributeValues: {
+        ':subscription': subscription,
+        ':asOf': asOf,
+        ...(plan ? { ':plan': plan } : {}),
+      },
+    });
+  }
+
+  markRefunded(licenseHash: string, at: string): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: 'SET refundedAt = if_not_exists(refundedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at },
+    });
+  }
+
+  async recordPayment(
+    licenseHash: string,
+    payment: NonNullable<LicenseRecord['lastPayment']>,
+  ): Promise<void> {
+    await this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: 'SET lastPayment = :payment',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(lastPayment) OR lastPayment.#at <= :at)',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':payment': payment, ':at': payment.at },
+    });
+  }
+
+  /**
+   * One UpdateItem that writes the facts and, the first time, the creation-only fields. With
+   * `onlyIfNewer`, it is conditional on the stored facts not being newer than `asOf`.
+   */
+  private async writeFacts(
+    initial: LicenseRecord,
+    facts: ProviderFacts,
+    asOf: string,
+    onlyIfNewer: boolean,
+  ): Promise<LicenseRecord | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
@@ -138,18 +209,18 @@ export class DynamoDbLicenseStore implements LicenseStore {
     for (const field of CREATION_ONLY) set(field, initial[field], true);
     set('licenseHash', initial.licenseHash);
     set('updatedAt', facts.statusCheckedAt);
+    set('factsAsOf', asOf);
+    if (facts.subscription) set('subscriptionAsOf', asOf);
     if (facts.customerEmail) set('email', normaliseEmail(facts.customerEmail));
-    const result = await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: licenseKey(initial.licenseHash),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return fromItem(result.Attributes) as LicenseRecord;
+    return this.conditionalUpdate({
+      Key: licenseKey(initial.licenseHash),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: onlyIfNewer
+        ? 'attribute_not_exists(#factsAsOf) OR #factsAsOf <= :factsAsOf'
+        : undefined,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
   }
 
   async claimDevice(

@@ -16,6 +16,7 @@ import {
 /** Every `ErrorCode`; `satisfies` keeps the table honest when a code is added. */
 const STATUS_OF = {
   INVALID_REQUEST: 400,
+  INVALID_SIGNATURE: 401,
   LICENSE_NOT_FOUND: 404,
   NOT_FOUND: 404,
   LICENSE_EXPIRED: 403,

@@ -1,0 +1,27 @@
+/** What happened to an event id when a delivery tried to claim it. */
+export type EventClaim = 'claimed' | 'done' | 'busy';
+
+/**
+ * The record of webhook deliveries (an event id is `name|type|id|updated_at`, since LemonSqueezy
+ * sends no event id) and the links from LemonSqueezy ids to our licenses.
+ */
+export interface WebhookStore {
+  /**
+   * Claims an event for processing with a conditional write: `done` if it was applied before,
+   * `busy` while another delivery is applying it (unless that claim is older than
+   * `staleBefore`), else `claimed`.
+   */
+  claimEvent(
+    eventId: string,
+    claimId: string,
+    claimedAt: string,
+    staleBefore: string,
+  ): Promise<EventClaim>;
+  /** Marks a claimed event applied; it is remembered until `expiresAt` (then a DynamoDB TTL drops it). */
+  completeEvent(eventId: string, claimId: string, expiresAt: Date): Promise<void>;
+  /** Gives a claim back after a failure, so LemonSqueezy's retry can apply the event. */
+  releaseEvent(eventId: string, claimId: string): Promise<void>;
+  /** Remembers which license an order or subscription belongs to. */
+  linkLicense(kind: 'order' | 'subscription', id: string, licenseHash: string): Promise<void>;
+  findLicense(kind: 'order' | 'subscription', id: string): Promise<string | undefined>;
+}

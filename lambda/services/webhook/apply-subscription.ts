@@ -1,0 +1,80 @@
+import type { z } from 'zod';
+import { findPlanVariant } from '#config/products-schema.ts';
+import type { invoiceAttributesSchema, subscriptionAttributesSchema } from '#schemas/webhook.ts';
+import { isoOrNull, toLicensePlan, toSubscription } from '../provider-facts.ts';
+import type { ServiceDeps } from '../service-deps.ts';
+import { enforceLicense } from './enforce-license.ts';
+import type { EventOutcome } from './outcome.ts';
+
+type SubscriptionAttributes = z.infer<typeof subscriptionAttributesSchema>;
+type InvoiceAttributes = z.infer<typeof invoiceAttributesSchema>;
+
+/**
+ * `subscription_*` lifecycle events. The subscription names no license key, so it is found
+ * through its order. Its status then decides access through the license rules: `cancelled`
+ * keeps it until `ends_at`, `expired`/`paused` end it (the AI key is disabled now),
+ * `resumed`/`unpaused` restore it (the next validate issues a key). A new variant's credits
+ * apply from the next period: the current key keeps its limit.
+ */
+export async function applySubscriptionEvent(
+  deps: ServiceDeps,
+  subscriptionId: string,
+  attributes: SubscriptionAttributes,
+): Promise<EventOutcome> {
+  const licenseHash =
+    (await deps.webhooks.findLicense('subscription', subscriptionId)) ??
+    (await deps.webhooks.findLicense('order', String(attributes.order_id)));
+  if (!licenseHash) {
+    // Not activated here yet: activation looks the subscription up itself.
+    deps.logger.info('subscription event for an unknown license', { subscriptionId });
+    return 'ignored';
+  }
+  await deps.webhooks.linkLicense('subscription', subscriptionId, licenseHash);
+  const configured = findPlanVariant(deps.products, attributes.product_id, attributes.variant_id);
+  const saved = await deps.store.saveSubscription(
+    licenseHash,
+    {
+      id: Number(subscriptionId),
+      status: attributes.status,
+      renewsAt: isoOrNull(attributes.renews_at),
+      endsAt: isoOrNull(attributes.ends_at),
+    },
+    new Date(attributes.updated_at).toISOString(),
+    configured ? toLicensePlan(configured) : undefined,
+  );
+  await enforceLicense(deps, saved ?? (await deps.store.get(licenseHash)));
+  return saved ? 'applied' : 'stale';
+}
+
+/**
+ * `subscription_payment_*` events (invoices). Every one is recorded; a successful or recovered
+ * payment also re-reads the subscription from LemonSqueezy, so the new `renews_at` (the end of
+ * the period just paid) is stored and the next validate rotates the key with fresh credits.
+ */
+export async function applyPaymentEvent(
+  deps: ServiceDeps,
+  eventName: string,
+  invoiceId: string,
+  attributes: InvoiceAttributes,
+): Promise<EventOutcome> {
+  const subscriptionId = String(attributes.subscription_id);
+  const licenseHash = await deps.webhooks.findLicense('subscription', subscriptionId);
+  if (!licenseHash) return 'ignored';
+  const at = new Date(attributes.updated_at).toISOString();
+  await deps.store.recordPayment(licenseHash, {
+    invoiceId,
+    status: eventName.replace('subscription_payment_', ''),
+    at,
+  });
+  if (
+    eventName === 'subscription_payment_success' ||
+    eventName === 'subscription_payment_recovered'
+  ) {
+    const subscription = await deps.provider.getSubscription(attributes.subscription_id);
+    if (subscription) {
+      const now = deps.clock.now().toISOString();
+      await deps.store.saveSubscription(licenseHash, toSubscription(subscription), now);
+    }
+  }
+  return 'applied';
+}
