@@ -290,7 +290,7 @@ describe('POST /v1/webhook events', () => {
     // Prepare
     const { license, token } = await activated();
     const older = eventFor(stack, 'license_key_updated', license, {
-      'data.attributes.updated_at': '2026-03-11T00:00:00.000000Z',
+      'data.attributes.updated_at': later(1),
     });
     const newer = eventFor(stack, 'license_key_updated', license, {
       'data.attributes.updated_at': later(2),
