@@ -43,7 +43,7 @@ export function nextBoundaryAfter(anchor: Date, duration: PeriodDuration, now: D
  * 1. a trial's period is the whole trial;
  * 2. a subscription's period ends at its `renews_at` (or `ends_at` once cancelled) while that is
  *    in the future;
- * 3. otherwise whole plan periods counted from the first activation (a one-off purchase, or a
+ * 3. otherwise whole plan periods counted from when the license was first stored (a one-off purchase, or a
  *    subscription whose renewal LemonSqueezy has not recorded yet);
  * and never after the license itself expires.
  */

@@ -43,6 +43,12 @@ async function main(): Promise<void> {
         `  ${curl('/v1/activate', { instanceName: 'device-1', licenseKey: key.licenseKey })}`,
     ),
     ...keys.slice(0, 1).map((key) => `  ${curl('/v1/validate', { licenseKey: key.licenseKey })}`),
+    ...keys
+      .slice(0, 1)
+      .map(
+        (key) =>
+          `  pnpm webhook:send license_key_updated --set data.attributes.key=${key.licenseKey} --set data.attributes.status=disabled`,
+      ),
     '',
     'Ctrl-C stops everything.',
     '',
