@@ -44,15 +44,19 @@ export function parseJsonRequest<S extends z.ZodType>(
   if (bytes.length > MAX_BODY_BYTES) {
     throw new DomainError('PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new InvalidRequestError('The body is not valid JSON.');
-  }
+  const json = parseJsonBody(bytes);
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new InvalidRequestError(describeIssue(parsed.error, json));
   return parsed.data;
+}
+
+/** The body as JSON, or INVALID_REQUEST. */
+export function parseJsonBody(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new InvalidRequestError('The body is not valid JSON.');
+  }
 }
 
 function describeIssue(error: z.ZodError, json: unknown): string {

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DomainError, InvalidRequestError } from '#domain/errors.ts';
 import { type WebhookEnvelope, webhookEnvelopeSchema } from '#schemas/webhook.ts';
-import { header, rawBody } from './request.ts';
+import { header, parseJsonBody, rawBody } from './request.ts';
 
 /** LemonSqueezy's events are a few KB; anything much larger is not one of them. */
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -29,13 +29,7 @@ export function verifiedWebhook(event: APIGatewayProxyEventV2, secret: string): 
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new DomainError('INVALID_SIGNATURE', 'The webhook signature is missing or invalid.');
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new InvalidRequestError('The body is not valid JSON.');
-  }
-  const parsed = webhookEnvelopeSchema.safeParse(json);
+  const parsed = webhookEnvelopeSchema.safeParse(parseJsonBody(body));
   if (!parsed.success) throw new InvalidRequestError('The body is not a LemonSqueezy event.');
   return parsed.data;
 }

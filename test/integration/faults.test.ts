@@ -44,6 +44,15 @@ const freshActivation = async (stack: TestStack): Promise<Request> => ({
   },
 });
 
+/** A license whose period ended yesterday and whose subscription has renewed for a month. */
+async function rotationDue(stack: TestStack): Promise<Request> {
+  const { license } = await activatedSaas(stack, DAY);
+  const next = new Date(stack.clock.now().getTime() + 31 * DAY).toISOString();
+  stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { renewsAt: next });
+  stack.clock.advance(DAY + HOUR);
+  return { path: '/v1/validate', body: { licenseKey: license.key } };
+}
+
 const CALL_POINTS: CallPoint[] = [
   {
     name: 'activate: LemonSqueezy validate',
@@ -113,25 +122,13 @@ const CALL_POINTS: CallPoint[] = [
     name: 'validate: LemonSqueezy subscription at rotation',
     upstream: 'lemonSqueezy',
     route: 'subscriptions',
-    prepare: async (stack) => {
-      const { license } = await activatedSaas(stack, DAY);
-      const next = new Date(stack.clock.now().getTime() + 31 * DAY).toISOString();
-      stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { renewsAt: next });
-      stack.clock.advance(DAY + HOUR);
-      return { path: '/v1/validate', body: { licenseKey: license.key } };
-    },
+    prepare: rotationDue,
   },
   {
     name: 'validate: OpenRouter key creation at rotation',
     upstream: 'openRouter',
     route: 'create',
-    prepare: async (stack) => {
-      const { license } = await activatedSaas(stack, DAY);
-      const next = new Date(stack.clock.now().getTime() + 31 * DAY).toISOString();
-      stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { renewsAt: next });
-      stack.clock.advance(DAY + HOUR);
-      return { path: '/v1/validate', body: { licenseKey: license.key } };
-    },
+    prepare: rotationDue,
   },
 ];
 

@@ -1,30 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LemonSqueezyDouble } from '../../../lambda/local/sandbox/lemonsqueezy-double.ts';
+import { licenseCall as sharedLicenseCall } from '../../helpers/license-api-calls.ts';
 
 const API_KEY = 'ls-test-api-key';
 const product = { storeId: 11, productId: 22, variantId: 33 };
-
-/** License API answers as the tests read them; which fields an answer carries is asserted, not typed. */
-interface LicenseAnswer {
-  activated: boolean;
-  valid: boolean;
-  deactivated: boolean;
-  error: string | null;
-  license_key: {
-    id: number;
-    status: string;
-    key: string;
-    activation_limit: number | null;
-    activation_usage: number;
-    created_at: string;
-    expires_at: string | null;
-    test_mode: boolean;
-  };
-  instance: { id: string; name: string; created_at: string };
-  meta: Record<string, unknown>;
-  message: string;
-  errors: Record<string, string[]>;
-}
 
 interface JsonApiResource {
   type: string;
@@ -52,16 +31,8 @@ afterEach(async () => {
   await double.close();
 });
 
-async function licenseCall(action: string, body: Record<string, string>, form = false) {
-  const response = await fetch(`${double.url}/v1/licenses/${action}`, {
-    method: 'POST',
-    headers: {
-      accept: 'application/json',
-      'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
-    },
-    body: form ? new URLSearchParams(body).toString() : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as LicenseAnswer };
+function licenseCall(action: string, body: Record<string, string>, form = false) {
+  return sharedLicenseCall(double.url, action, body, form);
 }
 
 describe('LemonSqueezyDouble', () => {
