@@ -33,6 +33,9 @@ const envSchema = z.object({
   LEMONSQUEEZY_API_KEY: z.string().min(1).optional(),
   OPENROUTER_API_KEY: z.string().min(1).optional(),
   WEBHOOK_SECRET: z.string().min(1).optional(),
+  // The shared secret CloudFront adds to every origin request (Secrets Manager ARN in AWS).
+  ORIGIN_SECRET_ARN: z.string().min(1).optional(),
+  ORIGIN_SECRET: z.string().min(1).optional(),
 });
 
 const SECRET_VARIABLES = [
@@ -41,8 +44,10 @@ const SECRET_VARIABLES = [
   ['WEBHOOK_SECRET_PARAM', 'WEBHOOK_SECRET'],
 ] as const;
 
-export type SecretSource = { ssmName: string } | { value: string };
-export type SecretsConfig = Record<SecretName, SecretSource>;
+export type SecretSource = { ssmName: string } | { secretArn: string } | { value: string };
+export type SecretsConfig = Record<Exclude<SecretName, 'originSecret'>, SecretSource> & {
+  originSecret?: SecretSource;
+};
 
 export interface ServiceConfig {
   tableName: string;
@@ -101,6 +106,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       lemonsqueezyApiKey: source(e.LEMONSQUEEZY_API_KEY_PARAM, e.LEMONSQUEEZY_API_KEY),
       openrouterManagementKey: source(e.OPENROUTER_API_KEY_PARAM, e.OPENROUTER_API_KEY),
       webhookSecret: source(e.WEBHOOK_SECRET_PARAM, e.WEBHOOK_SECRET),
+      ...(e.ORIGIN_SECRET_ARN
+        ? { originSecret: { secretArn: e.ORIGIN_SECRET_ARN } }
+        : e.ORIGIN_SECRET
+          ? { originSecret: { value: e.ORIGIN_SECRET } }
+          : {}),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { guardOrigin } from '#http/origin-guard.ts';
 import { type ApiHandler, routeByPath, runRoute } from '#http/run-route.ts';
 import { activateRequestSchema } from '#schemas/activate.ts';
 import { trialRequestSchema } from '#schemas/trial.ts';
@@ -22,6 +23,6 @@ let built: ApiHandler | undefined;
 
 /** The Lambda entry point; dependencies are built on the first request of a cold start. */
 export const handler: ApiHandler = (event, context) => {
-  built ??= createActivateHandler(lambdaDeps());
+  built ??= guardOrigin(createActivateHandler(lambdaDeps()), lambdaDeps().secrets);
   return built(event, context);
 };

@@ -1,3 +1,4 @@
+import { guardOrigin } from '#http/origin-guard.ts';
 import { type ApiHandler, routeByPath, runRoute } from '#http/run-route.ts';
 import { validateRequestSchema } from '#schemas/validate.ts';
 import type { ServiceDeps } from '#services/service-deps.ts';
@@ -18,6 +19,6 @@ let built: ApiHandler | undefined;
 
 /** The Lambda entry point; dependencies are built on the first request of a cold start. */
 export const handler: ApiHandler = (event, context) => {
-  built ??= createValidateHandler(lambdaDeps());
+  built ??= guardOrigin(createValidateHandler(lambdaDeps()), lambdaDeps().secrets);
   return built(event, context);
 };

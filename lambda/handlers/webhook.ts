@@ -1,3 +1,4 @@
+import { guardOrigin } from '#http/origin-guard.ts';
 import { jsonResponse } from '#http/response.ts';
 import { type ApiHandler, respond, routeByPath } from '#http/run-route.ts';
 import { verifiedWebhook } from '#http/webhook-request.ts';
@@ -23,6 +24,6 @@ let built: ApiHandler | undefined;
 
 /** The Lambda entry point; dependencies are built on the first request of a cold start. */
 export const handler: ApiHandler = (event, context) => {
-  built ??= createWebhookHandler(lambdaDeps());
+  built ??= guardOrigin(createWebhookHandler(lambdaDeps()), lambdaDeps().secrets);
   return built(event, context);
 };

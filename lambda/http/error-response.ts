@@ -20,6 +20,7 @@ export function codeToStatus(code: ErrorCode): number {
     case 'PRODUCT_NOT_ALLOWED':
     case 'ACTIVATION_LIMIT_REACHED':
     case 'INSTANCE_MISMATCH':
+    case 'FORBIDDEN':
       return 403;
     case 'METHOD_NOT_ALLOWED':
       return 405;

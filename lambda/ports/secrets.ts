@@ -1,6 +1,14 @@
-export type SecretName = 'lemonsqueezyApiKey' | 'openrouterManagementKey' | 'webhookSecret';
+export type SecretName =
+  | 'lemonsqueezyApiKey'
+  | 'openrouterManagementKey'
+  | 'webhookSecret'
+  | 'originSecret';
 
-/** Where upstream credentials come from (SSM in AWS, env locally); values are never logged. */
+/**
+ * Where credentials come from (SSM or Secrets Manager in AWS, env locally); values are never
+ * logged. `originSecret` is optional: without it the origin guard is off (local server, tests).
+ */
 export interface Secrets {
   get(name: SecretName): Promise<string>;
+  has(name: SecretName): boolean;
 }

@@ -5,20 +5,11 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { TABLE_KEYS } from '#config/table.ts';
 
-/**
- * The table's key schema, shared by the CDK stack and the local/test set-up so both create the
- * same table. Items: `LICENSE#<hash>`/`LICENSE` (one per license), `TRIAL#EMAIL#<email>`/`CLAIM`
- * and `TRIAL#DEVICE#<device>`/`CLAIM` (one trial each).
- */
-export const TABLE_KEYS = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  emailIndex: 'email-index',
-  emailAttribute: 'email',
-  ttlAttribute: 'ttl',
-} as const;
+export { TABLE_KEYS };
 
+/** The table as DynamoDB Local gets it; the CDK stack declares the same keys. */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,

@@ -1,11 +1,12 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import type { SecretSource, SecretsConfig } from '#lambda/config.ts';
+import type { SecretsConfig } from '#lambda/config.ts';
 import type { SecretName, Secrets } from '#ports/secrets.ts';
 
 /**
- * Each secret from SSM Parameter Store (SecureString, decrypted, cached by Powertools for
- * `maxAgeSeconds` so a warm function does not call SSM per request), or given directly when
- * running locally.
+ * Each secret from SSM Parameter Store (SecureString, decrypted) or Secrets Manager, cached by
+ * Powertools for `maxAgeSeconds` so a warm function does not fetch it per request, or given
+ * directly when running locally.
  */
 export class ConfiguredSecrets implements Secrets {
   constructor(
@@ -13,11 +14,19 @@ export class ConfiguredSecrets implements Secrets {
     private readonly maxAgeSeconds: number,
   ) {}
 
+  has(name: SecretName): boolean {
+    return this.sources[name] !== undefined;
+  }
+
   async get(name: SecretName): Promise<string> {
-    const source: SecretSource = this.sources[name];
+    const source = this.sources[name];
+    if (!source) throw new Error(`secret ${name} is not configured`);
     if ('value' in source) return source.value;
-    const value = await getParameter(source.ssmName, { decrypt: true, maxAge: this.maxAgeSeconds });
-    if (!value) throw new Error(`SSM parameter ${source.ssmName} is empty`);
+    const value =
+      'ssmName' in source
+        ? await getParameter(source.ssmName, { decrypt: true, maxAge: this.maxAgeSeconds })
+        : await getSecret(source.secretArn, { maxAge: this.maxAgeSeconds });
+    if (typeof value !== 'string' || value.length === 0) throw new Error(`secret ${name} is empty`);
     return value;
   }
 }

@@ -1,0 +1,13 @@
+/**
+ * The table's key schema, shared by the CDK stack and the service. Items:
+ * `LICENSE#<sha256 of key>`/`LICENSE` (one per license), `TRIAL#EMAIL#<email>`/`CLAIM` and
+ * `TRIAL#DEVICE#<device>`/`CLAIM` (one trial each), `EVENT#<event id>`/`EVENT` (webhook
+ * deliveries, expired by TTL) and `ALIAS#ORDER|SUBSCRIPTION#<id>`/`ALIAS` (webhook look-ups).
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  emailIndex: 'email-index',
+  emailAttribute: 'email',
+  ttlAttribute: 'ttl',
+} as const;
