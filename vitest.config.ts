@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/log-check.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: integration files share one DynamoDB Local JVM, so run a couple of files at a time.

@@ -11,6 +11,7 @@ import type {
 } from '../../lambda/local/sandbox/lemonsqueezy-double.ts';
 import type { OpenRouterDouble } from '../../lambda/local/sandbox/openrouter-double.ts';
 import { ManualClock } from './manual-clock.ts';
+import { rememberDoubles, rememberSecretsOf } from './secret-registry.ts';
 
 /** The instant every test stack's clock starts at. */
 export const START = '2026-03-10T12:00:00.000Z';
@@ -33,7 +34,8 @@ export interface HttpResult {
 
 /**
  * The service as `pnpm start` runs it (local HTTP server → handlers → DynamoDB Local + sandbox
- * doubles), on a fresh table, with a clock the test controls. The upstream timeout leaves room
+ * doubles), on a fresh table, with a clock the test controls. Logs are on at DEBUG: the
+ * per-file log check (test/helpers/log-check.setup.ts) reads them all. The upstream timeout leaves room
  * for 50 parallel requests on two cores; fault tests that stall an upstream pass a shorter one.
  */
 export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestStack> {
@@ -44,7 +46,7 @@ export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestS
     dynamoDbEndpoint,
     tableName,
     clock,
-    env: { UPSTREAM_TIMEOUT_MS: '3000', LOG_LEVEL: 'SILENT', ...env },
+    env: { UPSTREAM_TIMEOUT_MS: '3000', LOG_LEVEL: 'DEBUG', ...env },
   });
   const documents = DynamoDBDocumentClient.from(
     new DynamoDBClient({
@@ -53,6 +55,7 @@ export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestS
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   );
+  rememberDoubles(stack);
   return {
     ...stack,
     lemonSqueezy: stack.lemonSqueezy as LemonSqueezyDouble,
@@ -84,6 +87,7 @@ export async function post(
   } catch {
     parsed = undefined;
   }
+  rememberSecretsOf(parsed);
   return { status: response.status, body: parsed, text };
 }
 

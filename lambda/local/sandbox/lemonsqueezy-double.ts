@@ -106,6 +106,11 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
     return this.#store.instances(key);
   }
 
+  /** Every license key seeded so far (tests check none of them reaches a log). */
+  licenseKeys(): string[] {
+    return this.#store.keys();
+  }
+
   protected override routes(): ReadonlyArray<RouteDef<LemonSqueezyRoute>> {
     const licenses = this.#licenses;
     const rest = this.#rest;

@@ -108,6 +108,10 @@ export class LemonSqueezyStore {
     record.updatedAt = this.#now();
   }
 
+  keys(): string[] {
+    return [...this.#byKey.keys()];
+  }
+
   byKey(key: string): LicenseRecord | undefined {
     return this.#byKey.get(key);
   }
