@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/** CloudFront reads certificates, and keeps its web ACLs and metrics, in this region only. */
+export const EDGE_REGION = 'us-east-1';
+
+/** Where the stack goes when neither the CLI profile nor the environment names a region. */
+export const FALLBACK_REGION = 'eu-west-1';
+
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+const optionalText = z.string().trim().min(1).optional();
+
+const flag = z.union([z.boolean(), z.stringbool()]).default(false);
+
+// A list from cdk.json (array) or from the CLI/environment (comma-separated string).
+const origins = z
+  .union([z.array(z.string()), z.string().transform((value) => value.split(','))])
+  .transform((list) => list.map((origin) => origin.trim()).filter((origin) => origin.length > 0))
+  .pipe(
+    z
+      .array(
+        z.union([
+          z.literal('*'),
+          z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i, {
+            message: 'each CORS origin is * or like https://app.example.com (no path)',
+          }),
+        ]),
+      )
+      .min(1),
+  )
+  .default(['*']);
+
+/**
+ * How one deployment differs from another. Each value comes from CDK context
+ * (`--context certificateArn=…`, cdk.json) or else from the environment (`CERTIFICATE_ARN=…`).
+ */
+export const deploySettingsSchema = z
+  .object({
+    account: optionalText,
+    region: z.string().trim().min(1).default(FALLBACK_REGION),
+    certificateArn: optionalText,
+    domainName: optionalText.pipe(
+      z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, {
+          message: 'domainName must be a host name such as activate.example.com',
+        })
+        .optional(),
+    ),
+    enableWaf: flag,
+    alarmEmail: optionalText.pipe(z.email({ message: 'alarmEmail must be an email address' }).optional()),
+    corsAllowOrigins: origins,
+  })
+  .superRefine((settings, context) => {
+    const { certificateArn, domainName } = settings;
+    if (domainName && !certificateArn) {
+      context.addIssue({
+        code: 'custom',
+        path: ['certificateArn'],
+        message: `domainName ${domainName} needs certificateArn: CloudFront serves a custom domain only with an ACM certificate for it, issued in ${EDGE_REGION}`,
+      });
+    }
+    if (certificateArn && !domainName) {
+      context.addIssue({
+        code: 'custom',
+        path: ['domainName'],
+        message: 'certificateArn needs domainName: the host name the certificate is for',
+      });
+    }
+    if (certificateArn) {
+      const region = CERTIFICATE_ARN.exec(certificateArn)?.[1];
+      if (region === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['certificateArn'],
+          message: `certificateArn must be an ACM certificate ARN (arn:aws:acm:${EDGE_REGION}:<account>:certificate/<id>)`,
+        });
+      } else if (region !== EDGE_REGION) {
+        context.addIssue({
+          code: 'custom',
+          path: ['certificateArn'],
+          message: `certificateArn is in ${region}: CloudFront only uses ACM certificates issued in ${EDGE_REGION}; request or import the certificate there`,
+        });
+      }
+    }
+  });
+
+export type DeploySettings = z.output<typeof deploySettingsSchema>;
+export type DeploySettingsInput = z.input<typeof deploySettingsSchema>;
+
+/** Context key → environment variable, for each setting an operator chooses. */
+const SOURCES = {
+  certificateArn: 'CERTIFICATE_ARN',
+  domainName: 'DOMAIN_NAME',
+  enableWaf: 'ENABLE_WAF',
+  alarmEmail: 'ALARM_EMAIL',
+  corsAllowOrigins: 'CORS_ALLOW_ORIGINS',
+} as const;
+
+/**
+ * The settings of this deployment: context wins over the environment, empty values count as
+ * unset. The account and region are the CLI's (`CDK_DEFAULT_ACCOUNT`, `CDK_DEFAULT_REGION`).
+ * Throws one error naming every invalid setting.
+ */
+export function readDeploySettings(
+  context: (key: string) => unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): DeploySettings {
+  const present = (value: unknown) => (value === '' || value === null ? undefined : value);
+  const raw: Record<string, unknown> = {
+    account: present(env.CDK_DEFAULT_ACCOUNT),
+    region: present(env.CDK_DEFAULT_REGION),
+  };
+  for (const [key, variable] of Object.entries(SOURCES)) {
+    raw[key] = present(context(key)) ?? present(env[variable]);
+  }
+  return parseDeploySettings(raw);
+}
+
+/** Checks settings given as values (tests, other tools); same errors as readDeploySettings. */
+export function parseDeploySettings(raw: unknown): DeploySettings {
+  const parsed = deploySettingsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid deploy settings: ${problems.join('; ')}`);
+}
