@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { productsConfig } from '#config/products.ts';
+import { reapOrphanKeys } from '#services/reap-orphan-keys.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { startLocalStack } from './local-stack.ts';
 import { seedSandboxLicenses } from './sandbox/seed.ts';
@@ -54,6 +55,12 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+
+  // In AWS a schedule runs the orphan-key reaper (ravn-reaper); locally a timer does.
+  const reaper = setInterval(() => {
+    reapOrphanKeys(stack.deps).catch(() => undefined);
+  }, 60_000);
+  reaper.unref();
 
   const stop = async () => {
     await stack.close();

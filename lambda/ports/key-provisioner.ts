@@ -12,6 +12,14 @@ export interface KeyUsage {
   disabled: boolean;
 }
 
+/** A key as OpenRouter lists it (no plaintext). */
+export interface ListedKey {
+  hash: string;
+  name: string;
+  disabled: boolean;
+  createdAt: string;
+}
+
 /** The AI key issuer (OpenRouter management API). Failures throw `UpstreamError`. */
 export interface KeyProvisioner {
   /** Creates a key with a dollar limit that expires by itself at `expiresAt`. */
@@ -20,6 +28,8 @@ export interface KeyProvisioner {
   usage(hash: string): Promise<KeyUsage | null>;
   /** Stops a key from working; a key already gone counts as disabled. */
   disable(hash: string): Promise<void>;
+  /** One page (up to 100, newest first) of the account's enabled keys, from `offset`. */
+  list(offset: number): Promise<ListedKey[]>;
   /** Removes a key for good; a key already gone counts as deleted. */
   remove(hash: string): Promise<void>;
 }

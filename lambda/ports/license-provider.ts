@@ -49,4 +49,6 @@ export interface LicenseProvider {
   /** The subscription a license key was sold with, found through its order, if any. */
   findSubscription(orderId: number, orderItemId: number): Promise<ProviderSubscription | null>;
   getSubscription(subscriptionId: number): Promise<ProviderSubscription | null>;
+  /** The instances (seats) a license key holds upstream. */
+  listInstances(licenseId: number): Promise<ProviderInstance[]>;
 }

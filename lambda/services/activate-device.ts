@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
-import type { Activation, LicenseRecord } from '#domain/license.ts';
-import type { ProviderLicense } from '#ports/license-provider.ts';
+import { type Activation, activeDevices, type LicenseRecord } from '#domain/license.ts';
+import type { ProviderAnswer, ProviderLicense } from '#ports/license-provider.ts';
 import { type Outcome, type Refusal, refused } from './outcome.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -36,7 +36,10 @@ export async function activateDevice(
     const staleBefore = new Date(now.getTime() - deps.policy.activationLeaseMs).toISOString();
     if (!slot || slot.claimedAt < staleBefore) {
       const limit = current.provider?.activationLimit ?? null;
-      if (limit !== null && (current.provider?.activationUsage ?? 0) >= limit) {
+      const usage = current.provider?.activationUsage ?? 0;
+      // Refuse early only when every used seat is one of ours; otherwise one may be this
+      // device's lost seat (see adoptLostSeat), and LemonSqueezy itself has the last word.
+      if (limit !== null && usage >= limit && usage <= activeDevices(current).length) {
         return refused(
           'ACTIVATION_LIMIT_REACHED',
           'This license key has reached its activation limit.',
@@ -78,9 +81,11 @@ async function activateClaimed(
 ): Promise<Outcome<{ license: LicenseRecord; device: Activation }>> {
   const release = () =>
     deps.store.releaseDevice(license.licenseHash, request.instanceName, claimId);
-  let answer: Awaited<ReturnType<typeof deps.provider.activate>>;
+  let answer: ProviderAnswer;
   try {
-    answer = await deps.provider.activate(request.licenseKey, request.instanceName);
+    answer =
+      (await adoptLostSeat(deps, license, request.instanceName)) ??
+      (await deps.provider.activate(request.licenseKey, request.instanceName));
   } catch (error) {
     await release();
     throw error;
@@ -121,6 +126,50 @@ async function activateClaimed(
     instanceId: device.instanceId,
   });
   return { ok: true, value: { license: stored, device } };
+}
+
+/**
+ * LemonSqueezy holds more seats than we have recorded: an earlier activation of this device may
+ * have succeeded upstream after we gave up waiting for its answer. Re-using that instance (same
+ * name, unknown to us) keeps one seat per device; activating again would burn a second one.
+ */
+async function adoptLostSeat(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  instanceName: string,
+): Promise<ProviderAnswer | undefined> {
+  const upstream = license.provider;
+  const known = activeDevices(license);
+  if (!upstream || upstream.activationUsage <= known.length) return undefined;
+  const knownIds = new Set(known.map((device) => device.instanceId));
+  const instances = await deps.provider.listInstances(upstream.licenseId);
+  const lost = instances.find(
+    (instance) => instance.name === instanceName && !knownIds.has(instance.id),
+  );
+  if (!lost) return undefined;
+  deps.logger.info('adopting a seat LemonSqueezy already holds for this device', {
+    instanceId: lost.id,
+  });
+  return {
+    found: true,
+    accepted: true,
+    instance: lost,
+    license: {
+      licenseId: upstream.licenseId,
+      status: 'active',
+      activationLimit: upstream.activationLimit,
+      activationUsage: upstream.activationUsage,
+      expiresAt: license.expiresAt,
+      testMode: upstream.testMode,
+      storeId: upstream.storeId,
+      orderId: upstream.orderId,
+      orderItemId: upstream.orderItemId,
+      productId: upstream.productId,
+      variantId: upstream.variantId,
+      customerName: license.customerName,
+      customerEmail: license.customerEmail,
+    },
+  };
 }
 
 /** Why LemonSqueezy refused an activation, decided from the key's numbers, not its error text. */

@@ -1,4 +1,5 @@
 import { UpstreamError } from '#domain/errors.ts';
+import { aiKeyName } from '#domain/key-name.ts';
 import type { AiKey, LicenseRecord } from '#domain/license.ts';
 import { currentPeriodEnd, isKeyDue } from '#domain/period.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -22,7 +23,7 @@ export async function rotateKey(deps: ServiceDeps, license: LicenseRecord): Prom
     const periodEnd = currentPeriodEnd(current, now);
     const previous = current.ai;
     const created = await deps.keys.create({
-      name: `ravn-activate ${current.licenseHash.slice(0, 12)} until ${periodEnd.toISOString().slice(0, 10)}`,
+      name: aiKeyName(current.licenseHash, periodEnd),
       limitUsd: current.plan.creditsUsd,
       expiresAt: periodEnd,
     });

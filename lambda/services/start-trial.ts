@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { aiKeyName } from '#domain/key-name.ts';
 import type { Activation, AiKey, LicenseRecord } from '#domain/license.ts';
 import { generateTrialKey, licenseHashOf, normaliseEmail } from '#domain/secrets.ts';
 import { type LicenseView, type Outcome, refused } from './outcome.ts';
@@ -87,7 +88,7 @@ async function createTrialKey(
   now: Date,
 ): Promise<AiKey> {
   const created = await deps.keys.create({
-    name: `ravn-activate trial ${record.licenseHash.slice(0, 12)}`,
+    name: aiKeyName(record.licenseHash, trialEnd),
     limitUsd: record.plan.creditsUsd,
     expiresAt: trialEnd,
   });

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fault } from '../../lambda/local/sandbox/faults.ts';
+import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '../../lambda/services/reap-orphan-keys.ts';
 import { DAY, HOUR, SECOND } from '../helpers/manual-clock.ts';
 import {
   deviceId,
@@ -187,4 +189,30 @@ describe.each(CALL_POINTS)('upstream failure at $name', (point) => {
       expect(retried.status).toBe(expectRetry);
     },
   );
+
+  it('answers 503 to a response slower than the timeout; a retry succeeds and nothing is left over once the reaper runs', async () => {
+    // Prepare
+    const request = await point.prepare(stack);
+    const faults = stack[point.upstream].faults as { inject(route: string, fault: Fault): void };
+    faults.inject(point.route, { kind: 'slow', delayMs: 800 });
+
+    // Act
+    const failed = await stack.post(request.path, request.body);
+    await sleep(600); // the upstream acts on the request after we stopped waiting
+    const retried = await stack.post(request.path, request.body);
+    stack.clock.advance(DEFAULT_REAP_OPTIONS.minAgeMs + SECOND);
+    await reapOrphanKeys(stack.deps);
+
+    // Assess
+    expect([failed.status, failed.body.code]).toEqual([503, 'UPSTREAM_UNAVAILABLE']);
+    expect(retried.status).toBe(point.route === 'update' ? 403 : 200);
+    expect(await orphanKeys(stack)).toEqual([]);
+    // The reaper spares the key the license holds.
+    const token = retried.body.ai_details?.token;
+    if (token) expect(stack.openRouter.liveKeys().map((key) => key.key)).toContain(token);
+    for (const item of (await stack.items()).filter((entry) => entry.kind === 'lemonsqueezy')) {
+      const seats = Object.values(item.devices as Record<string, unknown>).length;
+      expect(seats).toBe((item.provider as { activationUsage: number }).activationUsage);
+    }
+  });
 });

@@ -3,9 +3,11 @@ import { fetchJson, unexpectedAnswer } from '#adapters/http/fetch-json.ts';
 import type {
   LicenseProvider,
   ProviderAnswer,
+  ProviderInstance,
   ProviderSubscription,
 } from '#ports/license-provider.ts';
 import {
+  instanceListSchema,
   type LicenseAnswer,
   licenseAnswerSchema,
   subscriptionDocumentSchema,
@@ -70,6 +72,18 @@ export class LemonSqueezyClient implements LicenseProvider {
     return body ? toSubscription(body.data) : null;
   }
 
+  async listInstances(licenseId: number): Promise<ProviderInstance[]> {
+    const query = new URLSearchParams({
+      'filter[license_key_id]': String(licenseId),
+      'page[size]': '100',
+    });
+    const body = await this.restGet(`/v1/license-key-instances?${query}`, instanceListSchema);
+    return (body?.data ?? []).map((entry) => ({
+      id: entry.attributes.identifier,
+      name: entry.attributes.name,
+    }));
+  }
+
   private async licenseCall(
     action: 'validate' | 'activate',
     fields: Record<string, string>,
@@ -111,7 +125,7 @@ export class LemonSqueezyClient implements LicenseProvider {
     if (response.status === 404) return null;
     const parsed = schema.safeParse(response.body);
     if (response.status !== 200 || !parsed.success) {
-      throw unexpectedAnswer('lemonsqueezy', 'a subscription look-up', response.status);
+      throw unexpectedAnswer('lemonsqueezy', 'a REST look-up', response.status);
     }
     return parsed.data;
   }

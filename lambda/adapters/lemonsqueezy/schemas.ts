@@ -60,3 +60,13 @@ export const subscriptionResourceSchema = z.object({
 
 export const subscriptionDocumentSchema = z.object({ data: subscriptionResourceSchema });
 export const subscriptionListSchema = z.object({ data: z.array(subscriptionResourceSchema) });
+
+/** `license-key-instances` (REST): `identifier` is the instance id the License API uses. */
+export const instanceListSchema = z.object({
+  data: z.array(
+    z.object({
+      type: z.literal('license-key-instances'),
+      attributes: z.object({ identifier: z.string(), name: z.string() }),
+    }),
+  ),
+});

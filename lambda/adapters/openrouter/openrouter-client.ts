@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { fetchJson, unexpectedAnswer } from '#adapters/http/fetch-json.ts';
-import type { KeyProvisioner, KeyUsage, ProvisionedKey } from '#ports/key-provisioner.ts';
+import type {
+  KeyProvisioner,
+  KeyUsage,
+  ListedKey,
+  ProvisionedKey,
+} from '#ports/key-provisioner.ts';
 
 export interface OpenRouterSettings {
   /** e.g. https://openrouter.ai/api/v1 */
@@ -15,6 +20,11 @@ const keyObject = z.object({
   limit: z.number().nullable(),
   limit_remaining: z.number().nullable(),
   expires_at: z.string().nullable().optional(),
+});
+const listSchema = z.object({
+  data: z.array(
+    z.object({ hash: z.string(), name: z.string(), disabled: z.boolean(), created_at: z.string() }),
+  ),
 });
 const createdSchema = z.object({ data: keyObject, key: z.string().min(1) });
 const keySchema = z.object({ data: keyObject });
@@ -64,6 +74,20 @@ export class OpenRouterClient implements KeyProvisioner {
       limitRemaining: parsed.data.data.limit_remaining ?? 0,
       disabled: parsed.data.data.disabled,
     };
+  }
+
+  async list(offset: number): Promise<ListedKey[]> {
+    const response = await this.call('GET', `/keys?include_disabled=false&offset=${offset}`);
+    const parsed = listSchema.safeParse(response.body);
+    if (response.status !== 200 || !parsed.success) {
+      throw unexpectedAnswer('openrouter', 'a key listing', response.status);
+    }
+    return parsed.data.data.map((key) => ({
+      hash: key.hash,
+      name: key.name,
+      disabled: key.disabled,
+      createdAt: key.created_at,
+    }));
   }
 
   async disable(hash: string): Promise<void> {

@@ -43,9 +43,7 @@ export async function readBody(
   req: IncomingMessage,
   options: ReadBodyOptions = {},
 ): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await bufferBody(req)).toString('utf8');
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   if (type.includes('application/x-www-form-urlencoded')) {
     return Object.fromEntries(new URLSearchParams(text));
@@ -63,6 +61,23 @@ export async function readBody(
     throw new BodyParseError('body must be a JSON object');
   }
   return parsed as Record<string, unknown>;
+}
+
+const BUFFERED = Symbol('bufferedBody');
+type Buffered = IncomingMessage & { [BUFFERED]?: Buffer };
+
+/**
+ * The request's whole body, read once and kept on the request. A 'slow' fault reads it before
+ * waiting, like a real server that has the request in hand and acts on it even when the client
+ * has given up by the time it answers.
+ */
+export async function bufferBody(req: IncomingMessage): Promise<Buffer> {
+  const buffered = req as Buffered;
+  if (buffered[BUFFERED]) return buffered[BUFFERED];
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  buffered[BUFFERED] = Buffer.concat(chunks);
+  return buffered[BUFFERED];
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if there is one. */

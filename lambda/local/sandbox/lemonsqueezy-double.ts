@@ -18,7 +18,8 @@ export type LemonSqueezyRoute =
   | 'activate'
   | 'deactivate'
   | 'subscriptions'
-  | 'license-keys';
+  | 'license-keys'
+  | 'license-key-instances';
 
 export interface LemonSqueezyDoubleOptions {
   /** The bearer token the authenticated REST routes accept. */
@@ -144,6 +145,12 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
         path: /^\/v1\/subscriptions\/([^/]+)$/,
         route: 'subscriptions',
         handle: ({ req, param }) => this.#authorized(req) ?? rest.getSubscription(param),
+      },
+      {
+        method: 'GET',
+        path: /^\/v1\/license-key-instances\/?$/,
+        route: 'license-key-instances',
+        handle: ({ req, url }) => this.#authorized(req) ?? rest.listInstances(url.searchParams),
       },
       {
         method: 'GET',

@@ -97,6 +97,41 @@ export class RestApi {
     return { status: 200, contentType: JSON_API, body: { jsonapi, links: data.links, data } };
   }
 
+  /** `GET /v1/license-key-instances?filter[license_key_id]=`: a key's instances (§1.6). */
+  listInstances(query: URLSearchParams): JsonReply {
+    const wanted = query.get('filter[license_key_id]');
+    const licenses = wanted === null ? this.#store.all() : [this.#store.byId(Number(wanted))];
+    const data = licenses.flatMap((license) =>
+      (license?.instances ?? []).map((instance, index) => {
+        const id = `${license?.id}${String(index + 1).padStart(3, '0')}`;
+        return {
+          type: 'license-key-instances',
+          id,
+          attributes: {
+            license_key_id: license?.id,
+            identifier: instance.id,
+            name: instance.name,
+            created_at: lsTime(instance.createdAt),
+            updated_at: lsTime(instance.createdAt),
+          },
+          relationships: relationships(`${this.#base()}/v1/license-key-instances/${id}`, [
+            'license-key',
+          ]),
+          links: { self: `${this.#base()}/v1/license-key-instances/${id}` },
+        };
+      }),
+    );
+    const page = {
+      currentPage: 1,
+      from: data.length ? 1 : null,
+      lastPage: 1,
+      perPage: 100,
+      to: data.length || null,
+      total: data.length,
+    };
+    return { status: 200, contentType: JSON_API, body: { meta: { page }, jsonapi, data } };
+  }
+
   #subscription(record: SubscriptionRecord) {
     const { license } = record;
     const self = `${this.#base()}/v1/subscriptions/${record.id}`;

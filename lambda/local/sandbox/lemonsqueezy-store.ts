@@ -108,6 +108,10 @@ export class LemonSqueezyStore {
     record.updatedAt = this.#now();
   }
 
+  all(): LicenseRecord[] {
+    return [...this.#byKey.values()];
+  }
+
   keys(): string[] {
     return [...this.#byKey.keys()];
   }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { applyFault, FaultPlan } from './faults.ts';
-import { type JsonReply, sendJson } from './http-io.ts';
+import { bufferBody, type JsonReply, sendJson } from './http-io.ts';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -109,6 +109,7 @@ export abstract class SandboxServer<Route extends string> {
       const refusal = this.admit(route);
       if (refusal) return sendJson(res, refusal);
       const fault = this.faults.take(route);
+      if (fault?.kind === 'slow') await bufferBody(req);
       if (fault && (await applyFault(res, fault, (status) => this.errorReply(route, status)))) {
         return;
       }

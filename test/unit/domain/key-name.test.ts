@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { aiKeyName, licenseHashInKeyName } from '../../../lambda/domain/key-name.ts';
+
+const HASH = 'ab'.repeat(32);
+
+describe('aiKeyName', () => {
+  it('names the license by its hash and the period end by its date', () => {
+    // Act
+    const name = aiKeyName(HASH, new Date('2026-04-02T09:30:00.000Z'));
+
+    // Assess
+    expect(name).toBe(`ravn-activate ${HASH} until 2026-04-02`);
+  });
+});
+
+describe('licenseHashInKeyName', () => {
+  it.each([
+    ['a name we gave', aiKeyName(HASH, new Date('2026-04-02T00:00:00Z')), HASH],
+    ['a key made by hand', 'My Production Key', undefined],
+    ['a short hash', 'ravn-activate abcd until 2026-04-02', undefined],
+    ['upper-case hex', `ravn-activate ${HASH.toUpperCase()} until 2026-04-02`, undefined],
+  ])('reads %s', (_label, name, expected) => {
+    // Act
+    const hash = licenseHashInKeyName(name);
+
+    // Assess
+    expect(hash).toBe(expected);
+  });
+});
