@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClients } from '#adapters/dynamodb/client.ts';
 import { DynamoDbLicenseStore } from '#adapters/dynamodb/license-store.ts';
+import { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
 import { LemonSqueezyClient } from '#adapters/lemonsqueezy/lemonsqueezy-client.ts';
 import { OpenRouterClient } from '#adapters/openrouter/openrouter-client.ts';
@@ -35,6 +36,7 @@ export function createDeps(
   });
   return {
     store: new DynamoDbLicenseStore(documents, config.tableName),
+    trials: new DynamoDbTrialStore(documents, config.tableName),
     webhooks: new DynamoDbWebhookStore(documents, config.tableName),
     provider: new LemonSqueezyClient({
       baseUrl: config.lemonSqueezyBaseUrl,

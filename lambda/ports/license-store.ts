@@ -7,13 +7,6 @@ import type {
   Subscription,
 } from '#domain/license.ts';
 
-/** A new trial and the two things it uses up: its email and its device. */
-export interface NewTrial {
-  record: LicenseRecord;
-  email: string;
-  instanceName: string;
-}
-
 /** The facts LemonSqueezy reported, written over the stored ones on each check. */
 export type ProviderFacts = Pick<
   LicenseRecord,
@@ -34,10 +27,6 @@ export type ProviderFacts = Pick<
 export interface LicenseStore {
   /** A license by the hash of its key (strongly consistent read). */
   get(licenseHash: string): Promise<LicenseRecord | undefined>;
-  /** True when this email or this device has had a trial already. */
-  isTrialClaimed(email: string, instanceName: string): Promise<boolean>;
-  /** Stores a trial and claims its email and device atomically; false if either was taken. */
-  createTrial(trial: NewTrial): Promise<boolean>;
   /**
    * Writes LemonSqueezy's facts, creating the license from `initial` the first time it is seen
    * (creation-only fields of `initial` never overwrite stored ones). Returns the stored record.

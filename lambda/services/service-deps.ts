@@ -3,6 +3,7 @@ import type { Clock } from '#ports/clock.ts';
 import type { KeyProvisioner } from '#ports/key-provisioner.ts';
 import type { LicenseProvider } from '#ports/license-provider.ts';
 import type { LicenseStore } from '#ports/license-store.ts';
+import type { TrialStore } from '#ports/trial-store.ts';
 import type { WebhookStore } from '#ports/webhook-store.ts';
 
 /** Structured logging as the services need it (Powertools Logger fits). Never pass secrets. */
@@ -31,6 +32,7 @@ export interface ServicePolicy {
 /** Everything a service function needs, built once per cold start by `createDeps`. */
 export interface ServiceDeps {
   store: LicenseStore;
+  trials: TrialStore;
   webhooks: WebhookStore;
   provider: LicenseProvider;
   keys: KeyProvisioner;

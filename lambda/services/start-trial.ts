@@ -28,7 +28,7 @@ export async function startTrial(
   input: StartTrialInput,
 ): Promise<Outcome<LicenseView>> {
   const email = normaliseEmail(input.email);
-  if (await deps.store.isTrialClaimed(email, input.instanceName)) {
+  if (await deps.trials.isTrialClaimed(email, input.instanceName)) {
     return refused('TRIAL_ALREADY_USED', ALREADY_USED);
   }
   const trial = deps.products.trial;
@@ -65,7 +65,7 @@ export async function startTrial(
 
   let created: boolean;
   try {
-    created = await deps.store.createTrial({ record, email, instanceName: input.instanceName });
+    created = await deps.trials.createTrial({ record, email, instanceName: input.instanceName });
   } catch (error) {
     if (record.ai) await discardKey(deps, record.ai.hash);
     throw error;

@@ -1,11 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Activation,
   AiKey,
@@ -15,47 +8,11 @@ import type {
   Subscription,
 } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
-import type { LicenseStore, NewTrial, ProviderFacts } from '#ports/license-store.ts';
-
-const LICENSE_SK = 'LICENSE';
-const CLAIM_SK = 'CLAIM';
-
-const licenseKey = (licenseHash: string) => ({ pk: `LICENSE#${licenseHash}`, sk: LICENSE_SK });
-const emailClaimKey = (email: string) => ({ pk: `TRIAL#EMAIL#${email}`, sk: CLAIM_SK });
-const deviceClaimKey = (instanceName: string) => ({
-  pk: `TRIAL#DEVICE#${instanceName}`,
-  sk: CLAIM_SK,
-});
+import type { LicenseStore, ProviderFacts } from '#ports/license-store.ts';
+import { fromItem, isConditionFailure, licenseKey } from './items.ts';
 
 /** Fields set only when a license is first stored. */
 const CREATION_ONLY = ['kind', 'periodAnchor', 'devices', 'createdAt'] as const;
-
-function toItem(record: LicenseRecord): Record<string, unknown> {
-  return {
-    ...licenseKey(record.licenseHash),
-    ...record,
-    ...(record.customerEmail ? { email: normaliseEmail(record.customerEmail) } : {}),
-  };
-}
-
-function fromItem(item: Record<string, unknown> | undefined): LicenseRecord | undefined {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, email: _email, ...record } = item;
-  return record as unknown as LicenseRecord;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
-
-function isCancelledByCondition(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-  return (reasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
-}
 
 /** `LicenseStore` on one DynamoDB table (see table-definition.ts for its items). */
 export class DynamoDbLicenseStore implements LicenseStore {
@@ -73,59 +30,6 @@ export class DynamoDbLicenseStore implements LicenseStore {
       }),
     );
     return fromItem(result.Item);
-  }
-
-  async isTrialClaimed(email: string, instanceName: string): Promise<boolean> {
-    const result = await this.documents.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.tableName]: {
-            Keys: [emailClaimKey(email), deviceClaimKey(instanceName)],
-            ConsistentRead: true,
-            ProjectionExpression: 'pk',
-          },
-        },
-      }),
-    );
-    return (result.Responses?.[this.tableName] ?? []).length > 0;
-  }
-
-  async createTrial(trial: NewTrial): Promise<boolean> {
-    const claim = { licenseHash: trial.record.licenseHash, createdAt: trial.record.createdAt };
-    const absent = 'attribute_not_exists(pk)';
-    try {
-      await this.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: toItem(trial.record),
-                ConditionExpression: absent,
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...emailClaimKey(trial.email), ...claim },
-                ConditionExpression: absent,
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...deviceClaimKey(trial.instanceName), ...claim },
-                ConditionExpression: absent,
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isCancelledByCondition(error)) return false;
-      throw error;
-    }
   }
 
   async saveProviderFacts(initial: LicenseRecord, facts: ProviderFacts): Promise<LicenseRecord> {

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -7,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventClaim, WebhookStore } from '#ports/webhook-store.ts';
+import { isConditionFailure } from './items.ts';
 import { TABLE_KEYS } from './table-definition.ts';
 
 const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
@@ -14,13 +14,6 @@ const aliasKey = (kind: string, id: string) => ({
   pk: `ALIAS#${kind.toUpperCase()}#${id}`,
   sk: 'ALIAS',
 });
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
 
 /** `WebhookStore` on the service's table: `EVENT#…` items (with TTL) and `ALIAS#…` items. */
 export class DynamoDbWebhookStore implements WebhookStore {
