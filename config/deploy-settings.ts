@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** CloudFront reads certificates, and keeps its web ACLs and metrics, in this region only. */
 export const EDGE_REGION = 'us-east-1';
@@ -48,8 +48,19 @@ export const deploySettingsSchema = z
         .optional(),
     ),
     enableWaf: flag,
-    alarmEmail: optionalText.pipe(z.email({ message: 'alarmEmail must be an email address' }).optional()),
+    alarmEmail: optionalText.pipe(
+      z.email({ message: 'alarmEmail must be an email address' }).optional(),
+    ),
     corsAllowOrigins: origins,
+    // Any new value (e.g. today's date) makes CloudFront re-read the origin secret.
+    originSecretRotation: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._:-]{1,40}$/, {
+          message: 'originSecretRotation must be 1-40 letters, digits or . _ : -',
+        })
+        .optional(),
+    ),
   })
   .superRefine((settings, context) => {
     const { certificateArn, domainName } = settings;
@@ -95,6 +106,7 @@ const SOURCES = {
   enableWaf: 'ENABLE_WAF',
   alarmEmail: 'ALARM_EMAIL',
   corsAllowOrigins: 'CORS_ALLOW_ORIGINS',
+  originSecretRotation: 'ORIGIN_SECRET_ROTATION',
 } as const;
 
 /**

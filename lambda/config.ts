@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SecretName } from '#ports/secrets.ts';
 
 const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { instanceId, instanceName, licenseKey } from './fields.ts';
 
 /** POST /v1/validate; a device, if named, must be activated on the key. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * LemonSqueezy webhook bodies (upstreams.md §3): a JSON:API resource plus `meta`. Only the

@@ -3,6 +3,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IStringParameter, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 
 /** The SecureString parameters the operator creates with `aws ssm put-parameter` (docs/deploy.md). */
 export const PARAMETER_NAMES = {
@@ -35,6 +36,11 @@ export class ServiceSecrets extends Construct {
       description: 'ravn-activate: header CloudFront adds to origin requests (x-origin-verify)',
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
     });
+    acknowledge(
+      this.originSecret,
+      'SMG4',
+      'CloudFront and the functions must switch to a new origin secret in step, which a rotation Lambda cannot do (CloudFront only re-reads it when the distribution is updated). It is rotated by hand with put-secret-value and a deploy with a new originSecretRotation (docs/deploy.md); it only keeps callers from going around CloudFront/WAF.',
+    );
   }
 
   /**
@@ -50,12 +56,21 @@ export class ServiceSecrets extends Construct {
         resources: keys.map((key) => this.parameters[key].parameterArn),
       }),
     );
+    const anyKey = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['kms:Decrypt'],
-        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+        resources: [anyKey],
         conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.amazonaws.com` } },
       }),
+    );
+    // The statement lands in the principal's policy, so the acknowledgement goes there too.
+    const principal = grantee.grantPrincipal;
+    if (!Construct.isConstruct(principal)) return;
+    acknowledgeWildcardResource(
+      principal,
+      anyKey,
+      "The SecureStrings are encrypted with the AWS-managed aws/ssm key (or a key the operator picks with put-parameter --key-id), whose ID is not known to the stack; kms:ViaService limits Decrypt to SSM decrypting on the function's behalf, and ssm:GetParameter is limited to the named parameters.",
     );
   }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fetchJson, unexpectedAnswer } from '#adapters/http/fetch-json.ts';
 import type {
   KeyProvisioner,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BodyParseError, type JsonReply, readBody } from './http-io.ts';
 
 export type LimitReset = 'daily' | 'weekly' | 'monthly';

@@ -1,0 +1,130 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type FunctionUrl, FunctionUrlAuthType, HttpMethod } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from '../nag.ts';
+import { ServiceFunction } from './service-function.ts';
+import { PARAMETER_NAMES, type ServiceSecrets } from './service-secrets.ts';
+
+/** Browser access to the client endpoints. */
+export interface CorsSettings {
+  readonly allowOrigins: readonly string[];
+}
+
+export interface ApiFunctionsProps {
+  readonly table: ITable;
+  readonly secrets: ServiceSecrets;
+  readonly cors: CorsSettings;
+}
+
+/** One function of the API with the public URL CloudFront uses as its origin. */
+export interface ApiFunction {
+  readonly fn: ServiceFunction;
+  readonly url: FunctionUrl;
+}
+
+/**
+ * The three Lambda functions behind the API, each allowed exactly the table actions and
+ * secrets its code uses. Their URLs are public (AuthType NONE: CloudFront origin access control
+ * would need clients to sign POST bodies); the origin guard in the code answers 403 to a request
+ * without CloudFront's `x-origin-verify` header.
+ */
+export class ApiFunctions extends Construct {
+  /** `/v1/trial`, `/v1/activate`, and 404 for unknown paths. */
+  readonly activate: ApiFunction;
+  /** `/v1/validate`. */
+  readonly validate: ApiFunction;
+  /** `/v1/webhook`, LemonSqueezy's signed events. */
+  readonly webhook: ApiFunction;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionsProps) {
+    super(scope, id);
+    const { table, secrets } = props;
+    const environment = {
+      TABLE_NAME: table.tableName,
+      LEMONSQUEEZY_API_KEY_PARAM: PARAMETER_NAMES.lemonSqueezyApiKey,
+      OPENROUTER_API_KEY_PARAM: PARAMETER_NAMES.openRouterApiKey,
+      WEBHOOK_SECRET_PARAM: PARAMETER_NAMES.webhookSecret,
+      ORIGIN_SECRET_ARN: secrets.originSecret.secretArn,
+      POWERTOOLS_SERVICE_NAME: 'ravn-activate',
+      LOG_LEVEL: 'INFO',
+    };
+    const make = (fnId: string, functionName: string, handlerFile: string, description: string) => {
+      const fn = new ServiceFunction(this, fnId, {
+        functionName,
+        handlerFile,
+        description,
+        environment,
+      });
+      secrets.grantOriginSecret(fn);
+      acknowledgeWildcardResource(
+        fn.executionRole,
+        `${table.tableArn}/index/*`,
+        'CDK adds the index ARNs to every grant on a table with a GSI; the granted item actions (GetItem, PutItem, UpdateItem, …) do not apply to indexes and no Query or Scan is granted, so this adds no access.',
+      );
+      return fn;
+    };
+
+    const activate = make(
+      'Activate',
+      'ravn-activate',
+      'activate.ts',
+      'ravn-activate: POST /v1/trial and /v1/activate',
+    );
+    // A trial is one TransactWriteItems of three conditional Puts: IAM authorises each action
+    // it contains (PutItem), not the transaction.
+    table.grant(
+      activate,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    );
+    secrets.grantParameters(activate, ['lemonSqueezyApiKey', 'openRouterApiKey']);
+
+    const validate = make(
+      'Validate',
+      'ravn-validate',
+      'validate.ts',
+      'ravn-validate: POST /v1/validate',
+    );
+    table.grant(validate, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    secrets.grantParameters(validate, ['lemonSqueezyApiKey', 'openRouterApiKey']);
+
+    const webhook = make('Webhook', 'ravn-webhook', 'webhook.ts', 'ravn-webhook: POST /v1/webhook');
+    table.grant(
+      webhook,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
+    secrets.grantParameters(webhook, ['webhookSecret', 'lemonSqueezyApiKey', 'openRouterApiKey']);
+
+    // The function URL answers CORS preflights itself (CloudFront only adds headers to what the
+    // origin returns, and the code answers 405 to OPTIONS). The webhook is server to server.
+    const browserCors = {
+      allowedOrigins: [...props.cors.allowOrigins],
+      allowedMethods: [HttpMethod.POST],
+      allowedHeaders: ['content-type'],
+      maxAge: Duration.hours(1),
+    };
+    this.activate = {
+      fn: activate,
+      url: activate.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, cors: browserCors }),
+    };
+    this.validate = {
+      fn: validate,
+      url: validate.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, cors: browserCors }),
+    };
+    this.webhook = {
+      fn: webhook,
+      url: webhook.addFunctionUrl({ authType: FunctionUrlAuthType.NONE }),
+    };
+  }
+
+  /** The three functions, for alarms and checks over all of them. */
+  all(): ServiceFunction[] {
+    return [this.activate.fn, this.validate.fn, this.webhook.fn];
+  }
+}

@@ -1,0 +1,159 @@
+import { Duration } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  type BehaviorOptions,
+  CachePolicy,
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginRequestPolicy,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag.ts';
+
+/** The header the functions' origin guard checks (`lambda/http/origin-guard.ts`). */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+export interface EdgeProps {
+  readonly origins: {
+    readonly activate: FunctionUrl;
+    readonly validate: FunctionUrl;
+    readonly webhook: FunctionUrl;
+  };
+  readonly originSecret: ISecret;
+  /** Origins a browser may call the client endpoints from; `*` is safe: no cookies, no credentials. */
+  readonly corsAllowOrigins: readonly string[];
+  /** Custom domain and its us-east-1 ACM certificate; both or neither. */
+  readonly domain?: { readonly name: string; readonly certificateArn: string } | undefined;
+  /** WAFv2 web ACL (scope CLOUDFRONT) to attach, if any. */
+  readonly webAclArn?: string | undefined;
+  /**
+   * Changing it updates the distribution, which makes CloudFormation resolve the origin secret
+   * again (it resolves `{{resolve:…}}` only for resources it updates): see docs/deploy.md.
+   */
+  readonly originSecretRotation?: string | undefined;
+}
+
+// HSTS and friends: the API serves JSON only, never a page to frame or a script to run.
+const securityHeaders = {
+  strictTransportSecurity: {
+    accessControlMaxAge: Duration.days(730),
+    includeSubdomains: true,
+    override: true,
+  },
+  contentTypeOptions: { override: true },
+  frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+  referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+  contentSecurityPolicy: {
+    contentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
+    override: true,
+  },
+};
+
+/**
+ * The front door: one CloudFront distribution, HTTPS only, nothing cached, every path routed to
+ * its function URL with the shared origin secret added, optionally behind a WAF web ACL.
+ */
+export class Edge extends Construct {
+  readonly distribution: Distribution;
+  /** The host clients and LemonSqueezy call: the custom domain, else the cloudfront.net one. */
+  readonly publicDomainName: string;
+
+  constructor(scope: Construct, id: string, props: EdgeProps) {
+    super(scope, id);
+    const apiHeaders = new ResponseHeadersPolicy(this, 'ApiHeaders', {
+      comment: 'ravn-activate client endpoints: CORS for POST + security headers',
+      corsBehavior: {
+        accessControlAllowCredentials: false,
+        accessControlAllowHeaders: ['content-type'],
+        accessControlAllowMethods: ['POST', 'OPTIONS'],
+        accessControlAllowOrigins: [...props.corsAllowOrigins],
+        accessControlMaxAge: Duration.hours(1),
+        originOverride: true,
+      },
+      securityHeadersBehavior: securityHeaders,
+    });
+    // LemonSqueezy calls the webhook server to server: no browser, so no CORS.
+    const webhookHeaders = new ResponseHeadersPolicy(this, 'WebhookHeaders', {
+      comment: 'ravn-activate webhook: security headers',
+      securityHeadersBehavior: securityHeaders,
+    });
+
+    // Rendered as a {{resolve:secretsmanager:…}} reference: the value never enters the template.
+    const customHeaders = { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() };
+    const behavior = (
+      url: FunctionUrl,
+      responseHeadersPolicy: ResponseHeadersPolicy,
+    ): BehaviorOptions => ({
+      origin: new FunctionUrlOrigin(url, { customHeaders, readTimeout: Duration.seconds(30) }),
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // A function URL needs its own Host; everything else (X-Signature, body) passes through.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy,
+    });
+    const activate = behavior(props.origins.activate, apiHeaders);
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: props.originSecretRotation
+        ? `ravn-activate API (origin secret ${props.originSecretRotation})`
+        : 'ravn-activate API',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      // Unknown paths go to ravn-activate, which answers 404 in the API's error shape.
+      defaultBehavior: activate,
+      additionalBehaviors: {
+        '/v1/trial': activate,
+        '/v1/activate': activate,
+        '/v1/validate': behavior(props.origins.validate, apiHeaders),
+        '/v1/webhook': behavior(props.origins.webhook, webhookHeaders),
+      },
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.name],
+            certificate: Certificate.fromCertificateArn(
+              this,
+              'Certificate',
+              props.domain.certificateArn,
+            ),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
+    });
+    this.publicDomainName = props.domain?.name ?? this.distribution.distributionDomainName;
+
+    acknowledge(
+      this.distribution,
+      'CFR1',
+      'Licenses are sold worldwide through LemonSqueezy and the desktop client runs anywhere; there is no country to exclude.',
+    );
+    acknowledge(
+      this.distribution,
+      'CFR3',
+      'Every request is logged by the function that serves it (Powertools JSON with the request id, 30-day retention) and WAF keeps sampled requests; CloudFront standard logs would need an ACL-enabled S3 bucket for no extra insight.',
+    );
+    if (!props.webAclArn) {
+      acknowledge(
+        this.distribution,
+        'CFR2',
+        'WAF is opt-in (--context enableWaf=true) because a web ACL and its managed rules cost a monthly fee; without it the functions still refuse requests that bypass CloudFront, cap bodies at 16 KB and give one trial per email and device.',
+      );
+    }
+    if (!props.domain) {
+      acknowledge(
+        this.distribution,
+        'CFR4',
+        'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose minimum protocol it fixes at TLSv1; set certificateArn and domainName to get TLSv1.2_2021.',
+      );
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IAlarmAction,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/** Percent of invocations that may fail (crash, time out, fail to start) in 5 minutes. */
+export const FUNCTION_ERROR_RATE_PERCENT = 5;
+
+const PERIOD = Duration.minutes(5);
+
+// The operations the functions send (ThrottledRequests has one series per operation; an alarm
+// may use at most 10 metrics).
+const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+];
+
+export interface ServiceAlarmsProps {
+  /** Functions by physical name. */
+  readonly functions: Readonly<Record<string, IFunction>>;
+  readonly table: Table;
+  readonly action?: IAlarmAction | undefined;
+}
+
+/**
+ * Alarms on the regional part of the service: each function's error rate and DynamoDB
+ * throttling. Lambda `Errors` counts invocations that failed as a whole (an unhandled throw, a
+ * timeout, a cold start with bad configuration); answered 4xx/5xx responses are not errors.
+ */
+export class ServiceAlarms extends Construct {
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
+    super(scope, id);
+    for (const [name, fn] of Object.entries(props.functions)) {
+      const errorRate = new MathExpression({
+        expression: '100 * errors / invocations',
+        usingMetrics: {
+          errors: fn.metricErrors({ statistic: 'Sum', period: PERIOD }),
+          invocations: fn.metricInvocations({ statistic: 'Sum', period: PERIOD }),
+        },
+        label: `${name} error rate (%)`,
+        period: PERIOD,
+      });
+      this.add(
+        new Alarm(this, `${name}-error-rate`, {
+          alarmName: `${name}-error-rate`,
+          alarmDescription: `More than ${FUNCTION_ERROR_RATE_PERCENT} % of ${name} invocations failed (crash, timeout or bad configuration) in 5 minutes. See docs/deploy.md#alarms.`,
+          metric: errorRate,
+          threshold: FUNCTION_ERROR_RATE_PERCENT,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          // No invocations means no rate, not an outage.
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        props.action,
+      );
+    }
+    // DynamoDB publishes ThrottledRequests only for operations that were throttled, and metric
+    // math adds series only where all have data: FILL makes the others count as 0.
+    const perOperation = Object.fromEntries(
+      TABLE_OPERATIONS.map((operation) => [
+        operation.toLowerCase(),
+        props.table.metricThrottledRequestsForOperation(operation, {
+          statistic: 'Sum',
+          period: PERIOD,
+        }),
+      ]),
+    );
+    const throttled = new MathExpression({
+      expression: Object.keys(perOperation)
+        .map((id) => `FILL(${id}, 0)`)
+        .join(' + '),
+      usingMetrics: perOperation,
+      label: 'Throttled requests (all operations)',
+      period: PERIOD,
+    });
+    this.add(
+      new Alarm(this, 'table-throttled', {
+        alarmName: 'ravn-activate-table-throttled',
+        alarmDescription:
+          'DynamoDB throttled requests to the license table in the last 5 minutes. See docs/deploy.md#alarms.',
+        metric: throttled,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      props.action,
+    );
+  }
+
+  private add(alarm: Alarm, action: IAlarmAction | undefined): void {
+    if (action) alarm.addAlarmAction(action);
+    this.alarms.push(alarm);
+  }
+}

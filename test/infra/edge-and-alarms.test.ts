@@ -1,0 +1,309 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORIGIN_HEADER } from '../../lambda/http/origin-guard.ts';
+import { ORIGIN_VERIFY_HEADER } from '../../lib/constructs/edge.ts';
+import { type SynthesisedApp, synthApp } from './synth-app.ts';
+import { onlyResource } from './template-queries.ts';
+
+const FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook'] as const;
+
+// The default deployment: eu-west-1, no WAF, no custom domain, no alarm email.
+describe('RavnActivateStack edge and alarms', () => {
+  let synthesised: SynthesisedApp;
+  let template: Template;
+
+  beforeAll(() => {
+    synthesised = synthApp({ region: 'eu-west-1' });
+    template = synthesised.template(synthesised.service);
+  });
+  afterAll(() => synthesised.dispose());
+
+  describe('origin protection', () => {
+    it('generates a 48-character origin secret without punctuation', () => {
+      // Assess
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 48 },
+      });
+    });
+
+    it('adds the secret to every origin request as a dynamic reference, never a value', () => {
+      // Prepare
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+      const secret = onlyResource(template, 'AWS::SecretsManager::Secret');
+      const origins = properties.DistributionConfig.Origins;
+
+      // Assess
+      expect(ORIGIN_VERIFY_HEADER).toBe(ORIGIN_HEADER);
+      expect(origins).toHaveLength(3);
+      for (const origin of origins) {
+        expect(origin.OriginCustomHeaders).toEqual([
+          {
+            HeaderName: 'x-origin-verify',
+            HeaderValue: {
+              'Fn::Join': [
+                '',
+                ['{{resolve:secretsmanager:', { Ref: secret.id }, ':SecretString:::}}'],
+              ],
+            },
+          },
+        ]);
+      }
+      // CloudFormation generates the value at deploy time; the template holds none.
+      expect(secret.properties.SecretString).toBeUndefined();
+    });
+
+    it('exposes each function through a public URL (origin access control would need signed bodies)', () => {
+      // Assess
+      expect(Object.values(template.findResources('AWS::Lambda::Url'))).toHaveLength(3);
+      template.allResourcesProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    });
+  });
+
+  describe('CloudFront', () => {
+    const originOf = (properties: Record<string, unknown>, functionName: string) => {
+      const fn = onlyResource(template, 'AWS::Lambda::Function', { FunctionName: functionName });
+      const url = onlyResource(template, 'AWS::Lambda::Url', {
+        TargetFunctionArn: { 'Fn::GetAtt': [fn.id, 'Arn'] },
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+      const origin = (properties as any).DistributionConfig.Origins.find(
+        // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+        (candidate: any) =>
+          JSON.stringify(candidate.DomainName).includes(`"${url.id}","FunctionUrl"`),
+      );
+      return origin.Id as string;
+    };
+
+    it.each([
+      ['/v1/trial', 'ravn-activate'],
+      ['/v1/activate', 'ravn-activate'],
+      ['/v1/validate', 'ravn-validate'],
+      ['/v1/webhook', 'ravn-webhook'],
+    ])('routes %s to %s', (path, functionName) => {
+      // Prepare
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+      const behaviors = properties.DistributionConfig.CacheBehaviors;
+
+      // Act
+      // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+      const behavior = behaviors.find((candidate: any) => candidate.PathPattern === path);
+
+      // Assess
+      expect(behavior.TargetOriginId).toBe(originOf(properties, functionName));
+    });
+
+    it('sends unknown paths to ravn-activate, which answers 404', () => {
+      // Prepare
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+
+      // Assess
+      expect(properties.DistributionConfig.DefaultCacheBehavior.TargetOriginId).toBe(
+        originOf(properties, 'ravn-activate'),
+      );
+    });
+
+    it('serves HTTPS only, caches nothing and passes every viewer header but Host', () => {
+      // Prepare
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+      const config = properties.DistributionConfig;
+
+      // Assess
+      for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
+        expect(behavior).toMatchObject({
+          ViewerProtocolPolicy: 'https-only',
+          CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
+          OriginRequestPolicyId:
+            OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+        });
+        expect(behavior.AllowedMethods).toContain('POST');
+      }
+      for (const origin of config.Origins) {
+        expect(origin.CustomOriginConfig).toMatchObject({
+          OriginProtocolPolicy: 'https-only',
+          OriginSSLProtocols: ['TLSv1.2'],
+        });
+      }
+    });
+
+    it('uses the cloudfront.net domain when no custom domain is configured', () => {
+      // Prepare
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+
+      // Assess
+      expect(properties.DistributionConfig.Aliases).toBeUndefined();
+      expect(properties.DistributionConfig.ViewerCertificate).toBeUndefined();
+    });
+
+    it('allows browsers POST with content-type only, from the configured origins', () => {
+      // Prepare
+      const api = onlyResource(template, 'AWS::CloudFront::ResponseHeadersPolicy', {
+        ResponseHeadersPolicyConfig: { CorsConfig: Match.anyValue() },
+      });
+
+      // Assess
+      expect(api.properties.ResponseHeadersPolicyConfig.CorsConfig).toEqual({
+        AccessControlAllowCredentials: false,
+        AccessControlAllowHeaders: { Items: ['content-type'] },
+        AccessControlAllowMethods: { Items: ['POST', 'OPTIONS'] },
+        AccessControlAllowOrigins: { Items: ['*'] },
+        AccessControlMaxAgeSec: 3600,
+        OriginOverride: true,
+      });
+      template.hasResourceProperties('AWS::Lambda::Url', {
+        Cors: {
+          AllowOrigins: ['*'],
+          AllowMethods: ['POST'],
+          AllowHeaders: ['content-type'],
+          MaxAge: 3600,
+        },
+      });
+    });
+
+    it('gives the webhook security headers but no CORS', () => {
+      // Prepare
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+      const webhook = properties.DistributionConfig.CacheBehaviors.find(
+        // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+        (behavior: any) => behavior.PathPattern === '/v1/webhook',
+      );
+      const policy = template.toJSON().Resources[webhook.ResponseHeadersPolicyId.Ref];
+      const fn = onlyResource(template, 'AWS::Lambda::Function', { FunctionName: 'ravn-webhook' });
+      const url = onlyResource(template, 'AWS::Lambda::Url', {
+        TargetFunctionArn: { 'Fn::GetAtt': [fn.id, 'Arn'] },
+      });
+
+      // Assess
+      expect(policy.Properties.ResponseHeadersPolicyConfig.CorsConfig).toBeUndefined();
+      expect(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig).toMatchObject({
+        StrictTransportSecurity: { AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true },
+        ContentTypeOptions: { Override: true },
+      });
+      expect(url.properties.Cors).toBeUndefined();
+    });
+  });
+
+  describe('WAF off', () => {
+    it('creates no web ACL and attaches none', () => {
+      // Prepare
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+
+      // Assess
+      expect(synthesised.waf).toBeUndefined();
+      template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+      expect(properties.DistributionConfig.WebACLId).toBeUndefined();
+      expect(synthesised.edgeAlarms).toBeDefined();
+      if (!synthesised.edgeAlarms) return;
+      const edgeAlarms = synthesised.template(synthesised.edgeAlarms);
+      edgeAlarms.resourceCountIs('AWS::WAFv2::WebACL', 0);
+      edgeAlarms.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    });
+  });
+
+  describe('alarms', () => {
+    it.each(FUNCTIONS)('alarms when more than 5 %% of %s invocations fail', (name) => {
+      // Assess
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `${name}-error-rate`,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: '100 * errors / invocations' }),
+          Match.objectLike({
+            Id: 'errors',
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ MetricName: 'Errors', Namespace: 'AWS/Lambda' }),
+            }),
+          }),
+          Match.objectLike({
+            Id: 'invocations',
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ MetricName: 'Invocations' }),
+            }),
+          }),
+        ]),
+      });
+    });
+
+    it('alarms on any DynamoDB throttling, missing operations counted as 0', () => {
+      // Prepare
+      const alarm = onlyResource(template, 'AWS::CloudWatch::Alarm', {
+        AlarmName: 'ravn-activate-table-throttled',
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+      const metrics = alarm.properties.Metrics as any[];
+
+      // Assess
+      expect(alarm.properties).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(metrics[0].Expression).toMatch(
+        /^FILL\(getitem, 0\) \+ .*FILL\(transactwriteitems, 0\)$/,
+      );
+      expect(metrics.length).toBeLessThanOrEqual(11);
+      for (const metric of metrics.slice(1)) {
+        expect(metric.MetricStat.Metric.MetricName).toBe('ThrottledRequests');
+      }
+    });
+
+    it('notifies no one without alarmEmail', () => {
+      // Assess
+      template.resourceCountIs('AWS::SNS::Topic', 0);
+      for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+        expect(alarm.Properties.AlarmActions).toBeUndefined();
+      }
+    });
+
+    it('puts the CloudFront 5xx alarm in a us-east-1 stack, where CloudFront metrics are', () => {
+      // Prepare
+      const edgeAlarms = synthesised.edgeAlarms;
+
+      // Assess
+      expect(edgeAlarms?.region).toBe('us-east-1');
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      if (!edgeAlarms) return;
+      synthesised.template(edgeAlarms).hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/CloudFront',
+        MetricName: '5xxErrorRate',
+        Statistic: 'Average',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: Match.arrayWith([
+          {
+            Name: 'DistributionId',
+            Value: {
+              'Fn::GetStackOutput': Match.objectLike({
+                StackName: 'RavnActivate',
+                Region: 'eu-west-1',
+              }),
+            },
+          },
+          { Name: 'Region', Value: 'Global' },
+        ]),
+      });
+    });
+  });
+
+  describe('outputs', () => {
+    it('outputs the CloudFront domain, the table name and the webhook URL', () => {
+      // Prepare
+      const { id: distributionId } = onlyResource(template, 'AWS::CloudFront::Distribution');
+
+      // Assess
+      template.hasOutput('DistributionDomainName', {
+        Value: { 'Fn::GetAtt': [distributionId, 'DomainName'] },
+      });
+      template.hasOutput('TableName', { Value: { Ref: 'LicenseTableC8E670A7' } });
+      template.hasOutput('WebhookUrl', {
+        Value: {
+          'Fn::Join': [
+            '',
+            ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/v1/webhook'],
+          ],
+        },
+      });
+    });
+  });
+});

@@ -1,0 +1,256 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SynthesisedApp, synthApp } from './synth-app.ts';
+import { onlyResource } from './template-queries.ts';
+
+const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+const ruleNamed = (acl: any, name: string) =>
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+  acl.properties.Rules.find((rule: any) => rule.Name === name);
+
+const assertWebAclRules = (template: Template) => {
+  const acl = onlyResource(template, 'AWS::WAFv2::WebACL');
+  const notWebhook = {
+    NotStatement: {
+      Statement: {
+        ByteMatchStatement: {
+          FieldToMatch: { UriPath: {} },
+          PositionalConstraint: 'STARTS_WITH',
+          SearchString: '/v1/webhook',
+          TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+        },
+      },
+    },
+  };
+  expect(acl.properties).toMatchObject({
+    Name: 'ravn-activate',
+    Scope: 'CLOUDFRONT',
+    DefaultAction: { Allow: {} },
+    VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true },
+  });
+  expect(ruleNamed(acl, 'RateLimitPerIp')).toMatchObject({
+    Action: { Block: {} },
+    Statement: {
+      RateBasedStatement: {
+        Limit: 100,
+        EvaluationWindowSec: 300,
+        AggregateKeyType: 'IP',
+        ScopeDownStatement: notWebhook,
+      },
+    },
+    VisibilityConfig: { CloudWatchMetricsEnabled: true },
+  });
+  expect(ruleNamed(acl, 'AWSManagedRulesCommonRuleSet')).toMatchObject({
+    OverrideAction: { None: {} },
+    Statement: {
+      ManagedRuleGroupStatement: {
+        VendorName: 'AWS',
+        Name: 'AWSManagedRulesCommonRuleSet',
+        ScopeDownStatement: notWebhook,
+      },
+    },
+    VisibilityConfig: { CloudWatchMetricsEnabled: true },
+  });
+  expect(ruleNamed(acl, 'AWSManagedRulesKnownBadInputsRuleSet')).toMatchObject({
+    Statement: {
+      ManagedRuleGroupStatement: {
+        VendorName: 'AWS',
+        Name: 'AWSManagedRulesKnownBadInputsRuleSet',
+      },
+    },
+    VisibilityConfig: { CloudWatchMetricsEnabled: true },
+  });
+  expect(acl.properties.Rules).toHaveLength(3);
+  return acl;
+};
+
+const blockedRequestsAlarm = {
+  Namespace: 'AWS/WAFV2',
+  MetricName: 'BlockedRequests',
+  Statistic: 'Sum',
+  Threshold: 100,
+  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  Dimensions: [
+    { Name: 'Rule', Value: 'ALL' },
+    { Name: 'WebACL', Value: 'ravn-activate' },
+  ],
+};
+
+describe('RavnActivateStack with WAF in another region', () => {
+  let synthesised: SynthesisedApp;
+
+  beforeAll(() => {
+    synthesised = synthApp({ region: 'eu-west-1', enableWaf: true, alarmEmail: 'ops@example.com' });
+  });
+  afterAll(() => synthesised.dispose());
+
+  it('creates the web ACL in a us-east-1 stack with the rate limit and managed rules', () => {
+    // Prepare
+    const waf = synthesised.waf;
+
+    // Assess
+    expect(waf?.region).toBe('us-east-1');
+    if (!waf) return;
+    assertWebAclRules(synthesised.template(waf));
+    synthesised.template(synthesised.service).resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  it('attaches the web ACL to the distribution across regions', () => {
+    // Prepare
+    const template = synthesised.template(synthesised.service);
+    const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+
+    // Assess
+    expect(properties.DistributionConfig.WebACLId['Fn::GetStackOutput']).toMatchObject({
+      StackName: 'RavnActivateWaf',
+      Region: 'us-east-1',
+    });
+  });
+
+  it('alarms on a spike of blocked requests next to the web ACL metrics, in us-east-1', () => {
+    // Prepare
+    const edgeAlarms = synthesised.edgeAlarms;
+
+    // Assess
+    expect(edgeAlarms?.region).toBe('us-east-1');
+    if (!edgeAlarms) return;
+    synthesised
+      .template(edgeAlarms)
+      .hasResourceProperties('AWS::CloudWatch::Alarm', blockedRequestsAlarm);
+  });
+
+  it('notifies the alarm email from each region through an encrypted-in-transit topic', () => {
+    // Assess
+    for (const stack of [synthesised.service, synthesised.edgeAlarms]) {
+      if (!stack) throw new Error('missing stack');
+      const template = synthesised.template(stack);
+      const topic = onlyResource(template, 'AWS::SNS::Topic');
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: { Ref: topic.id },
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+      for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic.id }]);
+      }
+    }
+  });
+
+  it('leaves no AwsSolutions finding unacknowledged', () => {
+    // Assess
+    expect(synthesised.unacknowledgedFindings()).toEqual([]);
+  });
+});
+
+describe('RavnActivateStack in us-east-1 with WAF and a custom domain', () => {
+  let synthesised: SynthesisedApp;
+  let template: Template;
+
+  beforeAll(() => {
+    synthesised = synthApp({
+      region: 'us-east-1',
+      enableWaf: true,
+      certificateArn: CERTIFICATE_ARN,
+      domainName: 'activate.example.com',
+      corsAllowOrigins: 'https://ravn.example.com, https://app.example.com',
+      originSecretRotation: '2026-11-23',
+    });
+    template = synthesised.template(synthesised.service);
+  });
+  afterAll(() => synthesised.dispose());
+
+  it('is one stack: no separate WAF or edge alarm stack', () => {
+    // Assess
+    expect(synthesised.waf).toBeUndefined();
+    expect(synthesised.edgeAlarms).toBeUndefined();
+    expect(synthesised.app.synth().stacks.map((stack) => stack.stackName)).toEqual([
+      'RavnActivate',
+    ]);
+  });
+
+  it('creates the web ACL in the stack and attaches it to the distribution', () => {
+    // Prepare
+    const acl = assertWebAclRules(template);
+    const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+
+    // Assess
+    expect(properties.DistributionConfig.WebACLId).toEqual({ 'Fn::GetAtt': [acl.id, 'Arn'] });
+  });
+
+  it('serves the custom domain with its certificate, TLS 1.2 or later, by SNI', () => {
+    // Prepare
+    const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+
+    // Assess
+    expect(properties.DistributionConfig.Aliases).toEqual(['activate.example.com']);
+    expect(properties.DistributionConfig.ViewerCertificate).toEqual({
+      AcmCertificateArn: CERTIFICATE_ARN,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+  });
+
+  it('updates the distribution, so CloudFront re-reads the origin secret, when the rotation changes', () => {
+    // Assess
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Comment: 'ravn-activate API (origin secret 2026-11-23)',
+      }),
+    });
+  });
+
+  it('gives LemonSqueezy the webhook URL on the custom domain', () => {
+    // Assess
+    template.hasOutput('WebhookUrl', { Value: 'https://activate.example.com/v1/webhook' });
+  });
+
+  it('allows only the configured CORS origins', () => {
+    // Assess
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        CorsConfig: Match.objectLike({
+          AccessControlAllowOrigins: {
+            Items: ['https://ravn.example.com', 'https://app.example.com'],
+          },
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      Cors: Match.objectLike({
+        AllowOrigins: ['https://ravn.example.com', 'https://app.example.com'],
+      }),
+    });
+  });
+
+  it('keeps the CloudFront and WAF alarms in the stack, without notifications', () => {
+    // Prepare
+    const { id: distributionId } = onlyResource(template, 'AWS::CloudFront::Distribution');
+
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5xxErrorRate',
+      Threshold: 1,
+      Dimensions: Match.arrayWith([{ Name: 'DistributionId', Value: { Ref: distributionId } }]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', blockedRequestsAlarm);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('leaves no AwsSolutions finding unacknowledged', () => {
+    // Assess
+    expect(synthesised.unacknowledgedFindings()).toEqual([]);
+  });
+});

@@ -1,0 +1,278 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PARAMETER_NAMES } from '../../lib/constructs/service-secrets.ts';
+import { type SynthesisedApp, synthApp } from './synth-app.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+import {
+  actionsOf,
+  onlyResource,
+  resourcesOf,
+  statementsFor,
+  statementsOf,
+} from './template-queries.ts';
+
+const FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook'] as const;
+const ssmArn = (name: string) => `arn:aws:ssm:eu-west-1:123456789012:parameter${name}`;
+
+// The default deployment: eu-west-1, no WAF, no custom domain, no alarm email.
+describe('RavnActivateStack', () => {
+  let synthesised: SynthesisedApp;
+  let template: Template;
+
+  beforeAll(() => {
+    synthesised = synthApp({ region: 'eu-west-1' });
+    template = synthesised.template(synthesised.service);
+  });
+  afterAll(() => synthesised.dispose());
+
+  describe('table', () => {
+    it('keys items by pk and sk, billed per request', () => {
+      // Assess
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+    });
+
+    it('encrypts the table at rest', () => {
+      // Assess
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        SSESpecification: { SSEEnabled: true },
+      });
+    });
+
+    it('turns on point-in-time recovery', () => {
+      // Assess
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    });
+
+    it('has the email-index GSI with every attribute projected', () => {
+      // Assess
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'email-index',
+            KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
+    });
+
+    it('expires items by the ttl attribute', () => {
+      // Assess
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      });
+    });
+
+    it('keeps the table when the stack is deleted or the table replaced', () => {
+      // Assess
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+
+    it('keeps the logical id of the table stable', () => {
+      // Assess
+      expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toEqual([
+        'LicenseTableC8E670A7',
+      ]);
+    });
+  });
+
+  describe('functions', () => {
+    it.each(FUNCTIONS)('runs %s on Node 22, ARM64, traced, with the house defaults', (name) => {
+      // Assess
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: name,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Timeout: 25,
+        TracingConfig: { Mode: 'Active' },
+      });
+    });
+
+    it.each(FUNCTIONS)('gives %s the service environment', (name) => {
+      // Assess
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: name,
+        Environment: {
+          Variables: {
+            TABLE_NAME: { Ref: 'LicenseTableC8E670A7' },
+            LEMONSQUEEZY_API_KEY_PARAM: '/ravn/activate/lemonsqueezy-api-key',
+            OPENROUTER_API_KEY_PARAM: '/ravn/activate/openrouter-api-key',
+            WEBHOOK_SECRET_PARAM: '/ravn/activate/webhook-secret',
+            ORIGIN_SECRET_ARN: { Ref: Match.stringLikeRegexp('^SecretsOriginSecret') },
+            POWERTOOLS_SERVICE_NAME: 'ravn-activate',
+            LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+          },
+        },
+      });
+    });
+
+    it.each(FUNCTIONS)('logs %s to /aws/lambda/<name> for 30 days', (name) => {
+      // Prepare
+      const group = onlyResource(template, 'AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/lambda/${name}`,
+      });
+
+      // Assess
+      expect(group.properties.RetentionInDays).toBe(30);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: name,
+        LoggingConfig: { LogGroup: { Ref: group.id } },
+      });
+    });
+
+    it('uses no AWS managed policy: each role writes to its own log group only', () => {
+      // Prepare
+      const roles = Object.values(template.findResources('AWS::IAM::Role'));
+
+      // Assess
+      expect(roles).toHaveLength(3);
+      for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      for (const name of FUNCTIONS) {
+        const logs = statementsFor(statementsOf(template, name), 'logs');
+        const group = onlyResource(template, 'AWS::Logs::LogGroup', {
+          LogGroupName: `/aws/lambda/${name}`,
+        });
+        expect(logs.map(actionsOf)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
+        expect(logs.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [group.id, 'Arn'] }]);
+      }
+    });
+
+    it.each([
+      ['ravn-activate', ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']],
+      ['ravn-validate', ['GetItem', 'UpdateItem']],
+      ['ravn-webhook', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']],
+    ])('allows %s exactly the table actions %j', (name, actions) => {
+      // Prepare
+      const dynamodb = statementsFor(statementsOf(template, name), 'dynamodb');
+
+      // Assess
+      expect(dynamodb.map(actionsOf)).toEqual([actions.map((action) => `dynamodb:${action}`)]);
+      expect(dynamodb.flatMap(resourcesOf)).toContainEqual({
+        'Fn::GetAtt': ['LicenseTableC8E670A7', 'Arn'],
+      });
+    });
+
+    it.each([
+      ['ravn-activate', ['lemonSqueezyApiKey', 'openRouterApiKey']],
+      ['ravn-validate', ['lemonSqueezyApiKey', 'openRouterApiKey']],
+      ['ravn-webhook', ['lemonSqueezyApiKey', 'openRouterApiKey', 'webhookSecret']],
+    ] as const)('lets %s read exactly the parameters %j', (name, keys) => {
+      // Prepare
+      const ssm = statementsFor(statementsOf(template, name), 'ssm');
+
+      // Assess
+      expect(ssm.map(actionsOf)).toEqual([['ssm:GetParameter']]);
+      expect(ssm.flatMap(resourcesOf).sort()).toEqual(
+        keys.map((key) => ssmArn(PARAMETER_NAMES[key])).sort(),
+      );
+    });
+
+    it.each(FUNCTIONS)('lets %s decrypt through SSM only', (name) => {
+      // Prepare
+      const kms = statementsFor(statementsOf(template, name), 'kms');
+
+      // Assess
+      expect(kms).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: 'arn:aws:kms:eu-west-1:123456789012:key/*',
+          Condition: { StringEquals: { 'kms:ViaService': 'ssm.eu-west-1.amazonaws.com' } },
+        },
+      ]);
+    });
+
+    it('grants no wildcard action and no Query, Scan or SSM on "*"', () => {
+      // Prepare
+      const statements = FUNCTIONS.flatMap((name) => statementsOf(template, name));
+
+      // Assess
+      for (const statement of statements) {
+        for (const action of actionsOf(statement)) {
+          expect(action).not.toContain('*');
+          expect(action).not.toMatch(/^dynamodb:(Query|Scan)$/);
+        }
+        const ssmOrKms = actionsOf(statement).some((a) => /^(ssm|kms):/.test(a));
+        if (ssmOrKms) expect(resourcesOf(statement)).not.toContain('*');
+      }
+    });
+
+    it.each(FUNCTIONS)('lets %s read the origin secret', (name) => {
+      // Prepare
+      const secrets = statementsFor(statementsOf(template, name), 'secretsmanager');
+
+      // Assess
+      expect(secrets.map(actionsOf)).toEqual([
+        ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+      ]);
+      expect(secrets.flatMap(resourcesOf)).toEqual([
+        { Ref: onlyResource(template, 'AWS::SecretsManager::Secret').id },
+      ]);
+    });
+  });
+
+  describe('cdk-nag', () => {
+    it('leaves no AwsSolutions finding unacknowledged', () => {
+      // Assess
+      expect(synthesised.unacknowledgedFindings()).toEqual([]);
+    });
+
+    it('fails synthesis on a finding nobody acknowledged', () => {
+      // Act
+      const synth = () =>
+        synthApp({ region: 'us-east-1' }, ({ service }) => new Secret(service, 'Unacknowledged'));
+
+      // Assess
+      expect(synth).toThrow(/AwsSolutions-SMG4/);
+    });
+  });
+
+  describe('bundles', () => {
+    it('bundles each function as one ESM file under 300 KB that loads and exports handler', () => {
+      // Prepare: the runtime provides @aws-sdk/*, so load each bundle from inside the project,
+      // where node_modules stands in for the runtime's SDK.
+      const directories = synthesised.assetDirectories();
+      const scratch = mkdtempSync(join(PROJECT_ROOT, 'node_modules', '.bundle-check-'));
+
+      // Act
+      const checked = directories.map((directory, index) => {
+        const copy = join(scratch, `${index}.mjs`);
+        copyFileSync(join(directory, 'index.mjs'), copy);
+        const kind = execFileSync(process.execPath, [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(copy)}); console.log(typeof m.handler);`,
+        ])
+          .toString()
+          .trim();
+        return { kind, bytes: statSync(copy).size };
+      });
+      rmSync(scratch, { recursive: true, force: true });
+
+      // Assess
+      expect(checked.map((entry) => entry.kind)).toEqual(['function', 'function', 'function']);
+      for (const entry of checked) expect(entry.bytes).toBeLessThan(300 * 1024);
+    });
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { type DeploySettingsInput, parseDeploySettings } from '../../config/deploy-settings.ts';
+import { buildApp, type RavnActivateApp } from '../../lib/app.ts';
+
+/** The feature flags `cdk synth` runs with, so tests synthesise what the CLI would. */
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+export const ACCOUNT = '123456789012';
+
+export interface SynthesisedApp extends RavnActivateApp {
+  readonly outdir: string;
+  template(stack: Stack): Template;
+  /** cdk-nag findings (any severity) left unacknowledged, as `<rule> at <construct path>`. */
+  unacknowledgedFindings(): string[];
+  /** Directories of the bundled function code. */
+  assetDirectories(): string[];
+  /** Removes the cloud assembly. */
+  dispose(): void;
+}
+
+/**
+ * Builds and synthesises the app for `settings` (account 123456789012) into a temporary
+ * directory, after `beforeSynth` if given. Synthesis bundles the three functions and runs
+ * cdk-nag, which throws on errors.
+ */
+export function synthApp(
+  settings: DeploySettingsInput,
+  beforeSynth?: (built: RavnActivateApp) => void,
+): SynthesisedApp {
+  const outdir = mkdtempSync(join(tmpdir(), 'ravn-activate-cdk-'));
+  const built = buildApp(parseDeploySettings({ account: ACCOUNT, ...settings }), {
+    context: cdkJson.context,
+    outdir,
+  });
+  try {
+    beforeSynth?.(built);
+    built.app.synth();
+  } catch (error) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
+  const templates = new Map<Stack, Template>();
+  return {
+    ...built,
+    outdir,
+    template(stack) {
+      const cached = templates.get(stack) ?? Template.fromStack(stack);
+      templates.set(stack, cached);
+      return cached;
+    },
+    unacknowledgedFindings() {
+      const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+        pluginReports: Array<{
+          violations: Array<{
+            ruleName: string;
+            violatingConstructs?: Array<{ constructPath: string }>;
+          }>;
+        }>;
+      };
+      return report.pluginReports.flatMap((plugin) =>
+        plugin.violations.flatMap((violation) =>
+          (violation.violatingConstructs ?? [{ constructPath: '?' }]).map(
+            (construct) => `${violation.ruleName} at ${construct.constructPath}`,
+          ),
+        ),
+      );
+    },
+    assetDirectories() {
+      return readdirSync(outdir)
+        .filter((name) => name.startsWith('asset.'))
+        .map((name) => join(outdir, name));
+    },
+    dispose() {
+      rmSync(outdir, { recursive: true, force: true });
+    },
+  };
+}
