@@ -5,6 +5,7 @@ import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ApiFunctions } from './constructs/api-functions.ts';
 import { Edge } from './constructs/edge.ts';
 import { EdgeAlarms } from './constructs/edge-alarms.ts';
+import { KeyReaper } from './constructs/key-reaper.ts';
 import { LicenseTable } from './constructs/license-table.ts';
 import { ServiceAlarms } from './constructs/service-alarms.ts';
 import { ServiceSecrets } from './constructs/service-secrets.ts';
@@ -20,7 +21,8 @@ export interface RavnActivateStackProps extends StackProps {
 }
 
 /**
- * The service: table, secrets, three functions behind CloudFront, alarms. In us-east-1 it also
+ * The service: table, secrets, three functions behind CloudFront, the scheduled key reaper,
+ * alarms. In us-east-1 it also
  * holds the web ACL (when WAF is on) and the edge alarms; elsewhere those live in small
  * us-east-1 stacks (see lib/app.ts).
  */
@@ -39,6 +41,7 @@ export class RavnActivateStack extends Stack {
       secrets,
       cors: { allowOrigins: settings.corsAllowOrigins },
     });
+    const reaper = new KeyReaper(this, 'KeyReaper', { table: data.table, secrets });
     const webAcl =
       settings.enableWaf && atEdge ? new WebAcl(this, 'Waf', { name: WEB_ACL_NAME }) : undefined;
     const edge = new Edge(this, 'Edge', {
@@ -58,7 +61,7 @@ export class RavnActivateStack extends Stack {
       ? new AlarmTopic(this, 'Alarms', { email: settings.alarmEmail }).action
       : undefined;
     new ServiceAlarms(this, 'ServiceAlarms', {
-      functions: Object.fromEntries(api.all().map((fn) => [fn.name, fn])),
+      functions: Object.fromEntries([...api.all(), reaper.fn].map((fn) => [fn.name, fn])),
       table: data.table,
       action,
     });

@@ -6,7 +6,7 @@ import { ORIGIN_VERIFY_HEADER } from '../../lib/constructs/edge.ts';
 import { type SynthesisedApp, synthApp } from './synth-app.ts';
 import { onlyResource } from './template-queries.ts';
 
-const FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook'] as const;
+const FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook', 'ravn-reaper'] as const;
 
 // The default deployment: eu-west-1, no WAF, no custom domain, no alarm email.
 describe('RavnActivateStack edge and alarms', () => {
@@ -262,7 +262,7 @@ describe('RavnActivateStack edge and alarms', () => {
 
       // Assess
       expect(edgeAlarms?.region).toBe('us-east-1');
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
       if (!edgeAlarms) return;
       synthesised.template(edgeAlarms).hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/CloudFront',

@@ -245,7 +245,7 @@ describe('RavnActivateStack in us-east-1 with WAF and a custom domain', () => {
       Dimensions: Match.arrayWith([{ Name: 'DistributionId', Value: { Ref: distributionId } }]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', blockedRequestsAlarm);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });
 

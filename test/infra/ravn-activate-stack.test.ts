@@ -146,9 +146,9 @@ describe('RavnActivateStack', () => {
       const roles = Object.values(template.findResources('AWS::IAM::Role'));
 
       // Assess
-      expect(roles).toHaveLength(3);
+      expect(roles).toHaveLength(4);
       for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-      for (const name of FUNCTIONS) {
+      for (const name of [...FUNCTIONS, 'ravn-reaper']) {
         const logs = statementsFor(statementsOf(template, name), 'logs');
         const group = onlyResource(template, 'AWS::Logs::LogGroup', {
           LogGroupName: `/aws/lambda/${name}`,
@@ -162,6 +162,7 @@ describe('RavnActivateStack', () => {
       ['ravn-activate', ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']],
       ['ravn-validate', ['GetItem', 'UpdateItem']],
       ['ravn-webhook', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']],
+      ['ravn-reaper', ['GetItem']],
     ])('allows %s exactly the table actions %j', (name, actions) => {
       // Prepare
       const dynamodb = statementsFor(statementsOf(template, name), 'dynamodb');
@@ -177,6 +178,7 @@ describe('RavnActivateStack', () => {
       ['ravn-activate', ['lemonSqueezyApiKey', 'openRouterApiKey']],
       ['ravn-validate', ['lemonSqueezyApiKey', 'openRouterApiKey']],
       ['ravn-webhook', ['lemonSqueezyApiKey', 'openRouterApiKey', 'webhookSecret']],
+      ['ravn-reaper', ['openRouterApiKey']],
     ] as const)('lets %s read exactly the parameters %j', (name, keys) => {
       // Prepare
       const ssm = statementsFor(statementsOf(template, name), 'ssm');
@@ -232,6 +234,22 @@ describe('RavnActivateStack', () => {
     });
   });
 
+  describe('key reaper', () => {
+    it('runs ravn-reaper every 15 minutes from EventBridge, with no URL and no origin secret', () => {
+      // Prepare
+      const fn = onlyResource(template, 'AWS::Lambda::Function', { FunctionName: 'ravn-reaper' });
+
+      // Assess
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(15 minutes)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] } })],
+      });
+      expect(fn.properties.Environment.Variables.ORIGIN_SECRET_ARN).toBeUndefined();
+      const urls = Object.values(template.findResources('AWS::Lambda::Url'));
+      expect(urls.some((url) => JSON.stringify(url).includes(fn.id))).toBe(false);
+    });
+  });
+
   describe('cdk-nag', () => {
     it('leaves no AwsSolutions finding unacknowledged', () => {
       // Assess
@@ -249,7 +267,7 @@ describe('RavnActivateStack', () => {
   });
 
   describe('bundles', () => {
-    it('bundles each function as one ESM file under 300 KB that loads and exports handler', () => {
+    it('bundles each of the four functions as one ESM file under 300 KB that loads and exports handler', () => {
       // Prepare: the runtime provides @aws-sdk/*, so load each bundle from inside the project,
       // where node_modules stands in for the runtime's SDK.
       const directories = synthesised.assetDirectories();
@@ -271,7 +289,12 @@ describe('RavnActivateStack', () => {
       rmSync(scratch, { recursive: true, force: true });
 
       // Assess
-      expect(checked.map((entry) => entry.kind)).toEqual(['function', 'function', 'function']);
+      expect(checked.map((entry) => entry.kind)).toEqual([
+        'function',
+        'function',
+        'function',
+        'function',
+      ]);
       for (const entry of checked) expect(entry.bytes).toBeLessThan(300 * 1024);
     });
   });
