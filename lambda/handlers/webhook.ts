@@ -1,4 +1,5 @@
 import { guardOrigin } from '#http/origin-guard.ts';
+import { requirePost } from '#http/request.ts';
 import { jsonResponse } from '#http/response.ts';
 import { type ApiHandler, respond, routeByPath } from '#http/run-route.ts';
 import { verifiedWebhook } from '#http/webhook-request.ts';
@@ -13,6 +14,7 @@ export function createWebhookHandler(
   return routeByPath({
     '/v1/webhook': (event, context) =>
       respond(deps.logger, event, context, async () => {
+        requirePost(event);
         const verified = verifiedWebhook(event, await deps.secrets.get('webhookSecret'));
         const outcome = await handleWebhook(deps, verified);
         return jsonResponse(200, { received: true, outcome });

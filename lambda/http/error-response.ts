@@ -59,5 +59,40 @@ export function errorResponse(
  */
 export function errorFromThrown(error: unknown, requestId: string): APIGatewayProxyResultV2 {
   if (isDomainError(error)) return errorResponse(error.code, error.message, requestId);
+  if (isTransient(error)) {
+    return errorResponse(
+      'UPSTREAM_UNAVAILABLE',
+      'A backing service is unavailable; try again.',
+      requestId,
+    );
+  }
   return errorResponse('INTERNAL_ERROR', 'Internal error.', requestId);
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * An AWS dependency (DynamoDB, SSM, Secrets Manager) that is down, throttling or unreachable,
+ * after the SDK's own retries: a 503 the client may retry, not a bug. Powertools wraps SDK
+ * errors, so causes are followed a few levels down.
+ */
+export function isTransient(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 3) return false;
+  const sdk = error as Error & {
+    $fault?: string;
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+  };
+  if (sdk.$fault === 'server' || sdk.$retryable) return true;
+  if (sdk.$metadata && sdk.$metadata.httpStatusCode === undefined) return true;
+  if (NETWORK_CODES.has(sdk.code ?? '') || sdk.name === 'TimeoutError') return true;
+  return isTransient(error.cause, depth + 1);
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Secrets } from '#ports/secrets.ts';
-import { errorResponse } from './error-response.ts';
+import { errorFromThrown, errorResponse } from './error-response.ts';
 import { header } from './request.ts';
 import type { ApiHandler } from './run-route.ts';
 
@@ -16,7 +16,13 @@ export const ORIGIN_HEADER = 'x-origin-verify';
 export function guardOrigin(handler: ApiHandler, secrets: Secrets): ApiHandler {
   if (!secrets.has('originSecret')) return handler;
   return async (event, context) => {
-    const expected = digest(await secrets.get('originSecret'));
+    let secret: string;
+    try {
+      secret = await secrets.get('originSecret');
+    } catch (error) {
+      return errorFromThrown(error, context.awsRequestId);
+    }
+    const expected = digest(secret);
     const given = digest(header(event, ORIGIN_HEADER) ?? '');
     if (!timingSafeEqual(given, expected)) {
       return errorResponse(

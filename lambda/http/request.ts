@@ -25,6 +25,13 @@ export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64En
     : Buffer.from(event.body, 'utf8');
 }
 
+/** Every endpoint takes POST only. */
+export function requirePost(event: Pick<APIGatewayProxyEventV2, 'requestContext'>): void {
+  const method = event.requestContext?.http?.method;
+  if (method && method !== 'POST')
+    throw new DomainError('METHOD_NOT_ALLOWED', 'Only POST is supported.');
+}
+
 /**
  * Checks method, media type and size, parses JSON and validates it with `schema`. Throws a
  * `DomainError` with the matching 4xx code; the message names the offending field.
@@ -33,9 +40,7 @@ export function parseJsonRequest<S extends z.ZodType>(
   event: APIGatewayProxyEventV2,
   schema: S,
 ): z.infer<S> {
-  if (event.requestContext?.http?.method && event.requestContext.http.method !== 'POST') {
-    throw new DomainError('METHOD_NOT_ALLOWED', 'Only POST is supported.');
-  }
+  requirePost(event);
   const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') {
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');

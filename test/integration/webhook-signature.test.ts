@@ -135,4 +135,13 @@ describe('POST /v1/webhook signature', () => {
     ]);
     expect(await stack.items()).toHaveLength(itemsBefore);
   });
+
+  it('answers METHOD_NOT_ALLOWED to a GET', async () => {
+    // Act
+    const response = await fetch(`${stack.url}/v1/webhook`);
+
+    // Assess
+    expect(response.status).toBe(405);
+    expect(((await response.json()) as { code: string }).code).toBe('METHOD_NOT_ALLOWED');
+  });
 });

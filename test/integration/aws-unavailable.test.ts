@@ -1,0 +1,109 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfiguredSecrets } from '../../lambda/adapters/ssm/secrets.ts';
+import { loadConfig } from '../../lambda/config.ts';
+import { createDeps } from '../../lambda/deps.ts';
+import { createValidateHandler } from '../../lambda/handlers/validate.ts';
+import { guardOrigin, ORIGIN_HEADER } from '../../lambda/http/origin-guard.ts';
+import { findFreePort } from '../../lambda/local/dynamodb-local.ts';
+
+function validateEvent(headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/v1/validate',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...headers },
+    requestContext: {
+      http: { method: 'POST', path: '/v1/validate' },
+    } as APIGatewayProxyEventV2['requestContext'],
+    body: JSON.stringify({ licenseKey: 'AAAAAAAA-0000-0000-0000-000000000000' }),
+    isBase64Encoded: false,
+  };
+}
+
+/**
+ * AWS dependencies that cannot be reached (a closed port on loopback stands in for DynamoDB and
+ * Secrets Manager being down): the client gets a 503 it may retry, never a 500.
+ */
+describe('AWS dependencies unavailable', () => {
+  let closedPort: number;
+
+  beforeAll(async () => {
+    closedPort = await findFreePort();
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    process.env.AWS_REGION = 'us-east-1';
+    process.env.AWS_MAX_ATTEMPTS = '1';
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${closedPort}`;
+  });
+
+  function config(extra: NodeJS.ProcessEnv = {}) {
+    return loadConfig({
+      TABLE_NAME: 'unreachable',
+      DYNAMODB_ENDPOINT: `http://127.0.0.1:${closedPort}`,
+      LEMONSQUEEZY_API_KEY: 'unused',
+      OPENROUTER_API_KEY: 'unused',
+      WEBHOOK_SECRET: 'unused',
+      LOG_LEVEL: 'SILENT',
+      ...extra,
+    });
+  }
+
+  it('answers 503 UPSTREAM_UNAVAILABLE when DynamoDB is unreachable', async () => {
+    // Prepare
+    const handler = createValidateHandler(createDeps(config()));
+
+    // Act
+    const result = (await handler(validateEvent(), {
+      awsRequestId: 'r1',
+    })) as APIGatewayProxyStructuredResultV2;
+
+    // Assess
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body ?? '')).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      requestId: 'r1',
+    });
+  });
+
+  it('answers 503 when the origin secret cannot be read from Secrets Manager', async () => {
+    // Prepare
+    const settings = config({
+      ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:origin-AbCdEf',
+    });
+    const deps = createDeps(settings);
+    const handler = guardOrigin(createValidateHandler(deps), deps.secrets);
+
+    // Act
+    const result = (await handler(validateEvent({ [ORIGIN_HEADER]: 'x' }), {
+      awsRequestId: 'r2',
+    })) as APIGatewayProxyStructuredResultV2;
+
+    // Assess
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body ?? '').code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it.each([
+    ['without the header', {}, 403],
+    ['with a wrong value', { [ORIGIN_HEADER]: 'guess' }, 403],
+    ['with the right value', { [ORIGIN_HEADER]: 'cloudfront-only' }, 503],
+  ])('guards the origin: a request %s gets %i', async (_label, headers, status) => {
+    // Prepare: the right header gets through to the (unreachable) table, hence 503.
+    const settings = config({ ORIGIN_SECRET: 'cloudfront-only' });
+    const handler = guardOrigin(
+      createValidateHandler(createDeps(settings)),
+      new ConfiguredSecrets(settings.secrets, 0),
+    );
+
+    // Act
+    const result = (await handler(validateEvent(headers), {
+      awsRequestId: 'r3',
+    })) as APIGatewayProxyStructuredResultV2;
+
+    // Assess
+    expect(result.statusCode).toBe(status);
+    if (status === 403) expect(JSON.parse(result.body ?? '').code).toBe('FORBIDDEN');
+  });
+});
