@@ -84,7 +84,7 @@ describe('errorResponse', () => {
 
 describe('errorFromThrown', () => {
   it.each([
-    ['a foreign code', 'ECONNRESET'],
+    ['a foreign code', 'SOME_LIBRARY_CODE'],
     ['one of our codes on a foreign error', 'INVALID_REQUEST'],
   ])('returns a bare 500 for an error that only looks like ours (%s)', (_label, code) => {
     // Prepare
@@ -95,6 +95,33 @@ describe('errorFromThrown', () => {
 
     // Assess
     expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret-abc');
+  });
+
+  it.each([
+    [
+      'a network error',
+      Object.assign(new Error('connect ECONNREFUSED secret-abc'), { code: 'ECONNREFUSED' }),
+    ],
+    [
+      'an SDK server fault',
+      Object.assign(new Error('secret-abc'), {
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    ],
+    ['an SDK call that got no answer', Object.assign(new Error('secret-abc'), { $metadata: {} })],
+    [
+      'a wrapped network error',
+      new Error('secret-abc', { cause: Object.assign(new Error('x'), { code: 'ETIMEDOUT' }) }),
+    ],
+  ])('returns 503 UPSTREAM_UNAVAILABLE for %s, without its message', (_label, error) => {
+    // Act
+    const response = structured(errorFromThrown(error, 'request-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body ?? '').code).toBe('UPSTREAM_UNAVAILABLE');
     expect(response.body).not.toContain('secret-abc');
   });
 
