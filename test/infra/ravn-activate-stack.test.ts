@@ -58,14 +58,14 @@ describe('RavnActivateStack', () => {
       });
     });
 
-    it('has the email-index GSI with every attribute projected', () => {
+    it('has the email-index GSI, keys only', () => {
       // Assess
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         GlobalSecondaryIndexes: [
           {
             IndexName: 'email-index',
             KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: 'KEYS_ONLY' },
           },
         ],
       });

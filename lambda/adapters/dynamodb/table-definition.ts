@@ -27,7 +27,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       {
         IndexName: TABLE_KEYS.emailIndex,
         KeySchema: [{ AttributeName: TABLE_KEYS.emailAttribute, KeyType: 'HASH' }],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
   };

@@ -1,0 +1,113 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { HOUR, MINUTE, SECOND } from '#local/manual-clock.ts';
+import { measureBundles } from './bundles.ts';
+import { estimateCost } from './cost.ts';
+import { measureLatency } from './latency.ts';
+import { measureLoad } from './load.ts';
+import { type BenchResults, renderMarkdown } from './report.ts';
+import { simulatePattern } from './simulated-day.ts';
+
+/**
+ * `pnpm bench`: one DynamoDB Local for the run, a fresh table per part. BENCH_QUICK=1 shrinks
+ * every size for a smoke run; any size can be set on its own (BENCH_LICENSES=1000 …). Full runs
+ * write bench/results.{json,md}; quick runs write to bench/tmp/ unless BENCH_OUT says otherwise.
+ */
+const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
+const size = (name: string, full: number, small: number): number => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? (quick ? small : full) : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+
+const settings = {
+  latency: {
+    licenses: size('BENCH_LATENCY_LICENSES', 200, 40),
+    rounds: size('BENCH_LATENCY_ROUNDS', 5, 2),
+    perRound: size('BENCH_LATENCY_PER_ROUND', 400, 100),
+    flowSamples: size('BENCH_FLOW_SAMPLES', 300, 30),
+  },
+  // Pattern A's full size (1,000 licenses) is 144,000 validates, each with a usage write: 6 to 9
+  // minutes here, where DynamoDB Local manages 250 to 400 of them a second. 300 licenses give the
+  // same per-validate rates (licenses behave alike, renewals are spread evenly) in about 2.
+  patternA: {
+    name: 'A',
+    licenses: size('BENCH_LICENSES', 300, 40),
+    intervalMs: size('BENCH_INTERVAL_MINUTES', 10, 10) * MINUTE,
+    durationMs: size('BENCH_HOURS', 24, 4) * HOUR,
+    concurrency: size('BENCH_CONCURRENCY', 16, 16),
+  },
+  patternB: {
+    name: 'B',
+    licenses: size('BENCH_CHATTY_LICENSES', 100, 20),
+    intervalMs: size('BENCH_CHATTY_INTERVAL_SECONDS', 20, 20) * SECOND,
+    durationMs: size('BENCH_CHATTY_HOURS', 1, 0.25) * HOUR,
+    concurrency: size('BENCH_CONCURRENCY', 16, 16),
+  },
+  load: {
+    licenses: size('BENCH_LOAD_LICENSES', 200, 40),
+    requests: size('BENCH_LOAD_REQUESTS', 20_000, 2_000),
+    connections: size('BENCH_LOAD_CONNECTIONS', 50, 50),
+  },
+  initRuns: size('BENCH_INIT_RUNS', 7, 2),
+};
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const outDir = process.env.BENCH_OUT || (quick ? `${root}bench/tmp` : `${root}bench`);
+
+function step(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const loadAverageAtStart = loadavg();
+  step('starting DynamoDB Local');
+  const dynamoDb = await startDynamoDbLocal();
+  let results: BenchResults;
+  try {
+    step('1/5 latency: GetItem vs handler vs HTTP, then activate and trial');
+    const latency = await measureLatency(dynamoDb.endpoint, settings.latency);
+    step('2/5 simulated day: pattern A');
+    const patternA = await simulatePattern(dynamoDb.endpoint, settings.patternA);
+    step('2/5 simulated day: pattern B');
+    const patternB = await simulatePattern(dynamoDb.endpoint, settings.patternB);
+    step('3/5 load: autocannon');
+    const load = await measureLoad(dynamoDb.endpoint, settings.load);
+    step('4/5 bundles and cold imports');
+    const bundles = await measureBundles(settings.initRuns);
+    step('5/5 cost on paper');
+    results = {
+      meta: {
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        command: quick ? 'BENCH_QUICK=1 pnpm bench' : 'pnpm bench',
+        quick,
+        node: process.version,
+        cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+        loadAverageAtStart,
+      },
+      latency,
+      patterns: [patternA, patternB],
+      load,
+      bundles,
+      cost: estimateCost(latency, [patternA, patternB]),
+    };
+  } finally {
+    await dynamoDb.stop();
+  }
+  const markdown = renderMarkdown(results);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${outDir}/results.json`, `${JSON.stringify({ settings, ...results }, null, 2)}\n`);
+  writeFileSync(`${outDir}/results.md`, markdown);
+  process.stdout.write(`${markdown}\n`);
+  step(`wrote ${outDir}/results.json and results.md`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,177 @@
+import { DAY, HOUR, ManualClock } from '#local/manual-clock.ts';
+import { activateLicense, type BenchLicense, renew, seedSaasLicense } from './seed.ts';
+import {
+  type BenchStack,
+  diffCounts,
+  invoke,
+  startBenchStack,
+  type UpstreamCounts,
+  upstreamCounts,
+} from './stack.ts';
+import { mapLimit } from './stats.ts';
+
+export interface PatternSpec {
+  name: string;
+  licenses: number;
+  intervalMs: number;
+  durationMs: number;
+  concurrency: number;
+}
+
+/** The service's defaults (lambda/config.ts); the model below predicts refreshes from them. */
+const STATUS_TTL_MS = 24 * HOUR;
+/** Each license validates at its own offset within the interval, ten offsets in all. */
+const PHASES = 10;
+const DAY_START = new Date('2026-03-10T12:00:00.000Z');
+
+interface Tracked extends BenchLicense {
+  phase: number;
+  /** Our model of the stored state: when LemonSqueezy last confirmed it, when its key ends. */
+  checkedAt: number;
+  periodEnd: number;
+}
+
+/**
+ * Upstream calls per validate over simulated time, in-process with a ManualClock.
+ * 1. seed: subscriptions renewing uniformly over the next 30 days, activations spread over the
+ *    24 h before the run, so each license's status TTL runs out at a different time;
+ * 2. every tick: renew the subscriptions whose renews_at has passed (at the LemonSqueezy double,
+ *    as the store would), then the licenses of this tick's phase validate;
+ * 3. validates the model says are due (status older than the TTL, or key period over) run
+ *    first and are counted apart from the steady-state rest, whose LemonSqueezy count must be 0.
+ */
+export async function simulatePattern(dynamoDbEndpoint: string, spec: PatternSpec) {
+  const clock = new ManualClock(new Date(DAY_START.getTime() - DAY));
+  const stack = await startBenchStack(dynamoDbEndpoint, clock);
+  try {
+    const licenses = await seed(stack, clock, spec);
+    const zero = upstreamCounts(stack);
+    const due = { validates: 0, calls: diffCounts(zero, zero) };
+    const steady = { validates: 0, calls: diffCounts(zero, zero) };
+    let renewals = 0;
+    let failures = 0;
+    const tick = spec.intervalMs / PHASES;
+    const started = performance.now();
+    for (let index = 0; index * tick < spec.durationMs; index += 1) {
+      const now = DAY_START.getTime() + index * tick;
+      clock.set(new Date(now));
+      for (const license of licenses) {
+        if (license.renewsAt.getTime() <= now) {
+          renew(stack, license);
+          renewals += 1;
+        }
+      }
+      const batch = licenses.filter((license) => license.phase === index % PHASES);
+      const isDue = (l: Tracked) => now - l.checkedAt >= STATUS_TTL_MS || l.periodEnd <= now;
+      for (const [group, members] of [
+        [due, batch.filter(isDue)],
+        [steady, batch.filter((license) => !isDue(license))],
+      ] as const) {
+        const before = upstreamCounts(stack);
+        const statuses = await mapLimit(members, spec.concurrency, (license) =>
+          validate(stack, license),
+        );
+        failures += statuses.filter((status) => status !== 200).length;
+        addInto(group.calls, diffCounts(upstreamCounts(stack), before));
+        group.validates += members.length;
+      }
+      for (const license of batch.filter(isDue)) {
+        if (license.periodEnd <= now) license.periodEnd = license.renewsAt.getTime();
+        license.checkedAt = now;
+      }
+    }
+    return summarizePattern(spec, {
+      due,
+      steady,
+      renewals,
+      failures,
+      seconds: (performance.now() - started) / 1000,
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
+async function seed(stack: BenchStack, clock: ManualClock, spec: PatternSpec) {
+  const licenses: Tracked[] = Array.from({ length: spec.licenses }, (_, index) => {
+    const renewsAt = new Date(DAY_START.getTime() + ((index + 0.5) / spec.licenses) * 30 * DAY);
+    const seeded = seedSaasLicense(stack, index, renewsAt);
+    return { ...seeded, phase: index % PHASES, checkedAt: 0, periodEnd: renewsAt.getTime() };
+  });
+  // Batches activated at successive instants of the day before, so status checks are spread.
+  const batchSize = spec.concurrency;
+  const batches = Math.ceil(licenses.length / batchSize);
+  for (let batch = 0; batch < batches; batch += 1) {
+    const at = DAY_START.getTime() - DAY + Math.floor((batch * DAY) / batches);
+    clock.set(new Date(at));
+    const members = licenses.slice(batch * batchSize, (batch + 1) * batchSize);
+    await Promise.all(members.map((license) => activateLicense(stack, license)));
+    for (const license of members) license.checkedAt = at;
+  }
+  return licenses;
+}
+
+async function validate(stack: BenchStack, license: Tracked): Promise<number> {
+  const answer = await invoke(stack.validate, '/v1/validate', { licenseKey: license.key });
+  return answer.status;
+}
+
+function addInto(total: UpstreamCounts, delta: UpstreamCounts): void {
+  for (const name of Object.keys(total) as Array<keyof UpstreamCounts>) total[name] += delta[name];
+}
+
+interface Tally {
+  due: { validates: number; calls: UpstreamCounts };
+  steady: { validates: number; calls: UpstreamCounts };
+  renewals: number;
+  failures: number;
+  seconds: number;
+}
+
+/**
+ * Per-validate rates. DynamoDB writes are derived from the service's write points: each usage
+ * refresh (OpenRouter GET) records the figure, each LemonSqueezy re-check stores the facts, each
+ * new key (OpenRouter create) is installed with one conditional write.
+ */
+function summarizePattern(spec: PatternSpec, tally: Tally) {
+  const calls = { ...tally.due.calls };
+  addInto(calls, tally.steady.calls);
+  const validates = tally.due.validates + tally.steady.validates;
+  const per = (value: number, of = validates) => (of === 0 ? 0 : value / of);
+  const writes = (c: UpstreamCounts) => c.orGet + c.lsValidate + c.orCreate;
+  return {
+    name: spec.name,
+    licenses: spec.licenses,
+    intervalSeconds: spec.intervalMs / 1000,
+    simulatedHours: spec.durationMs / HOUR,
+    concurrency: spec.concurrency,
+    validates,
+    failures: tally.failures,
+    renewals: tally.renewals,
+    rotations: calls.orCreate,
+    runSeconds: tally.seconds,
+    calls,
+    perValidate: {
+      lemonSqueezy: per(calls.lsValidate + calls.lsSubscriptions),
+      lsValidate: per(calls.lsValidate),
+      lsSubscriptions: per(calls.lsSubscriptions),
+      openRouter: per(calls.orGet + calls.orCreate + calls.orUpdate + calls.orDelete),
+      orGet: per(calls.orGet),
+      orCreate: per(calls.orCreate),
+      orUpdate: per(calls.orUpdate),
+      orDelete: per(calls.orDelete),
+      dynamoDbWrites: per(writes(calls)),
+      usageWrites: per(calls.orGet),
+    },
+    steadyState: {
+      validates: tally.steady.validates,
+      lemonSqueezyCalls: tally.steady.calls.lsValidate + tally.steady.calls.lsSubscriptions,
+      openRouterWriteCalls:
+        tally.steady.calls.orCreate + tally.steady.calls.orUpdate + tally.steady.calls.orDelete,
+    },
+    due: { validates: tally.due.validates, calls: tally.due.calls },
+    originalDesign: { lemonSqueezy: validates, openRouter: validates },
+  };
+}
+
+export type PatternResult = Awaited<ReturnType<typeof simulatePattern>>;
