@@ -3,15 +3,15 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS, tableDefinition } from '#adapters/dynamodb/table-definition.ts';
 import { addPeriods } from '#domain/period.ts';
 import {
-  activateLicense,
   type BenchLicense,
   deviceId,
   licenseItemKey,
   SAAS_PLAN,
+  seedActivatedLicenses,
   seedSaasLicense,
 } from './seed.ts';
 import { apiEvent, type BenchStack, diffCounts, startBenchStack, upstreamCounts } from './stack.ts';
-import { mapLimit, median, type Summary, summarize } from './stats.ts';
+import { median, type Summary, summarize } from './stats.ts';
 
 export interface LatencyOptions {
   licenses: number;
@@ -31,11 +31,7 @@ const MODES: Mode[] = ['getItem', 'handler', 'http'];
 export async function measureLatency(dynamoDbEndpoint: string, options: LatencyOptions) {
   const stack = await startBenchStack(dynamoDbEndpoint);
   try {
-    const renewsAt = addPeriods(new Date(), SAAS_PLAN.duration, 1);
-    const licenses = Array.from({ length: options.licenses }, (_, index) =>
-      seedSaasLicense(stack, index, renewsAt),
-    );
-    await mapLimit(licenses, 8, (license) => activateLicense(stack, license));
+    const licenses = await seedActivatedLicenses(stack, options.licenses);
     const item = await stack.itemBytes(licenseItemKey(licenses[0] as BenchLicense));
 
     let cursor = 0;

@@ -1,14 +1,7 @@
 import autocannon from 'autocannon';
-import { addPeriods } from '#domain/period.ts';
-import {
-  activateLicense,
-  type BenchLicense,
-  deviceId,
-  SAAS_PLAN,
-  seedSaasLicense,
-} from './seed.ts';
+import { seededRandom } from '#local/seeded-random.ts';
+import { type BenchLicense, deviceId, seedActivatedLicenses } from './seed.ts';
 import { startBenchStack } from './stack.ts';
-import { mapLimit, seededRandom } from './stats.ts';
 
 export interface LoadOptions {
   licenses: number;
@@ -30,11 +23,7 @@ const ITEMS_PER_TRIAL = 3;
 export async function measureLoad(dynamoDbEndpoint: string, options: LoadOptions) {
   const stack = await startBenchStack(dynamoDbEndpoint);
   try {
-    const renewsAt = addPeriods(new Date(), SAAS_PLAN.duration, 1);
-    const licenses = Array.from({ length: options.licenses }, (_, index) =>
-      seedSaasLicense(stack, index, renewsAt),
-    );
-    await mapLimit(licenses, 8, (license) => activateLicense(stack, license));
+    const licenses = await seedActivatedLicenses(stack, options.licenses);
     const itemsBefore = await stack.countItems();
 
     const random = seededRandom(6);

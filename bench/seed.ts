@@ -3,6 +3,7 @@ import { productsConfig } from '#config/products.ts';
 import { addPeriods } from '#domain/period.ts';
 import { licenseHashOf } from '#domain/secrets.ts';
 import { type BenchStack, invoke } from './stack.ts';
+import { mapLimit } from './stats.ts';
 
 const saas = productsConfig.products.ai_subscription;
 const monthly = saas?.variants.starter_monthly;
@@ -74,3 +75,16 @@ export const licenseItemKey = (license: BenchLicense) => ({
   pk: `LICENSE#${license.licenseHash}`,
   sk: 'LICENSE',
 });
+
+/** `count` SaaS licenses renewing a month from now, each activated on one device. */
+export async function seedActivatedLicenses(
+  stack: BenchStack,
+  count: number,
+): Promise<BenchLicense[]> {
+  const renewsAt = addPeriods(new Date(), SAAS_PLAN.duration, 1);
+  const licenses = Array.from({ length: count }, (_, index) =>
+    seedSaasLicense(stack, index, renewsAt),
+  );
+  await mapLimit(licenses, 8, (license) => activateLicense(stack, license));
+  return licenses;
+}

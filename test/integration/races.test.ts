@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { licenseHashOf } from '../../lambda/domain/secrets.ts';
+import { seededRandom } from '../../lambda/local/seeded-random.ts';
 import { DAY, HOUR } from '../helpers/manual-clock.ts';
 import {
   deviceId,
@@ -14,18 +15,6 @@ const PARALLEL = 50;
 const ROUNDS = 4;
 const SEED = 0x5eed;
 
-/** mulberry32: a small seeded PRNG, so a failing round can be replayed exactly. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Each "exactly one" of the service, fired PARALLEL times at once, ROUNDS times. Every round
  * slows a random number of upstream answers by a random few milliseconds (seeded), so the
@@ -33,7 +22,7 @@ function random(seed: number): () => number {
  */
 describe.each(Array.from({ length: ROUNDS }, (_, round) => round))('races, round %i', (round) => {
   let stack: TestStack;
-  const next = random(SEED + round);
+  const next = seededRandom(SEED + round);
 
   beforeAll(async () => {
     stack = await startTestStack();
