@@ -109,6 +109,37 @@ describe('POST /v1/webhook: subscription, payment and refund events', () => {
     await local.close();
   });
 
+  it.each([
+    ['HTTP 500', { kind: 'status', status: 500 }],
+    ['a timeout', { kind: 'timeout' }],
+    ['a connection reset', { kind: 'reset' }],
+  ] as const)(
+    'answers 503 when LemonSqueezy fails (%s) while a payment is applied, and the retry stores the period',
+    async (_label, fault) => {
+      // Prepare
+      const { license } = await activatedSaas(stack);
+      const nextRenewal = new Date(stack.clock.now().getTime() + 50 * DAY).toISOString();
+      stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { renewsAt: nextRenewal });
+      // Each invoice has its own id: the same id and time would be one event, deduplicated.
+      const body = eventFor(stack, 'subscription_payment_success', license, {
+        'data.id': `inv-${license.id}`,
+      });
+      stack.lemonSqueezy.faults.inject('subscriptions', fault);
+
+      // Act
+      const failed = await deliver(stack, body);
+      const retried = await deliver(stack, body);
+
+      // Assess
+      expect([failed.status, failed.body?.code]).toEqual([503, 'UPSTREAM_UNAVAILABLE']);
+      expect([retried.status, retried.body?.outcome]).toEqual([200, 'applied']);
+      const stored = await storedLicense(stack, license);
+      expect(new Date((stored?.subscription as { renewsAt: string }).renewsAt).toISOString()).toBe(
+        nextRenewal,
+      );
+    },
+  );
+
   it.each(['subscription_payment_failed', 'subscription_payment_refunded'])(
     '%s is recorded',
     async (name) => {
