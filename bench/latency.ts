@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS, tableDefinition } from '#adapters/dynamodb/table-definition.ts';
 import { addPeriods } from '#domain/period.ts';
+import { jsonEvent } from '#local/api-event.ts';
 import {
   type BenchLicense,
   deviceId,
@@ -10,7 +11,7 @@ import {
   seedActivatedLicenses,
   seedSaasLicense,
 } from './seed.ts';
-import { apiEvent, type BenchStack, diffCounts, startBenchStack, upstreamCounts } from './stack.ts';
+import { type BenchStack, diffCounts, startBenchStack, upstreamCounts } from './stack.ts';
 import { median, type Summary, summarize } from './stats.ts';
 
 export interface LatencyOptions {
@@ -118,7 +119,7 @@ async function timeValidate(stack: BenchStack, mode: Mode, license: BenchLicense
   }
   if (mode === 'handler') {
     // The runtime builds the event before the handler runs, so it stays outside the timing.
-    const event = apiEvent('/v1/validate', { licenseKey: license.key });
+    const event = jsonEvent('/v1/validate', { licenseKey: license.key });
     const started = performance.now();
     const result = await stack.validate(event, { awsRequestId: randomUUID() });
     const took = performance.now() - started;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createDynamoDbClients } from '#adapters/dynamodb/client.ts';
 import { createActivateHandler } from '#handlers/activate.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
 import type { ApiHandler } from '#http/run-route.ts';
+import { jsonEvent } from '#local/api-event.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 import type { LemonSqueezyDouble } from '#local/sandbox/lemonsqueezy-double.ts';
 import type { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
@@ -83,35 +83,10 @@ export async function startBenchStack(dynamoDbEndpoint: string, clock?: Clock) {
 }
 
 /** The event a Lambda function URL delivers for a JSON POST (cf. lambda/local/server.ts). */
-export function apiEvent(path: string, body: unknown): APIGatewayProxyEventV2 {
-  const now = new Date();
-  const requestId = randomUUID();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', host: 'bench.local' },
-    requestContext: {
-      accountId: 'bench',
-      apiId: 'bench',
-      domainName: 'bench.local',
-      domainPrefix: 'bench',
-      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' },
-      requestId,
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-  };
-}
 
 /** Calls a handler in-process and returns the status and parsed body. */
 export async function invoke(handler: ApiHandler, path: string, body: unknown) {
-  const result = await handler(apiEvent(path, body), { awsRequestId: randomUUID() });
+  const result = await handler(jsonEvent(path, body), { awsRequestId: randomUUID() });
   if (typeof result === 'string') return { status: 200, body: JSON.parse(result) as unknown };
   return { status: result.statusCode ?? 200, body: JSON.parse(result.body ?? 'null') as unknown };
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { errorResponse } from '#http/error-response.ts';
 import type { ApiHandler } from '#http/run-route.ts';
+import { apiEvent } from './api-event.ts';
 
 /** Far above the handlers' own 16 KB limit: big enough to let them answer 413 themselves. */
 const MAX_LOCAL_BODY_BYTES = 1024 * 1024;
@@ -72,34 +73,17 @@ function toEvent(
   const contentType = headers['content-type'] ?? '';
   // Function URLs pass text bodies as they are and base64-encode anything else.
   const textual = /^(application\/json|text\/)/i.test(contentType);
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+  return apiEvent({
+    path: url.pathname,
+    query: url.search.slice(1),
+    method: request.method ?? 'GET',
     headers,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: request.method ?? 'GET',
-        path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId,
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
     body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: body.length > 0 && !textual,
-  };
+    sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    protocol: `HTTP/${request.httpVersion}`,
+    requestId,
+  });
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -5,21 +5,11 @@ import { loadConfig } from '../../lambda/config.ts';
 import { createDeps } from '../../lambda/deps.ts';
 import { createValidateHandler } from '../../lambda/handlers/validate.ts';
 import { guardOrigin, ORIGIN_HEADER } from '../../lambda/http/origin-guard.ts';
+import { jsonEvent } from '../../lambda/local/api-event.ts';
 import { findFreePort } from '../../lambda/local/dynamodb-local.ts';
 
 function validateEvent(headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/v1/validate',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...headers },
-    requestContext: {
-      http: { method: 'POST', path: '/v1/validate' },
-    } as APIGatewayProxyEventV2['requestContext'],
-    body: JSON.stringify({ licenseKey: 'AAAAAAAA-0000-0000-0000-000000000000' }),
-    isBase64Encoded: false,
-  };
+  return jsonEvent('/v1/validate', { licenseKey: 'AAAAAAAA-0000-0000-0000-000000000000' }, headers);
 }
 
 /**

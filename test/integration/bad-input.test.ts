@@ -5,6 +5,7 @@ import { createActivateHandler } from '../../lambda/handlers/activate.ts';
 import { createValidateHandler } from '../../lambda/handlers/validate.ts';
 import { createWebhookHandler } from '../../lambda/handlers/webhook.ts';
 import type { ApiHandler } from '../../lambda/http/run-route.ts';
+import { apiEvent } from '../../lambda/local/api-event.ts';
 import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
 import { signWebhook } from '../../lambda/local/webhook-sender.ts';
 import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
@@ -107,18 +108,13 @@ function toEvent(path: string, generated: GeneratedRequest): APIGatewayProxyEven
   if (generated.signature !== null) headers['x-signature'] = generated.signature;
   if (generated.signed)
     headers['x-signature'] = signWebhook(generated.body, SANDBOX_SECRETS.WEBHOOK_SECRET);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
+  return apiEvent({
+    path,
+    method: generated.method,
     headers,
-    requestContext: {
-      http: { method: generated.method, path },
-    } as APIGatewayProxyEventV2['requestContext'],
     body: generated.base64 ? Buffer.from(generated.body).toString('base64') : generated.body,
     isBase64Encoded: generated.base64,
-  };
+  });
 }
 
 describe('bad input (property-based)', () => {

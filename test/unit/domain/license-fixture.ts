@@ -1,4 +1,9 @@
-import type { LicensePlan, LicenseRecord, Subscription } from '../../../lambda/domain/license.ts';
+import type {
+  AiKey,
+  LicensePlan,
+  LicenseRecord,
+  Subscription,
+} from '../../../lambda/domain/license.ts';
 
 /** A monthly SaaS plan, the shape most licenses in the tests carry. */
 export const SAAS_MONTHLY: LicensePlan = {
@@ -51,4 +56,17 @@ export function trialRecord(overrides: Partial<LicenseRecord> = {}): LicenseReco
     customerName: null,
     ...overrides,
   });
+}
+
+/** A stored OpenRouter key whose period ends at `periodEnd`. */
+export function aiKey(periodEnd: string): AiKey {
+  return {
+    hash: 'key-hash',
+    token: 'sk-or-v1-token',
+    limit: 6,
+    limitRemaining: 6,
+    limitCheckedAt: '2026-01-01T00:00:00.000Z',
+    periodEnd,
+    issuedAt: '2026-01-01T00:00:00.000Z',
+  };
 }

@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { AiKey } from '../../../lambda/domain/license.ts';
 import { currentPeriodEnd, isKeyDue } from '../../../lambda/domain/period.ts';
-import { BYOK_LIFETIME, licenseRecord, subscription, trialRecord } from './license-fixture.ts';
+import {
+  aiKey,
+  BYOK_LIFETIME,
+  licenseRecord,
+  subscription,
+  trialRecord,
+} from './license-fixture.ts';
 
 const at = (iso: string) => new Date(iso);
-
-function aiKey(periodEnd: string): AiKey {
-  return {
-    hash: 'key-hash',
-    token: 'sk-or-v1-token',
-    limit: 6,
-    limitRemaining: 6,
-    limitCheckedAt: '2026-01-01T00:00:00.000Z',
-    periodEnd,
-    issuedAt: '2026-01-01T00:00:00.000Z',
-  };
-}
 
 describe('currentPeriodEnd', () => {
   const now = at('2026-03-10T00:00:00.000Z');

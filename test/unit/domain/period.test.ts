@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AiKey } from '../../../lambda/domain/license.ts';
 import { addPeriods, nextBoundaryAfter } from '../../../lambda/domain/period.ts';
 
 const at = (iso: string) => new Date(iso);
-
-function _aiKey(periodEnd: string): AiKey {
-  return {
-    hash: 'key-hash',
-    token: 'sk-or-v1-token',
-    limit: 6,
-    limitRemaining: 6,
-    limitCheckedAt: '2026-01-01T00:00:00.000Z',
-    periodEnd,
-    issuedAt: '2026-01-01T00:00:00.000Z',
-  };
-}
 
 describe('addPeriods', () => {
   it.each([

@@ -1,63 +1,7 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { DomainError } from '../../../lambda/domain/errors.ts';
 import { MAX_BODY_BYTES, parseJsonRequest } from '../../../lambda/http/request.ts';
 import { activateRequestSchema } from '../../../lambda/schemas/activate.ts';
-
-interface EventOptions {
-  body?: string;
-  headers?: Record<string, string>;
-  method?: string;
-  isBase64Encoded?: boolean;
-}
-
-/** A POST as API Gateway HTTP API (payload 2.0) delivers it. */
-function event(options: EventOptions = {}): APIGatewayProxyEventV2 {
-  const method = options.method ?? 'POST';
-  return {
-    version: '2.0',
-    routeKey: `${method} /v1/activate`,
-    rawPath: '/v1/activate',
-    rawQueryString: '',
-    headers: options.headers ?? { 'content-type': 'application/json' },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: {
-        method,
-        path: '/v1/activate',
-        protocol: 'HTTP/1.1',
-        sourceIp: '192.0.2.1',
-        userAgent: 'vitest',
-      },
-      requestId: 'request-1',
-      routeKey: `${method} /v1/activate`,
-      stage: '$default',
-      time: '10/Mar/2026:00:00:00 +0000',
-      timeEpoch: 1_773_100_800_000,
-    },
-    body: options.body,
-    isBase64Encoded: options.isBase64Encoded ?? false,
-  };
-}
-
-function jsonEvent(value: unknown, options: EventOptions = {}): APIGatewayProxyEventV2 {
-  return event({ body: JSON.stringify(value), ...options });
-}
-
-/** The `DomainError` that `act` throws (fails the test if it returns). */
-function thrown(act: () => unknown): DomainError {
-  try {
-    act();
-  } catch (error) {
-    return error as DomainError;
-  }
-  throw new Error('expected a throw');
-}
-
-const ACTIVATE = { licenseKey: 'key-1', instanceName: 'machine-1' };
+import { ACTIVATE, event, jsonEvent, thrown } from './request-fixture.ts';
 
 describe('parseJsonRequest', () => {
   it('returns the parsed body of a valid request', () => {
