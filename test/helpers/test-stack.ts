@@ -10,7 +10,7 @@ import type {
   SeededLicense,
 } from '../../lambda/local/sandbox/lemonsqueezy-double.ts';
 import type { OpenRouterDouble } from '../../lambda/local/sandbox/openrouter-double.ts';
-import { ManualClock } from './manual-clock.ts';
+import { DAY, ManualClock } from './manual-clock.ts';
 import { rememberDoubles, rememberSecretsOf } from './secret-registry.ts';
 
 /** The instant every test stack's clock starts at. */
@@ -124,6 +124,30 @@ export function seedLicense(
     customerEmail: 'jane@example.com',
     ...overrides,
   });
+}
+
+/**
+ * A license of one of our plans, sold with an active subscription renewing at `renewsAt`
+ * (default 20 days on), activated on one new device.
+ */
+export async function activatedLicense(
+  stack: TestStack,
+  plan: 'saas' | 'byok' = 'saas',
+  renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString(),
+) {
+  const license = seedLicense(stack, plan, { subscription: { status: 'active', renewsAt } });
+  const device = deviceId();
+  const response = await stack.post('/v1/activate', {
+    instanceName: device,
+    licenseKey: license.key,
+  });
+  if (response.status !== 200) throw new Error(`activation failed: ${response.text}`);
+  return {
+    license,
+    device,
+    activation: response.body,
+    token: response.body.ai_details?.token as string,
+  };
 }
 
 /** A device id shaped like RAVN Mail's (64 hex). */

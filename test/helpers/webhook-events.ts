@@ -1,6 +1,6 @@
 import { licenseHashOf } from '../../lambda/domain/secrets.ts';
 import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
-import { DAY, HOUR } from '../../lambda/local/manual-clock.ts';
+import { HOUR } from '../../lambda/local/manual-clock.ts';
 import type { SeededLicense } from '../../lambda/local/sandbox/lemonsqueezy-double.ts';
 import {
   loadWebhookFixture,
@@ -8,7 +8,7 @@ import {
   setPath,
   type WebhookBody,
 } from '../../lambda/local/webhook-sender.ts';
-import { deviceId, seedLicense, type TestStack } from './test-stack.ts';
+import type { TestStack } from './test-stack.ts';
 
 /**
  * A fixture event pointed at a license seeded at the LemonSqueezy double: its key, ids, order
@@ -65,18 +65,6 @@ export async function deliver(
     json = undefined;
   }
   return { ...response, body: json };
-}
-
-/** A SaaS subscription license activated on one device, with its OpenRouter key. */
-export async function activatedSaas(stack: TestStack) {
-  const renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString();
-  const license = seedLicense(stack, 'saas', { subscription: { status: 'active', renewsAt } });
-  const response = await stack.post('/v1/activate', {
-    instanceName: deviceId(),
-    licenseKey: license.key,
-  });
-  if (response.status !== 200) throw new Error(`activation failed: ${response.text}`);
-  return { license, token: response.body.ai_details.token as string };
 }
 
 /** `hours` after the stack's clock, written the way LemonSqueezy writes times. */

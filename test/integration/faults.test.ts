@@ -4,6 +4,7 @@ import type { Fault } from '../../lambda/local/sandbox/faults.ts';
 import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '../../lambda/services/reap-orphan-keys.ts';
 import { DAY, HOUR, SECOND } from '../helpers/manual-clock.ts';
 import {
+  activatedLicense,
   deviceId,
   orphanKeys,
   seedLicense,
@@ -24,13 +25,13 @@ interface CallPoint {
   prepare(stack: TestStack): Promise<Request>;
 }
 
-async function activatedSaas(stack: TestStack, renewsInMs = 20 * DAY) {
-  const renewsAt = new Date(stack.clock.now().getTime() + renewsInMs).toISOString();
-  const license = seedLicense(stack, 'saas', { subscription: { status: 'active', renewsAt } });
-  const instanceName = deviceId();
-  const response = await stack.post('/v1/activate', { instanceName, licenseKey: license.key });
-  expect(response.status).toBe(200);
-  return { license, instanceName };
+/** An activated SaaS license whose subscription renews `renewsInMs` from now. */
+function activatedSaas(stack: TestStack, renewsInMs = 20 * DAY) {
+  return activatedLicense(
+    stack,
+    'saas',
+    new Date(stack.clock.now().getTime() + renewsInMs).toISOString(),
+  );
 }
 
 const freshActivation = async (stack: TestStack): Promise<Request> => ({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, HOUR, SECOND } from '../helpers/manual-clock.ts';
 import {
+  activatedLicense,
   deviceId,
   orphanKeys,
   seedLicense,
@@ -20,17 +21,8 @@ describe('POST /v1/validate', () => {
     await stack.close();
   });
 
-  async function activated(plan: 'saas' | 'byok' = 'saas', on: TestStack = stack) {
-    const license = seedLicense(on, plan, {
-      subscription: { status: 'active', renewsAt: RENEWS_AT },
-    });
-    const device = deviceId();
-    const response = await on.post('/v1/activate', {
-      instanceName: device,
-      licenseKey: license.key,
-    });
-    expect(response.status).toBe(200);
-    return { license, device, activation: response.body };
+  function activated(plan: 'saas' | 'byok' = 'saas', on: TestStack = stack) {
+    return activatedLicense(on, plan, RENEWS_AT);
   }
 
   it('answers LICENSE_NOT_FOUND for a key never activated here', async () => {

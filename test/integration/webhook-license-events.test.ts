@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../helpers/manual-clock.ts';
-import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
 import {
-  activatedSaas,
+  activatedLicense,
+  deviceId,
+  seedLicense,
+  startTestStack,
+  type TestStack,
+} from '../helpers/test-stack.ts';
+import {
   deliver,
   eventFor,
   hoursLater,
@@ -49,7 +54,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
 
   it('license_key_updated to disabled disables the key at once and the next validate answers 403', async () => {
     // Prepare
-    const { license, token } = await activatedSaas(stack);
+    const { license, token } = await activatedLicense(stack);
     stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
 
     // Act
@@ -65,7 +70,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
 
   it('issues a key for the current period again once the license is usable again', async () => {
     // Prepare
-    const { license, token } = await activatedSaas(stack);
+    const { license, token } = await activatedLicense(stack);
     await deliver(stack, eventFor(stack, 'license_key_updated', license));
     stack.clock.advance(HOUR);
     stack.lemonSqueezy.updateLicense(license.key, { status: 'active' });
@@ -101,7 +106,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
 
   it('applies a redelivered event once', async () => {
     // Prepare
-    const { license } = await activatedSaas(stack);
+    const { license } = await activatedLicense(stack);
     const body = eventFor(stack, 'license_key_updated', license);
 
     // Act
@@ -114,7 +119,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
 
   it('applies 20 parallel copies of one event exactly once', async () => {
     // Prepare
-    const { license } = await activatedSaas(stack);
+    const { license } = await activatedLicense(stack);
     const body = eventFor(stack, 'license_key_updated', license);
     const disables = stack.openRouter.callCount('update');
 
@@ -131,7 +136,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
 
   it('keeps the newest state when two updates arrive newest first', async () => {
     // Prepare
-    const { license, token } = await activatedSaas(stack);
+    const { license, token } = await activatedLicense(stack);
     const older = eventFor(stack, 'license_key_updated', license, {
       'data.attributes.updated_at': hoursLater(stack, 1),
     });
@@ -154,7 +159,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
 
   it('answers 503 when OpenRouter fails during a disable, and the retry finishes the job', async () => {
     // Prepare
-    const { license, token } = await activatedSaas(stack);
+    const { license, token } = await activatedLicense(stack);
     const body = eventFor(stack, 'license_key_updated', license);
     stack.openRouter.faults.inject('update', { kind: 'status', status: 500 });
 

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../helpers/manual-clock.ts';
-import { startTestStack, type TestStack } from '../helpers/test-stack.ts';
-import {
-  activatedSaas,
-  deliver,
-  eventFor,
-  keyOf,
-  storedLicense,
-  validate,
-} from '../helpers/webhook-events.ts';
+import { activatedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
+import { deliver, eventFor, keyOf, storedLicense, validate } from '../helpers/webhook-events.ts';
 
 describe('POST /v1/webhook: subscription, payment and refund events', () => {
   let stack: TestStack;
@@ -23,7 +16,7 @@ describe('POST /v1/webhook: subscription, payment and refund events', () => {
   it('subscription_cancelled keeps access until ends_at, then the license has expired', async () => {
     // Prepare
     const local = await startTestStack();
-    const { license } = await activatedSaas(local);
+    const { license } = await activatedLicense(local);
     const endsAt = new Date(local.clock.now().getTime() + 5 * DAY).toISOString();
 
     // Act
@@ -50,7 +43,7 @@ describe('POST /v1/webhook: subscription, payment and refund events', () => {
     ['subscription_paused', 'LICENSE_INACTIVE'],
   ])('%s ends access: the key is disabled at once and validate answers %s', async (name, code) => {
     // Prepare
-    const { license, token } = await activatedSaas(stack);
+    const { license, token } = await activatedLicense(stack);
 
     // Act
     const response = await deliver(stack, eventFor(stack, name, license));
@@ -67,7 +60,7 @@ describe('POST /v1/webhook: subscription, payment and refund events', () => {
     ['subscription_cancelled', 'subscription_resumed'],
   ])('%s then %s restores access', async (first, second) => {
     // Prepare
-    const { license } = await activatedSaas(stack);
+    const { license } = await activatedLicense(stack);
     const renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString();
     await deliver(
       stack,
@@ -92,7 +85,7 @@ describe('POST /v1/webhook: subscription, payment and refund events', () => {
   it('subscription_payment_success records the paid period so the next validate rotates with fresh credits', async () => {
     // Prepare
     const local = await startTestStack();
-    const { license, token } = await activatedSaas(local);
+    const { license, token } = await activatedLicense(local);
     const nextRenewal = new Date(local.clock.now().getTime() + 50 * DAY).toISOString();
     local.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { renewsAt: nextRenewal });
 
@@ -117,7 +110,7 @@ describe('POST /v1/webhook: subscription, payment and refund events', () => {
     'answers 503 when LemonSqueezy fails (%s) while a payment is applied, and the retry stores the period',
     async (_label, fault) => {
       // Prepare
-      const { license } = await activatedSaas(stack);
+      const { license } = await activatedLicense(stack);
       const nextRenewal = new Date(stack.clock.now().getTime() + 50 * DAY).toISOString();
       stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { renewsAt: nextRenewal });
       // Each invoice has its own id: the same id and time would be one event, deduplicated.
@@ -146,7 +139,7 @@ describe('POST /v1/webhook: subscription, payment and refund events', () => {
     '%s is recorded',
     async (name) => {
       // Prepare
-      const { license } = await activatedSaas(stack);
+      const { license } = await activatedLicense(stack);
 
       // Act
       const response = await deliver(stack, eventFor(stack, name, license));
@@ -161,8 +154,8 @@ describe('POST /v1/webhook: subscription, payment and refund events', () => {
 
   it('order_refunded in full revokes AI access; a partial refund changes nothing', async () => {
     // Prepare
-    const full = await activatedSaas(stack);
-    const partial = await activatedSaas(stack);
+    const full = await activatedLicense(stack);
+    const partial = await activatedLicense(stack);
 
     // Act
     const fullResponse = await deliver(stack, eventFor(stack, 'order_refunded', full.license));
