@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ORIGIN_HEADER } from '#config/edge.ts';
 import type { Secrets } from '#ports/secrets.ts';
 import { errorFromThrown, errorResponse } from './error-response.ts';
 import { header } from './request.ts';
 import type { ApiHandler } from './run-route.ts';
 
-/** The header CloudFront adds to every request it forwards to a function URL. */
-export const ORIGIN_HEADER = 'x-origin-verify';
+export { ORIGIN_HEADER };
 
 /**
  * Refuses requests that did not come through CloudFront: function URLs are public (CloudFront's

@@ -17,10 +17,8 @@ import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ORIGIN_HEADER } from '#config/edge.ts';
 import { acknowledge } from '../nag.ts';
-
-/** The header the functions' origin guard checks (`lambda/http/origin-guard.ts`). */
-export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
 export interface EdgeProps {
   readonly origins: {
@@ -88,7 +86,7 @@ export class Edge extends Construct {
     });
 
     // Rendered as a {{resolve:secretsmanager:…}} reference: the value never enters the template.
-    const customHeaders = { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() };
+    const customHeaders = { [ORIGIN_HEADER]: props.originSecret.secretValue.unsafeUnwrap() };
     const behavior = (
       url: FunctionUrl,
       responseHeadersPolicy: ResponseHeadersPolicy,

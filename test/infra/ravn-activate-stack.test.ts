@@ -234,22 +234,6 @@ describe('RavnActivateStack', () => {
     });
   });
 
-  describe('key reaper', () => {
-    it('runs ravn-reaper every 15 minutes from EventBridge, with no URL and no origin secret', () => {
-      // Prepare
-      const fn = onlyResource(template, 'AWS::Lambda::Function', { FunctionName: 'ravn-reaper' });
-
-      // Assess
-      template.hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: 'rate(15 minutes)',
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] } })],
-      });
-      expect(fn.properties.Environment.Variables.ORIGIN_SECRET_ARN).toBeUndefined();
-      const urls = Object.values(template.findResources('AWS::Lambda::Url'));
-      expect(urls.some((url) => JSON.stringify(url).includes(fn.id))).toBe(false);
-    });
-  });
-
   describe('cdk-nag', () => {
     it('leaves no AwsSolutions finding unacknowledged', () => {
       // Assess
