@@ -132,7 +132,7 @@ function patternTable(patterns: PatternResult[]): string {
     'per validate',
     ...patterns.map(
       (p) =>
-        `${p.name}: ${p.licenses} licenses every ${p.intervalSeconds} s for ${p.simulatedHours} h`,
+        `${p.name}: ${p.licenses} licenses every ${p.intervalSeconds} s for ${p.simulatedHours} h${p.probes.sent > 0 ? ', GET probe first' : ''}`,
     ),
     'original design',
   ];
@@ -164,6 +164,11 @@ function patternTable(patterns: PatternResult[]): string {
     row('LemonSqueezy calls in steady state', (p) => String(p.steadyState.lemonSqueezyCalls), ''),
     row('renewals / key rotations', (p) => `${p.renewals} / ${p.rotations}`, ''),
     row('failed validates', (p) => String(p.failures), ''),
+    row(
+      'GET probes sent / reaching a function',
+      (p) => (p.probes.sent > 0 ? `${p.probes.sent} / ${p.probes.functionRuns}` : '–'),
+      'every probe',
+    ),
     row('run time', (p) => `${p.runSeconds.toFixed(0)} s`, ''),
   ]);
 }

@@ -47,6 +47,15 @@ const settings = {
     durationMs: size('BENCH_CHATTY_HOURS', 1, 0.25) * HOUR,
     concurrency: size('BENCH_CONCURRENCY', 16, 16),
   },
+  // The shipped RAVN Mail client: one validate an hour per device, each after a GET probe.
+  patternC: {
+    name: 'C',
+    licenses: size('BENCH_CLIENT_LICENSES', 300, 40),
+    intervalMs: size('BENCH_CLIENT_INTERVAL_MINUTES', 60, 60) * MINUTE,
+    durationMs: size('BENCH_CLIENT_HOURS', 24, 4) * HOUR,
+    concurrency: size('BENCH_CONCURRENCY', 16, 16),
+    probe: true,
+  },
   load: {
     licenses: size('BENCH_LOAD_LICENSES', 200, 40),
     requests: size('BENCH_LOAD_REQUESTS', 20_000, 2_000),
@@ -75,6 +84,8 @@ async function main(): Promise<void> {
     const patternA = await simulatePattern(dynamoDb.endpoint, settings.patternA);
     step('2/5 simulated day: pattern B');
     const patternB = await simulatePattern(dynamoDb.endpoint, settings.patternB);
+    step('2/5 simulated day: pattern C (the shipped client)');
+    const patternC = await simulatePattern(dynamoDb.endpoint, settings.patternC);
     step('3/5 load: autocannon');
     const load = await measureLoad(dynamoDb.endpoint, settings.load);
     step('4/5 bundles and cold imports');
@@ -91,10 +102,10 @@ async function main(): Promise<void> {
         loadAverageAtStart,
       },
       latency,
-      patterns: [patternA, patternB],
+      patterns: [patternA, patternB, patternC],
       load,
       bundles,
-      cost: estimateCost(latency, [patternA, patternB]),
+      cost: estimateCost(latency, [patternA, patternB, patternC]),
     };
   } finally {
     await dynamoDb.stop();

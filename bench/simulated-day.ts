@@ -1,3 +1,4 @@
+import { loadEdgeFunction } from '#lambda/edge/edge-function.ts';
 import { DAY, HOUR, ManualClock } from '#local/manual-clock.ts';
 import { activateLicense, type BenchLicense, renew, seedSaasLicense } from './seed.ts';
 import {
@@ -16,6 +17,12 @@ export interface PatternSpec {
   intervalMs: number;
   durationMs: number;
   concurrency: number;
+  /**
+   * The shipped client's habit: a `GET /v1/validate` reachability probe before every validate.
+   * The probe meets the CloudFront Function first (as deployed); only what it lets through
+   * would run a Lambda function.
+   */
+  probe?: boolean;
 }
 
 /** The service's defaults (lambda/config.ts); the model below predicts refreshes from them. */
@@ -50,6 +57,8 @@ export async function simulatePattern(dynamoDbEndpoint: string, spec: PatternSpe
     const steady = { validates: 0, calls: diffCounts(zero, zero) };
     let renewals = 0;
     let failures = 0;
+    const probes = { sent: 0, functionRuns: 0 };
+    const methodGuard = loadEdgeFunction();
     const tick = spec.intervalMs / PHASES;
     const started = performance.now();
     for (let index = 0; index * tick < spec.durationMs; index += 1) {
@@ -68,9 +77,15 @@ export async function simulatePattern(dynamoDbEndpoint: string, spec: PatternSpe
         [steady, batch.filter((license) => !isDue(license))],
       ] as const) {
         const before = upstreamCounts(stack);
-        const statuses = await mapLimit(members, spec.concurrency, (license) =>
-          validate(stack, license),
-        );
+        const statuses = await mapLimit(members, spec.concurrency, async (license) => {
+          if (spec.probe) {
+            probes.sent += 1;
+            // Anything the edge lets through would have cost an invocation of ravn-validate.
+            const atEdge = methodGuard({ method: 'GET', uri: '/v1/validate' }, `p${probes.sent}`);
+            if (!atEdge) probes.functionRuns += 1;
+          }
+          return validate(stack, license);
+        });
         failures += statuses.filter((status) => status !== 200).length;
         addInto(group.calls, diffCounts(upstreamCounts(stack), before));
         group.validates += members.length;
@@ -85,6 +100,7 @@ export async function simulatePattern(dynamoDbEndpoint: string, spec: PatternSpe
       steady,
       renewals,
       failures,
+      probes,
       seconds: (performance.now() - started) / 1000,
     });
   } finally {
@@ -125,6 +141,7 @@ interface Tally {
   steady: { validates: number; calls: UpstreamCounts };
   renewals: number;
   failures: number;
+  probes: { sent: number; functionRuns: number };
   seconds: number;
 }
 
@@ -149,6 +166,7 @@ function summarizePattern(spec: PatternSpec, tally: Tally) {
     failures: tally.failures,
     renewals: tally.renewals,
     rotations: calls.orCreate,
+    probes: tally.probes,
     runSeconds: tally.seconds,
     calls,
     perValidate: {

@@ -1,5 +1,5 @@
 import type { LicenseRefusalCode } from './errors.ts';
-import type { LicenseRecord } from './license.ts';
+import type { AccessStatus, LicenseRecord } from './license.ts';
 
 export type Verdict = { ok: true } | { ok: false; code: LicenseRefusalCode; detail: string };
 
@@ -58,4 +58,15 @@ export function checkLicense(license: LicenseRecord, now: Date, phase: CheckPhas
     return refuse('LICENSE_INACTIVE', 'This license key has no active activation.');
   }
   return OK;
+}
+
+/**
+ * How a refusal reads to a client that only knows `expired` and `suspended`: an ended license,
+ * subscription or trial is expired; anything an operator, a refund or a missing payment or
+ * activation took away is suspended.
+ */
+export function accessAfterRefusal(
+  code: LicenseRefusalCode,
+): Exclude<AccessStatus, 'active' | 'trial'> {
+  return code === 'LICENSE_EXPIRED' || code === 'TRIAL_EXPIRED' ? 'expired' : 'suspended';
 }

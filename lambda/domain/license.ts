@@ -2,6 +2,14 @@ import type { PeriodDuration } from '#config/products-schema.ts';
 
 export type AiMode = 'saas' | 'byok';
 export type LicenseKind = 'trial' | 'lemonsqueezy';
+/**
+ * What a client may do with its license right now, spelled as the shipped RAVN Mail client's
+ * status enum (it rejects any other value): `expired` and `suspended` are answered with 200 on
+ * validate, so the client replaces its cached `active` instead of keeping it.
+ */
+export const ACCESS_STATUSES = ['active', 'trial', 'expired', 'suspended'] as const;
+export type AccessStatus = (typeof ACCESS_STATUSES)[number];
+
 /** LemonSqueezy's license-key statuses; trials are stored as `active`. */
 export type LicenseStatus = 'inactive' | 'active' | 'expired' | 'disabled';
 export type SubscriptionStatus =

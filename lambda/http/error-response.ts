@@ -3,28 +3,34 @@ import { type ErrorCode, isDomainError } from '#domain/errors.ts';
 import type { ErrorResponse } from '#schemas/error-response.ts';
 import { jsonResponse } from './response.ts';
 
-/** The one place an error code becomes an HTTP status. */
+/**
+ * The one place an error code becomes an HTTP status. The shipped RAVN Mail client reads the
+ * status alone (README, "Client contract"): 400 shows our message, 403 says "trial already used",
+ * 404 "license not found", 409 "license already activated", 503 "service unavailable", anything
+ * else "unknown". So a refusal gets the status whose message is true for it, and refusals that
+ * none of those describe (expired, disabled, inactive, wrong product) get 400 and our text.
+ */
 export function codeToStatus(code: ErrorCode): number {
   switch (code) {
     case 'INVALID_REQUEST':
-      return 400;
-    case 'INVALID_SIGNATURE':
-      return 401;
-    case 'LICENSE_NOT_FOUND':
-    case 'NOT_FOUND':
-      return 404;
     case 'LICENSE_EXPIRED':
     case 'LICENSE_DISABLED':
     case 'LICENSE_INACTIVE':
-    case 'TRIAL_EXPIRED':
     case 'PRODUCT_NOT_ALLOWED':
-    case 'ACTIVATION_LIMIT_REACHED':
+      return 400;
+    case 'INVALID_SIGNATURE':
+      return 401;
+    case 'TRIAL_EXPIRED':
+    case 'TRIAL_ALREADY_USED':
     case 'INSTANCE_MISMATCH':
     case 'FORBIDDEN':
       return 403;
+    case 'LICENSE_NOT_FOUND':
+    case 'NOT_FOUND':
+      return 404;
     case 'METHOD_NOT_ALLOWED':
       return 405;
-    case 'TRIAL_ALREADY_USED':
+    case 'ACTIVATION_LIMIT_REACHED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
@@ -33,7 +39,6 @@ export function codeToStatus(code: ErrorCode): number {
     case 'INTERNAL_ERROR':
       return 500;
     case 'UPSTREAM_ERROR':
-      return 502;
     case 'UPSTREAM_UNAVAILABLE':
       return 503;
     default: {
@@ -43,14 +48,50 @@ export function codeToStatus(code: ErrorCode): number {
   }
 }
 
+/** What the person in front of the client can do about each error: the body's `details`. */
+export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
+  INVALID_REQUEST: 'Check the request body against the API description.',
+  INVALID_SIGNATURE: 'Sign the raw body with the webhook secret (hex HMAC-SHA256 in X-Signature).',
+  LICENSE_NOT_FOUND: 'Check the license key, or activate it on this device first.',
+  LICENSE_EXPIRED: 'Renew the subscription or buy a new license.',
+  LICENSE_DISABLED: 'Contact support: this license key can no longer be used.',
+  LICENSE_INACTIVE: 'Update the payment method or resume the subscription, then try again.',
+  TRIAL_EXPIRED: 'Buy a license to keep using the app.',
+  PRODUCT_NOT_ALLOWED: 'This license key is for another product; use a RAVN Mail license key.',
+  ACTIVATION_LIMIT_REACHED: 'Deactivate another device or upgrade to more seats.',
+  INSTANCE_MISMATCH: 'Use this license key on the device it was activated on.',
+  FORBIDDEN: 'Call the service through its public address.',
+  TRIAL_ALREADY_USED: 'Buy a license to keep using the app.',
+  NOT_FOUND: 'Check the path: the API serves /v1/trial, /v1/activate, /v1/validate.',
+  METHOD_NOT_ALLOWED: 'Send the request as POST.',
+  PAYLOAD_TOO_LARGE: 'Send a smaller body.',
+  UNSUPPORTED_MEDIA_TYPE: 'Send the body with content-type application/json.',
+  INTERNAL_ERROR: 'Try again later; if it persists, contact support with the request id.',
+  UPSTREAM_ERROR: 'Try again later; if it persists, contact support with the request id.',
+  UPSTREAM_UNAVAILABLE: 'Try again in a few seconds.',
+};
+
+/** Headers an error status needs: when to retry a 503, which method a 405 wants. */
+function errorHeaders(code: ErrorCode): Record<string, string> | undefined {
+  if (code === 'UPSTREAM_UNAVAILABLE') return { 'retry-after': '5' };
+  if (code === 'METHOD_NOT_ALLOWED') return { allow: 'POST' };
+  return undefined;
+}
+
+/**
+ * Our error body: `error` and `code` for our own clients, and `message` (the same text) and
+ * `details` (what to do about it) in the `ErrorResponse` shape the shipped client declares.
+ */
+export function errorBody(code: ErrorCode, message: string, requestId: string): ErrorResponse {
+  return { error: message, message, details: ERROR_HINTS[code], code, requestId };
+}
+
 export function errorResponse(
   code: ErrorCode,
   message: string,
   requestId: string,
 ): APIGatewayProxyResultV2 {
-  const body: ErrorResponse = { error: message, code, requestId };
-  const headers = code === 'UPSTREAM_UNAVAILABLE' ? { 'retry-after': '5' } : undefined;
-  return jsonResponse(codeToStatus(code), body, headers);
+  return jsonResponse(codeToStatus(code), errorBody(code, message, requestId), errorHeaders(code));
 }
 
 /**

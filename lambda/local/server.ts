@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { CLIENT_PATHS } from '#config/edge.ts';
 import { errorResponse } from '#http/error-response.ts';
 import type { ApiHandler } from '#http/run-route.ts';
+import { type EdgeResponse, loadEdgeFunction } from '#lambda/edge/edge-function.ts';
 import { apiEvent } from './api-event.ts';
 
 /** Far above the handlers' own 16 KB limit: big enough to let them answer 413 themselves. */
@@ -14,15 +16,31 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
+const clientPaths: ReadonlySet<string> = new Set(CLIENT_PATHS);
+
 /**
  * Serves Lambda handlers over plain HTTP, translating each request into the event a Lambda
- * function URL would deliver (payload format 2.0), so the handlers run exactly as in AWS.
+ * function URL would deliver (payload format 2.0), so the handlers run exactly as in AWS. The
+ * client paths first go through the same CloudFront Function the deployed edge runs.
  */
 export async function startLocalServer(
   routes: Record<string, ApiHandler>,
   options: { port?: number; host?: string } = {},
 ): Promise<LocalServer> {
+  const methodGuard = loadEdgeFunction();
   const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (clientPaths.has(url.pathname)) {
+      const answer = methodGuard(
+        { method: request.method ?? 'GET', uri: url.pathname },
+        randomUUID(),
+      );
+      if (answer) {
+        request.resume();
+        writeEdgeResponse(response, answer);
+        return;
+      }
+    }
     serve(routes, request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end('{"error":"Internal error.","code":"INTERNAL_ERROR","requestId":"local"}');
@@ -113,6 +131,13 @@ function writeResult(response: ServerResponse, result: APIGatewayProxyResultV2):
   response.end(
     result.body && result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body,
   );
+}
+
+function writeEdgeResponse(response: ServerResponse, answer: EdgeResponse): void {
+  const headers: Record<string, string> = {};
+  for (const [name, { value }] of Object.entries(answer.headers)) headers[name] = value;
+  response.writeHead(answer.statusCode, headers);
+  response.end(answer.body?.data);
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -1,8 +1,13 @@
 import * as z from 'zod';
 
-/** The body of every error answer. */
+/**
+ * The body of every error answer: `error` and `code` as our clients have always read them, plus
+ * `message` (the same text) and `details` (what to do) in the shipped client's `ErrorResponse`.
+ */
 export const errorResponseSchema = z.object({
   error: z.string(),
+  message: z.string(),
+  details: z.string(),
   code: z.string(),
   requestId: z.string(),
 });

@@ -1,16 +1,20 @@
 import * as z from 'zod';
+import { ACCESS_STATUSES } from '#domain/license.ts';
 import type { LicenseView } from '#services/outcome.ts';
 
 /**
  * The success body of trial, activate and validate. Field names are the wire format shipped
- * clients read (camelCase and snake_case mixed on purpose): never rename them.
+ * clients read (camelCase and snake_case mixed on purpose): never rename them. The shipped RAVN
+ * Mail client parses `instanceId`, `licenseKey`, `user_name`, `user_email`, `ai_mode`, `status`,
+ * `expires_at`, `trial_ends_at` and `ai_details` strictly (README, "Client contract"); the other
+ * fields are additions it ignores.
  */
 export const licenseResponseSchema = z.object({
   instanceId: z.string(),
   instanceName: z.string(),
   licenseKey: z.string(),
-  user_name: z.string().nullable(),
-  user_email: z.string().nullable(),
+  user_name: z.string(),
+  user_email: z.string(),
   ai_mode: z.enum(['saas', 'byok']),
   ai_details: z
     .object({
@@ -20,7 +24,12 @@ export const licenseResponseSchema = z.object({
       expires_at: z.string(),
     })
     .optional(),
-  status: z.enum(['inactive', 'active', 'expired', 'disabled']),
+  status: z.enum(ACCESS_STATUSES),
+  /** Present when `status` is `expired` or `suspended`: the refusal an activation would get. */
+  code: z.string().optional(),
+  message: z.string().optional(),
+  expires_at: z.string().nullable(),
+  trial_ends_at: z.string().nullable(),
   license_expires_at: z.string().nullable(),
   activation_limit: z.number().nullable(),
   activation_usage: z.number(),
@@ -28,9 +37,13 @@ export const licenseResponseSchema = z.object({
 
 export type LicenseResponse = z.infer<typeof licenseResponseSchema>;
 
-/** ISO-8601 without milliseconds, as in `2026-02-10T00:00:00Z`. */
+/** ISO-8601 without milliseconds, as in `2026-02-10T00:00:00Z` (RFC 3339, as the client parses). */
 function wireTime(iso: string): string {
   return iso.replace(/\.\d{3}Z$/, 'Z');
+}
+
+function wireTimeOrNull(iso: string | null): string | null {
+  return iso === null ? null : wireTime(iso);
 }
 
 export function toLicenseResponse(view: LicenseView): LicenseResponse {
@@ -51,8 +64,11 @@ export function toLicenseResponse(view: LicenseView): LicenseResponse {
           },
         }
       : {}),
-    status: view.status,
-    license_expires_at: view.licenseExpiresAt === null ? null : wireTime(view.licenseExpiresAt),
+    status: view.access,
+    ...(view.reason ? { code: view.reason.code, message: view.reason.detail } : {}),
+    expires_at: wireTimeOrNull(view.expiresAt),
+    trial_ends_at: wireTimeOrNull(view.trialEndsAt),
+    license_expires_at: wireTimeOrNull(view.expiresAt),
     activation_limit: view.activationLimit,
     activation_usage: view.activationUsage,
   };

@@ -1,5 +1,5 @@
 import type { LicenseRefusalCode } from '#domain/errors.ts';
-import type { AiMode, LicenseStatus } from '#domain/license.ts';
+import type { AccessStatus, AiMode } from '#domain/license.ts';
 
 /** A refused business outcome, for the handler to turn into a 4xx with `code`. */
 export interface Refusal {
@@ -19,12 +19,18 @@ export interface LicenseView {
   instanceId: string;
   instanceName: string;
   licenseKey: string;
-  userName: string | null;
-  userEmail: string | null;
+  /** Never null: the shipped client rejects a null name or email (see `toView`). */
+  userName: string;
+  userEmail: string;
   aiMode: AiMode;
   ai?: { token: string; limit: number; limitRemaining: number; expiresAt: string };
-  status: LicenseStatus;
-  licenseExpiresAt: string | null;
+  access: AccessStatus;
+  /** Why access is `expired` or `suspended` (validate of a license that can no longer be used). */
+  reason?: { code: LicenseRefusalCode; detail: string };
+  /** When the license itself ends (LemonSqueezy `expires_at`, or the trial's end); null = never. */
+  expiresAt: string | null;
+  /** Trials only: when the trial ends. */
+  trialEndsAt: string | null;
   activationLimit: number | null;
   activationUsage: number;
 }

@@ -5,6 +5,10 @@ import {
   type BehaviorOptions,
   CachePolicy,
   Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -19,6 +23,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ORIGIN_HEADER } from '#config/edge.ts';
 import { acknowledge } from '../nag.ts';
+import { PROJECT_ROOT } from './service-function.ts';
 
 export interface EdgeProps {
   readonly origins: {
@@ -87,11 +92,19 @@ export class Edge extends Construct {
 
     // Rendered as a {{resolve:secretsmanager:…}} reference: the value never enters the template.
     const customHeaders = { [ORIGIN_HEADER]: props.originSecret.secretValue.unsafeUnwrap() };
+    // One origin per function URL, shared by every behaviour that routes to it.
+    const originOf = (url: FunctionUrl) =>
+      new FunctionUrlOrigin(url, { customHeaders, readTimeout: Duration.seconds(30) });
+    const origins = {
+      activate: originOf(props.origins.activate),
+      validate: originOf(props.origins.validate),
+      webhook: originOf(props.origins.webhook),
+    };
     const behavior = (
-      url: FunctionUrl,
+      origin: FunctionUrlOrigin,
       responseHeadersPolicy: ResponseHeadersPolicy,
     ): BehaviorOptions => ({
-      origin: new FunctionUrlOrigin(url, { customHeaders, readTimeout: Duration.seconds(30) }),
+      origin,
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,
@@ -99,7 +112,21 @@ export class Edge extends Construct {
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy,
     });
-    const activate = behavior(props.origins.activate, apiHeaders);
+
+    // Answers every method but POST (and OPTIONS, for CORS) at the edge: the shipped client's
+    // hourly `GET /v1/validate` reachability probe then costs no Lambda invocation.
+    const methodGuard = new EdgeFunction(this, 'MethodGuard', {
+      comment: 'ravn-activate: 405 for non-POST client requests, at the edge',
+      code: FunctionCode.fromFile({ filePath: `${PROJECT_ROOT}lambda/edge/method-guard.js` }),
+      runtime: FunctionRuntime.JS_2_0,
+    });
+    const clientBehavior = (origin: FunctionUrlOrigin): BehaviorOptions => ({
+      ...behavior(origin, apiHeaders),
+      functionAssociations: [
+        { function: methodGuard, eventType: FunctionEventType.VIEWER_REQUEST },
+      ],
+    });
+    const activate = clientBehavior(origins.activate);
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: props.originSecretRotation
@@ -107,12 +134,12 @@ export class Edge extends Construct {
         : 'ravn-activate API',
       httpVersion: HttpVersion.HTTP2_AND_3,
       // Unknown paths go to ravn-activate, which answers 404 in the API's error shape.
-      defaultBehavior: activate,
+      defaultBehavior: behavior(origins.activate, apiHeaders),
       additionalBehaviors: {
         '/v1/trial': activate,
         '/v1/activate': activate,
-        '/v1/validate': behavior(props.origins.validate, apiHeaders),
-        '/v1/webhook': behavior(props.origins.webhook, webhookHeaders),
+        '/v1/validate': clientBehavior(origins.validate),
+        '/v1/webhook': behavior(origins.webhook, webhookHeaders),
       },
       ...(props.domain
         ? {

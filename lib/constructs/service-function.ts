@@ -7,7 +7,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository root: function entries and the edge function source are named from it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Long enough for the slowest request: an activation may make five upstream calls in a row

@@ -28,10 +28,20 @@ const notWebhook: CfnWebACL.StatementProperty = {
   },
 };
 
+/**
+ * Rules of the common rule set that the shipped RAVN Mail client trips, counted instead of
+ * blocked: its HTTP client sends no User-Agent on any request (the probe included), so
+ * `NoUserAgent_HEADER` would block every call, and the block's 403 reads "trial already used".
+ */
+export const COMMON_RULES_COUNTED = ['NoUserAgent_HEADER'] as const;
+
 const managedRuleGroup = (
   name: string,
   priority: number,
-  scopeDownStatement?: CfnWebACL.StatementProperty,
+  options: {
+    scopeDownStatement?: CfnWebACL.StatementProperty;
+    countOnly?: readonly string[];
+  } = {},
 ): CfnWebACL.RuleProperty => ({
   name,
   priority,
@@ -40,7 +50,15 @@ const managedRuleGroup = (
     managedRuleGroupStatement: {
       vendorName: 'AWS',
       name,
-      ...(scopeDownStatement ? { scopeDownStatement } : {}),
+      ...(options.scopeDownStatement ? { scopeDownStatement: options.scopeDownStatement } : {}),
+      ...(options.countOnly
+        ? {
+            ruleActionOverrides: options.countOnly.map((rule) => ({
+              name: rule,
+              actionToUse: { count: {} },
+            })),
+          }
+        : {}),
     },
   },
   visibilityConfig: visibility(name),
@@ -78,7 +96,10 @@ export class WebAcl extends Construct {
           },
           visibilityConfig: visibility('RateLimitPerIp'),
         },
-        managedRuleGroup('AWSManagedRulesCommonRuleSet', 1, notWebhook),
+        managedRuleGroup('AWSManagedRulesCommonRuleSet', 1, {
+          scopeDownStatement: notWebhook,
+          countOnly: COMMON_RULES_COUNTED,
+        }),
         managedRuleGroup('AWSManagedRulesKnownBadInputsRuleSet', 2),
       ],
     });

@@ -53,6 +53,12 @@ const assertWebAclRules = (template: Template) => {
     },
     VisibilityConfig: { CloudWatchMetricsEnabled: true },
   });
+  // The shipped client sends no User-Agent: that one rule counts instead of blocking, the rest
+  // of the common rule set still blocks.
+  expect(
+    ruleNamed(acl, 'AWSManagedRulesCommonRuleSet').Statement.ManagedRuleGroupStatement
+      .RuleActionOverrides,
+  ).toEqual([{ Name: 'NoUserAgent_HEADER', ActionToUse: { Count: {} } }]);
   expect(ruleNamed(acl, 'AWSManagedRulesKnownBadInputsRuleSet')).toMatchObject({
     Statement: {
       ManagedRuleGroupStatement: {

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_PATHS } from '#config/edge.ts';
+import { METHOD_GUARD_PATH } from '#lambda/edge/edge-function.ts';
 import { type SynthesisedApp, synthApp } from './synth-app.ts';
 import { onlyResource } from './template-queries.ts';
 
@@ -177,6 +180,32 @@ describe('RavnActivateStack edge', () => {
         ContentTypeOptions: { Override: true },
       });
       expect(url.properties.Cors).toBeUndefined();
+    });
+  });
+
+  describe('method guard at the edge', () => {
+    it('runs the committed CloudFront Function on viewer request for the client paths only', () => {
+      // Prepare
+      const guard = onlyResource(template, 'AWS::CloudFront::Function');
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+      const config = properties.DistributionConfig;
+      // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+      const associationsOf = (path: string): any =>
+        // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+        config.CacheBehaviors.find((behavior: any) => behavior.PathPattern === path)
+          .FunctionAssociations;
+
+      // Assess
+      expect(guard.properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+      expect(guard.properties.FunctionCode).toBe(readFileSync(METHOD_GUARD_PATH, 'utf8'));
+      expect(guard.properties.AutoPublish).toBe(true);
+      for (const path of CLIENT_PATHS) {
+        expect(associationsOf(path)).toEqual([
+          { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [guard.id, 'FunctionARN'] } },
+        ]);
+      }
+      expect(associationsOf('/v1/webhook')).toBeUndefined();
+      expect(config.DefaultCacheBehavior.FunctionAssociations).toBeUndefined();
     });
   });
 

@@ -135,16 +135,16 @@ describe('POST /v1/activate', () => {
 
   it.each([
     ['LICENSE_NOT_FOUND', 404, () => ({ key: 'AAAAAAAA-0000-0000-0000-000000000000' })],
-    ['PRODUCT_NOT_ALLOWED', 403, () => seedLicense(stack, 'saas', { storeId: 1 })],
-    ['PRODUCT_NOT_ALLOWED', 403, () => seedLicense(stack, 'saas', { variantId: 42 })],
-    ['PRODUCT_NOT_ALLOWED', 403, () => seedLicense(stack, 'saas', { testMode: true })],
-    ['LICENSE_DISABLED', 403, () => seedLicense(stack, 'saas', { status: 'disabled' })],
+    ['PRODUCT_NOT_ALLOWED', 400, () => seedLicense(stack, 'saas', { storeId: 1 })],
+    ['PRODUCT_NOT_ALLOWED', 400, () => seedLicense(stack, 'saas', { variantId: 42 })],
+    ['PRODUCT_NOT_ALLOWED', 400, () => seedLicense(stack, 'saas', { testMode: true })],
+    ['LICENSE_DISABLED', 400, () => seedLicense(stack, 'saas', { status: 'disabled' })],
     [
       'LICENSE_EXPIRED',
-      403,
+      400,
       () => seedLicense(stack, 'saas', { expiresAt: '2026-01-01T00:00:00.000Z' }),
     ],
-    ['LICENSE_EXPIRED', 403, () => seedLicense(stack, 'saas', { status: 'expired' })],
+    ['LICENSE_EXPIRED', 400, () => seedLicense(stack, 'saas', { status: 'expired' })],
     ['LICENSE_NOT_FOUND', 404, () => ({ key: 'trial-000000000000-000000000000-00000000' })],
   ])('answers %s (%i) and uses no seat', async (code, status, makeLicense) => {
     // Prepare
@@ -179,7 +179,7 @@ describe('POST /v1/activate', () => {
     });
 
     // Assess
-    expect(response.status).toBe(403);
+    expect(response.status).toBe(409);
     expect(response.body.code).toBe('ACTIVATION_LIMIT_REACHED');
     expect(stack.lemonSqueezy.instances(license.key)).toHaveLength(1);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorBodyOf } from '#test/helpers/error-body.ts';
 import { startTestStack, type TestStack } from '../helpers/test-stack.ts';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -80,11 +81,7 @@ describe('HTTP errors', () => {
 
     // Assess
     expect(response.status).toBe(status);
-    expect(response.body).toEqual({
-      error: expect.stringContaining(message),
-      code,
-      requestId: expect.any(String),
-    });
+    expect(response.body).toEqual(errorBodyOf(code, expect.stringContaining(message)));
   });
 
   it('answers METHOD_NOT_ALLOWED for a GET', async () => {

@@ -60,7 +60,7 @@ describe('POST /v1/trial', () => {
     });
 
     // Assess
-    expect(response.status).toBe(409);
+    expect(response.status).toBe(403);
     expect(response.body).toMatchObject({ code: 'TRIAL_ALREADY_USED' });
     // The message must not reveal which of the two (email or device) was taken.
     expect(response.body.error).toBe(
@@ -80,7 +80,7 @@ describe('POST /v1/trial', () => {
     });
 
     // Assess
-    expect(response.status).toBe(409);
+    expect(response.status).toBe(403);
     expect(response.body.code).toBe('TRIAL_ALREADY_USED');
   });
 
@@ -95,7 +95,7 @@ describe('POST /v1/trial', () => {
     // Assess
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
-    expect(statuses.filter((status) => status === 409)).toHaveLength(49);
+    expect(statuses.filter((status) => status === 403)).toHaveLength(49);
     const trials = (await stack.items()).filter(
       (item) => item.kind === 'trial' && item.email === 'race@example.com',
     );
@@ -119,7 +119,7 @@ describe('POST /v1/trial', () => {
 
     // Assess
     expect(responses.filter((response) => response.status === 200)).toHaveLength(1);
-    expect(responses.filter((response) => response.status === 409)).toHaveLength(49);
+    expect(responses.filter((response) => response.status === 403)).toHaveLength(49);
     expect(await orphanKeys(stack)).toEqual([]);
   });
 
@@ -146,7 +146,7 @@ describe('POST /v1/trial', () => {
     expect(other.body.code).toBe('INSTANCE_MISMATCH');
   });
 
-  it('answers TRIAL_EXPIRED after the trial and disables its OpenRouter key', async () => {
+  it('answers an ended trial as expired, with TRIAL_EXPIRED and no key, and disables its OpenRouter key', async () => {
     // Prepare
     const local = await startTestStack();
     const trial = await local.post('/v1/trial', {
@@ -159,8 +159,13 @@ describe('POST /v1/trial', () => {
     const response = await local.post('/v1/validate', { licenseKey: trial.body.licenseKey });
 
     // Assess
-    expect(response.status).toBe(403);
-    expect(response.body.code).toBe('TRIAL_EXPIRED');
+    expect([response.status, response.body.status, response.body.code]).toEqual([
+      200,
+      'expired',
+      'TRIAL_EXPIRED',
+    ]);
+    expect(response.body).not.toHaveProperty('ai_details');
+    expect(response.body.trial_ends_at).toBe(trial.body.trial_ends_at);
     const key = local.openRouter
       .keys()
       .find((issued) => issued.key === trial.body.ai_details.token);

@@ -146,7 +146,7 @@ describe('POST /v1/validate', () => {
     await local.close();
   });
 
-  it('answers LICENSE_DISABLED once LemonSqueezy disables the key, disabling the AI key and clearing it', async () => {
+  it('answers suspended with LICENSE_DISABLED once LemonSqueezy disables the key, disabling the AI key and clearing it', async () => {
     // Prepare
     const { license, activation } = await activated();
     stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
@@ -156,7 +156,12 @@ describe('POST /v1/validate', () => {
     const response = await stack.post('/v1/validate', { licenseKey: license.key });
 
     // Assess
-    expect([response.status, response.body.code]).toEqual([403, 'LICENSE_DISABLED']);
+    expect([response.status, response.body.status, response.body.code]).toEqual([
+      200,
+      'suspended',
+      'LICENSE_DISABLED',
+    ]);
+    expect(response.body).not.toHaveProperty('ai_details');
     const issued = stack.openRouter.keys().find((key) => key.key === activation.ai_details.token);
     expect(issued?.disabled).toBe(true);
     const stored = (await stack.items()).find(
@@ -232,7 +237,7 @@ describe('POST /v1/validate', () => {
     expect(response.body.ai_details.limit).toBe(6);
   });
 
-  it('answers LICENSE_EXPIRED when the subscription expires, without a new key', async () => {
+  it('answers expired with LICENSE_EXPIRED when the subscription expires, without a new key', async () => {
     // Prepare
     const { license } = await activated();
     const created = stack.openRouter.callCount('create');
@@ -243,11 +248,16 @@ describe('POST /v1/validate', () => {
     const response = await stack.post('/v1/validate', { licenseKey: license.key });
 
     // Assess
-    expect([response.status, response.body.code]).toEqual([403, 'LICENSE_EXPIRED']);
+    expect([response.status, response.body.status, response.body.code]).toEqual([
+      200,
+      'expired',
+      'LICENSE_EXPIRED',
+    ]);
+    expect(response.body).not.toHaveProperty('ai_details');
     expect(stack.openRouter.callCount('create')).toBe(created);
   });
 
-  it('answers LICENSE_INACTIVE while the subscription is paused and disables the key', async () => {
+  it('answers suspended with LICENSE_INACTIVE while the subscription is paused and disables the key', async () => {
     // Prepare
     const { license, activation } = await activated();
     stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, { status: 'paused' });
@@ -259,7 +269,12 @@ describe('POST /v1/validate', () => {
     const response = await stack.post('/v1/validate', { licenseKey: license.key });
 
     // Assess
-    expect([response.status, response.body.code]).toEqual([403, 'LICENSE_INACTIVE']);
+    expect([response.status, response.body.status, response.body.code]).toEqual([
+      200,
+      'suspended',
+      'LICENSE_INACTIVE',
+    ]);
+    expect(response.body).not.toHaveProperty('ai_details');
     const issued = stack.openRouter.keys().find((key) => key.key === activation.ai_details.token);
     expect(issued?.disabled).toBe(true);
   });

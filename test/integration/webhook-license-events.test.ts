@@ -52,7 +52,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
     expect(activation.status).toBe(200);
   });
 
-  it('license_key_updated to disabled disables the key at once and the next validate answers 403', async () => {
+  it('license_key_updated to disabled disables the key at once and the next validate answers suspended', async () => {
     // Prepare
     const { license, token } = await activatedLicense(stack);
     stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
@@ -65,7 +65,12 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
     expect(response.body?.outcome).toBe('applied');
     expect(keyOf(stack, token)?.disabled).toBe(true);
     expect((await storedLicense(stack, license))?.ai).toBeUndefined();
-    expect([validated.status, validated.body.code]).toEqual([403, 'LICENSE_DISABLED']);
+    expect([validated.status, validated.body.status, validated.body.code]).toEqual([
+      200,
+      'suspended',
+      'LICENSE_DISABLED',
+    ]);
+    expect(validated.body).not.toHaveProperty('ai_details');
   });
 
   it('issues a key for the current period again once the license is usable again', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorBodyOf } from '#test/helpers/error-body.ts';
 import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
 import { loadWebhookFixture, signWebhook } from '../../lambda/local/webhook-sender.ts';
 import { post, startTestStack, type TestStack } from '../helpers/test-stack.ts';
@@ -49,11 +50,9 @@ describe('POST /v1/webhook signature', () => {
 
     // Assess
     expect(response.status).toBe(401);
-    expect(response.body).toEqual({
-      error: 'The webhook signature is missing or invalid.',
-      code: 'INVALID_SIGNATURE',
-      requestId: expect.any(String),
-    });
+    expect(response.body).toEqual(
+      errorBodyOf('INVALID_SIGNATURE', 'The webhook signature is missing or invalid.'),
+    );
     expect(response.text).not.toContain(signWebhook(body, SECRET));
     expect(response.text).not.toContain(SECRET);
     expect(await stack.items()).toHaveLength(itemsBefore);

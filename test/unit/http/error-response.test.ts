@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { errorBodyOf } from '#test/helpers/error-body.ts';
 import {
   DomainError,
   type ErrorCode,
@@ -13,26 +14,29 @@ import {
   errorResponse,
 } from '../../../lambda/http/error-response.ts';
 
-/** Every `ErrorCode`; `satisfies` keeps the table honest when a code is added. */
+/**
+ * Every `ErrorCode` and the status the shipped client reads it by (README, "Client contract");
+ * `satisfies` keeps the table honest when a code is added.
+ */
 const STATUS_OF = {
   INVALID_REQUEST: 400,
+  LICENSE_EXPIRED: 400,
+  LICENSE_DISABLED: 400,
+  LICENSE_INACTIVE: 400,
+  PRODUCT_NOT_ALLOWED: 400,
   INVALID_SIGNATURE: 401,
-  LICENSE_NOT_FOUND: 404,
-  NOT_FOUND: 404,
-  LICENSE_EXPIRED: 403,
-  LICENSE_DISABLED: 403,
-  LICENSE_INACTIVE: 403,
   TRIAL_EXPIRED: 403,
-  PRODUCT_NOT_ALLOWED: 403,
-  ACTIVATION_LIMIT_REACHED: 403,
+  TRIAL_ALREADY_USED: 403,
   INSTANCE_MISMATCH: 403,
   FORBIDDEN: 403,
+  LICENSE_NOT_FOUND: 404,
+  NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
-  TRIAL_ALREADY_USED: 409,
+  ACTIVATION_LIMIT_REACHED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL_ERROR: 500,
-  UPSTREAM_ERROR: 502,
+  UPSTREAM_ERROR: 503,
   UPSTREAM_UNAVAILABLE: 503,
 } satisfies Record<ErrorCode, number>;
 
@@ -63,11 +67,7 @@ describe('errorResponse', () => {
       'content-type': 'application/json',
       'cache-control': 'no-store',
     });
-    expect(JSON.parse(response.body ?? '')).toEqual({
-      error: 'A message.',
-      code,
-      requestId: 'request-1',
-    });
+    expect(JSON.parse(response.body ?? '')).toEqual(errorBodyOf(code, 'A message.', 'request-1'));
   });
 
   it.each(CODES.filter(([code]) => code !== 'UPSTREAM_UNAVAILABLE'))(
@@ -134,11 +134,9 @@ describe('errorFromThrown', () => {
 
     // Assess
     expect(response.statusCode).toBe(500);
-    expect(JSON.parse(response.body ?? '')).toEqual({
-      error: 'Internal error.',
-      code: 'INTERNAL_ERROR',
-      requestId: 'request-1',
-    });
+    expect(JSON.parse(response.body ?? '')).toEqual(
+      errorBodyOf('INTERNAL_ERROR', 'Internal error.', 'request-1'),
+    );
     expect(response.body).not.toContain('secret-xyz');
   });
 
@@ -183,15 +181,13 @@ describe('errorFromThrown', () => {
     // Assess
     expect(response.statusCode).toBe(503);
     expect(response.headers).toMatchObject({ 'retry-after': '5' });
-    expect(JSON.parse(response.body ?? '')).toEqual({
-      error: 'LemonSqueezy is unavailable.',
-      code: 'UPSTREAM_UNAVAILABLE',
-      requestId: 'request-1',
-    });
+    expect(JSON.parse(response.body ?? '')).toEqual(
+      errorBodyOf('UPSTREAM_UNAVAILABLE', 'LemonSqueezy is unavailable.', 'request-1'),
+    );
     expect(response.body).not.toContain('secret-upstream-body');
   });
 
-  it('returns 502 UPSTREAM_ERROR without retry-after for a bad upstream answer', () => {
+  it('returns 503 UPSTREAM_ERROR without retry-after for a bad upstream answer', () => {
     // Prepare
     const error = new UpstreamError('openrouter', 'bad-response', 'gave an unexpected answer.');
 
@@ -199,19 +195,17 @@ describe('errorFromThrown', () => {
     const response = structured(errorFromThrown(error, 'request-1'));
 
     // Assess
-    expect(response.statusCode).toBe(502);
+    expect(response.statusCode).toBe(503);
     expect(response.headers).not.toHaveProperty('retry-after');
-    expect(JSON.parse(response.body ?? '')).toEqual({
-      error: 'OpenRouter gave an unexpected answer.',
-      code: 'UPSTREAM_ERROR',
-      requestId: 'request-1',
-    });
+    expect(JSON.parse(response.body ?? '')).toEqual(
+      errorBodyOf('UPSTREAM_ERROR', 'OpenRouter gave an unexpected answer.', 'request-1'),
+    );
   });
 
   it.each([
     ['InvalidRequestError', new InvalidRequestError("Field 'licenseKey' is required."), 400],
-    ['LicenseRefusedError', new LicenseRefusedError('LICENSE_EXPIRED', 'Expired.'), 403],
-    ['TRIAL_ALREADY_USED', new LicenseRefusedError('TRIAL_ALREADY_USED', 'Used.'), 409],
+    ['LicenseRefusedError', new LicenseRefusedError('LICENSE_EXPIRED', 'Expired.'), 400],
+    ['TRIAL_ALREADY_USED', new LicenseRefusedError('TRIAL_ALREADY_USED', 'Used.'), 403],
     ['a DomainError', new DomainError('PAYLOAD_TOO_LARGE', 'Too large.'), 413],
   ])('returns the code and message of %s', (_case, error, status) => {
     // Act
@@ -219,10 +213,8 @@ describe('errorFromThrown', () => {
 
     // Assess
     expect(response.statusCode).toBe(status);
-    expect(JSON.parse(response.body ?? '')).toEqual({
-      error: error.message,
-      code: error.code,
-      requestId: 'request-1',
-    });
+    expect(JSON.parse(response.body ?? '')).toEqual(
+      errorBodyOf(error.code, error.message, 'request-1'),
+    );
   });
 });

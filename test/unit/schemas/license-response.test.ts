@@ -21,8 +21,9 @@ function view(overrides: Partial<LicenseView> = {}): LicenseView {
     userEmail: 'ada@example.com',
     aiMode: 'saas',
     ai: AI_KEY,
-    status: 'active',
-    licenseExpiresAt: '2027-01-31T12:34:56.789Z',
+    access: 'active',
+    expiresAt: '2027-01-31T12:34:56.789Z',
+    trialEndsAt: null,
     activationLimit: 3,
     activationUsage: 1,
     ...overrides,
@@ -49,6 +50,8 @@ describe('toLicenseResponse', () => {
         expires_at: '2026-03-31T00:00:00Z',
       },
       status: 'active',
+      expires_at: '2027-01-31T12:34:56Z',
+      trial_ends_at: null,
       license_expires_at: '2027-01-31T12:34:56Z',
       activation_limit: 3,
       activation_usage: 1,
@@ -69,6 +72,8 @@ describe('toLicenseResponse', () => {
       'ai_mode',
       'ai_details',
       'status',
+      'expires_at',
+      'trial_ends_at',
       'license_expires_at',
       'activation_limit',
       'activation_usage',
@@ -87,25 +92,59 @@ describe('toLicenseResponse', () => {
     expect(JSON.stringify(response)).not.toContain('ai_details');
   });
 
-  it('returns null for a license that never expires and absent customer facts', () => {
+  it('returns null for a license that never expires and has no seat limit', () => {
     // Prepare
-    const open = view({
-      licenseExpiresAt: null,
-      userName: null,
-      userEmail: null,
-      activationLimit: null,
-    });
+    const open = view({ expiresAt: null, activationLimit: null });
 
     // Act
     const response = toLicenseResponse(open);
 
     // Assess
     expect(response).toMatchObject({
+      expires_at: null,
+      trial_ends_at: null,
       license_expires_at: null,
-      user_name: null,
-      user_email: null,
       activation_limit: null,
     });
+  });
+
+  it('writes a trial as status trial with trial_ends_at', () => {
+    // Prepare
+    const trial = view({
+      access: 'trial',
+      expiresAt: '2026-04-09T12:00:00.000Z',
+      trialEndsAt: '2026-04-09T12:00:00.000Z',
+    });
+
+    // Act
+    const response = toLicenseResponse(trial);
+
+    // Assess
+    expect(response).toMatchObject({
+      status: 'trial',
+      expires_at: '2026-04-09T12:00:00Z',
+      trial_ends_at: '2026-04-09T12:00:00Z',
+    });
+  });
+
+  it('names the reason of a suspended license in code and message, with no key', () => {
+    // Prepare
+    const suspended = view({
+      access: 'suspended',
+      ai: undefined,
+      reason: { code: 'LICENSE_DISABLED', detail: 'This license key has been disabled.' },
+    });
+
+    // Act
+    const response = toLicenseResponse(suspended);
+
+    // Assess
+    expect(response).toMatchObject({
+      status: 'suspended',
+      code: 'LICENSE_DISABLED',
+      message: 'This license key has been disabled.',
+    });
+    expect(response).not.toHaveProperty('ai_details');
   });
 
   it.each([
@@ -114,11 +153,10 @@ describe('toLicenseResponse', () => {
     ['2026-02-10T00:00:00Z', '2026-02-10T00:00:00Z'],
   ])('writes %s as %s', (iso, wire) => {
     // Act
-    const response = toLicenseResponse(
-      view({ licenseExpiresAt: iso, ai: { ...AI_KEY, expiresAt: iso } }),
-    );
+    const response = toLicenseResponse(view({ expiresAt: iso, ai: { ...AI_KEY, expiresAt: iso } }));
 
     // Assess
+    expect(response.expires_at).toBe(wire);
     expect(response.license_expires_at).toBe(wire);
     expect(response.ai_details?.expires_at).toBe(wire);
   });
