@@ -13,6 +13,8 @@ import { jsonResponse } from './response.ts';
 export function codeToStatus(code: ErrorCode): number {
   switch (code) {
     case 'INVALID_REQUEST':
+    case 'INVALID_EVENT':
+    case 'DEVICE_DEACTIVATED':
     case 'LICENSE_EXPIRED':
     case 'LICENSE_DISABLED':
     case 'LICENSE_INACTIVE':
@@ -31,11 +33,14 @@ export function codeToStatus(code: ErrorCode): number {
     case 'METHOD_NOT_ALLOWED':
       return 405;
     case 'ACTIVATION_LIMIT_REACHED':
+    case 'IDEMPOTENCY_IN_PROGRESS':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 422;
     case 'INTERNAL_ERROR':
       return 500;
     case 'UPSTREAM_ERROR':
@@ -52,6 +57,7 @@ export function codeToStatus(code: ErrorCode): number {
 export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   INVALID_REQUEST: 'Check the request body against the API description.',
   INVALID_SIGNATURE: 'Sign the raw body with the webhook secret (hex HMAC-SHA256 in X-Signature).',
+  INVALID_EVENT: 'The signed event has a field that is not what LemonSqueezy documents.',
   LICENSE_NOT_FOUND: 'Check the license key, or activate it on this device first.',
   LICENSE_EXPIRED: 'Renew the subscription or buy a new license.',
   LICENSE_DISABLED: 'Contact support: this license key can no longer be used.',
@@ -60,8 +66,11 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   PRODUCT_NOT_ALLOWED: 'This license key is for another product; use a RAVN Mail license key.',
   ACTIVATION_LIMIT_REACHED: 'Deactivate another device or upgrade to more seats.',
   INSTANCE_MISMATCH: 'Use this license key on the device it was activated on.',
+  DEVICE_DEACTIVATED: 'This device was deactivated: activate the license on it again.',
   FORBIDDEN: 'Call the service through its public address.',
   TRIAL_ALREADY_USED: 'Buy a license to keep using the app.',
+  IDEMPOTENCY_KEY_REUSED: 'Use a new Idempotency-Key for a different request body.',
+  IDEMPOTENCY_IN_PROGRESS: 'The first request with this Idempotency-Key is still running; retry.',
   NOT_FOUND: 'Check the path: the API serves /v1/trial, /v1/activate, /v1/validate.',
   METHOD_NOT_ALLOWED: 'Send the request as POST.',
   PAYLOAD_TOO_LARGE: 'Send a smaller body.',
