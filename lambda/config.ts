@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { SecretName } from '#ports/secrets.ts';
 
@@ -14,6 +15,11 @@ const flag = z
  */
 const envSchema = z.object({
   TABLE_NAME: z.string().min(1),
+  // Names this deployment's OpenRouter keys (I6); defaults to a digest of TABLE_NAME.
+  DEPLOYMENT_ID: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes, at most 40')
+    .optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   LEMONSQUEEZY_BASE_URL: z.url().default('https://api.lemonsqueezy.com'),
@@ -51,6 +57,7 @@ export type SecretsConfig = Record<Exclude<SecretName, 'originSecret'>, SecretSo
 
 export interface ServiceConfig {
   tableName: string;
+  deploymentId: string;
   region: string;
   dynamoDbEndpoint?: string | undefined;
   lemonSqueezyBaseUrl: string;
@@ -89,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     param ? { ssmName: param } : { value: value as string };
   return {
     tableName: e.TABLE_NAME,
+    deploymentId: e.DEPLOYMENT_ID ?? deploymentIdOf(e.TABLE_NAME),
     region: e.AWS_REGION,
     dynamoDbEndpoint: e.DYNAMODB_ENDPOINT,
     lemonSqueezyBaseUrl: e.LEMONSQUEEZY_BASE_URL.replace(/\/+$/, ''),
@@ -113,4 +121,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
           : {}),
     },
   };
+}
+
+/**
+ * A stable id per deployment: two stacks (or `pnpm start` next to a stack) sharing one OpenRouter
+ * account have different tables, so their keys carry different ids and no reaper touches another
+ * deployment's keys.
+ */
+function deploymentIdOf(tableName: string): string {
+  return `t${createHash('sha256').update(tableName, 'utf8').digest('hex').slice(0, 10)}`;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClients } from '#adapters/dynamodb/client.ts';
+import { DynamoDbIdempotencyStore } from '#adapters/dynamodb/idempotency-store.ts';
 import { DynamoDbLicenseStore } from '#adapters/dynamodb/license-store.ts';
 import { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
@@ -9,6 +10,7 @@ import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { productsConfig } from '#config/products.ts';
 import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
+import type { IdempotencyStore } from '#ports/idempotency-store.ts';
 import type { Secrets } from '#ports/secrets.ts';
 import type { ServiceDeps } from '#services/service-deps.ts';
 import type { ServiceConfig } from './config.ts';
@@ -16,6 +18,8 @@ import type { ServiceConfig } from './config.ts';
 export interface AppDeps extends ServiceDeps {
   secrets: Secrets;
   logger: Logger;
+  /** `Idempotency-Key` records: an HTTP concern, so the services never see it. */
+  idempotency: IdempotencyStore;
 }
 
 /**
@@ -57,8 +61,10 @@ export function createDeps(
       activationLeaseMs: config.activationLeaseSeconds * 1000,
       activationWaitMs: config.activationWaitSeconds * 1000,
       allowTestMode: config.allowTestMode,
+      deploymentId: config.deploymentId,
     },
     logger,
     secrets,
+    idempotency: new DynamoDbIdempotencyStore(documents, config.tableName),
   };
 }

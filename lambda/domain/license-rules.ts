@@ -1,5 +1,5 @@
 import type { LicenseRefusalCode } from './errors.ts';
-import type { AccessStatus, LicenseRecord } from './license.ts';
+import { type AccessStatus, activeDevices, type LicenseRecord } from './license.ts';
 
 export type Verdict = { ok: true } | { ok: false; code: LicenseRefusalCode; detail: string };
 
@@ -20,7 +20,8 @@ function refuse(code: LicenseRefusalCode, detail: string): Verdict {
  * 3. LICENSE_EXPIRED   LemonSqueezy says expired, or `expires_at` has passed;
  * 4. LICENSE_EXPIRED   its subscription expired, or was cancelled and its grace (`ends_at`) ran out;
  * 5. LICENSE_INACTIVE  its subscription is paused or unpaid;
- * 6. LICENSE_INACTIVE  (validate only) LemonSqueezy holds no activation of it any more.
+ * 6. LICENSE_INACTIVE  (validate only) LemonSqueezy holds no activation of it any more, and
+ *                      neither do we (devices whose instance is gone are marked deactivated).
  */
 export function checkLicense(license: LicenseRecord, now: Date, phase: CheckPhase): Verdict {
   const ended = license.expiresAt !== null && new Date(license.expiresAt) <= now;
@@ -54,7 +55,13 @@ export function checkLicense(license: LicenseRecord, now: Date, phase: CheckPhas
       );
     }
   }
-  if (phase === 'validate' && license.status === 'inactive') {
+  // `inactive` means LemonSqueezy holds no activation; a device we hold active proves otherwise
+  // (the facts were read before it was activated), so only a license without one is refused.
+  if (
+    phase === 'validate' &&
+    license.status === 'inactive' &&
+    activeDevices(license).length === 0
+  ) {
     return refuse('LICENSE_INACTIVE', 'This license key has no active activation.');
   }
   return OK;

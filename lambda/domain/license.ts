@@ -1,4 +1,5 @@
 import type { PeriodDuration } from '#config/products-schema.ts';
+import { deviceSlotKey } from './secrets.ts';
 
 export type AiMode = 'saas' | 'byok';
 export type LicenseKind = 'trial' | 'lemonsqueezy';
@@ -44,9 +45,19 @@ export interface PendingActivation {
   claimedAt: string;
 }
 
+/**
+ * A device slot of a license. Slots are stored under `deviceSlotKey(instanceName)`, a hash, never
+ * under the name itself: a device called `__proto__` or `constructor` is data like any other and
+ * never reaches an object's prototype (I7). A device whose LemonSqueezy instance is gone is kept
+ * as `deactivated` for `FORGET_DEACTIVATED_MS`, so a client naming it learns why (I3).
+ */
 export type DeviceSlot =
   | ({ state: 'active' } & Activation)
-  | ({ state: 'pending' } & PendingActivation);
+  | ({ state: 'pending'; instanceName: string } & PendingActivation)
+  | ({ state: 'deactivated'; deactivatedAt: string } & Activation);
+
+/** How long a deactivated device is remembered before its slot is dropped (bounded item size). */
+export const FORGET_DEACTIVATED_MS = 30 * 86_400_000;
 
 /** The OpenRouter key of one license for one credit period, shared by all its devices. */
 export interface AiKey {
@@ -57,6 +68,27 @@ export interface AiKey {
   limitCheckedAt: string;
   periodEnd: string;
   issuedAt: string;
+  /**
+   * Set while access is taken away. The key is disabled at OpenRouter, not forgotten: if access
+   * comes back in the same period the same key is enabled again instead of a new one being
+   * created, so taking access away and giving it back never mints credit (I1).
+   */
+  disabledAt?: string;
+  /** What the key had spent when it was disabled (USD; it cannot spend while disabled). */
+  usageAtDisable?: number;
+}
+
+/**
+ * A key of the current credit period that OpenRouter no longer has (deleted outside): what it
+ * had spent, so a replacement carries only what is left of the period's credit (I1).
+ */
+export interface SpentKey {
+  hash: string;
+  limit: number;
+  usage: number;
+  periodEnd: string;
+  issuedAt: string;
+  goneAt: string;
 }
 
 /** The plan facts a license carries, copied from config when it is first stored. */
@@ -111,14 +143,27 @@ export interface LicenseRecord {
   devices: Record<string, DeviceSlot>;
   lastActivation?: Activation;
   ai?: AiKey;
+  /** Dead keys of the credit period `ai` belongs to; reset when a new period's key is installed. */
+  spentKeys?: SpentKey[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** The slot of the device named `instanceName`, if the license has one. */
+export function slotOf(license: LicenseRecord, instanceName: string): DeviceSlot | undefined {
+  const key = deviceSlotKey(instanceName);
+  return Object.hasOwn(license.devices, key) ? license.devices[key] : undefined;
+}
+
+/** Every slot of the license (own properties only, whatever the stored keys). */
+export function deviceSlots(license: LicenseRecord): DeviceSlot[] {
+  return Object.keys(license.devices).map((key) => license.devices[key] as DeviceSlot);
 }
 
 /** The active devices of a license, newest first. */
 export function activeDevices(license: LicenseRecord): Activation[] {
   const devices: Activation[] = [];
-  for (const slot of Object.values(license.devices)) {
+  for (const slot of deviceSlots(license)) {
     if (slot.state === 'active') {
       devices.push({
         instanceId: slot.instanceId,
@@ -128,4 +173,17 @@ export function activeDevices(license: LicenseRecord): Activation[] {
     }
   }
   return devices.sort((a, b) => b.activatedAt.localeCompare(a.activatedAt));
+}
+
+/**
+ * Credit a license has exposed in the period of its current key: the limit of a live key (it may
+ * still be spent), what a disabled key had spent, and what dead keys of the period had spent (I1).
+ */
+export function exposedCredit(license: LicenseRecord): number {
+  const key = license.ai;
+  const spent = (license.spentKeys ?? [])
+    .filter((entry) => !key || entry.periodEnd === key.periodEnd)
+    .reduce((sum, entry) => sum + entry.usage, 0);
+  if (!key) return spent;
+  return spent + (key.disabledAt ? (key.usageAtDisable ?? key.limit) : key.limit);
 }

@@ -37,41 +37,52 @@ export function nextBoundaryAfter(anchor: Date, duration: PeriodDuration, now: D
   return boundary;
 }
 
+/** Subscription states in which LemonSqueezy has been paid for the period `renews_at` ends. */
+const PAID_STATES: ReadonlySet<string> = new Set(['active', 'on_trial']);
+
 /**
- * When the current credit period of a SaaS license ends, which is also when its OpenRouter key
- * expires. Precedence:
+ * When the current credit period of a SaaS license ends (which is also when its OpenRouter key
+ * expires), or null when no period may start now (I5). Precedence:
  * 1. a trial's period is the whole trial;
- * 2. a subscription's period ends at its `renews_at` (or `ends_at` once cancelled) while that is
- *    in the future;
- * 3. otherwise whole plan periods counted from when the license was first stored (a one-off purchase, or a
- *    subscription whose renewal LemonSqueezy has not recorded yet);
+ * 2. a subscription license: its period ends at `renews_at` while the subscription is paid
+ *    (active, on_trial) and `renews_at` is in the future, or at `ends_at` once cancelled (the
+ *    paid period runs out). Anything else (a renewal not recorded yet, past_due, unpaid, paused)
+ *    starts no period: no new credit until LemonSqueezy says the period is paid. Never the
+ *    first-activation fallback, which would hand out a period nobody paid for;
+ * 3. a license without a subscription (a one-off purchase): whole plan periods counted from
+ *    when the license was first stored;
  * and never after the license itself expires.
  */
-export function currentPeriodEnd(license: LicenseRecord, now: Date): Date {
+export function currentPeriodEnd(license: LicenseRecord, now: Date): Date | null {
   const licenseEnd = license.expiresAt ? new Date(license.expiresAt) : undefined;
-  if (license.kind === 'trial' && licenseEnd) return licenseEnd;
-  const subscriptionEnd = futureSubscriptionBoundary(license, now);
-  const periodEnd =
-    subscriptionEnd ??
-    nextBoundaryAfter(new Date(license.periodAnchor), license.plan.duration, now);
+  if (license.kind === 'trial') return licenseEnd ?? null;
+  const periodEnd = license.subscription
+    ? paidSubscriptionBoundary(license.subscription, now)
+    : license.plan.duration === 'lifetime'
+      ? null
+      : nextBoundaryAfter(new Date(license.periodAnchor), license.plan.duration, now);
+  if (periodEnd === null) return null;
   return licenseEnd && licenseEnd < periodEnd ? licenseEnd : periodEnd;
 }
 
-function futureSubscriptionBoundary(license: LicenseRecord, now: Date): Date | undefined {
-  const subscription = license.subscription;
-  if (!subscription) return undefined;
-  // A cancelled subscription will not renew: its access ends at ends_at, whatever renews_at says.
-  const candidates =
+function paidSubscriptionBoundary(
+  subscription: NonNullable<LicenseRecord['subscription']>,
+  now: Date,
+): Date | null {
+  // A cancelled subscription will not renew: its paid access ends at ends_at.
+  const candidate =
     subscription.status === 'cancelled'
-      ? [subscription.endsAt]
-      : [subscription.renewsAt, subscription.endsAt];
-  for (const candidate of candidates) {
-    if (candidate && new Date(candidate).getTime() > now.getTime()) return new Date(candidate);
-  }
-  return undefined;
+      ? subscription.endsAt
+      : PAID_STATES.has(subscription.status)
+        ? subscription.renewsAt
+        : null;
+  return candidate && new Date(candidate).getTime() > now.getTime() ? new Date(candidate) : null;
 }
 
-/** True when the license's OpenRouter key belongs to a period that has ended. */
+/**
+ * True when the license should get a key now: a SaaS license whose key belongs to an ended
+ * period, or that has none (revoked keys of the current period are enabled again, not due).
+ */
 export function isKeyDue(license: LicenseRecord, now: Date): boolean {
   if (license.plan.aiMode !== 'saas') return false;
   if (!license.ai) return true;

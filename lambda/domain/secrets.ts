@@ -5,6 +5,14 @@ export function licenseHashOf(licenseKey: string): string {
   return createHash('sha256').update(licenseKey, 'utf8').digest('hex');
 }
 
+/**
+ * The map key a device's slot is stored under: a hash of its name, so no client-chosen string
+ * (`__proto__`, `constructor`, a 256-character label) ever becomes an object key (I7).
+ */
+export function deviceSlotKey(instanceName: string): string {
+  return `d${createHash('sha256').update(instanceName, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
 /** A short, non-reversible tag for logs: enough to correlate lines, useless to an attacker. */
 export function logTag(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex').slice(0, 12);

@@ -15,8 +15,8 @@ export function createWebhookHandler(
     '/v1/webhook': (event, context) =>
       respond(deps.logger, event, context, async () => {
         requirePost(event);
-        const verified = verifiedWebhook(event, await deps.secrets.get('webhookSecret'));
-        const outcome = await handleWebhook(deps, verified);
+        const delivery = verifiedWebhook(event, await deps.secrets.get('webhookSecret'));
+        const outcome = await handleWebhook(deps, delivery);
         return jsonResponse(200, { received: true, outcome });
       }),
   });

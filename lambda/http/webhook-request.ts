@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DomainError, InvalidRequestError } from '#domain/errors.ts';
-import { type WebhookEnvelope, webhookEnvelopeSchema } from '#schemas/webhook.ts';
+import { type WebhookDelivery, webhookEnvelopeSchema } from '#schemas/webhook.ts';
 import { header, parseJsonBody, rawBody } from './request.ts';
 
 /** LemonSqueezy's events are a few KB; anything much larger is not one of them. */
@@ -13,9 +13,9 @@ const SIGNATURE = /^[0-9a-f]{64}$/i;
  * Checks `X-Signature` (hex HMAC-SHA256 of the raw body bytes with the webhook secret) before
  * anything is parsed, and returns the verified event. The comparison is constant-time over two
  * 32-byte digests; a missing or malformed header fails the same way as a wrong one, and nothing
- * about the expected value is ever said.
+ * about the expected value is ever said. The delivery id is the SHA-256 of those same bytes.
  */
-export function verifiedWebhook(event: APIGatewayProxyEventV2, secret: string): WebhookEnvelope {
+export function verifiedWebhook(event: APIGatewayProxyEventV2, secret: string): WebhookDelivery {
   const body = rawBody(event);
   if (body.length > MAX_WEBHOOK_BYTES) {
     throw new DomainError(
@@ -31,5 +31,5 @@ export function verifiedWebhook(event: APIGatewayProxyEventV2, secret: string): 
   }
   const parsed = webhookEnvelopeSchema.safeParse(parseJsonBody(body));
   if (!parsed.success) throw new InvalidRequestError('The body is not a LemonSqueezy event.');
-  return parsed.data;
+  return { deliveryId: createHash('sha256').update(body).digest('hex'), event: parsed.data };
 }

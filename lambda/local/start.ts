@@ -56,11 +56,15 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  // In AWS a schedule runs the orphan-key reaper (ravn-reaper); locally a timer does.
-  const reaper = setInterval(() => {
-    reapOrphanKeys(stack.deps).catch(() => undefined);
-  }, 60_000);
-  reaper.unref();
+  // In AWS a schedule runs the orphan-key reaper (ravn-reaper); locally a timer does, but only
+  // against the sandbox: pointed at a real OpenRouter account, a laptop's reaper has no business
+  // deleting keys (I6; key names carry a deployment id besides, so it could not touch a stack's).
+  const reaper = stack.openRouter
+    ? setInterval(() => {
+        reapOrphanKeys(stack.deps).catch(() => undefined);
+      }, 60_000)
+    : undefined;
+  reaper?.unref();
 
   const stop = async () => {
     await stack.close();

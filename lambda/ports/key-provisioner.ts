@@ -9,6 +9,8 @@ export interface ProvisionedKey {
 
 export interface KeyUsage {
   limitRemaining: number;
+  /** USD spent on the key so far. */
+  usage: number;
   disabled: boolean;
 }
 
@@ -26,8 +28,13 @@ export interface KeyProvisioner {
   create(input: { name: string; limitUsd: number; expiresAt: Date }): Promise<ProvisionedKey>;
   /** Current usage of a key, or null when the key no longer exists upstream. */
   usage(hash: string): Promise<KeyUsage | null>;
-  /** Stops a key from working; a key already gone counts as disabled. */
-  disable(hash: string): Promise<void>;
+  /**
+   * Stops a key from working and returns what it had spent (final: a disabled key cannot
+   * spend), or null when the key no longer exists upstream.
+   */
+  disable(hash: string): Promise<{ usage: number } | null>;
+  /** Lets a disabled key work again; false when the key no longer exists upstream. */
+  enable(hash: string): Promise<boolean>;
   /** One page (up to 100, newest first) of the account's enabled keys, from `offset`. */
   list(offset: number): Promise<ListedKey[]>;
   /** Removes a key for good; a key already gone counts as deleted. */

@@ -32,7 +32,14 @@ export interface ProviderSubscription {
 /** What LemonSqueezy answered to validate/activate: the key is unknown, or here is what it knows. */
 export type ProviderAnswer =
   | { found: false }
-  | { found: true; accepted: boolean; license: ProviderLicense; instance: ProviderInstance | null };
+  | {
+      found: true;
+      accepted: boolean;
+      license: ProviderLicense;
+      instance: ProviderInstance | null;
+      /** Validate with an instance id LemonSqueezy no longer has (deactivated there). */
+      instanceMissing?: boolean;
+    };
 
 /**
  * The license seller (LemonSqueezy). Every method throws `UpstreamError` when the upstream is
@@ -40,8 +47,11 @@ export type ProviderAnswer =
  * facts) is returned, not thrown, so the service can pick the right code.
  */
 export interface LicenseProvider {
-  /** Checks a key without using a seat. */
-  validate(licenseKey: string): Promise<ProviderAnswer>;
+  /**
+   * Checks a key without using a seat; with `instanceId`, also whether that instance still
+   * exists (`instanceMissing` when it does not).
+   */
+  validate(licenseKey: string, instanceId?: string): Promise<ProviderAnswer>;
   /** Uses a seat: creates a new instance named `instanceName` (not idempotent upstream). */
   activate(licenseKey: string, instanceName: string): Promise<ProviderAnswer>;
   /** Frees the seat of `instanceId`; an unknown instance counts as already freed. */

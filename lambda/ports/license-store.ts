@@ -3,7 +3,7 @@ import type {
   AiKey,
   LicensePlan,
   LicenseRecord,
-  LicenseStatus,
+  SpentKey,
   Subscription,
 } from '#domain/license.ts';
 
@@ -29,12 +29,11 @@ export interface LicenseStore {
   get(licenseHash: string): Promise<LicenseRecord | undefined>;
   /**
    * Writes LemonSqueezy's facts, creating the license from `initial` the first time it is seen
-   * (creation-only fields of `initial` never overwrite stored ones). Returns the stored record.
-   */
-  saveProviderFacts(initial: LicenseRecord, facts: ProviderFacts): Promise<LicenseRecord>;
-  /**
-   * `saveProviderFacts` for a webhook: applied only if the stored facts are not newer than
-   * `asOf` (the event's `updated_at`); undefined when they are ("newer wins").
+   * (creation-only fields of `initial` never overwrite stored ones), only if the stored facts are
+   * not newer than `asOf`: the time the facts describe, taken *before* the upstream read (a
+   * refresh, an activation) or the event's `updated_at` (a webhook). Undefined when newer facts
+   * are stored ("newer wins", I4); nothing is written then. Facts of the very same instant
+   * replace the stored ones (the later write read later).
    */
   saveProviderFactsIfNewer(
     initial: LicenseRecord,
@@ -56,8 +55,9 @@ export interface LicenseStore {
     payment: NonNullable<LicenseRecord['lastPayment']>,
   ): Promise<void>;
   /**
-   * Reserves the device slot `instanceName` for `claimId`. Succeeds when the slot is free or
-   * held by a claim older than `staleBefore` (its holder died); false when someone holds it.
+   * Reserves the device slot of `instanceName` for `claimId`. Succeeds when the slot is free,
+   * deactivated, or held by a claim older than `staleBefore` (its holder died); false when
+   * someone holds it or it is active.
    */
   claimDevice(
     licenseHash: string,
@@ -71,21 +71,47 @@ export interface LicenseStore {
     licenseHash: string,
     claimId: string,
     activation: Activation,
-    upstream: { status: LicenseStatus; activationUsage: number },
   ): Promise<LicenseRecord | undefined>;
   /** Gives a claim back (activation failed); a slot held by someone else is left alone. */
   releaseDevice(licenseHash: string, instanceName: string, claimId: string): Promise<void>;
   /**
-   * Installs `next` as the license's key if the stored key is still `expectedHash` (null: no key
-   * stored). Returns the record after the write, or undefined when another writer got there first.
+   * Marks devices whose LemonSqueezy instance is gone as deactivated (only if each still holds
+   * that instance) and drops deactivated slots older than `forgetBefore`. Undefined when a slot
+   * changed meanwhile (re-read and decide again).
    */
-  replaceAiKey(
+  deactivateDevices(
     licenseHash: string,
+    gone: Activation[],
+    at: string,
+    forget: string[],
+  ): Promise<LicenseRecord | undefined>;
+  /**
+   * Installs `next` as the license's key if the stored key is still `expectedHash` (null: no key
+   * stored) and the license's facts are still those of `license` (the ones access was decided
+   * on), with the period's dead keys `spentKeys`. When the stored key belongs to an earlier
+   * period, that period's record (keys without tokens) is kept as its own item. Returns the
+   * record after the write, or undefined when another writer got there first.
+   */
+  installAiKey(
+    license: LicenseRecord,
     expectedHash: string | null,
     next: AiKey,
+    spentKeys: SpentKey[],
   ): Promise<LicenseRecord | undefined>;
-  /** Forgets the license's key if it is still `expectedHash`; returns the record after. */
-  clearAiKey(licenseHash: string, expectedHash: string): Promise<LicenseRecord | undefined>;
+  /** Records that the key is disabled upstream and what it had spent; if it is still the key. */
+  markKeyDisabled(
+    licenseHash: string,
+    keyHash: string,
+    at: string,
+    usage: number,
+  ): Promise<LicenseRecord | undefined>;
+  /**
+   * Records that the disabled key works again, if it is still the key and the license's facts
+   * are still those of `license` (the ones access was decided on).
+   */
+  markKeyEnabled(license: LicenseRecord, keyHash: string): Promise<LicenseRecord | undefined>;
+  /** Forgets a key OpenRouter no longer has, keeping what it spent; if it is still the key. */
+  markKeyGone(licenseHash: string, spent: SpentKey): Promise<LicenseRecord | undefined>;
   /** Caches the key's remaining credit, if the key is still the current one. */
   recordKeyUsage(
     licenseHash: string,

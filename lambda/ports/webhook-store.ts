@@ -2,8 +2,9 @@
 export type EventClaim = 'claimed' | 'done' | 'busy';
 
 /**
- * The record of webhook deliveries (an event id is `name|type|id|updated_at`, since LemonSqueezy
- * sends no event id) and the links from LemonSqueezy ids to our licenses.
+ * The record of webhook deliveries (an event id is the SHA-256 of the signed body, since
+ * LemonSqueezy sends no event id and retries byte-identical bodies) and the links from
+ * LemonSqueezy ids to our licenses.
  */
 export interface WebhookStore {
   /**
@@ -21,7 +22,13 @@ export interface WebhookStore {
   completeEvent(eventId: string, claimId: string, expiresAt: Date): Promise<void>;
   /** Gives a claim back after a failure, so LemonSqueezy's retry can apply the event. */
   releaseEvent(eventId: string, claimId: string): Promise<void>;
-  /** Remembers which license an order or subscription belongs to. */
+  /**
+   * Remembers which license an order or subscription belongs to. An order may sell several
+   * license keys, so an order link adds to the order's set; a subscription has one license.
+   */
   linkLicense(kind: 'order' | 'subscription', id: string, licenseHash: string): Promise<void>;
-  findLicense(kind: 'order' | 'subscription', id: string): Promise<string | undefined>;
+  /** The license a subscription belongs to, if it is linked. */
+  findLicense(kind: 'subscription', id: string): Promise<string | undefined>;
+  /** Every license linked to an order (none if unknown), in a stable order. */
+  findLicenses(kind: 'order', id: string): Promise<string[]>;
 }

@@ -25,7 +25,10 @@ export const licenseResponseSchema = z.object({
     })
     .optional(),
   status: z.enum(ACCESS_STATUSES),
-  /** Present when `status` is `expired` or `suspended`: the refusal an activation would get. */
+  /**
+   * Present when `status` is `expired` or `suspended` (the refusal an activation would get), or
+   * `AI_CREDIT_PENDING` when an active SaaS license comes without `ai_details`.
+   */
   code: z.string().optional(),
   message: z.string().optional(),
   expires_at: z.string().nullable(),
@@ -66,6 +69,7 @@ export function toLicenseResponse(view: LicenseView): LicenseResponse {
       : {}),
     status: view.access,
     ...(view.reason ? { code: view.reason.code, message: view.reason.detail } : {}),
+    ...(view.notice ? { code: view.notice.code, message: view.notice.detail } : {}),
     expires_at: wireTimeOrNull(view.expiresAt),
     trial_ends_at: wireTimeOrNull(view.trialEndsAt),
     license_expires_at: wireTimeOrNull(view.expiresAt),

@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
-import { type Activation, activeDevices, type LicenseRecord } from '#domain/license.ts';
+import {
+  type Activation,
+  activeDevices,
+  deviceSlots,
+  FORGET_DEACTIVATED_MS,
+  type LicenseRecord,
+  slotOf,
+} from '#domain/license.ts';
+import { deviceSlotKey } from '#domain/secrets.ts';
 import type { ProviderAnswer, ProviderLicense } from '#ports/license-provider.ts';
+import type { ProviderFacts } from '#ports/license-store.ts';
 import { type Outcome, type Refusal, refused } from './outcome.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -14,7 +23,7 @@ export interface DeviceRequest {
 /**
  * Gives `instanceName` a seat on the license, using exactly one LemonSqueezy activation however
  * many requests for the same device arrive at once:
- * 1. the device is active already → return it (idempotent, no upstream call);
+ * 1. the device became active meanwhile (a parallel request won) → return it;
  * 2. the slot is free (or its claim is stale) → claim it with a conditional write; the winner
  *    activates upstream, everyone else waits for the winner's result;
  * 3. the waiting stops after `activationWaitMs` with a retryable 503.
@@ -27,14 +36,14 @@ export async function activateDevice(
   const deadline = performance.now() + deps.policy.activationWaitMs;
   let current = license;
   for (;;) {
-    const slot = current.devices[request.instanceName];
+    const slot = slotOf(current, request.instanceName);
     if (slot?.state === 'active') {
       const { state: _state, ...device } = slot;
       return { ok: true, value: { license: current, device } };
     }
     const now = deps.clock.now();
     const staleBefore = new Date(now.getTime() - deps.policy.activationLeaseMs).toISOString();
-    if (!slot || slot.claimedAt < staleBefore) {
+    if (!slot || slot.state === 'deactivated' || slot.claimedAt < staleBefore) {
       const limit = current.provider?.activationLimit ?? null;
       const usage = current.provider?.activationUsage ?? 0;
       // Refuse early only when every used seat is one of ours; otherwise one may be this
@@ -107,10 +116,7 @@ async function activateClaimed(
   };
   let stored: LicenseRecord | undefined;
   try {
-    stored = await deps.store.completeDevice(license.licenseHash, claimId, device, {
-      status: answer.license.status,
-      activationUsage: answer.license.activationUsage,
-    });
+    stored = await deps.store.completeDevice(license.licenseHash, claimId, device);
   } catch (error) {
     await undoActivation(deps, request.licenseKey, device.instanceId);
     await release().catch(() => undefined);
@@ -125,7 +131,15 @@ async function activateClaimed(
     license: license.licenseHash.slice(0, 12),
     instanceId: device.instanceId,
   });
-  return { ok: true, value: { license: stored, device } };
+  // The activation's answer describes LemonSqueezy at least as of its arrival: any read that
+  // began before then (a parallel request's validate) is older and loses (I4).
+  const answeredAt = deps.clock.now();
+  const withFacts = await deps.store.saveProviderFactsIfNewer(
+    stored,
+    activationFacts(stored, answer.license, answeredAt),
+    answeredAt.toISOString(),
+  );
+  return { ok: true, value: { license: withFacts ?? stored, device } };
 }
 
 /**
@@ -200,4 +214,69 @@ async function undoActivation(
       reason: error instanceof Error ? error.message : 'unknown',
     });
   }
+}
+
+/** The stored facts, updated with what LemonSqueezy's activation answer says of the key. */
+function activationFacts(
+  license: LicenseRecord,
+  upstream: ProviderLicense,
+  now: Date,
+): ProviderFacts {
+  return {
+    status: upstream.status,
+    expiresAt: license.expiresAt,
+    customerName: license.customerName,
+    customerEmail: license.customerEmail,
+    plan: license.plan,
+    statusCheckedAt: now.toISOString(),
+    ...(license.provider
+      ? {
+          provider: {
+            ...license.provider,
+            activationLimit: upstream.activationLimit,
+            activationUsage: upstream.activationUsage,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * Brings the stored devices in line with LemonSqueezy, the authority on seats (I3): devices
+ * whose instance it no longer holds are marked deactivated, and deactivated devices older than
+ * `FORGET_DEACTIVATED_MS` are dropped (bounded item size). `gone` names devices already known to
+ * be gone; otherwise the instance list is read only when LemonSqueezy counts fewer seats in use
+ * than we have active devices (one REST call, and only then).
+ */
+export async function reconcileSeats(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  gone?: Activation[],
+): Promise<LicenseRecord> {
+  const now = deps.clock.now();
+  const active = activeDevices(license);
+  let goneDevices = gone ?? [];
+  const upstream = license.provider;
+  if (!gone && upstream && upstream.activationUsage < active.length) {
+    const held = new Set((await deps.provider.listInstances(upstream.licenseId)).map((i) => i.id));
+    goneDevices = active.filter((device) => !held.has(device.instanceId));
+  }
+  const forgetBefore = new Date(now.getTime() - FORGET_DEACTIVATED_MS).toISOString();
+  const forget = deviceSlots(license)
+    .filter((slot) => slot.state === 'deactivated' && slot.deactivatedAt < forgetBefore)
+    .map((slot) => deviceSlotKey(slot.instanceName));
+  if (goneDevices.length === 0 && forget.length === 0) return license;
+  const updated = await deps.store.deactivateDevices(
+    license.licenseHash,
+    goneDevices,
+    now.toISOString(),
+    forget,
+  );
+  if (goneDevices.length > 0) {
+    deps.logger.info('devices deactivated at LemonSqueezy', {
+      license: license.licenseHash.slice(0, 12),
+      devices: goneDevices.length,
+    });
+  }
+  return updated ?? (await deps.store.get(license.licenseHash)) ?? license;
 }

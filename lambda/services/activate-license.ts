@@ -1,6 +1,8 @@
+import { type Activation, activeDevices, type LicenseRecord, slotOf } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { isTrialKey, licenseHashOf } from '#domain/secrets.ts';
-import { activateDevice, type DeviceRequest } from './activate-device.ts';
+import type { ProviderAnswer } from '#ports/license-provider.ts';
+import { activateDevice, type DeviceRequest, reconcileSeats } from './activate-device.ts';
 import { type LicenseView, type Outcome, refused } from './outcome.ts';
 import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-facts.ts';
 import { revokeKey } from './rotate-key.ts';
@@ -11,13 +13,16 @@ import type { ServiceDeps } from './service-deps.ts';
  * Activates a license key on a device.
  * Trial keys: answer the trial on its own device only.
  * LemonSqueezy keys:
- * 1. validate upstream (uses no seat) and refuse keys that are unknown, not ours, test-mode,
- *    disabled or expired;
- * 2. store what LemonSqueezy said (the first time, create the license; SaaS plans also look up
- *    the subscription whose `renews_at` ends the credit period) and link its order and
- *    subscription to it for webhooks;
- * 3. give the device a seat (idempotent per device, one upstream activation);
- * 4. serve the license: the SaaS key of the current period, created now if needed.
+ * 1. validate upstream (uses no seat) — with the device's instance id when we know the device,
+ *    so a seat LemonSqueezy no longer holds is noticed (I2) — and refuse keys that are unknown,
+ *    not ours, test-mode, disabled or expired;
+ * 2. store what LemonSqueezy said unless newer facts are stored (`asOf` taken before the read,
+ *    I4); SaaS plans also look up the subscription whose `renews_at` ends the credit period; link
+ *    its order and subscription to it for webhooks;
+ * 3. a known device whose instance LemonSqueezy still holds keeps it; otherwise the device takes
+ *    a seat (one upstream activation however many requests race), after the stored devices are
+ *    reconciled with LemonSqueezy's instances (I3);
+ * 4. serve the license: the SaaS key of the current period, live.
  */
 export async function activateLicense(
   deps: ServiceDeps,
@@ -25,36 +30,77 @@ export async function activateLicense(
 ): Promise<Outcome<LicenseView>> {
   if (isTrialKey(request.licenseKey)) return activateTrial(deps, request);
 
-  const answer = await deps.provider.validate(request.licenseKey);
+  const licenseHash = licenseHashOf(request.licenseKey);
+  const stored = await deps.store.get(licenseHash);
+  const known = stored ? knownDevice(stored, request.instanceName) : undefined;
+  const asOf = deps.clock.now();
+  const answer = await deps.provider.validate(request.licenseKey, known?.instanceId);
   if (!answer.found) return refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
   const sellable = checkSellable(deps, answer.license);
   if (!sellable.ok) return refused(sellable.code, sellable.detail);
 
-  const now = deps.clock.now();
   const subscription =
     sellable.plan.aiMode === 'saas'
       ? await deps.provider.findSubscription(answer.license.orderId, answer.license.orderItemId)
       : undefined;
-  const facts = toProviderFacts(answer.license, sellable.plan, subscription, now);
-  const licenseHash = licenseHashOf(request.licenseKey);
-  const license = await deps.store.saveProviderFacts(
-    newLicenseRecord(licenseHash, facts, now),
-    facts,
-  );
+  const facts = toProviderFacts(answer.license, sellable.plan, subscription, asOf);
+  const license =
+    (await deps.store.saveProviderFactsIfNewer(
+      newLicenseRecord(licenseHash, facts, asOf),
+      facts,
+      asOf.toISOString(),
+    )) ?? (await deps.store.get(licenseHash));
+  if (!license) throw new Error('license vanished during activation');
   // Webhooks name orders and subscriptions, never license keys: remember which license they mean.
   await Promise.all([
     deps.webhooks.linkLicense('order', String(answer.license.orderId), licenseHash),
     subscription && deps.webhooks.linkLicense('subscription', String(subscription.id), licenseHash),
   ]);
 
-  const verdict = checkLicense(license, now, 'activate');
+  const verdict = checkLicense(license, deps.clock.now(), 'activate');
   if (!verdict.ok) {
     await revokeKey(deps, license);
     return refused(verdict.code, verdict.detail);
   }
-  const seat = await activateDevice(deps, license, request);
-  if (!seat.ok) return seat;
-  return serveLicense(deps, seat.value.license, seat.value.device, request.licenseKey, 'activate');
+  const seated = await seat(deps, { license, stored }, request, known, answer);
+  if (!seated.ok) return seated;
+  return serveLicense(
+    deps,
+    seated.value.license,
+    seated.value.device,
+    request.licenseKey,
+    'activate',
+  );
+}
+
+/** The device's stored activation, if it holds one. */
+function knownDevice(license: LicenseRecord, instanceName: string): Activation | undefined {
+  const slot = slotOf(license, instanceName);
+  if (slot?.state !== 'active') return undefined;
+  const { state: _state, ...device } = slot;
+  return device;
+}
+
+/**
+ * The device's seat: kept when LemonSqueezy still holds its instance; otherwise the device is
+ * marked deactivated (if we knew it) and takes a new seat like any new device.
+ */
+async function seat(
+  deps: ServiceDeps,
+  { license, stored }: { license: LicenseRecord; stored: LicenseRecord | undefined },
+  request: DeviceRequest,
+  known: Activation | undefined,
+  answer: Extract<ProviderAnswer, { found: true }>,
+): Promise<Outcome<{ license: LicenseRecord; device: Activation }>> {
+  if (known && !answer.instanceMissing) return { ok: true, value: { license, device: known } };
+  // Fewer seats in use at LemonSqueezy than devices we had recorded before asking: some of ours
+  // were freed there, so read its instance list. Otherwise (parallel activations included) the
+  // counts agree and no list is needed.
+  const recordedBefore = stored ? activeDevices(stored).length : 0;
+  const suspect = answer.license.activationUsage < recordedBefore;
+  const gone = known ? [known] : suspect ? undefined : [];
+  const reconciled = await reconcileSeats(deps, license, gone);
+  return activateDevice(deps, reconciled, request);
 }
 
 async function activateTrial(

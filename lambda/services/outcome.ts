@@ -27,6 +27,8 @@ export interface LicenseView {
   access: AccessStatus;
   /** Why access is `expired` or `suspended` (validate of a license that can no longer be used). */
   reason?: { code: LicenseRefusalCode; detail: string };
+  /** Why a usable SaaS license comes without a key (no paid period yet, or its credit is used). */
+  notice?: { code: 'AI_CREDIT_PENDING'; detail: string };
   /** When the license itself ends (LemonSqueezy `expires_at`, or the trial's end); null = never. */
   expiresAt: string | null;
   /** Trials only: when the trial ends. */

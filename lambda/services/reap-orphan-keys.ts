@@ -29,10 +29,11 @@ export async function reapOrphanKeys(
   for (let page = 0; page < options.maxPages; page += 1) {
     const keys = await deps.keys.list(page * 100);
     for (const key of keys) {
-      const licenseHash = licenseHashInKeyName(key.name);
+      const licenseHash = licenseHashInKeyName(key.name, deps.policy.deploymentId);
       if (!licenseHash || key.disabled || new Date(key.createdAt).getTime() > cutoff) continue;
       examined += 1;
       const license = await deps.store.get(licenseHash);
+      // The license's key, live or disabled (kept to be enabled again in its period), stays.
       if (license?.ai?.hash === key.hash) continue;
       await deps.keys.remove(key.hash);
       deleted += 1;

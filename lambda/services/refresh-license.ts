@@ -5,8 +5,15 @@ import { checkLicense } from '#domain/license-rules.ts';
 import { isKeyDue } from '#domain/period.ts';
 import type { ProviderAnswer, ProviderSubscription } from '#ports/license-provider.ts';
 import type { ProviderFacts } from '#ports/license-store.ts';
+import { reconcileSeats } from './activate-device.ts';
 import { toProviderFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
+
+/**
+ * While a key is due but LemonSqueezy has not recorded the renewal yet (or the subscription is
+ * past due), ask again at most this often rather than on every validate.
+ */
+const DUE_RECHECK_MS = 15 * 60 * 1000;
 
 /**
  * The license with a status LemonSqueezy confirmed recently enough. It asks LemonSqueezy only
@@ -14,6 +21,8 @@ import type { ServiceDeps } from './service-deps.ts';
  * store-wide limit is 60 calls a minute, so one call per validate would cap the service).
  * If LemonSqueezy fails, the stored status is served while younger than the grace period,
  * except when a rotation is due: new credits are only handed out on a confirmed status.
+ * What LemonSqueezy says is stored only if nothing newer was stored meanwhile (a webhook applied
+ * while we asked wins: I4), and the devices are reconciled with its instances (I3).
  */
 export async function refreshLicense(
   deps: ServiceDeps,
@@ -24,7 +33,8 @@ export async function refreshLicense(
   const age = now.getTime() - new Date(license.statusCheckedAt).getTime();
   // A key is only worth a LemonSqueezy call when the stored status would let us issue one;
   // otherwise a revoked license would cost an upstream call on every validate.
-  const keyDue = isKeyDue(license, now) && checkLicense(license, now, 'validate').ok;
+  const keyDue =
+    isKeyDue(license, now) && checkLicense(license, now, 'validate').ok && age >= DUE_RECHECK_MS;
   if (license.kind !== 'lemonsqueezy' || (age < deps.policy.statusTtlMs && !keyDue)) return license;
 
   let answer: ProviderAnswer;
@@ -49,7 +59,14 @@ export async function refreshLicense(
     }
     throw error;
   }
-  return deps.store.saveProviderFacts(license, factsFrom(deps, license, answer, subscription, now));
+  const saved =
+    (await deps.store.saveProviderFactsIfNewer(
+      license,
+      factsFrom(deps, license, answer, subscription, now),
+      now.toISOString(),
+    )) ?? (await deps.store.get(license.licenseHash));
+  if (!saved) throw new Error('license vanished during a status refresh');
+  return answer.found ? reconcileSeats(deps, saved) : saved;
 }
 
 function factsFrom(

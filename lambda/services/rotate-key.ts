@@ -1,97 +1,223 @@
 import { UpstreamError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
-import type { AiKey, LicenseRecord } from '#domain/license.ts';
-import { currentPeriodEnd, isKeyDue } from '#domain/period.ts';
+import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
+import { currentPeriodEnd } from '#domain/period.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 const MAX_ATTEMPTS = 3;
 
+/** Cents are the finest unit OpenRouter limits are worth comparing at. */
+const roundUsd = (usd: number) => Math.round(usd * 100) / 100;
+
 /**
- * Makes sure a SaaS license holds a key for its current period and returns the license as
- * stored. Exactly one key per license and period survives parallel callers:
- * 1. nothing to do for BYOK plans or while the stored key's period lasts;
- * 2. create a key at OpenRouter with the plan's credits, expiring at the period's end;
- * 3. install it only if the stored key is still the one we saw (conditional write);
- * 4. lost the race: delete our key (no orphan), use the winner's;
+ * What `ensureAiKey` did: the license as stored now, or `changed` when the license's facts moved
+ * under us (a webhook, a refresh): the caller must decide again whether it may be used at all.
+ */
+export type KeyResult = { license: LicenseRecord } | { changed: true };
+
+/**
+ * Makes sure a usable SaaS license holds a live key for its current credit period, never exposing
+ * more than the period's credit (I1):
+ * 1. BYOK, or a live key of the current period → nothing to do;
+ * 2. a disabled key of the current period (access was taken away and is back) → enable that same
+ *    key again (OpenRouter PATCH); if OpenRouter no longer has it, record what it spent;
+ * 3. no key for the current period → create one with the period's credit minus what dead keys of
+ *    the period spent (nothing when that is used up, or when no period may start now: I5);
+ * 4. install it with a conditional write on the previous key and on the facts we decided on:
+ *    a lost race or changed facts delete the new key (no orphan) and decide again;
  * 5. won: disable the previous period's key (it has expired at OpenRouter by then anyway).
  */
-export async function rotateKey(deps: ServiceDeps, license: LicenseRecord): Promise<LicenseRecord> {
+export async function ensureAiKey(deps: ServiceDeps, license: LicenseRecord): Promise<KeyResult> {
   let current = license;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    if (current.plan.aiMode !== 'saas') return { license: current };
     const now = deps.clock.now();
-    if (!isKeyDue(current, now)) return current;
+    const key = current.ai;
+    if (key && new Date(key.periodEnd) > now) {
+      if (!key.disabledAt) return { license: current };
+      const enabled = await enableAgain(deps, current, key);
+      if ('changed' in enabled) return enabled;
+      if (enabled.license.ai && !enabled.license.ai.disabledAt) return enabled;
+      current = enabled.license;
+      continue;
+    }
     const periodEnd = currentPeriodEnd(current, now);
-    const previous = current.ai;
-    const created = await deps.keys.create({
-      name: aiKeyName(current.licenseHash, periodEnd),
-      limitUsd: current.plan.creditsUsd,
-      expiresAt: periodEnd,
-    });
-    const next: AiKey = {
-      hash: created.hash,
-      token: created.token,
-      limit: created.limit,
-      limitRemaining: created.limitRemaining,
-      limitCheckedAt: now.toISOString(),
-      periodEnd: periodEnd.toISOString(),
-      issuedAt: now.toISOString(),
-    };
-    let stored: LicenseRecord | undefined;
-    try {
-      stored = await deps.store.replaceAiKey(current.licenseHash, previous?.hash ?? null, next);
-    } catch (error) {
-      await discardKey(deps, created.hash);
-      throw error;
+    if (periodEnd === null) return { license: current };
+    const period = periodEnd.toISOString();
+    const spentKeys = (current.spentKeys ?? []).filter((entry) => entry.periodEnd === period);
+    const left = roundUsd(
+      current.plan.creditsUsd - spentKeys.reduce((sum, entry) => sum + entry.usage, 0),
+    );
+    if (left <= 0) return { license: current };
+    const installed = await installNewKey(deps, current, periodEnd, left, spentKeys);
+    if (installed) {
+      if (key) await retireKey(deps, key.hash);
+      return { license: installed };
     }
-    if (stored) {
-      deps.logger.info('ai key issued', {
-        license: current.licenseHash.slice(0, 12),
-        key: created.hash.slice(0, 12),
-        periodEnd: next.periodEnd,
-      });
-      if (previous) await retireKey(deps, previous.hash);
-      return stored;
-    }
-    await discardKey(deps, created.hash);
-    const reread = await deps.store.get(current.licenseHash);
-    if (!reread) throw new Error('license vanished during key rotation');
-    current = reread;
+    const latest = await reread(deps, current);
+    if (factsChanged(current, latest)) return { changed: true };
+    current = latest;
   }
   throw new UpstreamError('openrouter', 'unavailable', 'key issuance is contended; try again.');
 }
 
+async function installNewKey(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  periodEnd: Date,
+  limitUsd: number,
+  spentKeys: SpentKey[],
+): Promise<LicenseRecord | undefined> {
+  const now = deps.clock.now();
+  const created = await deps.keys.create({
+    name: aiKeyName(deps.policy.deploymentId, license.licenseHash, periodEnd),
+    limitUsd,
+    expiresAt: periodEnd,
+  });
+  const next: AiKey = {
+    hash: created.hash,
+    token: created.token,
+    limit: created.limit,
+    limitRemaining: created.limitRemaining,
+    limitCheckedAt: now.toISOString(),
+    periodEnd: periodEnd.toISOString(),
+    issuedAt: now.toISOString(),
+  };
+  let stored: LicenseRecord | undefined;
+  try {
+    stored = await deps.store.installAiKey(license, license.ai?.hash ?? null, next, spentKeys);
+  } catch (error) {
+    await discardKey(deps, created.hash);
+    throw error;
+  }
+  if (!stored) {
+    await discardKey(deps, created.hash);
+    return undefined;
+  }
+  deps.logger.info('ai key issued', {
+    license: license.licenseHash.slice(0, 12),
+    key: created.hash.slice(0, 12),
+    limitUsd,
+    periodEnd: next.periodEnd,
+  });
+  return stored;
+}
+
 /**
- * Disables the license's key upstream, then forgets it. Upstream first: if OpenRouter is down
- * the request fails and the record still points at the key, so a retry finishes the job.
+ * Access is back within the key's period: the same key works again, so its credit is counted
+ * once. Enabling comes first and is then confirmed by a write conditional on the facts we
+ * decided on; if they changed meanwhile (a webhook took access away again) the key is disabled
+ * again and the caller decides anew.
+ */
+async function enableAgain(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  key: AiKey,
+): Promise<KeyResult> {
+  if (!(await deps.keys.enable(key.hash))) {
+    const gone = await markGone(deps, license, key, key.usageAtDisable ?? key.limit);
+    return { license: gone };
+  }
+  const enabled = await deps.store.markKeyEnabled(license, key.hash);
+  if (enabled) {
+    deps.logger.info('ai key enabled again', {
+      license: license.licenseHash.slice(0, 12),
+      key: key.hash.slice(0, 12),
+    });
+    return { license: enabled };
+  }
+  await deps.keys.disable(key.hash);
+  return { changed: true };
+}
+
+/**
+ * Disables the license's key upstream and records what it had spent, keeping the key so the
+ * same period can enable it again (I1). Upstream first: if OpenRouter is down the request fails
+ * and the record still shows the key live, so a retry finishes the job.
  */
 export async function revokeKey(deps: ServiceDeps, license: LicenseRecord): Promise<LicenseRecord> {
   const key = license.ai;
-  if (!key) return license;
-  await deps.keys.disable(key.hash);
-  const cleared = await deps.store.clearAiKey(license.licenseHash, key.hash);
+  if (!key || key.disabledAt) return license;
+  const disabled = await deps.keys.disable(key.hash);
+  if (!disabled) return markGone(deps, license, key, key.limit - key.limitRemaining);
+  const at = deps.clock.now().toISOString();
+  const stored = await deps.store.markKeyDisabled(
+    license.licenseHash,
+    key.hash,
+    at,
+    disabled.usage,
+  );
   deps.logger.info('ai key revoked', {
     license: license.licenseHash.slice(0, 12),
     key: key.hash.slice(0, 12),
   });
-  return cleared ?? (await deps.store.get(license.licenseHash)) ?? license;
+  return stored ?? (await reread(deps, license));
 }
 
-/** The license with `limit_remaining` no older than the usage TTL (one OpenRouter call at most). */
+/**
+ * The license with `limit_remaining` no older than the usage TTL (one OpenRouter call at most).
+ * A key OpenRouter no longer has is recorded as spent up to its last reading and forgotten, so
+ * the next request issues a replacement with what is left of the period's credit.
+ */
 export async function withFreshUsage(
   deps: ServiceDeps,
   license: LicenseRecord,
 ): Promise<LicenseRecord> {
   const key = license.ai;
   const now = deps.clock.now();
-  if (!key || now.getTime() - new Date(key.limitCheckedAt).getTime() < deps.policy.usageTtlMs) {
+  if (
+    !key ||
+    key.disabledAt ||
+    now.getTime() - new Date(key.limitCheckedAt).getTime() < deps.policy.usageTtlMs
+  ) {
     return license;
   }
   const usage = await deps.keys.usage(key.hash);
-  // A key deleted by hand at OpenRouter has nothing left to spend until the next period.
-  const limitRemaining = usage && !usage.disabled ? usage.limitRemaining : 0;
+  if (!usage) return markGone(deps, license, key, key.limit - key.limitRemaining);
   const checkedAt = now.toISOString();
-  await deps.store.recordKeyUsage(license.licenseHash, key.hash, limitRemaining, checkedAt);
-  return { ...license, ai: { ...key, limitRemaining, limitCheckedAt: checkedAt } };
+  await deps.store.recordKeyUsage(license.licenseHash, key.hash, usage.limitRemaining, checkedAt);
+  return {
+    ...license,
+    ai: { ...key, limitRemaining: usage.limitRemaining, limitCheckedAt: checkedAt },
+  };
+}
+
+async function markGone(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  key: AiKey,
+  usage: number,
+): Promise<LicenseRecord> {
+  const spent: SpentKey = {
+    hash: key.hash,
+    limit: key.limit,
+    usage: roundUsd(Math.min(key.limit, Math.max(0, usage))),
+    periodEnd: key.periodEnd,
+    issuedAt: key.issuedAt,
+    goneAt: deps.clock.now().toISOString(),
+  };
+  deps.logger.warn('ai key no longer exists at OpenRouter', {
+    license: license.licenseHash.slice(0, 12),
+    key: key.hash.slice(0, 12),
+  });
+  return (
+    (await deps.store.markKeyGone(license.licenseHash, spent)) ?? (await reread(deps, license))
+  );
+}
+
+async function reread(deps: ServiceDeps, license: LicenseRecord): Promise<LicenseRecord> {
+  const stored = await deps.store.get(license.licenseHash);
+  if (!stored) throw new Error('license vanished during a key change');
+  return stored;
+}
+
+/** Whether LemonSqueezy facts (or a refund) were written since `before` was read. */
+function factsChanged(before: LicenseRecord, after: LicenseRecord): boolean {
+  return (
+    before.factsAsOf !== after.factsAsOf ||
+    before.subscriptionAsOf !== after.subscriptionAsOf ||
+    before.refundedAt !== after.refundedAt
+  );
 }
 
 /** Deletes a key nobody references (compensation). Failing that, logs it for an operator. */

@@ -27,6 +27,8 @@ export interface ServicePolicy {
   activationWaitMs: number;
   /** Accept LemonSqueezy test-mode keys (sandbox/staging only). */
   allowTestMode: boolean;
+  /** Carried in every OpenRouter key name; the reaper only touches keys with its own (I6). */
+  deploymentId: string;
 }
 
 /** Everything a service function needs, built once per cold start by `createDeps`. */

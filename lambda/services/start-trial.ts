@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { Activation, AiKey, LicenseRecord } from '#domain/license.ts';
-import { generateTrialKey, licenseHashOf, normaliseEmail } from '#domain/secrets.ts';
+import { deviceSlotKey, generateTrialKey, licenseHashOf, normaliseEmail } from '#domain/secrets.ts';
 import { type LicenseView, type Outcome, refused } from './outcome.ts';
 import { discardKey } from './rotate-key.ts';
 import { serveLicense } from './serve-license.ts';
@@ -56,7 +56,7 @@ export async function startTrial(
     customerEmail: email,
     statusCheckedAt: now.toISOString(),
     periodAnchor: now.toISOString(),
-    devices: { [device.instanceName]: { state: 'active', ...device } },
+    devices: { [deviceSlotKey(device.instanceName)]: { state: 'active', ...device } },
     lastActivation: device,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -88,7 +88,7 @@ async function createTrialKey(
   now: Date,
 ): Promise<AiKey> {
   const created = await deps.keys.create({
-    name: aiKeyName(record.licenseHash, trialEnd),
+    name: aiKeyName(deps.policy.deploymentId, record.licenseHash, trialEnd),
     limitUsd: record.plan.creditsUsd,
     expiresAt: trialEnd,
   });

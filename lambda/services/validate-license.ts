@@ -1,36 +1,78 @@
-import { activeDevices } from '#domain/license.ts';
+import { type Activation, deviceSlots, type LicenseRecord } from '#domain/license.ts';
 import { licenseHashOf } from '#domain/secrets.ts';
+import type { ValidateRequest } from '#schemas/validate.ts';
 import { type LicenseView, type Outcome, refused } from './outcome.ts';
 import { refreshLicense } from './refresh-license.ts';
-import { pickDevice, serveLicense } from './serve-license.ts';
+import { revokeKey } from './rotate-key.ts';
+import { pickDevice, serveLicense, toView } from './serve-license.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
-export interface ValidateRequest {
-  licenseKey: string;
-  instanceName?: string | undefined;
-  instanceId?: string | undefined;
-}
+const DEACTIVATED = {
+  code: 'DEVICE_DEACTIVATED',
+  detail: 'This device was deactivated at LemonSqueezy; activate the license again.',
+} as const;
 
 /**
  * Re-validates an activated license.
  * 1. unknown here, or never activated → LICENSE_NOT_FOUND;
- * 2. a device named in the request must be one of the license's activations;
- * 3. LemonSqueezy licenses: refresh the status when stale or when the key is due (see
- *    refreshLicense for the TTL and the grace when LemonSqueezy is down);
- * 4. serve: refuse (and revoke the key) when inactive, else the period's key with fresh usage,
- *    rotated exactly once when the period has ended.
+ * 2. a device named in the request must be one of the license's devices;
+ * 3. LemonSqueezy licenses: refresh the status (and the devices) when stale or when the key is
+ *    due (see refreshLicense for the TTL and the grace when LemonSqueezy is down);
+ * 4. a device whose instance LemonSqueezy no longer holds is answered `suspended` with
+ *    DEVICE_DEACTIVATED (I3); so is a license none of whose devices holds a seat any more;
+ * 5. serve: `expired`/`suspended` (and the key disabled) when the license can no longer be used,
+ *    else the period's key with fresh usage.
  */
 export async function validateLicense(
   deps: ServiceDeps,
   request: ValidateRequest,
 ): Promise<Outcome<LicenseView>> {
   const license = await deps.store.get(licenseHashOf(request.licenseKey));
-  if (!license || activeDevices(license).length === 0) {
+  if (!license || deviceSlots(license).every((slot) => slot.state === 'pending')) {
     return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
-  const device = pickDevice(license, request);
-  if (!device)
+  if (!pickDevice(license, request) && !namedDeactivated(license, request)) {
     return refused('INSTANCE_MISMATCH', 'This device is not activated on this license key.');
+  }
   const checked = await refreshLicense(deps, license, request.licenseKey);
+  const device = pickDevice(checked, request);
+  if (!device) {
+    const gone = namedDeactivated(checked, request) ?? lastDeactivated(checked);
+    if (!gone) return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
+    // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
+    const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
+    return { ok: true, value: toView(revoked, gone, request.licenseKey, DEACTIVATED) };
+  }
   return serveLicense(deps, checked, device, request.licenseKey, 'validate');
+}
+
+/** The deactivated device the request names, if it names one. */
+function namedDeactivated(
+  license: LicenseRecord,
+  wanted: { instanceName?: string | undefined; instanceId?: string | undefined },
+): Activation | undefined {
+  if (wanted.instanceName === undefined && wanted.instanceId === undefined) return undefined;
+  return deactivated(license).find(
+    (device) =>
+      (wanted.instanceName === undefined || device.instanceName === wanted.instanceName) &&
+      (wanted.instanceId === undefined || device.instanceId === wanted.instanceId),
+  );
+}
+
+function lastDeactivated(license: LicenseRecord): Activation | undefined {
+  return deactivated(license).sort((a, b) => b.activatedAt.localeCompare(a.activatedAt))[0];
+}
+
+function deactivated(license: LicenseRecord): Activation[] {
+  return deviceSlots(license).flatMap((slot) =>
+    slot.state === 'deactivated'
+      ? [
+          {
+            instanceId: slot.instanceId,
+            instanceName: slot.instanceName,
+            activatedAt: slot.activatedAt,
+          },
+        ]
+      : [],
+  );
 }

@@ -1,6 +1,11 @@
+import { createHash } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import type { LicenseRecord } from '#domain/license.ts';
 import { licenseHashOf } from '../../lambda/domain/secrets.ts';
 import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
-import { HOUR } from '../../lambda/local/manual-clock.ts';
+import { DAY, HOUR } from '../../lambda/local/manual-clock.ts';
 import type { SeededLicense } from '../../lambda/local/sandbox/lemonsqueezy-double.ts';
 import {
   loadWebhookFixture,
@@ -8,7 +13,7 @@ import {
   setPath,
   type WebhookBody,
 } from '../../lambda/local/webhook-sender.ts';
-import type { TestStack } from './test-stack.ts';
+import { deviceId, seedLicense, type TestStack } from './test-stack.ts';
 
 /**
  * A fixture event pointed at a license seeded at the LemonSqueezy double: its key, ids, order
@@ -67,6 +72,23 @@ export async function deliver(
   return { ...response, body: json };
 }
 
+/** The id the service keys a delivery by: the SHA-256 of the exact bytes `deliver` sends. */
+export function deliveryIdOf(body: WebhookBody | string): string {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  return createHash('sha256').update(raw).digest('hex');
+}
+
+/**
+ * The event's JSON with `"name": rawJson` spliced in as its first attribute: the only way to
+ * send a key such as `__proto__`, which no object literal or `JSON.stringify` makes an own key.
+ */
+export function withRawAttribute(body: WebhookBody, name: string, rawJson: string): string {
+  const raw = JSON.stringify(body);
+  const marker = '"attributes":{';
+  const at = raw.indexOf(marker) + marker.length;
+  return `${raw.slice(0, at)}${JSON.stringify(name)}:${rawJson},${raw.slice(at)}`;
+}
+
 /** `hours` after the stack's clock, written the way LemonSqueezy writes times. */
 export function hoursLater(stack: TestStack, hours: number): string {
   return new Date(stack.clock.now().getTime() + hours * HOUR).toISOString().replace('Z', '000Z');
@@ -78,7 +100,11 @@ export function keyOf(stack: TestStack, token: string) {
 }
 
 /** The stored license item of a seeded license. */
-export async function storedLicense(stack: TestStack, license: SeededLicense) {
+/** The license item as stored (fields typed as the service writes them). */
+export async function storedLicense(
+  stack: TestStack,
+  license: SeededLicense,
+): Promise<(Record<string, unknown> & Partial<LicenseRecord>) | undefined> {
   return (await stack.items()).find(
     (item) => item.sk === 'LICENSE' && item.licenseHash === licenseHashOf(license.key),
   );
@@ -86,4 +112,43 @@ export async function storedLicense(stack: TestStack, license: SeededLicense) {
 
 export function validate(stack: TestStack, license: SeededLicense) {
   return stack.post('/v1/validate', { licenseKey: license.key });
+}
+
+/**
+ * A saas license with its own subscription, activated on one device: of a new order, or a
+ * further key of `orderId`'s order (sold by its own order item).
+ */
+export async function activatedInOrder(stack: TestStack, orderId?: number) {
+  const renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString();
+  const license = seedLicense(stack, 'saas', {
+    ...(orderId === undefined ? {} : { orderId }),
+    subscription: { status: 'active', renewsAt },
+  });
+  const response = await stack.post('/v1/activate', {
+    instanceName: deviceId(),
+    licenseKey: license.key,
+  });
+  if (response.status !== 200) throw new Error(`activation failed: ${response.text}`);
+  return { license, token: response.body.ai_details.token as string };
+}
+
+/** Rewrites a license's order alias the way it was stored before orders held a set of keys. */
+export async function writeOldOrderAlias(stack: TestStack, license: SeededLicense): Promise<void> {
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: inject('dynamoDbEndpoint'),
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+  await documents.send(
+    new PutCommand({
+      TableName: stack.tableName,
+      Item: {
+        pk: `ALIAS#ORDER#${license.orderId}`,
+        sk: 'ALIAS',
+        licenseHash: licenseHashOf(license.key),
+      },
+    }),
+  );
 }

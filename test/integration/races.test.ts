@@ -111,7 +111,11 @@ describe.each(Array.from({ length: ROUNDS }, (_, round) => round))('races, round
     const stored = (await stack.items()).find(
       (item) => item.sk === 'LICENSE' && item.licenseHash === licenseHashOf(license.key),
     );
-    expect(Object.keys(stored?.devices ?? {})).toEqual([device]);
+    expect(
+      Object.values(stored?.devices ?? {}).map(
+        (slot) => (slot as { instanceName: string }).instanceName,
+      ),
+    ).toEqual([device]);
     expect(
       stack.openRouter.liveKeys().filter((key) => key.key === responses[0]?.body.ai_details.token),
     ).toHaveLength(1);

@@ -170,8 +170,9 @@ describe('POST /v1/trial', () => {
       .keys()
       .find((issued) => issued.key === trial.body.ai_details.token);
     expect(key?.disabled).toBe(true);
+    // The key is kept, disabled, with what it spent: enabling it again never mints credit.
     const stored = (await local.items()).find((item) => item.kind === 'trial');
-    expect(stored?.ai).toBeUndefined();
+    expect(stored?.ai).toMatchObject({ disabledAt: expect.any(String), usageAtDisable: 0 });
     await local.close();
   });
 

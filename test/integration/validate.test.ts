@@ -165,9 +165,12 @@ describe('POST /v1/validate', () => {
     const issued = stack.openRouter.keys().find((key) => key.key === activation.ai_details.token);
     expect(issued?.disabled).toBe(true);
     const stored = (await stack.items()).find(
-      (item) => item.licenseHash && item.ai === undefined && item.status === 'disabled',
+      (item) =>
+        item.licenseHash &&
+        (item.ai as { hash?: string } | undefined)?.hash === issued?.hash &&
+        item.status === 'disabled',
     );
-    expect(stored).toBeDefined();
+    expect(stored?.ai).toMatchObject({ disabledAt: expect.any(String), usageAtDisable: 0 });
   });
 
   it('rotates an expired key once: fresh credits for the new period, old key disabled', async () => {
@@ -219,7 +222,7 @@ describe('POST /v1/validate', () => {
     await local.close();
   });
 
-  it('issues a key for the current period again when a disabled license becomes usable', async () => {
+  it('enables the same key again, with its credit counted once, when a disabled license becomes usable in the period', async () => {
     // Prepare
     const { license, activation } = await activated();
     stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
@@ -228,13 +231,20 @@ describe('POST /v1/validate', () => {
     stack.lemonSqueezy.updateLicense(license.key, { status: 'active' });
     stack.clock.advance(25 * HOUR);
 
+    const created = stack.openRouter.callCount('create');
+
     // Act
     const response = await stack.post('/v1/validate', { licenseKey: license.key });
 
     // Assess
     expect(response.status).toBe(200);
-    expect(response.body.ai_details.token).not.toBe(activation.ai_details.token);
+    expect(response.body.ai_details.token).toBe(activation.ai_details.token);
     expect(response.body.ai_details.limit).toBe(6);
+    expect(stack.openRouter.callCount('create')).toBe(created);
+    const key = stack.openRouter
+      .keys()
+      .find((issued) => issued.key === activation.ai_details.token);
+    expect(key?.disabled).toBe(false);
   });
 
   it('answers expired with LICENSE_EXPIRED when the subscription expires, without a new key', async () => {

@@ -64,7 +64,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
     // Assess
     expect(response.body?.outcome).toBe('applied');
     expect(keyOf(stack, token)?.disabled).toBe(true);
-    expect((await storedLicense(stack, license))?.ai).toBeUndefined();
+    expect((await storedLicense(stack, license))?.ai?.disabledAt).toEqual(expect.any(String));
     expect([validated.status, validated.body.status, validated.body.code]).toEqual([
       200,
       'suspended',
@@ -73,7 +73,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
     expect(validated.body).not.toHaveProperty('ai_details');
   });
 
-  it('issues a key for the current period again once the license is usable again', async () => {
+  it('enables the same key again once the license is usable again in the period (no new credit)', async () => {
     // Prepare
     const { license, token } = await activatedLicense(stack);
     await deliver(stack, eventFor(stack, 'license_key_updated', license));
@@ -92,8 +92,8 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
 
     // Assess
     expect(validated.status).toBe(200);
-    expect(validated.body.ai_details.token).not.toBe(token);
-    expect(keyOf(stack, validated.body.ai_details.token)?.disabled).toBe(false);
+    expect(validated.body.ai_details.token).toBe(token);
+    expect(keyOf(stack, token)?.disabled).toBe(false);
   });
 
   it('acknowledges an unknown event with 200', async () => {
@@ -178,6 +178,6 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
     expect(afterFailure?.ai).toBeDefined();
     expect([retried.status, retried.body?.outcome]).toEqual([200, 'applied']);
     expect(keyOf(stack, token)?.disabled).toBe(true);
-    expect((await storedLicense(stack, license))?.ai).toBeUndefined();
+    expect((await storedLicense(stack, license))?.ai?.disabledAt).toEqual(expect.any(String));
   });
 });

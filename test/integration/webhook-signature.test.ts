@@ -99,21 +99,22 @@ describe('POST /v1/webhook signature', () => {
   });
 
   it.each([
-    ['not JSON', 'hello'],
-    ['not an event', '{"hello":"world"}'],
+    ['INVALID_REQUEST', 'not JSON', 'hello'],
+    ['INVALID_REQUEST', 'not an event', '{"hello":"world"}'],
     [
+      'INVALID_EVENT',
       'an event with attributes of the wrong shape',
       JSON.stringify({
         ...loadWebhookFixture('license_key_updated'),
         data: { type: 'license-keys', id: '1', attributes: { store_id: 37188, key: 5 } },
       }),
     ],
-  ])('answers 400 INVALID_REQUEST for a signed body that is %s', async (_label, body) => {
+  ])('answers 400 %s for a signed body that is %s', async (code, _label, body) => {
     // Act
     const response = await sendRaw(body, signWebhook(body, SECRET));
 
     // Assess
-    expect([response.status, response.body.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect([response.status, response.body.code]).toEqual([400, code]);
   });
 
   it('acknowledges and ignores events of another store and test-mode events', async () => {

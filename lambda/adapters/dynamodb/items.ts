@@ -10,6 +10,11 @@ export const licenseKey = (licenseHash: string) => ({
   pk: `LICENSE#${licenseHash}`,
   sk: LICENSE_SK,
 });
+/** The record of one ended credit period of a license (I1), next to the license item. */
+export const creditPeriodKey = (licenseHash: string, periodEnd: string) => ({
+  pk: `LICENSE#${licenseHash}`,
+  sk: `CREDIT#${periodEnd}`,
+});
 export const emailClaimKey = (email: string) => ({ pk: `TRIAL#EMAIL#${email}`, sk: CLAIM_SK });
 export const deviceClaimKey = (instanceName: string) => ({
   pk: `TRIAL#DEVICE#${instanceName}`,

@@ -1,15 +1,26 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type {
   Activation,
   AiKey,
   LicensePlan,
   LicenseRecord,
-  LicenseStatus,
+  SpentKey,
   Subscription,
 } from '#domain/license.ts';
-import { normaliseEmail } from '#domain/secrets.ts';
+import { deviceSlotKey, normaliseEmail } from '#domain/secrets.ts';
 import type { LicenseStore, ProviderFacts } from '#ports/license-store.ts';
-import { fromItem, isConditionFailure, licenseKey } from './items.ts';
+import {
+  creditPeriodKey,
+  fromItem,
+  isCancelledByCondition,
+  isConditionFailure,
+  licenseKey,
+} from './items.ts';
 
 /** Fields set only when a license is first stored. */
 const CREATION_ONLY = ['kind', 'periodAnchor', 'devices', 'createdAt'] as const;
@@ -32,16 +43,12 @@ export class DynamoDbLicenseStore implements LicenseStore {
     return fromItem(result.Item);
   }
 
-  async saveProviderFacts(initial: LicenseRecord, facts: ProviderFacts): Promise<LicenseRecord> {
-    return (await this.writeFacts(initial, facts, facts.statusCheckedAt, false)) as LicenseRecord;
-  }
-
   saveProviderFactsIfNewer(
     initial: LicenseRecord,
     facts: ProviderFacts,
     asOf: string,
   ): Promise<LicenseRecord | undefined> {
-    return this.writeFacts(initial, facts, asOf, true);
+    return this.writeFacts(initial, facts, asOf);
   }
 
   saveSubscription(
@@ -88,14 +95,14 @@ export class DynamoDbLicenseStore implements LicenseStore {
   }
 
   /**
-   * One UpdateItem that writes the facts and, the first time, the creation-only fields. With
-   * `onlyIfNewer`, it is conditional on the stored facts not being newer than `asOf`.
+   * One UpdateItem that writes the facts and, the first time, the creation-only fields,
+   * conditional on the stored facts (and subscription, when the facts carry one) not being newer
+   * than `asOf`.
    */
   private async writeFacts(
     initial: LicenseRecord,
     facts: ProviderFacts,
     asOf: string,
-    onlyIfNewer: boolean,
   ): Promise<LicenseRecord | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -116,12 +123,13 @@ export class DynamoDbLicenseStore implements LicenseStore {
     set('factsAsOf', asOf);
     if (facts.subscription) set('subscriptionAsOf', asOf);
     if (facts.customerEmail) set('email', normaliseEmail(facts.customerEmail));
+    const newer = `(attribute_not_exists(#factsAsOf) OR #factsAsOf <= :factsAsOf)`;
     return this.conditionalUpdate({
       Key: licenseKey(initial.licenseHash),
       UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: onlyIfNewer
-        ? 'attribute_not_exists(#factsAsOf) OR #factsAsOf <= :factsAsOf'
-        : undefined,
+      ConditionExpression: facts.subscription
+        ? `${newer} AND (attribute_not_exists(#subscriptionAsOf) OR #subscriptionAsOf <= :subscriptionAsOf)`
+        : newer,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     });
@@ -139,11 +147,13 @@ export class DynamoDbLicenseStore implements LicenseStore {
       UpdateExpression: 'SET devices.#device = :pending',
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(devices.#device) OR ' +
+        'devices.#device.#state = :deactivated OR ' +
         '(devices.#device.#state = :pendingState AND devices.#device.claimedAt < :staleBefore))',
-      ExpressionAttributeNames: { '#device': instanceName, '#state': 'state' },
+      ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName), '#state': 'state' },
       ExpressionAttributeValues: {
-        ':pending': { state: 'pending', claimId, claimedAt },
+        ':pending': { state: 'pending', instanceName, claimId, claimedAt },
         ':pendingState': 'pending',
+        ':deactivated': 'deactivated',
         ':staleBefore': staleBefore,
       },
     }).then((record) => record !== undefined);
@@ -153,20 +163,16 @@ export class DynamoDbLicenseStore implements LicenseStore {
     licenseHash: string,
     claimId: string,
     activation: Activation,
-    upstream: { status: LicenseStatus; activationUsage: number },
   ): Promise<LicenseRecord | undefined> {
     return this.conditionalUpdate({
       Key: licenseKey(licenseHash),
       UpdateExpression:
-        'SET devices.#device = :slot, lastActivation = :activation, #status = :status, ' +
-        'provider.activationUsage = :usage, updatedAt = :now',
+        'SET devices.#device = :slot, lastActivation = :activation, updatedAt = :now',
       ConditionExpression: 'devices.#device.claimId = :claimId',
-      ExpressionAttributeNames: { '#device': activation.instanceName, '#status': 'status' },
+      ExpressionAttributeNames: { '#device': deviceSlotKey(activation.instanceName) },
       ExpressionAttributeValues: {
         ':slot': { state: 'active', ...activation },
         ':activation': activation,
-        ':status': upstream.status,
-        ':usage': upstream.activationUsage,
         ':now': activation.activatedAt,
         ':claimId': claimId,
       },
@@ -178,39 +184,153 @@ export class DynamoDbLicenseStore implements LicenseStore {
       Key: licenseKey(licenseHash),
       UpdateExpression: 'REMOVE devices.#device',
       ConditionExpression: 'devices.#device.claimId = :claimId',
-      ExpressionAttributeNames: { '#device': instanceName },
+      ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName) },
       ExpressionAttributeValues: { ':claimId': claimId },
     });
   }
 
-  replaceAiKey(
+  deactivateDevices(
     licenseHash: string,
-    expectedHash: string | null,
-    next: AiKey,
+    gone: Activation[],
+    at: string,
+    forget: string[],
   ): Promise<LicenseRecord | undefined> {
+    const names: Record<string, string> = { '#state': 'state' };
+    const values: Record<string, unknown> = {
+      ':active': 'active',
+      ':deactivated': 'deactivated',
+      ':at': at,
+    };
+    const sets: string[] = [];
+    const conditions: string[] = ['attribute_exists(pk)'];
+    gone.forEach((device, index) => {
+      names[`#g${index}`] = deviceSlotKey(device.instanceName);
+      values[`:id${index}`] = device.instanceId;
+      sets.push(
+        `devices.#g${index}.#state = :deactivated`,
+        `devices.#g${index}.deactivatedAt = :at`,
+      );
+      conditions.push(
+        `devices.#g${index}.#state = :active`,
+        `devices.#g${index}.instanceId = :id${index}`,
+      );
+    });
+    const removes = forget.map((slotKey, index) => {
+      names[`#f${index}`] = slotKey;
+      return `devices.#f${index}`;
+    });
+    const update = [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    ].join(' ');
     return this.conditionalUpdate({
       Key: licenseKey(licenseHash),
-      UpdateExpression: 'SET ai = :next, updatedAt = :now',
-      ConditionExpression:
-        expectedHash === null
-          ? 'attribute_exists(pk) AND attribute_not_exists(ai)'
-          : 'ai.#hash = :expected',
-      ExpressionAttributeNames: expectedHash === null ? undefined : { '#hash': 'hash' },
-      ExpressionAttributeValues: {
-        ':next': next,
-        ':now': next.issuedAt,
-        ...(expectedHash === null ? {} : { ':expected': expectedHash }),
-      },
+      UpdateExpression: update.trim(),
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     });
   }
 
-  clearAiKey(licenseHash: string, expectedHash: string): Promise<LicenseRecord | undefined> {
+  async installAiKey(
+    license: LicenseRecord,
+    expectedHash: string | null,
+    next: AiKey,
+    spentKeys: SpentKey[],
+  ): Promise<LicenseRecord | undefined> {
+    const facts = factsUnchanged(license);
+    const update = {
+      TableName: this.tableName,
+      Key: licenseKey(license.licenseHash),
+      UpdateExpression: 'SET ai = :next, spentKeys = :spent, updatedAt = :now',
+      ConditionExpression: `${
+        expectedHash === null
+          ? 'attribute_exists(pk) AND attribute_not_exists(ai)'
+          : 'ai.#hash = :expected'
+      } AND ${facts.condition}`,
+      ExpressionAttributeNames: {
+        ...(expectedHash === null ? {} : { '#hash': 'hash' }),
+        ...facts.names,
+      },
+      ExpressionAttributeValues: {
+        ':next': next,
+        ':spent': spentKeys,
+        ':now': next.issuedAt,
+        ...(expectedHash === null ? {} : { ':expected': expectedHash }),
+        ...facts.values,
+      },
+    };
+    const previous = license.ai;
+    if (!previous || previous.periodEnd === next.periodEnd) {
+      return this.conditionalUpdate(update);
+    }
+    // A new period: keep the ended one's credit record (no tokens) as its own item, in one step.
+    const { token: _token, ...ended } = previous;
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...creditPeriodKey(license.licenseHash, previous.periodEnd),
+                  record: 'credit-period',
+                  key: ended,
+                  spentKeys: license.spentKeys ?? [],
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isCancelledByCondition(error)) return undefined;
+      throw error;
+    }
+    return this.get(license.licenseHash);
+  }
+
+  markKeyDisabled(
+    licenseHash: string,
+    keyHash: string,
+    at: string,
+    usage: number,
+  ): Promise<LicenseRecord | undefined> {
     return this.conditionalUpdate({
       Key: licenseKey(licenseHash),
-      UpdateExpression: 'REMOVE ai',
-      ConditionExpression: 'ai.#hash = :expected',
+      UpdateExpression: 'SET ai.disabledAt = :at, ai.usageAtDisable = :usage, updatedAt = :at',
+      ConditionExpression: 'ai.#hash = :keyHash',
       ExpressionAttributeNames: { '#hash': 'hash' },
-      ExpressionAttributeValues: { ':expected': expectedHash },
+      ExpressionAttributeValues: { ':at': at, ':usage': usage, ':keyHash': keyHash },
+    });
+  }
+
+  markKeyEnabled(license: LicenseRecord, keyHash: string): Promise<LicenseRecord | undefined> {
+    const facts = factsUnchanged(license);
+    return this.conditionalUpdate({
+      Key: licenseKey(license.licenseHash),
+      UpdateExpression: 'REMOVE ai.disabledAt, ai.usageAtDisable',
+      ConditionExpression: `ai.#hash = :keyHash AND ${facts.condition}`,
+      ExpressionAttributeNames: { '#hash': 'hash', ...facts.names },
+      ExpressionAttributeValues: { ':keyHash': keyHash, ...facts.values },
+    });
+  }
+
+  markKeyGone(licenseHash: string, spent: SpentKey): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression:
+        'REMOVE ai SET spentKeys = list_append(if_not_exists(spentKeys, :none), :spent), updatedAt = :at',
+      ConditionExpression: 'ai.#hash = :keyHash',
+      ExpressionAttributeNames: { '#hash': 'hash' },
+      ExpressionAttributeValues: {
+        ':none': [],
+        ':spent': [spent],
+        ':at': spent.goneAt,
+        ':keyHash': spent.hash,
+      },
     });
   }
 
@@ -247,4 +367,26 @@ export class DynamoDbLicenseStore implements LicenseStore {
       throw error;
     }
   }
+}
+
+/**
+ * A condition that holds only while the license's LemonSqueezy facts, subscription and refund are
+ * what `license` shows: a key is issued or enabled only on the facts it was decided on (I4).
+ */
+function factsUnchanged(license: LicenseRecord): {
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const fields = ['factsAsOf', 'subscriptionAsOf', 'refundedAt'] as const;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts = fields.map((field) => {
+    names[`#u_${field}`] = field;
+    const value = license[field];
+    if (value === undefined) return `attribute_not_exists(#u_${field})`;
+    values[`:u_${field}`] = value;
+    return `#u_${field} = :u_${field}`;
+  });
+  return { condition: parts.join(' AND '), names, values };
 }

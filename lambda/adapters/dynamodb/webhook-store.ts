@@ -82,16 +82,44 @@ export class DynamoDbWebhookStore implements WebhookStore {
     id: string,
     licenseHash: string,
   ): Promise<void> {
+    if (kind === 'subscription') {
+      await this.documents.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...aliasKey(kind, id), licenseHash } }),
+      );
+      return;
+    }
+    // A string-set ADD: parallel activations of an order's keys each add theirs, none is lost.
     await this.documents.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...aliasKey(kind, id), licenseHash } }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: aliasKey(kind, id),
+        UpdateExpression: 'ADD licenseHashes :hash',
+        ExpressionAttributeValues: { ':hash': new Set([licenseHash]) },
+      }),
     );
   }
 
-  async findLicense(kind: 'order' | 'subscription', id: string): Promise<string | undefined> {
+  async findLicense(kind: 'subscription', id: string): Promise<string | undefined> {
+    const item = await this.alias(kind, id);
+    return typeof item?.licenseHash === 'string' ? item.licenseHash : undefined;
+  }
+
+  async findLicenses(kind: 'order', id: string): Promise<string[]> {
+    const item = await this.alias(kind, id);
+    const hashes = new Set<string>();
+    // Order aliases written before multi-key orders hold one `licenseHash`; read it too.
+    if (typeof item?.licenseHash === 'string') hashes.add(item.licenseHash);
+    if (item?.licenseHashes instanceof Set) {
+      for (const hash of item.licenseHashes) if (typeof hash === 'string') hashes.add(hash);
+    }
+    return [...hashes].sort();
+  }
+
+  private async alias(kind: string, id: string): Promise<Record<string, unknown> | undefined> {
     const result = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: aliasKey(kind, id), ConsistentRead: true }),
     );
-    return typeof result.Item?.licenseHash === 'string' ? result.Item.licenseHash : undefined;
+    return result.Item;
   }
 
   private async ifClaimed(command: UpdateCommand | DeleteCommand): Promise<void> {

@@ -29,8 +29,10 @@ export interface LemonSqueezySettings {
 export class LemonSqueezyClient implements LicenseProvider {
   constructor(private readonly settings: LemonSqueezySettings) {}
 
-  validate(licenseKey: string): Promise<ProviderAnswer> {
-    return this.licenseCall('validate', { license_key: licenseKey }, 'valid');
+  validate(licenseKey: string, instanceId?: string): Promise<ProviderAnswer> {
+    const fields: Record<string, string> = { license_key: licenseKey };
+    if (instanceId !== undefined) fields.instance_id = instanceId;
+    return this.licenseCall('validate', fields, 'valid');
   }
 
   activate(licenseKey: string, instanceName: string): Promise<ProviderAnswer> {
@@ -90,7 +92,14 @@ export class LemonSqueezyClient implements LicenseProvider {
     verdictField: 'valid' | 'activated',
   ): Promise<ProviderAnswer> {
     const response = await this.post(action, fields);
-    if (response.status === 404) return { found: false };
+    if (response.status === 404) {
+      // `instance_id not found.` still describes the key; `license_key not found.` does not.
+      const described = licenseAnswerSchema.safeParse(response.body);
+      if (described.success && fields.instance_id !== undefined) {
+        return { ...toAnswer(described.data, false), instanceMissing: true };
+      }
+      return { found: false };
+    }
     // 200, or a 400 that still describes the key (disabled, expired, over its limit).
     if (response.status === 200 || response.status === 400) {
       const parsed = licenseAnswerSchema.safeParse(response.body);
@@ -131,7 +140,10 @@ export class LemonSqueezyClient implements LicenseProvider {
   }
 }
 
-function toAnswer(answer: LicenseAnswer, accepted: boolean): ProviderAnswer {
+function toAnswer(
+  answer: LicenseAnswer,
+  accepted: boolean,
+): Extract<ProviderAnswer, { found: true }> {
   const key = answer.license_key;
   return {
     found: true,

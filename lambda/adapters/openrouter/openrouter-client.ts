@@ -19,6 +19,7 @@ const keyObject = z.object({
   disabled: z.boolean(),
   limit: z.number().nullable(),
   limit_remaining: z.number().nullable(),
+  usage: z.number().optional(),
   expires_at: z.string().nullable().optional(),
 });
 const listSchema = z.object({
@@ -72,6 +73,7 @@ export class OpenRouterClient implements KeyProvisioner {
     }
     return {
       limitRemaining: parsed.data.data.limit_remaining ?? 0,
+      usage: usageOf(parsed.data.data),
       disabled: parsed.data.data.disabled,
     };
   }
@@ -90,12 +92,24 @@ export class OpenRouterClient implements KeyProvisioner {
     }));
   }
 
-  async disable(hash: string): Promise<void> {
-    const response = await this.call('PATCH', `/keys/${encodeURIComponent(hash)}`, {
-      disabled: true,
-    });
-    if (response.status === 200 || response.status === 404) return;
-    throw unexpectedAnswer('openrouter', 'a key update', response.status);
+  async disable(hash: string): Promise<{ usage: number } | null> {
+    const key = await this.patchDisabled(hash, true);
+    return key === null ? null : { usage: usageOf(key) };
+  }
+
+  async enable(hash: string): Promise<boolean> {
+    return (await this.patchDisabled(hash, false)) !== null;
+  }
+
+  /** PATCH `disabled`; the key as OpenRouter now has it, or null when it no longer exists. */
+  private async patchDisabled(hash: string, disabled: boolean) {
+    const response = await this.call('PATCH', `/keys/${encodeURIComponent(hash)}`, { disabled });
+    if (response.status === 404) return null;
+    const parsed = keySchema.safeParse(response.body);
+    if (response.status !== 200 || !parsed.success) {
+      throw unexpectedAnswer('openrouter', 'a key update', response.status);
+    }
+    return parsed.data.data;
   }
 
   async remove(hash: string): Promise<void> {
@@ -116,4 +130,10 @@ export class OpenRouterClient implements KeyProvisioner {
       timeoutMs: this.settings.timeoutMs,
     });
   }
+}
+
+/** USD spent on a key: `usage` as documented, else what its limit no longer covers. */
+function usageOf(key: z.infer<typeof keyObject>): number {
+  if (key.usage !== undefined) return key.usage;
+  return key.limit === null ? 0 : Math.max(0, key.limit - (key.limit_remaining ?? 0));
 }

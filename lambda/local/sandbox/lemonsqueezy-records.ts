@@ -26,6 +26,8 @@ export interface LicenseSeed {
   variantName?: string;
   customerName?: string | null;
   customerEmail?: string;
+  /** Default: a new order. Several keys sold by one order share it (each has its own item). */
+  orderId?: number;
   subscription?: { status: SubscriptionStatus; renewsAt: string; endsAt?: string | null };
 }
 

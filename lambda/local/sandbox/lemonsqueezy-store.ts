@@ -55,7 +55,7 @@ export class LemonSqueezyStore {
       customerId,
       customerName: seed.customerName === undefined ? 'Sandbox Customer' : seed.customerName,
       customerEmail: email,
-      orderId: ++this.#lastId.order,
+      orderId: seed.orderId ?? ++this.#lastId.order,
       orderItemId: ++this.#lastId.orderItem,
       createdAt: now,
       updatedAt: now,

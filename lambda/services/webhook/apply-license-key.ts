@@ -1,14 +1,11 @@
-import type { z } from 'zod';
 import { findPlanVariant } from '#config/products-schema.ts';
 import { licenseHashOf } from '#domain/secrets.ts';
 import type { ProviderFacts } from '#ports/license-store.ts';
-import type { licenseKeyAttributesSchema } from '#schemas/webhook.ts';
-import { isoOrNull, newLicenseRecord, toLicensePlan } from '../provider-facts.ts';
+import { newLicenseRecord, toLicensePlan } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { enforceLicense } from './enforce-license.ts';
 import type { EventOutcome } from './outcome.ts';
-
-type LicenseKeyAttributes = z.infer<typeof licenseKeyAttributesSchema>;
+import type { LicenseKeyAttributes } from './parse-event.ts';
 
 /**
  * `license_key_created` / `license_key_updated`: store LemonSqueezy's facts about the key unless
@@ -33,7 +30,7 @@ export async function applyLicenseKeyEvent(
   const now = deps.clock.now();
   const facts: ProviderFacts = {
     status: attributes.status,
-    expiresAt: isoOrNull(attributes.expires_at),
+    expiresAt: attributes.expires_at,
     customerName: attributes.user_name,
     customerEmail: attributes.user_email,
     provider: {
@@ -50,11 +47,10 @@ export async function applyLicenseKeyEvent(
     plan,
     statusCheckedAt: now.toISOString(),
   };
-  const asOf = new Date(attributes.updated_at).toISOString();
   const saved = await deps.store.saveProviderFactsIfNewer(
     newLicenseRecord(licenseHash, facts, now),
     facts,
-    asOf,
+    attributes.updated_at,
   );
   await deps.webhooks.linkLicense('order', String(attributes.order_id), licenseHash);
   await enforceLicense(deps, saved ?? existing);

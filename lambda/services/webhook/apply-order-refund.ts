@@ -1,16 +1,13 @@
-import type { z } from 'zod';
-import type { orderAttributesSchema } from '#schemas/webhook.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { enforceLicense } from './enforce-license.ts';
 import type { EventOutcome } from './outcome.ts';
-
-type OrderAttributes = z.infer<typeof orderAttributesSchema>;
+import type { OrderAttributes } from './parse-event.ts';
 
 /**
- * `order_refunded`: a full refund ends AI access for the order's license (its key is disabled
- * now and no new one is issued). A partial refund (`refunded: false`, status still `paid`)
- * changes nothing. LemonSqueezy does not say whether a refund disables the key itself, so the
- * refund is recorded on our side and outlives later status refreshes.
+ * `order_refunded`: a full refund ends AI access for every license the order sold (each key is
+ * disabled now and no new one is issued). A partial refund (`refunded: false`, status still
+ * `paid`) changes nothing. LemonSqueezy does not say whether a refund disables the keys
+ * themselves, so the refund is recorded on our side and outlives later status refreshes.
  */
 export async function applyOrderRefund(
   deps: ServiceDeps,
@@ -18,10 +15,18 @@ export async function applyOrderRefund(
   attributes: OrderAttributes,
 ): Promise<EventOutcome> {
   if (!attributes.refunded && attributes.status !== 'refunded') return 'ignored';
-  const licenseHash = await deps.webhooks.findLicense('order', orderId);
-  if (!licenseHash) return 'ignored';
-  const refundedAt = new Date(attributes.refunded_at ?? attributes.updated_at).toISOString();
-  const license = await deps.store.markRefunded(licenseHash, refundedAt);
-  await enforceLicense(deps, license);
+  const licenseHashes = await deps.webhooks.findLicenses('order', orderId);
+  if (licenseHashes.length === 0) return 'ignored';
+  const refundedAt = attributes.refunded_at ?? attributes.updated_at;
+  // Each license on its own: one failing upstream call must not keep the others usable. The
+  // first failure is rethrown so the retry finishes the job (both steps are idempotent).
+  const results = await Promise.allSettled(
+    licenseHashes.map(async (licenseHash) => {
+      const license = await deps.store.markRefunded(licenseHash, refundedAt);
+      await enforceLicense(deps, license);
+    }),
+  );
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
   return 'applied';
 }

@@ -1,13 +1,9 @@
-import type { z } from 'zod';
 import { findPlanVariant } from '#config/products-schema.ts';
-import type { invoiceAttributesSchema, subscriptionAttributesSchema } from '#schemas/webhook.ts';
-import { isoOrNull, toLicensePlan, toSubscription } from '../provider-facts.ts';
+import { toLicensePlan, toSubscription } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { enforceLicense } from './enforce-license.ts';
 import type { EventOutcome } from './outcome.ts';
-
-type SubscriptionAttributes = z.infer<typeof subscriptionAttributesSchema>;
-type InvoiceAttributes = z.infer<typeof invoiceAttributesSchema>;
+import type { InvoiceAttributes, PaymentEventName, SubscriptionAttributes } from './parse-event.ts';
 
 /**
  * `subscription_*` lifecycle events. The subscription names no license key, so it is found
@@ -23,7 +19,7 @@ export async function applySubscriptionEvent(
 ): Promise<EventOutcome> {
   const licenseHash =
     (await deps.webhooks.findLicense('subscription', subscriptionId)) ??
-    (await deps.webhooks.findLicense('order', String(attributes.order_id)));
+    (await licenseOfOrderItem(deps, attributes));
   if (!licenseHash) {
     // Not activated here yet: activation looks the subscription up itself.
     deps.logger.info('subscription event for an unknown license', { subscriptionId });
@@ -36,14 +32,30 @@ export async function applySubscriptionEvent(
     {
       id: Number(subscriptionId),
       status: attributes.status,
-      renewsAt: isoOrNull(attributes.renews_at),
-      endsAt: isoOrNull(attributes.ends_at),
+      renewsAt: attributes.renews_at,
+      endsAt: attributes.ends_at,
     },
-    new Date(attributes.updated_at).toISOString(),
+    attributes.updated_at,
     configured ? toLicensePlan(configured) : undefined,
   );
   await enforceLicense(deps, saved ?? (await deps.store.get(licenseHash)));
   return saved ? 'applied' : 'stale';
+}
+
+/**
+ * The license a not-yet-linked subscription belongs to: of its order's licenses, the one sold by
+ * the same order item (an order may sell several license keys, each its own item).
+ */
+async function licenseOfOrderItem(
+  deps: ServiceDeps,
+  attributes: SubscriptionAttributes,
+): Promise<string | undefined> {
+  const hashes = await deps.webhooks.findLicenses('order', String(attributes.order_id));
+  for (const licenseHash of hashes) {
+    const license = await deps.store.get(licenseHash);
+    if (license?.provider?.orderItemId === attributes.order_item_id) return licenseHash;
+  }
+  return undefined;
 }
 
 /**
@@ -53,18 +65,17 @@ export async function applySubscriptionEvent(
  */
 export async function applyPaymentEvent(
   deps: ServiceDeps,
-  eventName: string,
+  eventName: PaymentEventName,
   invoiceId: string,
   attributes: InvoiceAttributes,
 ): Promise<EventOutcome> {
   const subscriptionId = String(attributes.subscription_id);
   const licenseHash = await deps.webhooks.findLicense('subscription', subscriptionId);
   if (!licenseHash) return 'ignored';
-  const at = new Date(attributes.updated_at).toISOString();
   await deps.store.recordPayment(licenseHash, {
     invoiceId,
     status: eventName.replace('subscription_payment_', ''),
-    at,
+    at: attributes.updated_at,
   });
   if (
     eventName === 'subscription_payment_success' ||

@@ -1,18 +1,29 @@
-import type { LicenseRecord } from '#domain/license.ts';
+import { activeDevices, type LicenseRecord } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
+import { reconcileSeats } from '../activate-device.ts';
 import { revokeKey } from '../rotate-key.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 
 /**
- * Brings the AI key in line with the stored license: a license that may no longer be used loses
- * its key now (disabled upstream first, then forgotten). Safe to run any number of times; a
- * usable license is left alone (its next validate issues a key for the current period).
+ * Brings devices and the AI key in line with the stored license:
+ * 1. LemonSqueezy says `inactive` (it holds no activation of the key): none of our devices
+ *    holds a seat any more, so they are marked deactivated (I3);
+ * 2. a license that may no longer be used has its key disabled now (kept, to be enabled again
+ *    if access comes back in the same period: I1).
+ * Safe to run any number of times; a usable license is left alone (its next validate enables or
+ * issues the key for the current period).
  */
 export async function enforceLicense(
   deps: ServiceDeps,
   license: LicenseRecord | undefined,
 ): Promise<void> {
-  if (!license?.ai) return;
-  const verdict = checkLicense(license, deps.clock.now(), 'validate');
-  if (!verdict.ok) await revokeKey(deps, license);
+  if (!license) return;
+  let current = license;
+  const active = activeDevices(current);
+  if (current.status === 'inactive' && active.length > 0) {
+    current = await reconcileSeats(deps, current, active);
+  }
+  if (!current.ai) return;
+  const verdict = checkLicense(current, deps.clock.now(), 'validate');
+  if (!verdict.ok) await revokeKey(deps, current);
 }

@@ -21,7 +21,7 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-03-20T00:00:00.000Z');
+    expect(result?.toISOString()).toBe('2026-03-20T00:00:00.000Z');
   });
 
   it('returns renewsAt when the subscription renews in the future', () => {
@@ -35,7 +35,7 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-04-02T00:00:00.000Z');
+    expect(result?.toISOString()).toBe('2026-04-02T00:00:00.000Z');
   });
 
   it('returns endsAt when a cancelled subscription has no future renewal', () => {
@@ -52,7 +52,7 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-03-15T00:00:00.000Z');
+    expect(result?.toISOString()).toBe('2026-03-15T00:00:00.000Z');
   });
 
   it('returns endsAt for a cancelled subscription even when renewsAt is later', () => {
@@ -69,7 +69,7 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-03-15T00:00:00.000Z');
+    expect(result?.toISOString()).toBe('2026-03-15T00:00:00.000Z');
   });
 
   it('returns endsAt when the recorded renewal is already past', () => {
@@ -86,10 +86,10 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-03-15T00:00:00.000Z');
+    expect(result?.toISOString()).toBe('2026-03-15T00:00:00.000Z');
   });
 
-  it('counts plan periods from the anchor when renewsAt is past', () => {
+  it('starts no period when the renewal is not recorded yet (renewsAt past), never the anchor fallback', () => {
     // Prepare
     const license = licenseRecord({
       periodAnchor: '2026-01-31T00:00:00.000Z',
@@ -100,8 +100,24 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-03-31T00:00:00.000Z');
+    expect(result).toBeNull();
   });
+
+  it.each(['past_due', 'unpaid', 'paused'] as const)(
+    'starts no period while the subscription is %s, even with a future renewsAt',
+    (status) => {
+      // Prepare
+      const license = licenseRecord({
+        subscription: subscription({ status, renewsAt: '2026-04-02T00:00:00.000Z' }),
+      });
+
+      // Act
+      const result = currentPeriodEnd(license, now);
+
+      // Assess
+      expect(result).toBeNull();
+    },
+  );
 
   it('counts plan periods from the anchor for a one-off purchase', () => {
     // Prepare
@@ -111,7 +127,7 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-03-31T00:00:00.000Z');
+    expect(result?.toISOString()).toBe('2026-03-31T00:00:00.000Z');
   });
 
   it('is capped at the license expiry before the anchor-based boundary', () => {
@@ -125,7 +141,7 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-03-20T00:00:00.000Z');
+    expect(result?.toISOString()).toBe('2026-03-20T00:00:00.000Z');
   });
 
   it('is capped at the license expiry before the subscription renewal', () => {
@@ -139,7 +155,7 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-03-20T00:00:00.000Z');
+    expect(result?.toISOString()).toBe('2026-03-20T00:00:00.000Z');
   });
 
   it('keeps the period end when the license expires later', () => {
@@ -153,7 +169,7 @@ describe('currentPeriodEnd', () => {
     const result = currentPeriodEnd(license, now);
 
     // Assess
-    expect(result.toISOString()).toBe('2026-03-31T00:00:00.000Z');
+    expect(result?.toISOString()).toBe('2026-03-31T00:00:00.000Z');
   });
 });
 

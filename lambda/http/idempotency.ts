@@ -1,0 +1,194 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { InvalidRequestError } from '#domain/errors.ts';
+import type { Clock } from '#ports/clock.ts';
+import type {
+  IdempotencyRecord,
+  IdempotencyRef,
+  IdempotencyStore,
+  StoredResponse,
+} from '#ports/idempotency-store.ts';
+import type { ServiceLogger, ServicePolicy } from '#services/service-deps.ts';
+import { errorResponse } from './error-response.ts';
+import { header, rawBody } from './request.ts';
+import { type ApiHandler, respond } from './run-route.ts';
+
+/** How long an answer is replayed for its key (Stripe's window, the IETF draft's example). */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/** 1 to 255 printable ASCII characters (Stripe's limit); not blank. */
+const VALID_KEY = /^(?! *$)[\x20-\x7e]{1,255}$/;
+
+export interface IdempotencyDeps {
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  /** A claim older than the activation lease may be taken over: its holder died. */
+  policy: Pick<ServicePolicy, 'activationLeaseMs'>;
+  logger: ServiceLogger;
+}
+
+interface Claimed extends IdempotencyRef {
+  claimId: string;
+}
+
+type Claim =
+  | { claimed: true; ref: Claimed }
+  | { claimed: false; ref: Claimed; held: IdempotencyRecord };
+
+/**
+ * `Idempotency-Key` (IETF httpapi draft, Stripe's convention) for one route. Without the header
+ * the route runs as before. With it, the first request runs and its answer is kept 24 h; a retry
+ * with the same key and body gets that answer again (`idempotent-replayed: true`) without
+ * running anything, the same key with another body 422, and a retry while the first is still
+ * running 409. 2xx and 4xx answers are kept (a refusal is the answer to that request); 5xx
+ * answers are not: the claim is released so a retry runs the request again.
+ */
+export function withIdempotency(deps: IdempotencyDeps, route: ApiHandler): ApiHandler {
+  return async (event, context) => {
+    const key = header(event, 'idempotency-key');
+    const method = event.requestContext?.http?.method;
+    // Only POST has something to repeat; any other method gets the route's own 405.
+    if (key === undefined || (method && method !== 'POST')) return route(event, context);
+    let claim: Claim;
+    try {
+      claim = await claimKey(deps, event, key);
+    } catch (error) {
+      return respond(deps.logger, event, context, () => Promise.reject(error));
+    }
+    if (claim.claimed) return runClaimed(deps, route, claim.ref, event, context);
+    const { held, ref } = claim;
+    // A short hash prefix is all the log ever gets of a key; never the stored body.
+    deps.logger.info('idempotency key held', {
+      requestId: context.awsRequestId,
+      key: ref.keyHash.slice(0, 8),
+      state: held.state,
+    });
+    return respond(deps.logger, event, context, async () =>
+      answerHeld(held, fingerprintOf(event), context.awsRequestId),
+    );
+  };
+}
+
+/** The answer for a key someone else holds: 422 for another body, 409 in flight, else the replay. */
+function answerHeld(
+  held: IdempotencyRecord,
+  fingerprint: string,
+  requestId: string,
+): APIGatewayProxyResultV2 {
+  if (held.fingerprint !== fingerprint) {
+    return errorResponse(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used for a different request body.',
+      requestId,
+    );
+  }
+  if (held.state === 'processing') {
+    return errorResponse(
+      'IDEMPOTENCY_IN_PROGRESS',
+      'A request with this Idempotency-Key is still running; retry shortly.',
+      requestId,
+    );
+  }
+  return replay(held.response);
+}
+
+async function claimKey(
+  deps: IdempotencyDeps,
+  event: APIGatewayProxyEventV2,
+  key: string,
+): Promise<Claim> {
+  if (!VALID_KEY.test(key)) {
+    throw new InvalidRequestError(
+      "Header 'Idempotency-Key' must be 1 to 255 printable ASCII characters.",
+    );
+  }
+  const now = deps.clock.now();
+  const ref: Claimed = {
+    // routeByPath dispatched on rawPath, so this is the route: keys are scoped per route.
+    scope: event.rawPath,
+    // The key itself is never stored or logged: a client may well derive it from a secret.
+    keyHash: keyHashOf(key),
+    claimId: randomUUID(),
+  };
+  const result = await deps.idempotency.claim({
+    ...ref,
+    fingerprint: fingerprintOf(event),
+    now,
+    staleBefore: new Date(now.getTime() - deps.policy.activationLeaseMs),
+    expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
+  });
+  return result === 'claimed' ? { claimed: true, ref } : { claimed: false, ref, held: result };
+}
+
+/** Runs the route for a claimed key, then keeps its answer (2xx/4xx) or gives the key back (5xx). */
+async function runClaimed(
+  deps: IdempotencyDeps,
+  route: ApiHandler,
+  claim: Claimed,
+  event: APIGatewayProxyEventV2,
+  context: Parameters<ApiHandler>[1],
+): Promise<APIGatewayProxyResultV2> {
+  let response: StoredResponse;
+  try {
+    response = toStored(await route(event, context));
+  } catch (error) {
+    await deps.idempotency.release(claim, claim.claimId).catch(() => undefined);
+    throw error;
+  }
+  try {
+    if (response.statusCode >= 500) {
+      await deps.idempotency.release(claim, claim.claimId);
+    } else {
+      const expiresAt = new Date(deps.clock.now().getTime() + IDEMPOTENCY_WINDOW_MS);
+      await deps.idempotency.complete(claim, claim.claimId, response, expiresAt);
+    }
+  } catch (error) {
+    // The work is done and this is its answer: the client gets it even if it could not be
+    // kept. The claim then lapses after the lease, and a retry runs the request again.
+    deps.logger.warn('idempotency record not updated', {
+      requestId: context.awsRequestId,
+      key: claim.keyHash.slice(0, 8),
+      error: error instanceof Error ? error.name : typeof error,
+    });
+  }
+  return response;
+}
+
+/** Status, headers and body exactly as first sent; the body is never logged (it holds keys). */
+function replay(stored: StoredResponse): APIGatewayProxyResultV2 {
+  return {
+    statusCode: stored.statusCode,
+    headers: { ...stored.headers, [REPLAYED_HEADER]: 'true' },
+    body: stored.body,
+    isBase64Encoded: stored.isBase64Encoded,
+  };
+}
+
+function toStored(result: APIGatewayProxyResultV2): StoredResponse {
+  if (typeof result === 'string') {
+    return { statusCode: 200, headers: {}, body: result, isBase64Encoded: false };
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  return {
+    statusCode: result.statusCode ?? 200,
+    headers,
+    body: result.body ?? '',
+    isBase64Encoded: result.isBase64Encoded ?? false,
+  };
+}
+
+/** What a retry must repeat: the route and the exact body bytes. */
+export function fingerprintOf(event: APIGatewayProxyEventV2): string {
+  return createHash('sha256')
+    .update(event.rawPath)
+    .update('\0')
+    .update(rawBody(event))
+    .digest('hex');
+}
+
+/** The only form a key is kept in (and its first 8 characters the only form it is logged in). */
+export function keyHashOf(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}

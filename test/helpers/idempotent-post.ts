@@ -1,0 +1,26 @@
+import { rememberSecretsOf } from './secret-registry.ts';
+import type { TestStack } from './test-stack.ts';
+
+/**
+ * `stack.post` with an optional `Idempotency-Key`, keeping what `post` drops: the
+ * `idempotent-replayed` response header. Answered keys and tokens go to the log check as usual.
+ */
+export async function postWithKey(stack: TestStack, path: string, body: unknown, key?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key !== undefined) headers['idempotency-key'] = key;
+  const response = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely and assert them.
+  const parsed: any = JSON.parse(text);
+  rememberSecretsOf(parsed);
+  return {
+    status: response.status,
+    body: parsed,
+    text,
+    replayed: response.headers.get('idempotent-replayed'),
+  };
+}
