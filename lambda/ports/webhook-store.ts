@@ -26,7 +26,16 @@ export interface WebhookStore {
    * Remembers which license an order or subscription belongs to. An order may sell several
    * license keys, so an order link adds to the order's set; a subscription has one license.
    */
-  linkLicense(kind: 'order' | 'subscription', id: string, licenseHash: string): Promise<void>;
+  linkLicense(
+    kind: 'order' | 'subscription',
+    id: string,
+    licenseHash: string,
+  ): Promise<{ orderRefundedAt?: string }>;
+  /**
+   * Records an order's full refund on the order itself, so a license of the order that is
+   * activated only later is refunded too (first refund time wins).
+   */
+  recordOrderRefund(orderId: string, at: string): Promise<void>;
   /** The license a subscription belongs to, if it is linked. */
   findLicense(kind: 'subscription', id: string): Promise<string | undefined>;
   /** Every license linked to an order (none if unknown), in a stable order. */

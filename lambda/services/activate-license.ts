@@ -44,18 +44,23 @@ export async function activateLicense(
       ? await deps.provider.findSubscription(answer.license.orderId, answer.license.orderItemId)
       : undefined;
   const facts = toProviderFacts(answer.license, sellable.plan, subscription, asOf);
-  const license =
+  const saved =
     (await deps.store.saveProviderFactsIfNewer(
       newLicenseRecord(licenseHash, facts, asOf),
       facts,
       asOf.toISOString(),
     )) ?? (await deps.store.get(licenseHash));
-  if (!license) throw new Error('license vanished during activation');
+  if (!saved) throw new Error('license vanished during activation');
   // Webhooks name orders and subscriptions, never license keys: remember which license they mean.
-  await Promise.all([
+  const [order] = await Promise.all([
     deps.webhooks.linkLicense('order', String(answer.license.orderId), licenseHash),
     subscription && deps.webhooks.linkLicense('subscription', String(subscription.id), licenseHash),
   ]);
+  // The order was refunded before this key was first activated here: it is refunded too.
+  const license =
+    order.orderRefundedAt && !saved.refundedAt
+      ? ((await deps.store.markRefunded(licenseHash, order.orderRefundedAt)) ?? saved)
+      : saved;
 
   const verdict = checkLicense(license, deps.clock.now(), 'activate');
   if (!verdict.ok) {

@@ -35,7 +35,11 @@ export async function refreshLicense(
   // otherwise a revoked license would cost an upstream call on every validate.
   const keyDue =
     isKeyDue(license, now) && checkLicense(license, now, 'validate').ok && age >= DUE_RECHECK_MS;
-  if (license.kind !== 'lemonsqueezy' || (age < deps.policy.statusTtlMs && !keyDue)) return license;
+  if (license.kind !== 'lemonsqueezy') return license;
+  // Fresh status: no LemonSqueezy call, but a reconciliation that failed after the facts were
+  // stored (a webhook's lower instances_count, a failed instance list) is finished here; it costs
+  // nothing while the stored seat count covers our active devices.
+  if (age < deps.policy.statusTtlMs && !keyDue) return reconcileSeats(deps, license);
 
   let answer: ProviderAnswer;
   let subscription: ProviderSubscription | null | undefined;

@@ -168,6 +168,7 @@ export async function withFreshUsage(
   if (
     !key ||
     key.disabledAt ||
+    new Date(key.periodEnd) <= now ||
     now.getTime() - new Date(key.limitCheckedAt).getTime() < deps.policy.usageTtlMs
   ) {
     return license;

@@ -48,7 +48,7 @@ export async function serveLicense(
       current = fresh;
       continue;
     }
-    return { ok: true, value: toView(fresh, device, licenseKey) };
+    return { ok: true, value: toView(fresh, device, licenseKey, undefined, deps.clock.now()) };
   }
   throw new UpstreamError('openrouter', 'unavailable', 'the license changed while served; retry.');
 }
@@ -87,9 +87,13 @@ export function toView(
   device: Activation,
   licenseKey: string,
   reason?: LicenseView['reason'],
+  now?: Date,
 ): LicenseView {
   const saas = license.plan.aiMode === 'saas';
-  const key = saas && !reason && !license.ai?.disabledAt ? license.ai : undefined;
+  // A key whose period has ended (no paid period followed yet: I5) has expired at OpenRouter.
+  const current =
+    license.ai && (!now || new Date(license.ai.periodEnd) > now) ? license.ai : undefined;
+  const key = saas && !reason && !current?.disabledAt ? current : undefined;
   const isTrial = license.kind === 'trial';
   const userEmail = license.customerEmail ?? '';
   const notice = saas && !reason && !key ? CREDIT_PENDING : undefined;

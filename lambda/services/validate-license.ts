@@ -28,7 +28,7 @@ export async function validateLicense(
   request: ValidateRequest,
 ): Promise<Outcome<LicenseView>> {
   const license = await deps.store.get(licenseHashOf(request.licenseKey));
-  if (!license || deviceSlots(license).every((slot) => slot.state === 'pending')) {
+  if (!license?.lastActivation) {
     return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
   if (!pickDevice(license, request) && !namedDeactivated(license, request)) {
@@ -37,8 +37,13 @@ export async function validateLicense(
   const checked = await refreshLicense(deps, license, request.licenseKey);
   const device = pickDevice(checked, request);
   if (!device) {
-    const gone = namedDeactivated(checked, request) ?? lastDeactivated(checked);
-    if (!gone) return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
+    // A device deactivated long ago is forgotten (bounded item size); the last activation stands in.
+    const named = request.instanceName !== undefined || request.instanceId !== undefined;
+    const gone = named
+      ? namedDeactivated(checked, request)
+      : (lastDeactivated(checked) ?? checked.lastActivation);
+    if (!gone)
+      return refused('INSTANCE_MISMATCH', 'This device is not activated on this license key.');
     // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
     const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
     return { ok: true, value: toView(revoked, gone, request.licenseKey, DEACTIVATED) };
@@ -52,7 +57,10 @@ function namedDeactivated(
   wanted: { instanceName?: string | undefined; instanceId?: string | undefined },
 ): Activation | undefined {
   if (wanted.instanceName === undefined && wanted.instanceId === undefined) return undefined;
-  return deactivated(license).find(
+  // The last activation stays known after its forgotten slot: it is deactivated unless active.
+  const last = license.lastActivation;
+  const lastGone = last && !pickDevice(license, { instanceId: last.instanceId }) ? [last] : [];
+  return [...deactivated(license), ...lastGone].find(
     (device) =>
       (wanted.instanceName === undefined || device.instanceName === wanted.instanceName) &&
       (wanted.instanceId === undefined || device.instanceId === wanted.instanceId),

@@ -38,6 +38,10 @@ describe('logs', () => {
       licenseKey: license.key,
     });
     await stack.post('/v1/validate', { licenseKey: license.key });
+    // The subscription renews (a paid period), so the next validate rotates the key.
+    stack.lemonSqueezy.updateSubscription(license.subscriptionId ?? 0, {
+      renewsAt: new Date(stack.clock.now().getTime() + 31 * DAY).toISOString(),
+    });
     stack.clock.advance(DAY + HOUR);
     const rotated = await stack.post('/v1/validate', { licenseKey: license.key });
     stack.openRouter.faults.inject('create', { kind: 'status', status: 500 });

@@ -195,12 +195,10 @@ export class DynamoDbLicenseStore implements LicenseStore {
     at: string,
     forget: string[],
   ): Promise<LicenseRecord | undefined> {
-    const names: Record<string, string> = { '#state': 'state' };
-    const values: Record<string, unknown> = {
-      ':active': 'active',
-      ':deactivated': 'deactivated',
-      ':at': at,
-    };
+    // DynamoDB refuses names and values an expression does not use: add them only when used.
+    const names: Record<string, string> = gone.length > 0 ? { '#state': 'state' } : {};
+    const values: Record<string, unknown> =
+      gone.length > 0 ? { ':active': 'active', ':deactivated': 'deactivated', ':at': at } : {};
     const sets: string[] = [];
     const conditions: string[] = ['attribute_exists(pk)'];
     gone.forEach((device, index) => {
@@ -228,7 +226,7 @@ export class DynamoDbLicenseStore implements LicenseStore {
       UpdateExpression: update.trim(),
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: Object.keys(values).length > 0 ? values : undefined,
     });
   }
 

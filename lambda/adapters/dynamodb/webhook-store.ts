@@ -81,20 +81,34 @@ export class DynamoDbWebhookStore implements WebhookStore {
     kind: 'order' | 'subscription',
     id: string,
     licenseHash: string,
-  ): Promise<void> {
+  ): Promise<{ orderRefundedAt?: string }> {
     if (kind === 'subscription') {
       await this.documents.send(
         new PutCommand({ TableName: this.tableName, Item: { ...aliasKey(kind, id), licenseHash } }),
       );
-      return;
+      return {};
     }
     // A string-set ADD: parallel activations of an order's keys each add theirs, none is lost.
-    await this.documents.send(
+    const result = await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: aliasKey(kind, id),
         UpdateExpression: 'ADD licenseHashes :hash',
         ExpressionAttributeValues: { ':hash': new Set([licenseHash]) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const refundedAt = result.Attributes?.refundedAt;
+    return typeof refundedAt === 'string' ? { orderRefundedAt: refundedAt } : {};
+  }
+
+  async recordOrderRefund(orderId: string, at: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: aliasKey('order', orderId),
+        UpdateExpression: 'SET refundedAt = if_not_exists(refundedAt, :at)',
+        ExpressionAttributeValues: { ':at': at },
       }),
     );
   }

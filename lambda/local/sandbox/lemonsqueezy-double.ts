@@ -107,6 +107,32 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
     return this.#store.instances(key);
   }
 
+  /** The key as LemonSqueezy holds it now (ground truth for tests): status, seats, subscription. */
+  snapshot(key: string) {
+    const license = this.#store.byKey(key);
+    if (!license) throw new Error('no such license key in the LemonSqueezy double');
+    const subscription = this.#store
+      .subscriptions()
+      .find((candidate) => candidate.license === license);
+    return {
+      status: this.#store.statusOf(license),
+      activationLimit: license.activationLimit,
+      instances: license.instances.map(({ id, name }) => ({ id, name })),
+      subscription: subscription && {
+        id: subscription.id,
+        status: subscription.status,
+        renewsAt: subscription.renewsAt.toISOString(),
+        endsAt: subscription.endsAt?.toISOString() ?? null,
+      },
+    };
+  }
+
+  /** Frees a seat the way a customer does in LemonSqueezy's own UI (no call through us). */
+  deactivateInstance(key: string, instanceId: string): void {
+    const license = this.#store.byKey(key);
+    if (license) this.#store.deactivate(license, instanceId);
+  }
+
   /** Every license key seeded so far (tests check none of them reaches a log). */
   licenseKeys(): string[] {
     return this.#store.keys();

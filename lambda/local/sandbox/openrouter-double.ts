@@ -65,11 +65,21 @@ export class OpenRouterDouble extends SandboxServer<OpenRouterRoute> {
     return this.keys().filter((key) => !key.disabled && !key.deleted);
   }
 
-  /** Books `usd` of usage on a key; limit_remaining follows (never below 0). */
-  spend(hash: string, usd: number): void {
+  /**
+   * A customer spending `usd` through a key, as OpenRouter books it: nothing on a disabled,
+   * deleted or expired key (it refuses the request), and no more than the key's limit leaves
+   * (it stops at the limit). Returns the USD actually booked.
+   */
+  spend(hash: string, usd: number): number {
     const record = this.#keys.find((key) => key.hash === hash);
     if (!record) throw new Error(`no key ${hash} in the OpenRouter double`);
-    record.usage += usd;
+    const expired =
+      record.expiresAt !== null && Date.parse(record.expiresAt) <= this.#now().getTime();
+    if (record.disabled || record.deleted || expired) return 0;
+    const left = record.limit === null ? usd : Math.max(0, record.limit - record.usage);
+    const booked = Math.max(0, Math.min(usd, left));
+    record.usage += booked;
+    return booked;
   }
 
   protected override routes(): ReadonlyArray<RouteDef<OpenRouterRoute>> {

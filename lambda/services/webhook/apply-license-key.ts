@@ -52,8 +52,14 @@ export async function applyLicenseKeyEvent(
     facts,
     attributes.updated_at,
   );
-  await deps.webhooks.linkLicense('order', String(attributes.order_id), licenseHash);
-  await enforceLicense(deps, saved ?? existing);
+  const order = await deps.webhooks.linkLicense('order', String(attributes.order_id), licenseHash);
+  const current = saved ?? existing;
+  // Its order was refunded before this key reached us: the key is refunded too.
+  const refunded =
+    order.orderRefundedAt && current && !current.refundedAt
+      ? await deps.store.markRefunded(licenseHash, order.orderRefundedAt)
+      : undefined;
+  await enforceLicense(deps, refunded ?? current);
   return saved ? 'applied' : 'stale';
 }
 

@@ -15,9 +15,11 @@ export async function applyOrderRefund(
   attributes: OrderAttributes,
 ): Promise<EventOutcome> {
   if (!attributes.refunded && attributes.status !== 'refunded') return 'ignored';
-  const licenseHashes = await deps.webhooks.findLicenses('order', orderId);
-  if (licenseHashes.length === 0) return 'ignored';
   const refundedAt = attributes.refunded_at ?? attributes.updated_at;
+  // Kept on the order too: a key of this order activated only later is refunded on activation.
+  await deps.webhooks.recordOrderRefund(orderId, refundedAt);
+  const licenseHashes = await deps.webhooks.findLicenses('order', orderId);
+  if (licenseHashes.length === 0) return 'applied';
   // Each license on its own: one failing upstream call must not keep the others usable. The
   // first failure is rethrown so the retry finishes the job (both steps are idempotent).
   const results = await Promise.allSettled(

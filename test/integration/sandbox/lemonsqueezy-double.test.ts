@@ -244,6 +244,9 @@ describe('LemonSqueezyDouble', () => {
       expect(known.body.instance).toEqual(activated.body.instance);
       expect(unknown.status).toBe(404);
       expect(unknown.body).toMatchObject({ valid: false, error: 'instance_id not found.' });
+      // Unlike an unknown key, an unknown instance still describes the key (upstreams.md §1.4).
+      expect(unknown.body.license_key).toMatchObject({ key, activation_usage: 1 });
+      expect(unknown.body.meta).toMatchObject({ store_id: 11, product_id: 22, variant_id: 33 });
     });
 
     it('deactivates: usage goes down, status back to inactive, no instance key', async () => {

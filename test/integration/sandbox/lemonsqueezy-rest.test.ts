@@ -162,6 +162,40 @@ describe('LemonSqueezyDouble', () => {
       });
     });
 
+    it("lists a key's instances by license_key_id and drops one deactivated through the License API", async () => {
+      // Prepare
+      const seeded = double.addLicense(product);
+      const other = double.addLicense(product);
+      const kept = await licenseCall('activate', { license_key: seeded.key, instance_name: 'pc' });
+      const freed = await licenseCall('activate', {
+        license_key: seeded.key,
+        instance_name: 'mac',
+      });
+      await licenseCall('activate', { license_key: other.key, instance_name: 'pc' });
+      const path = `/v1/license-key-instances?filter[license_key_id]=${seeded.id}`;
+      const before = await rest<JsonApiResource[]>(path);
+
+      // Act
+      const deactivated = await licenseCall(
+        'deactivate',
+        { license_key: seeded.key, instance_id: freed.body.instance.id },
+        true,
+      );
+      const after = await rest<JsonApiResource[]>(path);
+
+      // Assess
+      const identifiers = (list: { body: JsonApiDocument<JsonApiResource[]> }) =>
+        list.body.data.map((entry) => entry.attributes.identifier);
+      expect(identifiers(before)).toEqual([kept.body.instance.id, freed.body.instance.id]);
+      expect(deactivated.body.license_key.activation_usage).toBe(1);
+      expect(identifiers(after)).toEqual([kept.body.instance.id]);
+      expect(after.body.data[0]?.attributes).toMatchObject({
+        license_key_id: seeded.id,
+        name: 'pc',
+      });
+      expect(after.body.meta.page.total).toBe(1);
+    });
+
     it('expires the license key when its subscription expires', async () => {
       // Prepare
       const seeded = double.addLicense({

@@ -1,0 +1,155 @@
+import { expect } from 'vitest';
+import { licenseHashOf } from '#domain/secrets.ts';
+import type { SeededLicense } from '#local/sandbox/lemonsqueezy-double.ts';
+import type { WebhookBody } from '#local/webhook-sender.ts';
+import type { HttpResult, TestStack } from '../test-stack.ts';
+
+/** The plan the model's license is sold on (config/products.json, starter monthly). */
+export const PLAN_CREDIT_USD = 6;
+export const TRIAL_CREDIT_USD = 2;
+export const SEATS = 2;
+
+/**
+ * What the model knows that the service may or may not know yet: which webhook events are still
+ * undelivered, whether the latest change of each stream reached the service, and what it has
+ * answered so far. The doubles hold the ground truth (LemonSqueezy: status, seats,
+ * subscription; OpenRouter: every key ever created with its limit, usage and state).
+ */
+export interface Model {
+  devices: string[];
+  /** Device name → the instance id our last 200 for it carried. */
+  instanceOf: Map<string, string>;
+  /** Events not delivered yet (delayed, to be delivered later, maybe out of order). */
+  pending: Array<{
+    body: WebhookBody;
+    stream: 'license' | 'subscription' | 'refund';
+    version: number;
+  }>;
+  /** How many changes each stream has seen; an event carries the version it describes. */
+  version: { license: number; subscription: number };
+  /** Whether the newest change of each stream was delivered (and answered 200) since it happened. */
+  informed: { license: boolean; subscription: boolean };
+  refunded: boolean;
+  /** A fault was injected before this step: a 503 is an acceptable answer. */
+  faultArmed: boolean;
+  factsAsOf?: string;
+  trial?: { key: string; device: string; email: string };
+}
+
+export interface World {
+  stack: TestStack;
+  /** The license item as stored (a plain GetItem: the table, not our store adapter). */
+  readItem(): Promise<Record<string, unknown> | undefined>;
+  license: SeededLicense;
+  licenseHash: string;
+  trialEmail: string;
+}
+
+export function newModel(devices: string[]): Model {
+  return {
+    devices,
+    instanceOf: new Map(),
+    pending: [],
+    version: { license: 0, subscription: 0 },
+    informed: { license: true, subscription: true },
+    refunded: false,
+    faultArmed: false,
+  };
+}
+
+/**
+ * Why LemonSqueezy's ground truth makes the license unusable, per stream, or undefined when it
+ * is usable on that stream.
+ */
+export function truthOf(world: World) {
+  const snapshot = world.stack.lemonSqueezy.snapshot(world.license.key);
+  const now = world.stack.clock.now().getTime();
+  const licenseUnusable = snapshot.status === 'disabled' || snapshot.status === 'expired';
+  const sub = snapshot.subscription;
+  const subscriptionUnusable =
+    sub !== undefined &&
+    (sub.status === 'expired' ||
+      sub.status === 'paused' ||
+      sub.status === 'unpaid' ||
+      (sub.status === 'cancelled' && sub.endsAt !== null && Date.parse(sub.endsAt) <= now));
+  return { snapshot, licenseUnusable, subscriptionUnusable };
+}
+
+/**
+ * Checks an answer of trial, activate or validate:
+ * - never a 500, never a 5xx but 503 after an injected fault;
+ * - I2: no `ai_details` once the service was told (by a delivered webhook describing the newest
+ *   change) that the license cannot be used, or after a delivered full refund;
+ * - an activation's 200 names an instance LemonSqueezy holds right now (I2/I3).
+ */
+export function checkAnswer(world: World, model: Model, route: string, response: HttpResult): void {
+  const context = `${route} → ${response.status} ${response.text.slice(0, 300)}`;
+  expect(response.status, context).not.toBe(500);
+  if (response.status >= 500) {
+    expect(model.faultArmed, `unexpected ${context}`).toBe(true);
+    expect(response.status, context).toBe(503);
+  }
+  if (response.status !== 200 || route === '/v1/trial') return;
+  const truth = truthOf(world);
+  const knownUnusable =
+    (truth.licenseUnusable && model.informed.license) ||
+    (truth.subscriptionUnusable && model.informed.subscription) ||
+    model.refunded;
+  const isTrial = response.body?.licenseKey?.startsWith('trial-');
+  if (knownUnusable && !isTrial) {
+    expect(
+      response.body.ai_details,
+      `I2: a token while known unusable: ${context}`,
+    ).toBeUndefined();
+  }
+  if (route === '/v1/activate' && !isTrial) {
+    const held = truth.snapshot.instances.map((instance) => instance.id);
+    expect(
+      held,
+      `I3: activation answered an instance LemonSqueezy does not hold: ${context}`,
+    ).toContain(response.body.instanceId);
+  }
+}
+
+/**
+ * The invariants that must hold after every step, against the doubles' ground truth and the
+ * table:
+ * - I1: for each credit period (keys named `… <licenseHash> until <date>`), the credit exposed
+ *   (the limit of each live key, the usage of each disabled, deleted or expired one) never
+ *   exceeds the plan's credit; the same for the trial;
+ * - I3: the devices we hold active never outnumber LemonSqueezy's activation limit;
+ * - I4: the stored facts never go back in time.
+ */
+export async function checkInvariants(world: World, model: Model): Promise<void> {
+  const { stack } = world;
+  const now = stack.clock.now().getTime();
+  const exposedBy = new Map<string, number>();
+  const trialHash = model.trial ? licenseHashOf(model.trial.key) : undefined;
+  for (const key of stack.openRouter.keys()) {
+    const owner = [world.licenseHash, trialHash].find((hash) => hash && key.name.includes(hash));
+    if (!owner) continue;
+    const period = `${owner}|${key.name.split(' until ')[1]}`;
+    const dead =
+      key.disabled || key.deleted || (key.expiresAt !== null && Date.parse(key.expiresAt) <= now);
+    const exposed = dead ? key.usage : (key.limit ?? Number.POSITIVE_INFINITY);
+    exposedBy.set(period, (exposedBy.get(period) ?? 0) + exposed);
+  }
+  for (const [period, exposed] of exposedBy) {
+    const credit = period.startsWith(`${trialHash}|`) ? TRIAL_CREDIT_USD : PLAN_CREDIT_USD;
+    expect(exposed, `I1: credit exposed in period ${period}`).toBeLessThanOrEqual(credit + 1e-9);
+  }
+  const item = await world.readItem();
+  if (!item) return;
+  const active = Object.values(item.devices as Record<string, { state: string }>).filter(
+    (slot) => slot.state === 'active',
+  );
+  expect(active.length, 'I3: devices held active').toBeLessThanOrEqual(SEATS);
+  const factsAsOf = item.factsAsOf as string | undefined;
+  if (model.factsAsOf && factsAsOf) {
+    expect(
+      factsAsOf >= model.factsAsOf,
+      `I4: facts went back from ${model.factsAsOf} to ${factsAsOf}`,
+    ).toBe(true);
+  }
+  model.factsAsOf = factsAsOf ?? model.factsAsOf;
+}

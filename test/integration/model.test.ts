@@ -1,0 +1,108 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { licenseHashOf } from '#domain/secrets.ts';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
+import { DAY } from '#local/manual-clock.ts';
+import { modelCommands } from '../helpers/model/commands.ts';
+import { newModel, SEATS, type World } from '../helpers/model/world.ts';
+import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
+
+/**
+ * Model-based test of the integrity invariants (README, "Invariants"): fast-check generates
+ * random sequences of activations and validates on three devices (two of them named `__proto__`
+ * and `constructor`), a trial, seats freed at LemonSqueezy behind our back, license and
+ * subscription changes whose webhooks are delivered, dropped, duplicated or delayed and
+ * reordered, a full refund, spending on the live key, clock jumps (minutes to past the period
+ * end), an upstream failing on its next call, and reaper runs. They run against the real
+ * handlers on DynamoDB Local with the sandbox doubles, and after every step I1–I4 are checked
+ * against the doubles' ground truth (test/helpers/model/world.ts). A failure prints the seed and
+ * the shrunk sequence; `pnpm test:model -- --runs N --seed S` runs longer or replays one.
+ */
+const RUNS = Number(process.env.MODEL_RUNS ?? 500);
+const SEED = Number(process.env.MODEL_SEED ?? 20261123);
+
+/**
+ * Disables the keys a finished sequence left live at the OpenRouter double, so the reaper of
+ * later sequences does not re-examine every key ever made (the run would slow down as it goes).
+ * Only the doubles' state is touched; each sequence has its own license.
+ */
+async function retireSequenceKeys(stack: TestStack): Promise<void> {
+  for (const key of stack.openRouter.liveKeys()) {
+    await fetch(`${stack.openRouter.url}/keys/${key.hash}`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${SANDBOX_SECRETS.OPENROUTER_API_KEY}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ disabled: true }),
+    });
+  }
+}
+
+describe('model: random sequences of operations, upstream changes and faults', () => {
+  let stack: TestStack;
+  let documents: DynamoDBDocumentClient;
+
+  beforeAll(async () => {
+    documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: inject('dynamoDbEndpoint'),
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    // Logs at WARN: thousands of requests, and the per-file secret check reads every line.
+    stack = await startTestStack({ LOG_LEVEL: 'WARN', UPSTREAM_TIMEOUT_MS: '2000' });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it(
+    `keeps I1–I4 after every step of ${RUNS} sequences of up to 40 steps (seed ${SEED})`,
+    async () => {
+      let sequences = 0;
+      let steps = 0;
+      await fc.assert(
+        fc.asyncProperty(modelCommands, async (commands) => {
+          sequences += 1;
+          steps += [...commands].length;
+          stack.lemonSqueezy.faults.clear();
+          stack.openRouter.faults.clear();
+          const renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString();
+          const license = seedLicense(stack, 'saas', {
+            activationLimit: SEATS,
+            subscription: { status: 'active', renewsAt },
+          });
+          const world: World = {
+            stack,
+            readItem: async () =>
+              (
+                await documents.send(
+                  new GetCommand({
+                    TableName: stack.tableName,
+                    Key: { pk: `LICENSE#${licenseHashOf(license.key)}`, sk: 'LICENSE' },
+                    ConsistentRead: true,
+                  }),
+                )
+              ).Item,
+            license,
+            licenseHash: licenseHashOf(license.key),
+            trialEmail: `model-${sequences}-${deviceId().slice(0, 12)}@example.com`,
+          };
+          await fc.asyncModelRun(
+            () => ({ model: newModel(['__proto__', 'constructor', deviceId()]), real: world }),
+            commands,
+          );
+          await retireSequenceKeys(stack);
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+      expect(sequences).toBeGreaterThanOrEqual(RUNS);
+      expect(steps).toBeGreaterThan(RUNS);
+    },
+    60 * 60 * 1000,
+  );
+});
