@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { rememberSecretsOf } from './secret-registry.ts';
 import type { TestStack } from './test-stack.ts';
+import { deviceId } from './test-stack.ts';
 
 /**
  * `stack.post` with an optional `Idempotency-Key`, keeping what `post` drops: the
@@ -24,3 +26,6 @@ export async function postWithKey(stack: TestStack, path: string, body: unknown,
     replayed: response.headers.get('idempotent-replayed'),
   };
 }
+
+/** A trial body no earlier test used: a fresh device and a fresh email. */
+export const trialBody = () => ({ instanceName: deviceId(), email: `${randomUUID()}@example.com` });

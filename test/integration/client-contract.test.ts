@@ -237,6 +237,37 @@ describe('client contract: every success body parses as the shipped client parse
     },
   );
 
+  it('a renewal not recorded yet: 200 active without ai_details, AI_CREDIT_PENDING', async () => {
+    // Prepare
+    const renewsAt = new Date(stack.clock.now().getTime() + DAY).toISOString();
+    const { license } = await activatedLicense(stack, 'saas', renewsAt);
+    stack.clock.advance(DAY + HOUR);
+
+    // Act
+    const response = await stack.post('/v1/validate', { licenseKey: license.key });
+
+    // Assess
+    const body = parsedByClient(response);
+    expect(body.status).toBe('active');
+    expect(body.ai_details ?? null).toBeNull();
+    expect(response.body.code).toBe('AI_CREDIT_PENDING');
+  });
+
+  it('a device whose seat was freed at LemonSqueezy: 200 suspended, DEVICE_DEACTIVATED', async () => {
+    // Prepare
+    const { license, activation } = await activatedLicense(stack, 'saas');
+    stack.lemonSqueezy.deactivateInstance(license.key, activation.instanceId);
+    stack.clock.advance(25 * HOUR);
+
+    // Act
+    const response = await stack.post('/v1/validate', { licenseKey: license.key });
+
+    // Assess
+    const body = parsedByClient(response);
+    expect([body.status, response.body.code]).toEqual(['suspended', 'DEVICE_DEACTIVATED']);
+    expect(body.ai_details ?? null).toBeNull();
+  });
+
   it('a validate after the trial ended answers 200 expired with TRIAL_EXPIRED', async () => {
     // Prepare
     const local = await startTestStack();

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
 import { fingerprintOf, keyHashOf } from '../../lambda/http/idempotency.ts';
 import { apiEvent } from '../../lambda/local/api-event.ts';
-import { postWithKey } from '../helpers/idempotent-post.ts';
+import { postWithKey, trialBody } from '../helpers/idempotent-post.ts';
 import { DAY, SECOND } from '../helpers/manual-clock.ts';
-import { deviceId, startTestStack, type TestStack } from '../helpers/test-stack.ts';
+import { startTestStack, type TestStack } from '../helpers/test-stack.ts';
 
 /** The lifetime of an `Idempotency-Key`: these tests move the clock, so they have their own stack. */
 describe('Idempotency-Key lifetime', () => {
@@ -19,7 +19,6 @@ describe('Idempotency-Key lifetime', () => {
   });
 
   const send = (path: string, body: unknown, key?: string) => postWithKey(stack, path, body, key);
-  const trialBody = () => ({ instanceName: deviceId(), email: `${randomUUID()}@example.com` });
 
   it('keeps only a hash of the key, in an item with a 24 h TTL', async () => {
     // Prepare

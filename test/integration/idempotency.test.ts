@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
 import { createActivateHandler } from '../../lambda/handlers/activate.ts';
 import { apiEvent } from '../../lambda/local/api-event.ts';
-import { postWithKey } from '../helpers/idempotent-post.ts';
+import { postWithKey, trialBody } from '../helpers/idempotent-post.ts';
 import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
 
 const INVALID_KEY = "Header 'Idempotency-Key' must be 1 to 255 printable ASCII characters.";
@@ -20,8 +20,6 @@ describe('Idempotency-Key on POST /v1/trial and POST /v1/activate', () => {
   });
 
   const send = (path: string, body: unknown, key?: string) => postWithKey(stack, path, body, key);
-
-  const trialBody = () => ({ instanceName: deviceId(), email: `${randomUUID()}@example.com` });
 
   it('replays a retried trial: same status, same body, and one OpenRouter key', async () => {
     // Prepare
