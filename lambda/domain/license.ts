@@ -160,11 +160,14 @@ export function deviceSlots(license: LicenseRecord): DeviceSlot[] {
   return Object.keys(license.devices).map((key) => license.devices[key] as DeviceSlot);
 }
 
-/** The active devices of a license, newest first. */
-export function activeDevices(license: LicenseRecord): Activation[] {
+/** The devices of a license in `state` (active, or deactivated at LemonSqueezy), newest first. */
+export function devicesIn(
+  license: LicenseRecord,
+  state: 'active' | 'deactivated' = 'active',
+): Activation[] {
   const devices: Activation[] = [];
   for (const slot of deviceSlots(license)) {
-    if (slot.state === 'active') {
+    if (slot.state === state) {
       devices.push({
         instanceId: slot.instanceId,
         instanceName: slot.instanceName,
@@ -175,15 +178,20 @@ export function activeDevices(license: LicenseRecord): Activation[] {
   return devices.sort((a, b) => b.activatedAt.localeCompare(a.activatedAt));
 }
 
-/**
- * Credit a license has exposed in the period of its current key: the limit of a live key (it may
- * still be spent), what a disabled key had spent, and what dead keys of the period had spent (I1).
- */
-export function exposedCredit(license: LicenseRecord): number {
-  const key = license.ai;
-  const spent = (license.spentKeys ?? [])
-    .filter((entry) => !key || entry.periodEnd === key.periodEnd)
-    .reduce((sum, entry) => sum + entry.usage, 0);
-  if (!key) return spent;
-  return spent + (key.disabledAt ? (key.usageAtDisable ?? key.limit) : key.limit);
+/** The active devices of a license, newest first. */
+export function activeDevices(license: LicenseRecord): Activation[] {
+  return devicesIn(license, 'active');
+}
+
+/** What a request may name a device by; a request naming nothing names every device. */
+export interface DeviceWanted {
+  instanceName?: string | undefined;
+  instanceId?: string | undefined;
+}
+
+export function isDeviceWanted(device: Activation, wanted: DeviceWanted): boolean {
+  return (
+    (wanted.instanceName === undefined || device.instanceName === wanted.instanceName) &&
+    (wanted.instanceId === undefined || device.instanceId === wanted.instanceId)
+  );
 }

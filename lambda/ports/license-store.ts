@@ -77,13 +77,15 @@ export interface LicenseStore {
   /**
    * Marks devices whose LemonSqueezy instance is gone as deactivated (only if each still holds
    * that instance) and drops deactivated slots older than `forgetBefore`. Undefined when a slot
-   * changed meanwhile (re-read and decide again).
+   * changed meanwhile (re-read and decide again). `seatsInUse`, when LemonSqueezy's instance list
+   * was just read, is stored as the key's activation usage.
    */
   deactivateDevices(
     licenseHash: string,
     gone: Activation[],
     at: string,
     forget: string[],
+    seatsInUse?: number,
   ): Promise<LicenseRecord | undefined>;
   /**
    * Installs `next` as the license's key if the stored key is still `expectedHash` (null: no key

@@ -13,6 +13,7 @@ import { deviceSlotKey } from '#domain/secrets.ts';
 import type { ProviderAnswer, ProviderLicense } from '#ports/license-provider.ts';
 import type { ProviderFacts } from '#ports/license-store.ts';
 import { type Outcome, type Refusal, refused } from './outcome.ts';
+import { storedFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export interface DeviceRequest {
@@ -222,22 +223,16 @@ function activationFacts(
   upstream: ProviderLicense,
   now: Date,
 ): ProviderFacts {
+  const provider = license.provider && {
+    ...license.provider,
+    activationLimit: upstream.activationLimit,
+    activationUsage: upstream.activationUsage,
+  };
   return {
+    ...storedFacts(license),
     status: upstream.status,
-    expiresAt: license.expiresAt,
-    customerName: license.customerName,
-    customerEmail: license.customerEmail,
-    plan: license.plan,
+    provider,
     statusCheckedAt: now.toISOString(),
-    ...(license.provider
-      ? {
-          provider: {
-            ...license.provider,
-            activationLimit: upstream.activationLimit,
-            activationUsage: upstream.activationUsage,
-          },
-        }
-      : {}),
   };
 }
 
@@ -246,7 +241,7 @@ function activationFacts(
  * whose instance it no longer holds are marked deactivated, and deactivated devices older than
  * `FORGET_DEACTIVATED_MS` are dropped (bounded item size). `gone` names devices already known to
  * be gone; otherwise the instance list is read only when LemonSqueezy counts fewer seats in use
- * than we have active devices (one REST call, and only then).
+ * than we have active devices (one REST call, and only then; the count it shows is stored).
  */
 export async function reconcileSeats(
   deps: ServiceDeps,
@@ -256,21 +251,26 @@ export async function reconcileSeats(
   const now = deps.clock.now();
   const active = activeDevices(license);
   let goneDevices = gone ?? [];
+  let seatsInUse: number | undefined;
   const upstream = license.provider;
   if (!gone && upstream && upstream.activationUsage < active.length) {
-    const held = new Set((await deps.provider.listInstances(upstream.licenseId)).map((i) => i.id));
+    const instances = await deps.provider.listInstances(upstream.licenseId);
+    const held = new Set(instances.map((instance) => instance.id));
     goneDevices = active.filter((device) => !held.has(device.instanceId));
+    // Stored too, so a stale count does not send every later validate to the list again.
+    seatsInUse = instances.length;
   }
   const forgetBefore = new Date(now.getTime() - FORGET_DEACTIVATED_MS).toISOString();
   const forget = deviceSlots(license)
     .filter((slot) => slot.state === 'deactivated' && slot.deactivatedAt < forgetBefore)
     .map((slot) => deviceSlotKey(slot.instanceName));
-  if (goneDevices.length === 0 && forget.length === 0) return license;
+  if (goneDevices.length === 0 && forget.length === 0 && seatsInUse === undefined) return license;
   const updated = await deps.store.deactivateDevices(
     license.licenseHash,
     goneDevices,
     now.toISOString(),
     forget,
+    seatsInUse,
   );
   if (goneDevices.length > 0) {
     deps.logger.info('devices deactivated at LemonSqueezy', {

@@ -75,6 +75,19 @@ export function toProviderFacts(
   };
 }
 
+/** The LemonSqueezy facts a license holds now, as a starting point for changing some of them. */
+export function storedFacts(license: LicenseRecord): ProviderFacts {
+  return {
+    status: license.status,
+    expiresAt: license.expiresAt,
+    customerName: license.customerName,
+    customerEmail: license.customerEmail,
+    provider: license.provider,
+    plan: license.plan,
+    statusCheckedAt: license.statusCheckedAt,
+  };
+}
+
 /** The plan facts a license keeps from its configured variant. */
 export function toLicensePlan(plan: PlanVariant): LicensePlan {
   return {

@@ -6,7 +6,7 @@ import { isKeyDue } from '#domain/period.ts';
 import type { ProviderAnswer, ProviderSubscription } from '#ports/license-provider.ts';
 import type { ProviderFacts } from '#ports/license-store.ts';
 import { reconcileSeats } from './activate-device.ts';
-import { toProviderFacts } from './provider-facts.ts';
+import { storedFacts, toProviderFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
@@ -96,16 +96,4 @@ function factsFrom(
     variantId: answer.license.variantId,
   };
   return toProviderFacts(answer.license, plan, subscription, now);
-}
-
-function storedFacts(license: LicenseRecord): ProviderFacts {
-  return {
-    status: license.status,
-    expiresAt: license.expiresAt,
-    customerName: license.customerName,
-    customerEmail: license.customerEmail,
-    provider: license.provider,
-    plan: license.plan,
-    statusCheckedAt: license.statusCheckedAt,
-  };
 }

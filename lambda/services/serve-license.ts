@@ -1,5 +1,11 @@
 import { UpstreamError } from '#domain/errors.ts';
-import { type Activation, activeDevices, type LicenseRecord } from '#domain/license.ts';
+import {
+  type Activation,
+  activeDevices,
+  type DeviceWanted,
+  isDeviceWanted,
+  type LicenseRecord,
+} from '#domain/license.ts';
 import { accessAfterRefusal, type CheckPhase, checkLicense } from '#domain/license-rules.ts';
 import { type LicenseView, type Outcome, refused } from './outcome.ts';
 import { ensureAiKey, revokeKey, withFreshUsage } from './rotate-key.ts';
@@ -35,7 +41,7 @@ export async function serveLicense(
       const revoked = await revokeKey(deps, current);
       if (phase === 'activate') return refused(verdict.code, verdict.detail);
       const reason = { code: verdict.code, detail: verdict.detail };
-      return { ok: true, value: toView(revoked, device, licenseKey, reason) };
+      return { ok: true, value: toView(revoked, device, licenseKey, { reason }) };
     }
     const keyed = await ensureAiKey(deps, current);
     if ('changed' in keyed) {
@@ -48,26 +54,19 @@ export async function serveLicense(
       current = fresh;
       continue;
     }
-    return { ok: true, value: toView(fresh, device, licenseKey, undefined, deps.clock.now()) };
+    return { ok: true, value: toView(fresh, device, licenseKey, { now: deps.clock.now() }) };
   }
   throw new UpstreamError('openrouter', 'unavailable', 'the license changed while served; retry.');
 }
 
 /** The device a request speaks for: the one named, or the most recent activation. */
-export function pickDevice(
-  license: LicenseRecord,
-  wanted: { instanceName?: string | undefined; instanceId?: string | undefined },
-): Activation | undefined {
+export function pickDevice(license: LicenseRecord, wanted: DeviceWanted): Activation | undefined {
   const devices = activeDevices(license);
   if (wanted.instanceName === undefined && wanted.instanceId === undefined) {
     const last = license.lastActivation;
     return devices.find((device) => device.instanceId === last?.instanceId) ?? devices[0];
   }
-  return devices.find(
-    (device) =>
-      (wanted.instanceName === undefined || device.instanceName === wanted.instanceName) &&
-      (wanted.instanceId === undefined || device.instanceId === wanted.instanceId),
-  );
+  return devices.find((device) => isDeviceWanted(device, wanted));
 }
 
 /** Why a usable SaaS license answers without a key. */
@@ -86,8 +85,7 @@ export function toView(
   license: LicenseRecord,
   device: Activation,
   licenseKey: string,
-  reason?: LicenseView['reason'],
-  now?: Date,
+  { reason, now }: { reason?: LicenseView['reason']; now?: Date } = {},
 ): LicenseView {
   const saas = license.plan.aiMode === 'saas';
   // A key whose period has ended (no paid period followed yet: I5) has expired at OpenRouter.

@@ -1,4 +1,10 @@
-import { type Activation, deviceSlots, type LicenseRecord } from '#domain/license.ts';
+import {
+  type Activation,
+  type DeviceWanted,
+  devicesIn,
+  isDeviceWanted,
+  type LicenseRecord,
+} from '#domain/license.ts';
 import { licenseHashOf } from '#domain/secrets.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
 import { type LicenseView, type Outcome, refused } from './outcome.ts';
@@ -41,46 +47,26 @@ export async function validateLicense(
     const named = request.instanceName !== undefined || request.instanceId !== undefined;
     const gone = named
       ? namedDeactivated(checked, request)
-      : (lastDeactivated(checked) ?? checked.lastActivation);
+      : (devicesIn(checked, 'deactivated')[0] ?? checked.lastActivation);
     if (!gone)
       return refused('INSTANCE_MISMATCH', 'This device is not activated on this license key.');
     // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
     const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
-    return { ok: true, value: toView(revoked, gone, request.licenseKey, DEACTIVATED) };
+    return {
+      ok: true,
+      value: toView(revoked, gone, request.licenseKey, { reason: DEACTIVATED }),
+    };
   }
   return serveLicense(deps, checked, device, request.licenseKey, 'validate');
 }
 
 /** The deactivated device the request names, if it names one. */
-function namedDeactivated(
-  license: LicenseRecord,
-  wanted: { instanceName?: string | undefined; instanceId?: string | undefined },
-): Activation | undefined {
+function namedDeactivated(license: LicenseRecord, wanted: DeviceWanted): Activation | undefined {
   if (wanted.instanceName === undefined && wanted.instanceId === undefined) return undefined;
   // The last activation stays known after its forgotten slot: it is deactivated unless active.
   const last = license.lastActivation;
   const lastGone = last && !pickDevice(license, { instanceId: last.instanceId }) ? [last] : [];
-  return [...deactivated(license), ...lastGone].find(
-    (device) =>
-      (wanted.instanceName === undefined || device.instanceName === wanted.instanceName) &&
-      (wanted.instanceId === undefined || device.instanceId === wanted.instanceId),
-  );
-}
-
-function lastDeactivated(license: LicenseRecord): Activation | undefined {
-  return deactivated(license).sort((a, b) => b.activatedAt.localeCompare(a.activatedAt))[0];
-}
-
-function deactivated(license: LicenseRecord): Activation[] {
-  return deviceSlots(license).flatMap((slot) =>
-    slot.state === 'deactivated'
-      ? [
-          {
-            instanceId: slot.instanceId,
-            instanceName: slot.instanceName,
-            activatedAt: slot.activatedAt,
-          },
-        ]
-      : [],
+  return [...devicesIn(license, 'deactivated'), ...lastGone].find((device) =>
+    isDeviceWanted(device, wanted),
   );
 }

@@ -1,70 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
-import { captureOutput } from '#test/helpers/captured-output.ts';
+import { deactivateAtLemonSqueezy } from '#test/helpers/integrity-checks.ts';
+import { parsedByClient } from '#test/helpers/ravn-client.ts';
 import { DAY, HOUR } from '../helpers/manual-clock.ts';
 import {
   activatedLicense,
   deviceId,
-  type HttpResult,
   seedLicense,
   startTestStack,
   type TestStack,
 } from '../helpers/test-stack.ts';
-
-/**
- * The shipped RAVN Mail client (`ravnmail/ravn` v26.3.8, `src-tauri/src/licensing/types.rs`) as
- * serde parses a success body: these fields, these types, unknown fields ignored. A `String` is
- * never null; `Option<String>` may be null or absent; `status` is a closed enum. Dates must also
- * parse with chrono's `parse_from_rfc3339`, or the client silently ignores the expiry.
- */
-const rfc3339 = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
-const clientActivationResponse = z.object({
-  instanceId: z.string(),
-  licenseKey: z.string(),
-  user_name: z.string(),
-  user_email: z.string(),
-  ai_mode: z.enum(['saas', 'byok']),
-  status: z.enum(['active', 'trial', 'expired', 'suspended']),
-  expires_at: rfc3339.nullish(),
-  trial_ends_at: rfc3339.nullish(),
-  ai_details: z
-    .object({
-      token: z.string(),
-      limit: z.number(),
-      limit_remaining: z.number(),
-      expires_at: rfc3339,
-    })
-    .nullish(),
-});
-type ClientActivationResponse = z.infer<typeof clientActivationResponse>;
-
-/** `ActivationError::from_response`: the client maps an error by its status alone. */
-function clientError(status: number): string {
-  switch (status) {
-    case 400:
-      return 'ActivationFailed';
-    case 403:
-      return 'TrialAlreadyUsed';
-    case 404:
-      return 'LicenseNotFound';
-    case 409:
-      return 'LicenseAlreadyActivated';
-    case 503:
-      return 'ServiceUnavailable';
-    default:
-      return 'Unknown';
-  }
-}
-
-/** A 200 parsed as the client parses it; a body it would reject fails the test here. */
-function parsedByClient(response: HttpResult): ClientActivationResponse {
-  expect(response.status, response.text).toBe(200);
-  const parsed = clientActivationResponse.safeParse(JSON.parse(response.text));
-  expect(parsed.error?.issues, response.text).toBeUndefined();
-  return parsed.data as ClientActivationResponse;
-}
 
 describe('client contract: every success body parses as the shipped client parses it', () => {
   let stack: TestStack;
@@ -256,7 +200,7 @@ describe('client contract: every success body parses as the shipped client parse
   it('a device whose seat was freed at LemonSqueezy: 200 suspended, DEVICE_DEACTIVATED', async () => {
     // Prepare
     const { license, activation } = await activatedLicense(stack, 'saas');
-    stack.lemonSqueezy.deactivateInstance(license.key, activation.instanceId);
+    await deactivateAtLemonSqueezy(stack, license.key, activation.instanceId);
     stack.clock.advance(25 * HOUR);
 
     // Act
@@ -285,139 +229,5 @@ describe('client contract: every success body parses as the shipped client parse
     expect([body.status, response.body.code]).toEqual(['expired', 'TRIAL_EXPIRED']);
     expect(body.trial_ends_at).toBe(trial.body.trial_ends_at);
     await local.close();
-  });
-});
-
-describe('client contract: every refusal has the status whose client message is true', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
-
-  async function refusal(make: () => Promise<HttpResult>) {
-    const response = await make();
-    expect(response.body.message).toBe(response.body.error);
-    expect(response.body.details).toEqual(expect.any(String));
-    return [response.body.code, response.status, clientError(response.status)];
-  }
-
-  it.each([
-    ['TRIAL_ALREADY_USED', 403, 'TrialAlreadyUsed'],
-    ['TRIAL_EXPIRED', 403, 'TrialAlreadyUsed'],
-    ['INSTANCE_MISMATCH', 403, 'TrialAlreadyUsed'],
-    ['ACTIVATION_LIMIT_REACHED', 409, 'LicenseAlreadyActivated'],
-    ['LICENSE_NOT_FOUND', 404, 'LicenseNotFound'],
-    ['LICENSE_DISABLED', 400, 'ActivationFailed'],
-    ['LICENSE_EXPIRED', 400, 'ActivationFailed'],
-    ['PRODUCT_NOT_ALLOWED', 400, 'ActivationFailed'],
-    ['INVALID_REQUEST', 400, 'ActivationFailed'],
-    ['UPSTREAM_UNAVAILABLE', 503, 'ServiceUnavailable'],
-    ['UPSTREAM_ERROR', 503, 'ServiceUnavailable'],
-  ] as const)('%s answers %i: the client says %s', async (code, status, message) => {
-    // Prepare
-    const instanceName = deviceId();
-    const make = async (): Promise<HttpResult> => {
-      switch (code) {
-        case 'TRIAL_ALREADY_USED':
-          await stack.post('/v1/trial', { instanceName, email: 'twice@example.com' });
-          return stack.post('/v1/trial', { instanceName, email: 'twice@example.com' });
-        case 'TRIAL_EXPIRED': {
-          const local = await startTestStack();
-          const trial = await local.post('/v1/trial', { instanceName, email: 'a@example.com' });
-          local.clock.advance(31 * DAY);
-          const answer = await local.post('/v1/activate', {
-            instanceName,
-            licenseKey: trial.body.licenseKey,
-          });
-          await local.close();
-          return answer;
-        }
-        case 'INSTANCE_MISMATCH': {
-          const trial = await stack.post('/v1/trial', { instanceName, email: 'b@example.com' });
-          return stack.post('/v1/activate', {
-            instanceName: deviceId(),
-            licenseKey: trial.body.licenseKey,
-          });
-        }
-        case 'ACTIVATION_LIMIT_REACHED': {
-          const license = seedLicense(stack, 'byok', { activationLimit: 1 });
-          await stack.post('/v1/activate', { instanceName, licenseKey: license.key });
-          return stack.post('/v1/activate', { instanceName: deviceId(), licenseKey: license.key });
-        }
-        case 'LICENSE_NOT_FOUND':
-          return stack.post('/v1/activate', { instanceName, licenseKey: 'NOPE-0000' });
-        case 'LICENSE_DISABLED':
-        case 'LICENSE_EXPIRED': {
-          const status = code === 'LICENSE_DISABLED' ? 'disabled' : 'expired';
-          const license = seedLicense(stack, 'byok', { status });
-          return stack.post('/v1/activate', { instanceName, licenseKey: license.key });
-        }
-        case 'PRODUCT_NOT_ALLOWED': {
-          const license = seedLicense(stack, 'byok', { storeId: 1 });
-          return stack.post('/v1/activate', { instanceName, licenseKey: license.key });
-        }
-        case 'INVALID_REQUEST':
-          return stack.post('/v1/activate', { instanceName });
-        case 'UPSTREAM_UNAVAILABLE':
-        case 'UPSTREAM_ERROR': {
-          const license = seedLicense(stack, 'byok');
-          stack.lemonSqueezy.faults.inject(
-            'validate',
-            code === 'UPSTREAM_ERROR' ? { kind: 'status', status: 401 } : { kind: 'reset' },
-          );
-          return stack.post('/v1/activate', { instanceName, licenseKey: license.key });
-        }
-      }
-    };
-
-    // Act
-    const seen = await refusal(make);
-
-    // Assess
-    expect(seen).toEqual([code, status, message]);
-  });
-});
-
-describe('client contract: the reachability probe', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
-
-  it('GET /v1/validate is answered at the edge: a 405 the client counts as online, no function run', async () => {
-    // Prepare
-    const output = captureOutput();
-
-    // Act
-    let probe: Response;
-    let control: Response;
-    try {
-      probe = await fetch(`${stack.url}/v1/validate`);
-      control = await fetch(`${stack.url}/v1/webhook`);
-      await Promise.all([probe.text(), control.text()]);
-    } finally {
-      output.restore();
-    }
-    const requestLogs = output
-      .text()
-      .split('\n')
-      .filter((line) => line.includes('"message":"request"'));
-
-    // Assess
-    expect(probe.status).toBe(405);
-    expect(probe.headers.get('allow')).toBe('POST');
-    expect(probe.headers.get('content-type')).toBe('application/json');
-    // The unguarded webhook path reaches its function, which logs the request; the probe does not.
-    expect(control.status).toBe(405);
-    expect(requestLogs.some((line) => line.includes('"route":"/v1/webhook"'))).toBe(true);
-    expect(requestLogs.some((line) => line.includes('"route":"/v1/validate"'))).toBe(false);
   });
 });

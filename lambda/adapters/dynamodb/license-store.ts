@@ -1,48 +1,18 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type {
-  Activation,
-  AiKey,
-  LicensePlan,
-  LicenseRecord,
-  SpentKey,
-  Subscription,
-} from '#domain/license.ts';
+import type { Activation, LicensePlan, LicenseRecord, Subscription } from '#domain/license.ts';
 import { deviceSlotKey, normaliseEmail } from '#domain/secrets.ts';
 import type { LicenseStore, ProviderFacts } from '#ports/license-store.ts';
-import {
-  creditPeriodKey,
-  fromItem,
-  isCancelledByCondition,
-  isConditionFailure,
-  licenseKey,
-} from './items.ts';
+import { licenseKey } from './items.ts';
+import { LicenseKeyWrites } from './license-key-writes.ts';
 
 /** Fields set only when a license is first stored. */
 const CREATION_ONLY = ['kind', 'periodAnchor', 'devices', 'createdAt'] as const;
 
-/** `LicenseStore` on one DynamoDB table (see table-definition.ts for its items). */
-export class DynamoDbLicenseStore implements LicenseStore {
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(licenseHash: string): Promise<LicenseRecord | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: licenseKey(licenseHash),
-        ConsistentRead: true,
-      }),
-    );
-    return fromItem(result.Item);
-  }
-
+/**
+ * `LicenseStore` on one DynamoDB table (see table-definition.ts for its items): LemonSqueezy's
+ * facts, subscription, refund and payments, and the device slots here; the AI key's writes in
+ * LicenseKeyWrites, the read and the conditional update in LicenseItem.
+ */
+export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseStore {
   saveProviderFactsIfNewer(
     initial: LicenseRecord,
     facts: ProviderFacts,
@@ -194,6 +164,7 @@ export class DynamoDbLicenseStore implements LicenseStore {
     gone: Activation[],
     at: string,
     forget: string[],
+    seatsInUse?: number,
   ): Promise<LicenseRecord | undefined> {
     // DynamoDB refuses names and values an expression does not use: add them only when used.
     const names: Record<string, string> = gone.length > 0 ? { '#state': 'state' } : {};
@@ -213,6 +184,11 @@ export class DynamoDbLicenseStore implements LicenseStore {
         `devices.#g${index}.instanceId = :id${index}`,
       );
     });
+    if (seatsInUse !== undefined) {
+      sets.push('provider.activationUsage = :seats');
+      values[':seats'] = seatsInUse;
+      conditions.push('attribute_exists(provider)');
+    }
     const removes = forget.map((slotKey, index) => {
       names[`#f${index}`] = slotKey;
       return `devices.#f${index}`;
@@ -225,166 +201,8 @@ export class DynamoDbLicenseStore implements LicenseStore {
       Key: licenseKey(licenseHash),
       UpdateExpression: update.trim(),
       ConditionExpression: conditions.join(' AND '),
-      ExpressionAttributeNames: names,
+      ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
       ExpressionAttributeValues: Object.keys(values).length > 0 ? values : undefined,
     });
   }
-
-  async installAiKey(
-    license: LicenseRecord,
-    expectedHash: string | null,
-    next: AiKey,
-    spentKeys: SpentKey[],
-  ): Promise<LicenseRecord | undefined> {
-    const facts = factsUnchanged(license);
-    const update = {
-      TableName: this.tableName,
-      Key: licenseKey(license.licenseHash),
-      UpdateExpression: 'SET ai = :next, spentKeys = :spent, updatedAt = :now',
-      ConditionExpression: `${
-        expectedHash === null
-          ? 'attribute_exists(pk) AND attribute_not_exists(ai)'
-          : 'ai.#hash = :expected'
-      } AND ${facts.condition}`,
-      ExpressionAttributeNames: {
-        ...(expectedHash === null ? {} : { '#hash': 'hash' }),
-        ...facts.names,
-      },
-      ExpressionAttributeValues: {
-        ':next': next,
-        ':spent': spentKeys,
-        ':now': next.issuedAt,
-        ...(expectedHash === null ? {} : { ':expected': expectedHash }),
-        ...facts.values,
-      },
-    };
-    const previous = license.ai;
-    if (!previous || previous.periodEnd === next.periodEnd) {
-      return this.conditionalUpdate(update);
-    }
-    // A new period: keep the ended one's credit record (no tokens) as its own item, in one step.
-    const { token: _token, ...ended } = previous;
-    try {
-      await this.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Update: update },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...creditPeriodKey(license.licenseHash, previous.periodEnd),
-                  record: 'credit-period',
-                  key: ended,
-                  spentKeys: license.spentKeys ?? [],
-                },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (isCancelledByCondition(error)) return undefined;
-      throw error;
-    }
-    return this.get(license.licenseHash);
-  }
-
-  markKeyDisabled(
-    licenseHash: string,
-    keyHash: string,
-    at: string,
-    usage: number,
-  ): Promise<LicenseRecord | undefined> {
-    return this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
-      UpdateExpression: 'SET ai.disabledAt = :at, ai.usageAtDisable = :usage, updatedAt = :at',
-      ConditionExpression: 'ai.#hash = :keyHash',
-      ExpressionAttributeNames: { '#hash': 'hash' },
-      ExpressionAttributeValues: { ':at': at, ':usage': usage, ':keyHash': keyHash },
-    });
-  }
-
-  markKeyEnabled(license: LicenseRecord, keyHash: string): Promise<LicenseRecord | undefined> {
-    const facts = factsUnchanged(license);
-    return this.conditionalUpdate({
-      Key: licenseKey(license.licenseHash),
-      UpdateExpression: 'REMOVE ai.disabledAt, ai.usageAtDisable',
-      ConditionExpression: `ai.#hash = :keyHash AND ${facts.condition}`,
-      ExpressionAttributeNames: { '#hash': 'hash', ...facts.names },
-      ExpressionAttributeValues: { ':keyHash': keyHash, ...facts.values },
-    });
-  }
-
-  markKeyGone(licenseHash: string, spent: SpentKey): Promise<LicenseRecord | undefined> {
-    return this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
-      UpdateExpression:
-        'REMOVE ai SET spentKeys = list_append(if_not_exists(spentKeys, :none), :spent), updatedAt = :at',
-      ConditionExpression: 'ai.#hash = :keyHash',
-      ExpressionAttributeNames: { '#hash': 'hash' },
-      ExpressionAttributeValues: {
-        ':none': [],
-        ':spent': [spent],
-        ':at': spent.goneAt,
-        ':keyHash': spent.hash,
-      },
-    });
-  }
-
-  async recordKeyUsage(
-    licenseHash: string,
-    keyHash: string,
-    limitRemaining: number,
-    checkedAt: string,
-  ): Promise<void> {
-    await this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
-      UpdateExpression: 'SET ai.limitRemaining = :remaining, ai.limitCheckedAt = :checkedAt',
-      ConditionExpression: 'ai.#hash = :keyHash',
-      ExpressionAttributeNames: { '#hash': 'hash' },
-      ExpressionAttributeValues: {
-        ':remaining': limitRemaining,
-        ':checkedAt': checkedAt,
-        ':keyHash': keyHash,
-      },
-    });
-  }
-
-  /** An update that returns the new record, or undefined when its condition did not hold. */
-  private async conditionalUpdate(
-    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'ReturnValues'>,
-  ): Promise<LicenseRecord | undefined> {
-    try {
-      const result = await this.documents.send(
-        new UpdateCommand({ ...input, TableName: this.tableName, ReturnValues: 'ALL_NEW' }),
-      );
-      return fromItem(result.Attributes);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
-  }
-}
-
-/**
- * A condition that holds only while the license's LemonSqueezy facts, subscription and refund are
- * what `license` shows: a key is issued or enabled only on the facts it was decided on (I4).
- */
-function factsUnchanged(license: LicenseRecord): {
-  condition: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-} {
-  const fields = ['factsAsOf', 'subscriptionAsOf', 'refundedAt'] as const;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts = fields.map((field) => {
-    names[`#u_${field}`] = field;
-    const value = license[field];
-    if (value === undefined) return `attribute_not_exists(#u_${field})`;
-    values[`:u_${field}`] = value;
-    return `#u_${field} = :u_${field}`;
-  });
-  return { condition: parts.join(' AND '), names, values };
 }

@@ -127,12 +127,6 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
     };
   }
 
-  /** Frees a seat the way a customer does in LemonSqueezy's own UI (no call through us). */
-  deactivateInstance(key: string, instanceId: string): void {
-    const license = this.#store.byKey(key);
-    if (license) this.#store.deactivate(license, instanceId);
-  }
-
   /** Every license key seeded so far (tests check none of them reaches a log). */
   licenseKeys(): string[] {
     return this.#store.keys();

@@ -1,0 +1,154 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
+import { creditPeriodKey, isCancelledByCondition, licenseKey } from './items.ts';
+import { LicenseItem } from './license-item.ts';
+
+/**
+ * The AI key's writes on the license item (I1): installing a period's key (and keeping the ended
+ * period's record), disabling, enabling and forgetting it, caching its usage. Installing and
+ * enabling hold only while the facts access was decided on are unchanged.
+ */
+export class LicenseKeyWrites extends LicenseItem {
+  async installAiKey(
+    license: LicenseRecord,
+    expectedHash: string | null,
+    next: AiKey,
+    spentKeys: SpentKey[],
+  ): Promise<LicenseRecord | undefined> {
+    const facts = factsUnchanged(license);
+    const update = {
+      TableName: this.tableName,
+      Key: licenseKey(license.licenseHash),
+      UpdateExpression: 'SET ai = :next, spentKeys = :spent, updatedAt = :now',
+      ConditionExpression: `${
+        expectedHash === null
+          ? 'attribute_exists(pk) AND attribute_not_exists(ai)'
+          : 'ai.#hash = :expected'
+      } AND ${facts.condition}`,
+      ExpressionAttributeNames: {
+        ...(expectedHash === null ? {} : { '#hash': 'hash' }),
+        ...facts.names,
+      },
+      ExpressionAttributeValues: {
+        ':next': next,
+        ':spent': spentKeys,
+        ':now': next.issuedAt,
+        ...(expectedHash === null ? {} : { ':expected': expectedHash }),
+        ...facts.values,
+      },
+    };
+    const previous = license.ai;
+    if (!previous || previous.periodEnd === next.periodEnd) {
+      return this.conditionalUpdate(update);
+    }
+    // A new period: keep the ended one's credit record (no tokens) as its own item, in one step.
+    const { token: _token, ...ended } = previous;
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...creditPeriodKey(license.licenseHash, previous.periodEnd),
+                  record: 'credit-period',
+                  key: ended,
+                  spentKeys: license.spentKeys ?? [],
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isCancelledByCondition(error)) return undefined;
+      throw error;
+    }
+    return this.get(license.licenseHash);
+  }
+
+  markKeyDisabled(
+    licenseHash: string,
+    keyHash: string,
+    at: string,
+    usage: number,
+  ): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: 'SET ai.disabledAt = :at, ai.usageAtDisable = :usage, updatedAt = :at',
+      ConditionExpression: 'ai.#hash = :keyHash',
+      ExpressionAttributeNames: { '#hash': 'hash' },
+      ExpressionAttributeValues: { ':at': at, ':usage': usage, ':keyHash': keyHash },
+    });
+  }
+
+  markKeyEnabled(license: LicenseRecord, keyHash: string): Promise<LicenseRecord | undefined> {
+    const facts = factsUnchanged(license);
+    return this.conditionalUpdate({
+      Key: licenseKey(license.licenseHash),
+      UpdateExpression: 'REMOVE ai.disabledAt, ai.usageAtDisable',
+      ConditionExpression: `ai.#hash = :keyHash AND ${facts.condition}`,
+      ExpressionAttributeNames: { '#hash': 'hash', ...facts.names },
+      ExpressionAttributeValues: { ':keyHash': keyHash, ...facts.values },
+    });
+  }
+
+  markKeyGone(licenseHash: string, spent: SpentKey): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression:
+        'REMOVE ai SET spentKeys = list_append(if_not_exists(spentKeys, :none), :spent), updatedAt = :at',
+      ConditionExpression: 'ai.#hash = :keyHash',
+      ExpressionAttributeNames: { '#hash': 'hash' },
+      ExpressionAttributeValues: {
+        ':none': [],
+        ':spent': [spent],
+        ':at': spent.goneAt,
+        ':keyHash': spent.hash,
+      },
+    });
+  }
+
+  async recordKeyUsage(
+    licenseHash: string,
+    keyHash: string,
+    limitRemaining: number,
+    checkedAt: string,
+  ): Promise<void> {
+    await this.conditionalUpdate({
+      Key: licenseKey(licenseHash),
+      UpdateExpression: 'SET ai.limitRemaining = :remaining, ai.limitCheckedAt = :checkedAt',
+      ConditionExpression: 'ai.#hash = :keyHash',
+      ExpressionAttributeNames: { '#hash': 'hash' },
+      ExpressionAttributeValues: {
+        ':remaining': limitRemaining,
+        ':checkedAt': checkedAt,
+        ':keyHash': keyHash,
+      },
+    });
+  }
+}
+
+/**
+ * A condition that holds only while the license's LemonSqueezy facts, subscription and refund are
+ * what `license` shows: a key is issued or enabled only on the facts it was decided on (I4).
+ */
+function factsUnchanged(license: LicenseRecord): {
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const fields = ['factsAsOf', 'subscriptionAsOf', 'refundedAt'] as const;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts = fields.map((field) => {
+    names[`#u_${field}`] = field;
+    const value = license[field];
+    if (value === undefined) return `attribute_not_exists(#u_${field})`;
+    values[`:u_${field}`] = value;
+    return `#u_${field} = :u_${field}`;
+  });
+  return { condition: parts.join(' AND '), names, values };
+}

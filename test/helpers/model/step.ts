@@ -1,0 +1,28 @@
+import type fc from 'fast-check';
+import { checkInvariants, type Model, type World } from './world.ts';
+
+/**
+ * Every step: the action, then the invariants. A fault armed by the step before is used up by
+ * this one (cleared after it), unless this step is the one that arms faults.
+ */
+export abstract class Step implements fc.AsyncCommand<Model, World> {
+  protected readonly armsFault: boolean = false;
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(model: Model, world: World): Promise<void> {
+    const armedBefore = model.faultArmed;
+    await this.act(model, world);
+    if (armedBefore && !this.armsFault) {
+      world.stack.lemonSqueezy.faults.clear();
+      world.stack.openRouter.faults.clear();
+      model.faultArmed = false;
+    }
+    await checkInvariants(world, model);
+  }
+
+  protected abstract act(model: Model, world: World): Promise<void>;
+  abstract toString(): string;
+}

@@ -1,0 +1,159 @@
+import { expect } from 'vitest';
+import { DAY, HOUR, MINUTE } from '#local/manual-clock.ts';
+import type { Fault } from '#local/sandbox/faults.ts';
+import { reapOrphanKeys } from '#services/reap-orphan-keys.ts';
+import { Step } from './step.ts';
+import { checkAnswer, type Model, truthOf, type World } from './world.ts';
+
+/** The model's steps on the client's side: requests, spending, time, faults and the reaper. */
+
+export class Activate extends Step {
+  constructor(readonly device: number) {
+    super();
+  }
+  protected async act(model: Model, world: World) {
+    const name = model.devices[this.device] as string;
+    const response = await world.stack.post('/v1/activate', {
+      instanceName: name,
+      licenseKey: world.license.key,
+    });
+    checkAnswer(world, model, '/v1/activate', response);
+    if (response.status === 200) model.instanceOf.set(name, response.body.instanceId);
+  }
+  toString() {
+    return `activate(d${this.device})`;
+  }
+}
+
+export class Validate extends Step {
+  constructor(
+    readonly device: number,
+    readonly naming: boolean,
+  ) {
+    super();
+  }
+  protected async act(model: Model, world: World) {
+    const instanceId = this.naming
+      ? model.instanceOf.get(model.devices[this.device] as string)
+      : undefined;
+    const response = await world.stack.post('/v1/validate', {
+      licenseKey: world.license.key,
+      ...(instanceId ? { instanceId } : {}),
+    });
+    checkAnswer(world, model, '/v1/validate', response);
+  }
+  toString() {
+    return `validate(${this.naming ? `d${this.device}` : 'license'})`;
+  }
+}
+
+export class Trial extends Step {
+  protected async act(model: Model, world: World) {
+    const device = model.trial?.device ?? `trial-device-${world.trialEmail}`;
+    if (model.trial) {
+      const again = await world.stack.post('/v1/validate', { licenseKey: model.trial.key });
+      checkAnswer(world, model, '/v1/validate', again);
+      return;
+    }
+    const response = await world.stack.post('/v1/trial', {
+      instanceName: device,
+      email: world.trialEmail,
+    });
+    checkAnswer(world, model, '/v1/trial', response);
+    if (response.status === 200) {
+      model.trial = { key: response.body.licenseKey, device, email: world.trialEmail };
+    }
+  }
+  toString() {
+    return 'trial';
+  }
+}
+
+/** The customer uses the AI key: OpenRouter books spend up to what the key has left. */
+export class Spend extends Step {
+  constructor(readonly usd: number) {
+    super();
+  }
+  protected async act(_model: Model, world: World) {
+    const now = world.stack.clock.now().getTime();
+    for (const key of world.stack.openRouter.keys()) {
+      if (!key.name.includes(world.licenseHash) || key.disabled || key.deleted) continue;
+      if (key.expiresAt !== null && Date.parse(key.expiresAt) <= now) continue;
+      const left = (key.limit ?? 0) - key.usage;
+      if (left > 0) world.stack.openRouter.spend(key.hash, Math.min(left, this.usd));
+    }
+  }
+  toString() {
+    return `spend(${this.usd})`;
+  }
+}
+
+export class AdvanceClock extends Step {
+  constructor(
+    readonly unit: 'minutes' | 'hours' | 'days' | 'past period end',
+    readonly amount: number,
+  ) {
+    super();
+  }
+  protected async act(_model: Model, world: World) {
+    const clock = world.stack.clock;
+    if (this.unit === 'past period end') {
+      const renewsAt = truthOf(world).snapshot.subscription?.renewsAt;
+      const target = renewsAt ? Date.parse(renewsAt) + HOUR : 0;
+      if (target > clock.now().getTime()) clock.set(new Date(target));
+      return;
+    }
+    const step = this.unit === 'minutes' ? MINUTE : this.unit === 'hours' ? HOUR : DAY;
+    clock.advance(this.amount * step);
+  }
+  toString() {
+    return `clock(+${this.amount} ${this.unit})`;
+  }
+}
+
+export const FAULT_POINTS = [
+  ['lemonSqueezy', 'validate'],
+  ['lemonSqueezy', 'activate'],
+  ['lemonSqueezy', 'subscriptions'],
+  ['lemonSqueezy', 'license-key-instances'],
+  ['openRouter', 'create'],
+  ['openRouter', 'update'],
+  ['openRouter', 'get'],
+] as const;
+
+/** The next call to one upstream point fails (HTTP 500 or a reset connection). */
+export class InjectFault extends Step {
+  protected override readonly armsFault = true;
+
+  constructor(
+    readonly point: number,
+    readonly reset: boolean,
+  ) {
+    super();
+  }
+  protected async act(model: Model, world: World) {
+    const [upstream, route] = FAULT_POINTS[this.point % FAULT_POINTS.length] ?? FAULT_POINTS[0];
+    const fault: Fault = this.reset ? { kind: 'reset' } : { kind: 'status', status: 500 };
+    const faults = world.stack[upstream].faults as { inject(route: string, fault: Fault): void };
+    faults.inject(route, fault);
+    model.faultArmed = true;
+  }
+  toString() {
+    const [upstream, route] = FAULT_POINTS[this.point % FAULT_POINTS.length] ?? FAULT_POINTS[0];
+    return `fault(${upstream} ${route}, ${this.reset ? 'reset' : '500'})`;
+  }
+}
+
+export class Reap extends Step {
+  protected async act(model: Model, world: World) {
+    try {
+      await reapOrphanKeys(world.stack.deps);
+    } catch (error) {
+      // Only an injected fault may stop a sweep; the next one catches up.
+      expect(model.faultArmed, String(error)).toBe(true);
+    }
+  }
+  toString() {
+    return 'reap';
+  }
+}

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from '#test/helpers/captured-output.ts';
+import { clientError } from '#test/helpers/ravn-client.ts';
+import { DAY } from '../helpers/manual-clock.ts';
+import {
+  deviceId,
+  type HttpResult,
+  seedLicense,
+  startTestStack,
+  type TestStack,
+} from '../helpers/test-stack.ts';
+
+describe('client contract: every refusal has the status whose client message is true', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  async function refusal(make: () => Promise<HttpResult>) {
+    const response = await make();
+    expect(response.body.message).toBe(response.body.error);
+    expect(response.body.details).toEqual(expect.any(String));
+    return [response.body.code, response.status, clientError(response.status)];
+  }
+
+  it.each([
+    ['TRIAL_ALREADY_USED', 403, 'TrialAlreadyUsed'],
+    ['TRIAL_EXPIRED', 403, 'TrialAlreadyUsed'],
+    ['INSTANCE_MISMATCH', 403, 'TrialAlreadyUsed'],
+    ['ACTIVATION_LIMIT_REACHED', 409, 'LicenseAlreadyActivated'],
+    ['LICENSE_NOT_FOUND', 404, 'LicenseNotFound'],
+    ['LICENSE_DISABLED', 400, 'ActivationFailed'],
+    ['LICENSE_EXPIRED', 400, 'ActivationFailed'],
+    ['PRODUCT_NOT_ALLOWED', 400, 'ActivationFailed'],
+    ['INVALID_REQUEST', 400, 'ActivationFailed'],
+    ['UPSTREAM_UNAVAILABLE', 503, 'ServiceUnavailable'],
+    ['UPSTREAM_ERROR', 503, 'ServiceUnavailable'],
+  ] as const)('%s answers %i: the client says %s', async (code, status, message) => {
+    // Prepare
+    const instanceName = deviceId();
+    const make = async (): Promise<HttpResult> => {
+      switch (code) {
+        case 'TRIAL_ALREADY_USED':
+          await stack.post('/v1/trial', { instanceName, email: 'twice@example.com' });
+          return stack.post('/v1/trial', { instanceName, email: 'twice@example.com' });
+        case 'TRIAL_EXPIRED': {
+          const local = await startTestStack();
+          const trial = await local.post('/v1/trial', { instanceName, email: 'a@example.com' });
+          local.clock.advance(31 * DAY);
+          const answer = await local.post('/v1/activate', {
+            instanceName,
+            licenseKey: trial.body.licenseKey,
+          });
+          await local.close();
+          return answer;
+        }
+        case 'INSTANCE_MISMATCH': {
+          const trial = await stack.post('/v1/trial', { instanceName, email: 'b@example.com' });
+          return stack.post('/v1/activate', {
+            instanceName: deviceId(),
+            licenseKey: trial.body.licenseKey,
+          });
+        }
+        case 'ACTIVATION_LIMIT_REACHED': {
+          const license = seedLicense(stack, 'byok', { activationLimit: 1 });
+          await stack.post('/v1/activate', { instanceName, licenseKey: license.key });
+          return stack.post('/v1/activate', { instanceName: deviceId(), licenseKey: license.key });
+        }
+        case 'LICENSE_NOT_FOUND':
+          return stack.post('/v1/activate', { instanceName, licenseKey: 'NOPE-0000' });
+        case 'LICENSE_DISABLED':
+        case 'LICENSE_EXPIRED': {
+          const status = code === 'LICENSE_DISABLED' ? 'disabled' : 'expired';
+          const license = seedLicense(stack, 'byok', { status });
+          return stack.post('/v1/activate', { instanceName, licenseKey: license.key });
+        }
+        case 'PRODUCT_NOT_ALLOWED': {
+          const license = seedLicense(stack, 'byok', { storeId: 1 });
+          return stack.post('/v1/activate', { instanceName, licenseKey: license.key });
+        }
+        case 'INVALID_REQUEST':
+          return stack.post('/v1/activate', { instanceName });
+        case 'UPSTREAM_UNAVAILABLE':
+        case 'UPSTREAM_ERROR': {
+          const license = seedLicense(stack, 'byok');
+          stack.lemonSqueezy.faults.inject(
+            'validate',
+            code === 'UPSTREAM_ERROR' ? { kind: 'status', status: 401 } : { kind: 'reset' },
+          );
+          return stack.post('/v1/activate', { instanceName, licenseKey: license.key });
+        }
+      }
+    };
+
+    // Act
+    const seen = await refusal(make);
+
+    // Assess
+    expect(seen).toEqual([code, status, message]);
+  });
+});
+
+describe('client contract: the reachability probe', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('GET /v1/validate is answered at the edge: a 405 the client counts as online, no function run', async () => {
+    // Prepare
+    const output = captureOutput();
+
+    // Act
+    let probe: Response;
+    let control: Response;
+    try {
+      probe = await fetch(`${stack.url}/v1/validate`);
+      control = await fetch(`${stack.url}/v1/webhook`);
+      await Promise.all([probe.text(), control.text()]);
+    } finally {
+      output.restore();
+    }
+    const requestLogs = output
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('"message":"request"'));
+
+    // Assess
+    expect(probe.status).toBe(405);
+    expect(probe.headers.get('allow')).toBe('POST');
+    expect(probe.headers.get('content-type')).toBe('application/json');
+    // The unguarded webhook path reaches its function, which logs the request; the probe does not.
+    expect(control.status).toBe(405);
+    expect(requestLogs.some((line) => line.includes('"route":"/v1/webhook"'))).toBe(true);
+    expect(requestLogs.some((line) => line.includes('"route":"/v1/validate"'))).toBe(false);
+  });
+});
