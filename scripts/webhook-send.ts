@@ -1,5 +1,5 @@
-import { SANDBOX_SECRETS } from '../lambda/local/local-stack.ts';
-import { loadWebhookFixture, sendWebhook, setPath } from '../lambda/local/webhook-sender.ts';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
+import { loadWebhookFixture, sendWebhook, setPath } from '#local/webhook-sender.ts';
 
 /**
  * `pnpm webhook:send <fixture> [--set path=value …] [--url URL]`: signs a fixture from

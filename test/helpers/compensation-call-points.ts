@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isDomainError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
+import { licenseHashOf } from '#domain/secrets.ts';
 import { codeToStatus } from '#http/error-response.ts';
-import { licenseHashOf } from '../../lambda/domain/secrets.ts';
-import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '../../lambda/services/reap-orphan-keys.ts';
+import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '#services/reap-orphan-keys.ts';
 import {
   activateAtLemonSqueezy,
   createKeyByHand,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeviceSlot } from '#domain/license.ts';
-import { licenseHashOf } from '../../lambda/domain/secrets.ts';
-import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
+import { licenseHashOf } from '#domain/secrets.ts';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { licenseCall } from './license-api-calls.ts';
 import { PLANS, type TestStack } from './test-stack.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { captureOutput } from './captured-output.ts';
 import { knownSecrets } from './secret-registry.ts';
 

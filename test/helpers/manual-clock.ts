@@ -1,1 +1,1 @@
-export { DAY, HOUR, ManualClock, MINUTE, SECOND } from '../../lambda/local/manual-clock.ts';
+export { DAY, HOUR, ManualClock, MINUTE, SECOND } from '#local/manual-clock.ts';

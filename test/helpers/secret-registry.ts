@@ -1,5 +1,5 @@
-import type { LemonSqueezyDouble } from '../../lambda/local/sandbox/lemonsqueezy-double.ts';
-import type { OpenRouterDouble } from '../../lambda/local/sandbox/openrouter-double.ts';
+import type { LemonSqueezyDouble } from '#local/sandbox/lemonsqueezy-double.ts';
+import type { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
 
 /** Everything secret a test file handled: answered keys/tokens and the doubles' own records. */
 const answered = new Set<string>();

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { productsConfig } from '../../config/products.ts';
-import { type LocalStack, startLocalStack } from '../../lambda/local/local-stack.ts';
+import { productsConfig } from '#config/products.ts';
+import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 import type {
   LemonSqueezyDouble,
   LicenseSeed,
   SeededLicense,
-} from '../../lambda/local/sandbox/lemonsqueezy-double.ts';
-import type { OpenRouterDouble } from '../../lambda/local/sandbox/openrouter-double.ts';
+} from '#local/sandbox/lemonsqueezy-double.ts';
+import type { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
 import { DAY, ManualClock } from './manual-clock.ts';
 import { rememberDoubles, rememberSecretsOf } from './secret-registry.ts';
 

@@ -3,16 +3,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import type { LicenseRecord } from '#domain/license.ts';
-import { licenseHashOf } from '../../lambda/domain/secrets.ts';
-import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
-import { DAY, HOUR } from '../../lambda/local/manual-clock.ts';
-import type { SeededLicense } from '../../lambda/local/sandbox/lemonsqueezy-double.ts';
+import { licenseHashOf } from '#domain/secrets.ts';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
+import { DAY, HOUR } from '#local/manual-clock.ts';
+import type { SeededLicense } from '#local/sandbox/lemonsqueezy-double.ts';
 import {
   loadWebhookFixture,
   sendWebhook,
   setPath,
   type WebhookBody,
-} from '../../lambda/local/webhook-sender.ts';
+} from '#local/webhook-sender.ts';
 import { deviceId, seedLicense, type TestStack } from './test-stack.ts';
 
 /**

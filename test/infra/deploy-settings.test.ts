@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { readDeploySettings } from '../../config/deploy-settings.ts';
+import { readDeploySettings } from '#config/deploy-settings.ts';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type DeploySettingsInput, parseDeploySettings } from '../../config/deploy-settings.ts';
+import { type DeploySettingsInput, parseDeploySettings } from '#config/deploy-settings.ts';
 import { buildApp, type RavnActivateApp } from '../../lib/app.ts';
 
 /** The feature flags `cdk synth` runs with, so tests synthesise what the CLI would. */

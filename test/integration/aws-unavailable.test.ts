@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfiguredSecrets } from '../../lambda/adapters/ssm/secrets.ts';
-import { loadConfig } from '../../lambda/config.ts';
-import { createDeps } from '../../lambda/deps.ts';
-import { createValidateHandler } from '../../lambda/handlers/validate.ts';
-import { guardOrigin, ORIGIN_HEADER } from '../../lambda/http/origin-guard.ts';
-import { jsonEvent } from '../../lambda/local/api-event.ts';
-import { findFreePort } from '../../lambda/local/dynamodb-local.ts';
+import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
+import { createValidateHandler } from '#handlers/validate.ts';
+import { guardOrigin, ORIGIN_HEADER } from '#http/origin-guard.ts';
+import { loadConfig } from '#lambda/config.ts';
+import { createDeps } from '#lambda/deps.ts';
+import { jsonEvent } from '#local/api-event.ts';
+import { findFreePort } from '#local/dynamodb-local.ts';
 
 function validateEvent(headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
   return jsonEvent('/v1/validate', { licenseKey: 'AAAAAAAA-0000-0000-0000-000000000000' }, headers);

@@ -1,14 +1,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivateHandler } from '#handlers/activate.ts';
+import { createValidateHandler } from '#handlers/validate.ts';
+import { createWebhookHandler } from '#handlers/webhook.ts';
+import type { ApiHandler } from '#http/run-route.ts';
+import { apiEvent } from '#local/api-event.ts';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
+import { signWebhook } from '#local/webhook-sender.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { createActivateHandler } from '../../lambda/handlers/activate.ts';
-import { createValidateHandler } from '../../lambda/handlers/validate.ts';
-import { createWebhookHandler } from '../../lambda/handlers/webhook.ts';
-import type { ApiHandler } from '../../lambda/http/run-route.ts';
-import { apiEvent } from '../../lambda/local/api-event.ts';
-import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
-import { signWebhook } from '../../lambda/local/webhook-sender.ts';
 import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
 
 /** Runs per endpoint; each run sends one generated request straight into the Lambda handler. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Fault } from '../../lambda/local/sandbox/faults.ts';
-import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '../../lambda/services/reap-orphan-keys.ts';
+import type { Fault } from '#local/sandbox/faults.ts';
+import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '#services/reap-orphan-keys.ts';
 import { COMPENSATION_CALL_POINTS } from '../helpers/compensation-call-points.ts';
 import {
   exposedCredit,

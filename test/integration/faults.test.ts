@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fault } from '#local/sandbox/faults.ts';
+import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '#services/reap-orphan-keys.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import type { Fault } from '../../lambda/local/sandbox/faults.ts';
-import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '../../lambda/services/reap-orphan-keys.ts';
 import { DAY, HOUR, SECOND } from '../helpers/manual-clock.ts';
 import {
   activatedLicense,

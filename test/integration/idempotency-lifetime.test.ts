@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintOf, keyHashOf } from '#http/idempotency.ts';
+import { apiEvent } from '#local/api-event.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { fingerprintOf, keyHashOf } from '../../lambda/http/idempotency.ts';
-import { apiEvent } from '../../lambda/local/api-event.ts';
 import { postWithKey, trialBody } from '../helpers/idempotent-post.ts';
 import { DAY, SECOND } from '../helpers/manual-clock.ts';
 import { startTestStack, type TestStack } from '../helpers/test-stack.ts';

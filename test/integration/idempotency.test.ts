@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivateHandler } from '#handlers/activate.ts';
+import { apiEvent } from '#local/api-event.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { createActivateHandler } from '../../lambda/handlers/activate.ts';
-import { apiEvent } from '../../lambda/local/api-event.ts';
 import { postWithKey, trialBody } from '../helpers/idempotent-post.ts';
 import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiKeyName } from '#domain/key-name.ts';
-import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
-import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '../../lambda/services/reap-orphan-keys.ts';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
+import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '#services/reap-orphan-keys.ts';
 import {
   createKeyByHand,
   exposedCredit,

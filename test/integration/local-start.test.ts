@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 
 interface PrintedCurl {
   url: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { licenseHashOf } from '../../lambda/domain/secrets.ts';
-import { seededRandom } from '../../lambda/local/seeded-random.ts';
+import { licenseHashOf } from '#domain/secrets.ts';
+import { seededRandom } from '#local/seeded-random.ts';
 import { DAY, HOUR } from '../helpers/manual-clock.ts';
 import {
   deviceId,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { captureOutput } from '../helpers/captured-output.ts';
 import { DAY, HOUR } from '../helpers/manual-clock.ts';
 import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';

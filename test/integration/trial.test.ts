@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { licenseResponseSchema } from '../../lambda/schemas/license-response.ts';
+import { licenseResponseSchema } from '#schemas/license-response.ts';
 import { DAY } from '../helpers/manual-clock.ts';
 import {
   deviceId,

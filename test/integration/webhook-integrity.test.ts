@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeededLicense } from '../../lambda/local/sandbox/lemonsqueezy-double.ts';
+import type { SeededLicense } from '#local/sandbox/lemonsqueezy-double.ts';
 import {
   activatedLicense,
   seedLicense,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_SECRETS } from '#local/local-stack.ts';
+import { loadWebhookFixture, signWebhook } from '#local/webhook-sender.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { SANDBOX_SECRETS } from '../../lambda/local/local-stack.ts';
-import { loadWebhookFixture, signWebhook } from '../../lambda/local/webhook-sender.ts';
 import { post, startTestStack, type TestStack } from '../helpers/test-stack.ts';
 import { deliver } from '../helpers/webhook-events.ts';
 

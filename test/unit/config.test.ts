@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lambda/config.ts';
+import { loadConfig } from '#lambda/config.ts';
 
 const SECRET_VALUES = {
   LEMONSQUEEZY_API_KEY: 'ls-secret-value-111',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LemonSqueezyDouble } from '../../../lambda/local/sandbox/lemonsqueezy-double.ts';
-import { OpenRouterDouble } from '../../../lambda/local/sandbox/openrouter-double.ts';
+import { LemonSqueezyDouble } from '#local/sandbox/lemonsqueezy-double.ts';
+import { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
 
 const MANAGEMENT_KEY = 'sk-or-v1-management-test';
 

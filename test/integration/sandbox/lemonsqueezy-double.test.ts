@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LemonSqueezyDouble } from '../../../lambda/local/sandbox/lemonsqueezy-double.ts';
+import { LemonSqueezyDouble } from '#local/sandbox/lemonsqueezy-double.ts';
 import { licenseCall as sharedLicenseCall } from '../../helpers/license-api-calls.ts';
 
 const API_KEY = 'ls-test-api-key';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OpenRouterDouble } from '../../../lambda/local/sandbox/openrouter-double.ts';
+import { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
 
 const MANAGEMENT_KEY = 'sk-or-v1-management-test';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import products from '../../../config/products.json' with { type: 'json' };
+import products from '#config/products.json' with { type: 'json' };
 import {
   findPlanVariant,
   type ProductsConfig,
   productsConfigSchema,
-} from '../../../config/products-schema.ts';
+} from '#config/products-schema.ts';
 
 function saasProduct(duration: string) {
   return {

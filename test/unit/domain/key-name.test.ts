@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aiKeyName, licenseHashInKeyName } from '../../../lambda/domain/key-name.ts';
+import { aiKeyName, licenseHashInKeyName } from '#domain/key-name.ts';
 
 const HASH = 'ab'.repeat(32);
 

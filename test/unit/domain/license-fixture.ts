@@ -1,9 +1,4 @@
-import type {
-  AiKey,
-  LicensePlan,
-  LicenseRecord,
-  Subscription,
-} from '../../../lambda/domain/license.ts';
+import type { AiKey, LicensePlan, LicenseRecord, Subscription } from '#domain/license.ts';
 
 /** A monthly SaaS plan, the shape most licenses in the tests carry. */
 export const SAAS_MONTHLY: LicensePlan = {

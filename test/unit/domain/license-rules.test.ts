@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LicenseRefusalCode } from '../../../lambda/domain/errors.ts';
-import type { LicenseRecord } from '../../../lambda/domain/license.ts';
-import { type CheckPhase, checkLicense } from '../../../lambda/domain/license-rules.ts';
+import type { LicenseRefusalCode } from '#domain/errors.ts';
+import type { LicenseRecord } from '#domain/license.ts';
+import { type CheckPhase, checkLicense } from '#domain/license-rules.ts';
 import { licenseRecord, subscription, trialRecord } from './license-fixture.ts';
 
 const NOW = new Date('2026-03-10T00:00:00.000Z');

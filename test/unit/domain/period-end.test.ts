@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentPeriodEnd, isKeyDue } from '../../../lambda/domain/period.ts';
+import { currentPeriodEnd, isKeyDue } from '#domain/period.ts';
 import {
   aiKey,
   BYOK_LIFETIME,

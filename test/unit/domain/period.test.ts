@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addPeriods, nextBoundaryAfter } from '../../../lambda/domain/period.ts';
+import { addPeriods, nextBoundaryAfter } from '#domain/period.ts';
 
 const at = (iso: string) => new Date(iso);
 

@@ -6,7 +6,7 @@ import {
   licenseHashOf,
   logTag,
   normaliseEmail,
-} from '../../../lambda/domain/secrets.ts';
+} from '#domain/secrets.ts';
 
 const TRIAL_KEY = /^trial-[0-9a-f]{12}-[0-9a-f]{12}-[0-9a-z]{8}$/;
 

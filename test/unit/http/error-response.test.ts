@@ -1,18 +1,14 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { errorBodyOf } from '#test/helpers/error-body.ts';
 import {
   DomainError,
   type ErrorCode,
   InvalidRequestError,
   LicenseRefusedError,
   UpstreamError,
-} from '../../../lambda/domain/errors.ts';
-import {
-  codeToStatus,
-  errorFromThrown,
-  errorResponse,
-} from '../../../lambda/http/error-response.ts';
+} from '#domain/errors.ts';
+import { codeToStatus, errorFromThrown, errorResponse } from '#http/error-response.ts';
+import { errorBodyOf } from '#test/helpers/error-body.ts';
 
 /**
  * Every `ErrorCode` and the status the shipped client reads it by (README, "Client contract");

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { header, parseJsonRequest } from '../../../lambda/http/request.ts';
-import { activateRequestSchema } from '../../../lambda/schemas/activate.ts';
-import { trialRequestSchema } from '../../../lambda/schemas/trial.ts';
-import { validateRequestSchema } from '../../../lambda/schemas/validate.ts';
+import { header, parseJsonRequest } from '#http/request.ts';
+import { activateRequestSchema } from '#schemas/activate.ts';
+import { trialRequestSchema } from '#schemas/trial.ts';
+import { validateRequestSchema } from '#schemas/validate.ts';
 import { ACTIVATE, event, jsonEvent, thrown } from './request-fixture.ts';
 
 describe('parseJsonRequest', () => {

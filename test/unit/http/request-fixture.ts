@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { DomainError } from '../../../lambda/domain/errors.ts';
-import { apiEvent } from '../../../lambda/local/api-event.ts';
+import type { DomainError } from '#domain/errors.ts';
+import { apiEvent } from '#local/api-event.ts';
 
 export interface EventOptions {
   body?: string;

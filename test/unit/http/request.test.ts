@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES, parseJsonRequest } from '../../../lambda/http/request.ts';
-import { activateRequestSchema } from '../../../lambda/schemas/activate.ts';
+import { MAX_BODY_BYTES, parseJsonRequest } from '#http/request.ts';
+import { activateRequestSchema } from '#schemas/activate.ts';
 import { ACTIVATE, event, jsonEvent, thrown } from './request-fixture.ts';
 
 describe('parseJsonRequest', () => {

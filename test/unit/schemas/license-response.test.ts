@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  licenseResponseSchema,
-  toLicenseResponse,
-} from '../../../lambda/schemas/license-response.ts';
-import type { LicenseView } from '../../../lambda/services/outcome.ts';
+import { licenseResponseSchema, toLicenseResponse } from '#schemas/license-response.ts';
+import type { LicenseView } from '#services/outcome.ts';
 
 const AI_KEY = {
   token: 'sk-or-v1-token',
