@@ -1,10 +1,8 @@
 import * as z from 'zod';
+import { AI_MODES, type AiMode, PERIOD_DURATIONS, type PeriodDuration } from '#domain/license.ts';
 
-const aiMode = z.enum(['saas', 'byok']);
-
-/** How long one credit period of a variant lasts; `lifetime` only makes sense for BYOK plans. */
-export const periodDuration = z.enum(['weekly', 'monthly', 'quarterly', 'yearly', 'lifetime']);
-export type PeriodDuration = z.infer<typeof periodDuration>;
+const aiMode = z.enum(AI_MODES);
+const periodDuration = z.enum(PERIOD_DURATIONS);
 
 const variant = z.object({
   variant_id: z.number().int().positive(),
@@ -51,7 +49,7 @@ export interface PlanVariant {
   variantName: string;
   productId: number;
   variantId: number;
-  aiMode: 'saas' | 'byok';
+  aiMode: AiMode;
   creditsUsd: number;
   duration: PeriodDuration;
 }

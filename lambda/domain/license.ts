@@ -1,7 +1,16 @@
-import type { PeriodDuration } from '#config/products-schema.ts';
 import { deviceSlotKey } from './secrets.ts';
 
-export type AiMode = 'saas' | 'byok';
+/**
+ * The enumerations of the domain, each written once as a tuple: the wire schemas, the upstream
+ * adapters, config and the sandbox take `z.enum(TUPLE)` or the derived type from here.
+ */
+export const AI_MODES = ['saas', 'byok'] as const;
+export type AiMode = (typeof AI_MODES)[number];
+
+/** How long one credit period of a variant lasts; `lifetime` only makes sense for BYOK plans. */
+export const PERIOD_DURATIONS = ['weekly', 'monthly', 'quarterly', 'yearly', 'lifetime'] as const;
+export type PeriodDuration = (typeof PERIOD_DURATIONS)[number];
+
 export type LicenseKind = 'trial' | 'lemonsqueezy';
 /**
  * What a client may do with its license right now, spelled as the shipped RAVN Mail client's
@@ -12,15 +21,20 @@ export const ACCESS_STATUSES = ['active', 'trial', 'expired', 'suspended'] as co
 export type AccessStatus = (typeof ACCESS_STATUSES)[number];
 
 /** LemonSqueezy's license-key statuses; trials are stored as `active`. */
-export type LicenseStatus = 'inactive' | 'active' | 'expired' | 'disabled';
-export type SubscriptionStatus =
-  | 'on_trial'
-  | 'active'
-  | 'paused'
-  | 'past_due'
-  | 'unpaid'
-  | 'cancelled'
-  | 'expired';
+export const LICENSE_STATUSES = ['inactive', 'active', 'expired', 'disabled'] as const;
+export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
+
+/** LemonSqueezy's subscription statuses (upstreams.md §2). */
+export const SUBSCRIPTION_STATUSES = [
+  'on_trial',
+  'active',
+  'paused',
+  'past_due',
+  'unpaid',
+  'cancelled',
+  'expired',
+] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export interface Subscription {
   id: number;
@@ -148,6 +162,19 @@ export interface LicenseRecord {
   createdAt: string;
   updatedAt: string;
 }
+
+/** The facts LemonSqueezy reported, written over the stored ones on each check. */
+export type ProviderFacts = Pick<
+  LicenseRecord,
+  | 'status'
+  | 'expiresAt'
+  | 'customerName'
+  | 'customerEmail'
+  | 'provider'
+  | 'plan'
+  | 'statusCheckedAt'
+> &
+  Partial<Pick<LicenseRecord, 'subscription'>>;
 
 /** The slot of the device named `instanceName`, if the license has one. */
 export function slotOf(license: LicenseRecord, instanceName: string): DeviceSlot | undefined {

@@ -1,5 +1,4 @@
-import type { PeriodDuration } from '#config/products-schema.ts';
-import type { LicenseRecord } from './license.ts';
+import type { LicenseRecord, PeriodDuration } from './license.ts';
 
 const MONTHS: Record<Exclude<PeriodDuration, 'weekly' | 'lifetime'>, number> = {
   monthly: 1,

@@ -3,22 +3,10 @@ import type {
   AiKey,
   LicensePlan,
   LicenseRecord,
+  ProviderFacts,
   SpentKey,
   Subscription,
 } from '#domain/license.ts';
-
-/** The facts LemonSqueezy reported, written over the stored ones on each check. */
-export type ProviderFacts = Pick<
-  LicenseRecord,
-  | 'status'
-  | 'expiresAt'
-  | 'customerName'
-  | 'customerEmail'
-  | 'provider'
-  | 'plan'
-  | 'statusCheckedAt'
-> &
-  Partial<Pick<LicenseRecord, 'subscription'>>;
 
 /**
  * Persistence of licenses. Every method that enforces an "exactly one" does it with a conditional

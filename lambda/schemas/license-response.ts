@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ACCESS_STATUSES } from '#domain/license.ts';
+import { ACCESS_STATUSES, AI_MODES } from '#domain/license.ts';
 import type { LicenseView } from '#services/outcome.ts';
 
 /**
@@ -15,7 +15,7 @@ export const licenseResponseSchema = z.object({
   licenseKey: z.string(),
   user_name: z.string(),
   user_email: z.string(),
-  ai_mode: z.enum(['saas', 'byok']),
+  ai_mode: z.enum(AI_MODES),
   ai_details: z
     .object({
       token: z.string(),

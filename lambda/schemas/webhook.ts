@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { LICENSE_STATUSES, SUBSCRIPTION_STATUSES } from '#domain/license.ts';
 
 /**
  * LemonSqueezy webhook bodies (upstreams.md §3): a JSON:API resource plus `meta`. Only the
@@ -73,7 +74,7 @@ export const licenseKeyAttributesSchema = z.object({
   activation_limit: id.nullish().transform((value) => value ?? null),
   // Real `license_key_created` events carry `"instances_count": null` before any activation.
   instances_count: id.nullish().transform((value) => value ?? 0),
-  status: z.enum(['inactive', 'active', 'expired', 'disabled']),
+  status: z.enum(LICENSE_STATUSES),
   expires_at: optionalTime,
   updated_at: time,
   test_mode: flag,
@@ -85,7 +86,7 @@ export const subscriptionAttributesSchema = z.object({
   order_item_id: id,
   product_id: id,
   variant_id: id,
-  status: z.enum(['on_trial', 'active', 'paused', 'past_due', 'unpaid', 'cancelled', 'expired']),
+  status: z.enum(SUBSCRIPTION_STATUSES),
   renews_at: optionalTime,
   ends_at: optionalTime,
   updated_at: time,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
+import type { ProviderFacts } from '#domain/license.ts';
 import {
   type Activation,
   activeDevices,
@@ -11,7 +12,6 @@ import {
 } from '#domain/license.ts';
 import { deviceSlotKey } from '#domain/secrets.ts';
 import type { ProviderAnswer, ProviderLicense } from '#ports/license-provider.ts';
-import type { ProviderFacts } from '#ports/license-store.ts';
 import { type Outcome, type Refusal, refused } from './outcome.ts';
 import { storedFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';

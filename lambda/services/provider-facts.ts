@@ -1,8 +1,7 @@
 import { findPlanVariant, type PlanVariant } from '#config/products-schema.ts';
-import type { LicensePlan, LicenseRecord, Subscription } from '#domain/license.ts';
+import type { LicensePlan, LicenseRecord, ProviderFacts, Subscription } from '#domain/license.ts';
 import type { Verdict } from '#domain/license-rules.ts';
 import type { ProviderLicense, ProviderSubscription } from '#ports/license-provider.ts';
-import type { ProviderFacts } from '#ports/license-store.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**

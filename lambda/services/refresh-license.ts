@@ -1,10 +1,9 @@
 import { findPlanVariant } from '#config/products-schema.ts';
 import { isDomainError } from '#domain/errors.ts';
-import type { LicenseRecord } from '#domain/license.ts';
+import type { LicenseRecord, ProviderFacts } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { isKeyDue } from '#domain/period.ts';
 import type { ProviderAnswer, ProviderSubscription } from '#ports/license-provider.ts';
-import type { ProviderFacts } from '#ports/license-store.ts';
 import { reconcileSeats } from './activate-device.ts';
 import { storedFacts, toProviderFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';

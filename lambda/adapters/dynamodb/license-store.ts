@@ -1,6 +1,12 @@
-import type { Activation, LicensePlan, LicenseRecord, Subscription } from '#domain/license.ts';
+import type {
+  Activation,
+  LicensePlan,
+  LicenseRecord,
+  ProviderFacts,
+  Subscription,
+} from '#domain/license.ts';
 import { deviceSlotKey, normaliseEmail } from '#domain/secrets.ts';
-import type { LicenseStore, ProviderFacts } from '#ports/license-store.ts';
+import type { LicenseStore } from '#ports/license-store.ts';
 import { licenseKey } from './items.ts';
 import { LicenseKeyWrites } from './license-key-writes.ts';
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { LICENSE_STATUSES, SUBSCRIPTION_STATUSES } from '#domain/license.ts';
 
-const licenseStatus = z.enum(['inactive', 'active', 'expired', 'disabled']);
+const licenseStatus = z.enum(LICENSE_STATUSES);
 
 /** `license_key` of a License API answer (upstreams.md §1.3). */
 const licenseKey = z.object({
@@ -37,15 +38,7 @@ export const licenseAnswerSchema = z.object({
 
 export type LicenseAnswer = z.infer<typeof licenseAnswerSchema>;
 
-const subscriptionStatus = z.enum([
-  'on_trial',
-  'active',
-  'paused',
-  'past_due',
-  'unpaid',
-  'cancelled',
-  'expired',
-]);
+const subscriptionStatus = z.enum(SUBSCRIPTION_STATUSES);
 
 /** A JSON:API `subscriptions` resource (REST API), reduced to what the service uses. */
 export const subscriptionResourceSchema = z.object({

@@ -1,14 +1,7 @@
 /** Shapes of the LemonSqueezy double's seed data and in-memory records, and its time format. */
+import type { LicenseStatus, SubscriptionStatus } from '#domain/license.ts';
 
-export type LicenseStatus = 'inactive' | 'active' | 'expired' | 'disabled';
-export type SubscriptionStatus =
-  | 'on_trial'
-  | 'active'
-  | 'paused'
-  | 'past_due'
-  | 'unpaid'
-  | 'cancelled'
-  | 'expired';
+export type { LicenseStatus, SubscriptionStatus };
 
 export interface LicenseSeed {
   /** Default: a random upper-case UUID-style hex key. */

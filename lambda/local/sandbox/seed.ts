@@ -1,11 +1,12 @@
 import type { ProductsConfig } from '#config/products-schema.ts';
+import type { AiMode } from '#domain/license.ts';
 import { addPeriods } from '#domain/period.ts';
 import type { LemonSqueezyDouble } from './lemonsqueezy-double.ts';
 
 export interface SandboxKey {
   product: string;
   variant: string;
-  aiMode: 'saas' | 'byok';
+  aiMode: AiMode;
   licenseKey: string;
 }
 

@@ -1,6 +1,6 @@
 import { findPlanVariant } from '#config/products-schema.ts';
+import type { ProviderFacts } from '#domain/license.ts';
 import { licenseHashOf } from '#domain/secrets.ts';
-import type { ProviderFacts } from '#ports/license-store.ts';
 import { newLicenseRecord, toLicensePlan } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { enforceLicense } from './enforce-license.ts';
