@@ -71,17 +71,6 @@ export class InvalidRequestError extends DomainError {
   }
 }
 
-/** A refused business outcome (expired, disabled, limit reached, …). */
-export class LicenseRefusedError extends DomainError {
-  constructor(
-    code: LicenseRefusalCode | 'LICENSE_NOT_FOUND' | 'TRIAL_ALREADY_USED',
-    message: string,
-  ) {
-    super(code, message);
-    this.name = 'LicenseRefusedError';
-  }
-}
-
 export type UpstreamName = 'lemonsqueezy' | 'openrouter';
 
 /**
@@ -110,12 +99,7 @@ export class UpstreamError extends DomainError {
   }
 }
 
-const DOMAIN_ERROR_NAMES = new Set([
-  'DomainError',
-  'InvalidRequestError',
-  'LicenseRefusedError',
-  'UpstreamError',
-]);
+const DOMAIN_ERROR_NAMES = new Set(['DomainError', 'InvalidRequestError', 'UpstreamError']);
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
 /**

@@ -13,12 +13,14 @@ export function deviceSlotKey(instanceName: string): string {
   return `d${createHash('sha256').update(instanceName, 'utf8').digest('hex').slice(0, 32)}`;
 }
 
-/** A short, non-reversible tag for logs: enough to correlate lines, useless to an attacker. */
-export function logTag(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex').slice(0, 12);
+/**
+ * How a stored hash (a license's, an OpenRouter key's) appears in logs: its first 12 hex digits,
+ * enough to correlate lines. Only hashes are logged, never the keys they are made from.
+ */
+export function shortHash(hash: string): string {
+  return hash.slice(0, 12);
 }
 
-const TRIAL_KEY = /^trial-[0-9a-f]{12}-[0-9a-f]{12}-[0-9a-z]{8}$/;
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** A new trial key `trial-<12 hex>-<12 hex>-<8 base36>` from the CSPRNG. */
@@ -30,10 +32,6 @@ export function generateTrialKey(): string {
 
 export function isTrialKey(licenseKey: string): boolean {
   return licenseKey.startsWith('trial-');
-}
-
-export function isWellFormedTrialKey(licenseKey: string): boolean {
-  return TRIAL_KEY.test(licenseKey);
 }
 
 /** Emails are compared trimmed and lower-cased, so `A@x.com ` and `a@x.com` are one person. */

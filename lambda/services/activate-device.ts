@@ -10,7 +10,7 @@ import {
   type LicenseRecord,
   slotOf,
 } from '#domain/license.ts';
-import { deviceSlotKey } from '#domain/secrets.ts';
+import { deviceSlotKey, shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer, ProviderLicense } from '#ports/license-provider.ts';
 import { type Outcome, type Refusal, refused } from './outcome.ts';
 import { storedFacts } from './provider-facts.ts';
@@ -129,7 +129,7 @@ async function activateClaimed(
     throw new UpstreamError('lemonsqueezy', 'unavailable', 'activation took too long; try again.');
   }
   deps.logger.info('device activated', {
-    license: license.licenseHash.slice(0, 12),
+    license: shortHash(license.licenseHash),
     instanceId: device.instanceId,
   });
   // The activation's answer describes LemonSqueezy at least as of its arrival: any read that
@@ -274,7 +274,7 @@ export async function reconcileSeats(
   );
   if (goneDevices.length > 0) {
     deps.logger.info('devices deactivated at LemonSqueezy', {
-      license: license.licenseHash.slice(0, 12),
+      license: shortHash(license.licenseHash),
       devices: goneDevices.length,
     });
   }

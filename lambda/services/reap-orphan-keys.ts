@@ -1,4 +1,5 @@
 import { licenseHashInKeyName } from '#domain/key-name.ts';
+import { shortHash } from '#domain/secrets.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export interface ReapOptions {
@@ -38,8 +39,8 @@ export async function reapOrphanKeys(
       await deps.keys.remove(key.hash);
       deleted += 1;
       deps.logger.warn('deleted an orphan ai key', {
-        key: key.hash.slice(0, 12),
-        license: licenseHash.slice(0, 12),
+        key: shortHash(key.hash),
+        license: shortHash(licenseHash),
       });
     }
     if (keys.length < 100) break;

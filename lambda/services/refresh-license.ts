@@ -3,6 +3,7 @@ import { isDomainError } from '#domain/errors.ts';
 import type { LicenseRecord, ProviderFacts } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { isKeyDue } from '#domain/period.ts';
+import { shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer, ProviderSubscription } from '#ports/license-provider.ts';
 import { reconcileSeats } from './activate-device.ts';
 import { storedFacts, toProviderFacts } from './provider-facts.ts';
@@ -55,7 +56,7 @@ export async function refreshLicense(
       !keyDue
     ) {
       deps.logger.warn('LemonSqueezy unreachable: serving the stored status', {
-        license: license.licenseHash.slice(0, 12),
+        license: shortHash(license.licenseHash),
         statusAgeSeconds: Math.round(age / 1000),
       });
       return license;

@@ -2,6 +2,7 @@ import { UpstreamError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
 import { currentPeriodEnd } from '#domain/period.ts';
+import { shortHash } from '#domain/secrets.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 const MAX_ATTEMPTS = 3;
@@ -95,8 +96,8 @@ async function installNewKey(
     return undefined;
   }
   deps.logger.info('ai key issued', {
-    license: license.licenseHash.slice(0, 12),
-    key: created.hash.slice(0, 12),
+    license: shortHash(license.licenseHash),
+    key: shortHash(created.hash),
     limitUsd,
     periodEnd: next.periodEnd,
   });
@@ -121,8 +122,8 @@ async function enableAgain(
   const enabled = await deps.store.markKeyEnabled(license, key.hash);
   if (enabled) {
     deps.logger.info('ai key enabled again', {
-      license: license.licenseHash.slice(0, 12),
-      key: key.hash.slice(0, 12),
+      license: shortHash(license.licenseHash),
+      key: shortHash(key.hash),
     });
     return { license: enabled };
   }
@@ -148,8 +149,8 @@ export async function revokeKey(deps: ServiceDeps, license: LicenseRecord): Prom
     disabled.usage,
   );
   deps.logger.info('ai key revoked', {
-    license: license.licenseHash.slice(0, 12),
-    key: key.hash.slice(0, 12),
+    license: shortHash(license.licenseHash),
+    key: shortHash(key.hash),
   });
   return stored ?? (await reread(deps, license));
 }
@@ -198,8 +199,8 @@ async function markGone(
     goneAt: deps.clock.now().toISOString(),
   };
   deps.logger.warn('ai key no longer exists at OpenRouter', {
-    license: license.licenseHash.slice(0, 12),
-    key: key.hash.slice(0, 12),
+    license: shortHash(license.licenseHash),
+    key: shortHash(key.hash),
   });
   return (
     (await deps.store.markKeyGone(license.licenseHash, spent)) ?? (await reread(deps, license))
@@ -244,7 +245,7 @@ async function retireKey(deps: ServiceDeps, hash: string): Promise<void> {
   } catch (error) {
     // The key's own expires_at has passed, so it is dead at OpenRouter even if this failed.
     deps.logger.warn('could not disable the previous period key', {
-      key: hash.slice(0, 12),
+      key: shortHash(hash),
       reason: error instanceof Error ? error.message : 'unknown',
     });
   }

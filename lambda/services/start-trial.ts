@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { Activation, AiKey, LicenseRecord } from '#domain/license.ts';
-import { deviceSlotKey, generateTrialKey, licenseHashOf, normaliseEmail } from '#domain/secrets.ts';
+import {
+  deviceSlotKey,
+  generateTrialKey,
+  licenseHashOf,
+  normaliseEmail,
+  shortHash,
+} from '#domain/secrets.ts';
 import { type LicenseView, type Outcome, refused } from './outcome.ts';
 import { discardKey } from './rotate-key.ts';
 import { serveLicense } from './serve-license.ts';
@@ -75,7 +81,7 @@ export async function startTrial(
     return refused('TRIAL_ALREADY_USED', ALREADY_USED);
   }
   deps.logger.info('trial started', {
-    license: record.licenseHash.slice(0, 12),
+    license: shortHash(record.licenseHash),
     trialEnd: record.expiresAt,
   });
   return serveLicense(deps, record, device, licenseKey, 'activate');

@@ -1,12 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import {
-  DomainError,
-  type ErrorCode,
-  InvalidRequestError,
-  LicenseRefusedError,
-  UpstreamError,
-} from '#domain/errors.ts';
+import { DomainError, type ErrorCode, InvalidRequestError, UpstreamError } from '#domain/errors.ts';
 import { codeToStatus, errorFromThrown, errorResponse } from '#http/error-response.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
 
@@ -204,8 +198,8 @@ describe('errorFromThrown', () => {
 
   it.each([
     ['InvalidRequestError', new InvalidRequestError("Field 'licenseKey' is required."), 400],
-    ['LicenseRefusedError', new LicenseRefusedError('LICENSE_EXPIRED', 'Expired.'), 400],
-    ['TRIAL_ALREADY_USED', new LicenseRefusedError('TRIAL_ALREADY_USED', 'Used.'), 403],
+    ['LICENSE_EXPIRED', new DomainError('LICENSE_EXPIRED', 'Expired.'), 400],
+    ['TRIAL_ALREADY_USED', new DomainError('TRIAL_ALREADY_USED', 'Used.'), 403],
     ['a DomainError', new DomainError('PAYLOAD_TOO_LARGE', 'Too large.'), 413],
   ])('returns the code and message of %s', (_case, error, status) => {
     // Act
