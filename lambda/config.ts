@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { SecretName } from '#ports/secrets.ts';
+import type { SecretName } from '#adapters/ssm/secrets.ts';
 
 const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const flag = z
@@ -55,23 +55,36 @@ export type SecretsConfig = Record<Exclude<SecretName, 'originSecret'>, SecretSo
   originSecret?: SecretSource;
 };
 
+/** The knobs of the service's behaviour, in the units the services use. */
+export interface ServicePolicy {
+  /** How long a LemonSqueezy status is trusted before validate asks again. */
+  statusTtlMs: number;
+  /** How long a stored status may still be served while LemonSqueezy is unreachable. */
+  statusGraceMs: number;
+  /** How long a key's `limit_remaining` is cached before OpenRouter is asked again. */
+  usageTtlMs: number;
+  /** After this long, a device claim whose holder never finished may be taken over. */
+  activationLeaseMs: number;
+  /** How long a request waits for a parallel activation of the same device to finish. */
+  activationWaitMs: number;
+  /** Accept LemonSqueezy test-mode keys (sandbox/staging only). */
+  allowTestMode: boolean;
+  /** Carried in every OpenRouter key name; the reaper only touches keys with its own (I6). */
+  deploymentId: string;
+}
+
+/** The one typed shape of the runtime configuration: what `createDeps` builds from. */
 export interface ServiceConfig {
   tableName: string;
-  deploymentId: string;
   region: string;
   dynamoDbEndpoint?: string | undefined;
   lemonSqueezyBaseUrl: string;
   openRouterBaseUrl: string;
   upstreamTimeoutMs: number;
-  statusTtlSeconds: number;
-  statusGraceSeconds: number;
-  usageTtlSeconds: number;
-  activationLeaseSeconds: number;
-  activationWaitSeconds: number;
-  allowTestMode: boolean;
   secretsCacheSeconds: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   secrets: SecretsConfig;
+  policy: ServicePolicy;
 }
 
 /** Parses the environment; throws naming every missing or malformed variable (never values). */
@@ -96,18 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     param ? { ssmName: param } : { value: value as string };
   return {
     tableName: e.TABLE_NAME,
-    deploymentId: e.DEPLOYMENT_ID ?? deploymentIdOf(e.TABLE_NAME),
     region: e.AWS_REGION,
     dynamoDbEndpoint: e.DYNAMODB_ENDPOINT,
     lemonSqueezyBaseUrl: e.LEMONSQUEEZY_BASE_URL.replace(/\/+$/, ''),
     openRouterBaseUrl: e.OPENROUTER_BASE_URL.replace(/\/+$/, ''),
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
-    statusTtlSeconds: e.STATUS_TTL_SECONDS,
-    statusGraceSeconds: e.STATUS_GRACE_SECONDS,
-    usageTtlSeconds: e.USAGE_TTL_SECONDS,
-    activationLeaseSeconds: e.ACTIVATION_LEASE_SECONDS,
-    activationWaitSeconds: e.ACTIVATION_WAIT_SECONDS,
-    allowTestMode: e.ALLOW_TEST_MODE,
     secretsCacheSeconds: e.SECRETS_CACHE_SECONDS,
     logLevel: e.LOG_LEVEL,
     secrets: {
@@ -119,6 +125,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
         : e.ORIGIN_SECRET
           ? { originSecret: { value: e.ORIGIN_SECRET } }
           : {}),
+    },
+    policy: {
+      statusTtlMs: e.STATUS_TTL_SECONDS * 1000,
+      statusGraceMs: e.STATUS_GRACE_SECONDS * 1000,
+      usageTtlMs: e.USAGE_TTL_SECONDS * 1000,
+      activationLeaseMs: e.ACTIVATION_LEASE_SECONDS * 1000,
+      activationWaitMs: e.ACTIVATION_WAIT_SECONDS * 1000,
+      allowTestMode: e.ALLOW_TEST_MODE,
+      deploymentId: e.DEPLOYMENT_ID ?? deploymentIdOf(e.TABLE_NAME),
     },
   };
 }

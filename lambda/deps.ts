@@ -10,16 +10,14 @@ import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { productsConfig } from '#config/products.ts';
 import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
-import type { IdempotencyStore } from '#ports/idempotency-store.ts';
-import type { Secrets } from '#ports/secrets.ts';
 import type { ServiceDeps } from '#services/service-deps.ts';
 import type { ServiceConfig } from './config.ts';
 
 export interface AppDeps extends ServiceDeps {
-  secrets: Secrets;
+  secrets: ConfiguredSecrets;
   logger: Logger;
   /** `Idempotency-Key` records: an HTTP concern, so the services never see it. */
-  idempotency: IdempotencyStore;
+  idempotency: DynamoDbIdempotencyStore;
 }
 
 /**
@@ -54,15 +52,7 @@ export function createDeps(
     }),
     clock: options.clock ?? systemClock,
     products: productsConfig,
-    policy: {
-      statusTtlMs: config.statusTtlSeconds * 1000,
-      statusGraceMs: config.statusGraceSeconds * 1000,
-      usageTtlMs: config.usageTtlSeconds * 1000,
-      activationLeaseMs: config.activationLeaseSeconds * 1000,
-      activationWaitMs: config.activationWaitSeconds * 1000,
-      allowTestMode: config.allowTestMode,
-      deploymentId: config.deploymentId,
-    },
+    policy: config.policy,
     logger,
     secrets,
     idempotency: new DynamoDbIdempotencyStore(documents, config.tableName),

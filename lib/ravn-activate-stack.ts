@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type DeploySettings, EDGE_REGION } from '#config/deploy-settings.ts';
+import { WEBHOOK_PATH } from '#config/routes.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ApiFunctions } from './constructs/api-functions.ts';
 import { Edge } from './constructs/edge.ts';
@@ -83,7 +84,7 @@ export class RavnActivateStack extends Stack {
     });
     new CfnOutput(this, 'WebhookUrl', {
       description: 'LemonSqueezy webhook URL (Settings → Webhooks)',
-      value: `https://${edge.publicDomainName}/v1/webhook`,
+      value: `https://${edge.publicDomainName}${WEBHOOK_PATH}`,
     });
   }
 }

@@ -1,5 +1,12 @@
 import type { LicenseRefusalCode } from './errors.ts';
-import { type AccessStatus, activeDevices, type LicenseRecord } from './license.ts';
+import {
+  type AccessStatus,
+  type AiKey,
+  activeDevices,
+  deviceSlots,
+  FORGET_DEACTIVATED_MS,
+  type LicenseRecord,
+} from './license.ts';
 
 export type Verdict = { ok: true } | { ok: false; code: LicenseRefusalCode; detail: string };
 
@@ -76,4 +83,72 @@ export function accessAfterRefusal(
   code: LicenseRefusalCode,
 ): Exclude<AccessStatus, 'active' | 'trial'> {
   return code === 'LICENSE_EXPIRED' || code === 'TRIAL_EXPIRED' ? 'expired' : 'suspended';
+}
+
+/**
+ * True when the license should get a key now: a SaaS license whose key belongs to an ended
+ * period, or that has none (revoked keys of the current period are enabled again, not due).
+ */
+export function isKeyDue(license: LicenseRecord, now: Date): boolean {
+  if (license.plan.aiMode !== 'saas') return false;
+  if (!license.ai) return true;
+  return new Date(license.ai.periodEnd).getTime() <= now.getTime();
+}
+
+/** The period's key a device may use now: SaaS, enabled, and its period not over (I5). */
+export function liveKey(license: LicenseRecord, now: Date): AiKey | undefined {
+  const key = license.ai;
+  if (license.plan.aiMode !== 'saas' || !key || key.disabledAt) return undefined;
+  return new Date(key.periodEnd) > now ? key : undefined;
+}
+
+/**
+ * While a key is due but LemonSqueezy has not recorded the renewal yet (or the subscription is
+ * past due), ask again at most this often rather than on every validate.
+ */
+const DUE_RECHECK_MS = 15 * 60 * 1000;
+
+/** Whether a validate must confirm the stored status with LemonSqueezy before serving it. */
+export interface RefreshDecision {
+  due: boolean;
+  /** A key would be issued on a confirmed status: the stored one may not stand in for it. */
+  keyDue: boolean;
+}
+
+/**
+ * A LemonSqueezy license is refreshed when its stored status is older than `statusTtlMs`, or when
+ * its AI key is due and the stored status would let us issue one (a revoked license must not cost
+ * an upstream call on every validate), at most every 15 minutes while LemonSqueezy has not
+ * recorded the renewal. `verdict` is `checkLicense` of the same license and instant.
+ */
+export function refreshDecision(
+  license: LicenseRecord,
+  now: Date,
+  verdict: Verdict,
+  statusTtlMs: number,
+): RefreshDecision {
+  if (license.kind !== 'lemonsqueezy') return { due: false, keyDue: false };
+  const age = now.getTime() - new Date(license.statusCheckedAt).getTime();
+  const keyDue = verdict.ok && isKeyDue(license, now) && age >= DUE_RECHECK_MS;
+  return { due: keyDue || age >= statusTtlMs, keyDue };
+}
+
+/**
+ * Whether the stored devices may be out of step with LemonSqueezy's seats: it counts fewer seats
+ * in use than we hold active devices (a webhook's lower `instances_count`, a failed instance
+ * list), or a deactivated device is old enough to be forgotten (bounded item size).
+ */
+export function seatsOutOfStep(license: LicenseRecord, now: Date): boolean {
+  const upstream = license.provider;
+  if (upstream && upstream.activationUsage < activeDevices(license).length) return true;
+  const forgetBefore = new Date(now.getTime() - FORGET_DEACTIVATED_MS).toISOString();
+  return deviceSlots(license).some(
+    (slot) => slot.state === 'deactivated' && slot.deactivatedAt < forgetBefore,
+  );
+}
+
+/** Whether the live key's cached `limit_remaining` is older than `usageTtlMs` (worth a read). */
+export function usageDue(license: LicenseRecord, now: Date, usageTtlMs: number): boolean {
+  const key = liveKey(license, now);
+  return key !== undefined && now.getTime() - new Date(key.limitCheckedAt).getTime() >= usageTtlMs;
 }

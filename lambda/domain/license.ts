@@ -176,6 +176,26 @@ export type ProviderFacts = Pick<
 > &
   Partial<Pick<LicenseRecord, 'subscription'>>;
 
+/**
+ * A license key as LemonSqueezy describes it, read at the edge from a License API answer or a
+ * license-key webhook (which names no variant); `expiresAt` is already ISO-8601 UTC.
+ */
+export interface ProviderLicense {
+  licenseId: number;
+  status: LicenseStatus;
+  activationLimit: number | null;
+  activationUsage: number;
+  expiresAt: string | null;
+  testMode: boolean;
+  storeId: number;
+  orderId: number;
+  orderItemId: number;
+  productId: number;
+  variantId: number;
+  customerName: string | null;
+  customerEmail: string | null;
+}
+
 /** The slot of the device named `instanceName`, if the license has one. */
 export function slotOf(license: LicenseRecord, instanceName: string): DeviceSlot | undefined {
   const key = deviceSlotKey(instanceName);
@@ -221,4 +241,14 @@ export function isDeviceWanted(device: Activation, wanted: DeviceWanted): boolea
     (wanted.instanceName === undefined || device.instanceName === wanted.instanceName) &&
     (wanted.instanceId === undefined || device.instanceId === wanted.instanceId)
   );
+}
+
+/** The device a request speaks for: the one named, or the most recent activation. */
+export function pickDevice(license: LicenseRecord, wanted: DeviceWanted): Activation | undefined {
+  const devices = activeDevices(license);
+  if (wanted.instanceName === undefined && wanted.instanceId === undefined) {
+    const last = license.lastActivation;
+    return devices.find((device) => device.instanceId === last?.instanceId) ?? devices[0];
+  }
+  return devices.find((device) => isDeviceWanted(device, wanted));
 }

@@ -77,13 +77,3 @@ function paidSubscriptionBoundary(
         : null;
   return candidate && new Date(candidate).getTime() > now.getTime() ? new Date(candidate) : null;
 }
-
-/**
- * True when the license should get a key now: a SaaS license whose key belongs to an ended
- * period, or that has none (revoked keys of the current period are enabled again, not due).
- */
-export function isKeyDue(license: LicenseRecord, now: Date): boolean {
-  if (license.plan.aiMode !== 'saas') return false;
-  if (!license.ai) return true;
-  return new Date(license.ai.periodEnd).getTime() <= now.getTime();
-}

@@ -1,3 +1,5 @@
+import type { ApiHandler } from '#http/run-route.ts';
+import { guardOrigin } from '#http/run-route.ts';
 import { loadConfig } from '#lambda/config.ts';
 import { type AppDeps, createDeps } from '#lambda/deps.ts';
 
@@ -7,4 +9,17 @@ let deps: AppDeps | undefined;
 export function lambdaDeps(): AppDeps {
   deps ??= createDeps(loadConfig());
   return deps;
+}
+
+/**
+ * A function's Lambda entry point: its routes, built with the dependencies on the first request
+ * of a cold start (a bad configuration fails that request, not the module import), behind the
+ * origin guard.
+ */
+export function lambdaEntry(build: (deps: AppDeps) => ApiHandler): ApiHandler {
+  let built: ApiHandler | undefined;
+  return (event, context) => {
+    built ??= guardOrigin(build(lambdaDeps()), lambdaDeps().secrets);
+    return built(event, context);
+  };
 }

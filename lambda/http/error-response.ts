@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { type ErrorCode, isDomainError } from '#domain/errors.ts';
 import type { ErrorResponse } from '#schemas/error-response.ts';
-import { jsonResponse } from './response.ts';
+import { jsonResponse } from './messages.ts';
 
 /**
  * The one place an error code becomes an HTTP status. The shipped RAVN Mail client reads the
@@ -104,19 +104,25 @@ export function errorResponse(
 }
 
 /**
- * Any throw as a response. Our own errors carry a client-safe message; anything else becomes a
- * bare 500 so no stack, cause or upstream text ever reaches the client.
+ * What any throw tells a client. Our own errors carry a client-safe message; anything else becomes
+ * a bare 500 (or a 503 for an AWS dependency that is down) so no stack, cause or upstream text
+ * ever reaches the client.
  */
-export function errorFromThrown(error: unknown, requestId: string): APIGatewayProxyResultV2 {
-  if (isDomainError(error)) return errorResponse(error.code, error.message, requestId);
+export function errorOf(error: unknown): { code: ErrorCode; message: string } {
+  if (isDomainError(error)) return { code: error.code, message: error.message };
   if (isTransient(error)) {
-    return errorResponse(
-      'UPSTREAM_UNAVAILABLE',
-      'A backing service is unavailable; try again.',
-      requestId,
-    );
+    return {
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'A backing service is unavailable; try again.',
+    };
   }
-  return errorResponse('INTERNAL_ERROR', 'Internal error.', requestId);
+  return { code: 'INTERNAL_ERROR', message: 'Internal error.' };
+}
+
+/** Any throw as a response (see `errorOf`). */
+export function errorFromThrown(error: unknown, requestId: string): APIGatewayProxyResultV2 {
+  const { code, message } = errorOf(error);
+  return errorResponse(code, message, requestId);
 }
 
 const NETWORK_CODES = new Set([

@@ -1,17 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { InvalidRequestError } from '#domain/errors.ts';
-import type { Clock } from '#ports/clock.ts';
 import type {
+  DynamoDbIdempotencyStore,
   IdempotencyRecord,
   IdempotencyRef,
-  IdempotencyStore,
   StoredResponse,
-} from '#ports/idempotency-store.ts';
-import type { ServiceLogger, ServicePolicy } from '#services/service-deps.ts';
+} from '#adapters/dynamodb/idempotency-store.ts';
+import { InvalidRequestError } from '#domain/errors.ts';
+import type { ServicePolicy } from '#lambda/config.ts';
+import type { Clock } from '#ports/clock.ts';
+import type { ServiceLogger } from '#services/service-deps.ts';
 import { errorResponse } from './error-response.ts';
-import { header, rawBody } from './request.ts';
-import { type ApiHandler, respond } from './run-route.ts';
+import { header, rawBody } from './messages.ts';
+import { type Answer, type ApiHandler, respond } from './run-route.ts';
 
 /** How long an answer is replayed for its key (Stripe's window, the IETF draft's example). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -21,7 +22,7 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
 const VALID_KEY = /^(?! *$)[\x20-\x7e]{1,255}$/;
 
 export interface IdempotencyDeps {
-  idempotency: IdempotencyStore;
+  idempotency: DynamoDbIdempotencyStore;
   clock: Clock;
   /** A claim older than the activation lease may be taken over: its holder died. */
   policy: Pick<ServicePolicy, 'activationLeaseMs'>;
@@ -71,26 +72,19 @@ export function withIdempotency(deps: IdempotencyDeps, route: ApiHandler): ApiHa
 }
 
 /** The answer for a key someone else holds: 422 for another body, 409 in flight, else the replay. */
-function answerHeld(
-  held: IdempotencyRecord,
-  fingerprint: string,
-  requestId: string,
-): APIGatewayProxyResultV2 {
+function answerHeld(held: IdempotencyRecord, fingerprint: string, requestId: string): Answer {
   if (held.fingerprint !== fingerprint) {
-    return errorResponse(
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was used for a different request body.',
-      requestId,
-    );
+    const code = 'IDEMPOTENCY_KEY_REUSED';
+    const message = 'This Idempotency-Key was used for a different request body.';
+    return { response: errorResponse(code, message, requestId), code };
   }
   if (held.state === 'processing') {
-    return errorResponse(
-      'IDEMPOTENCY_IN_PROGRESS',
-      'A request with this Idempotency-Key is still running; retry shortly.',
-      requestId,
-    );
+    const code = 'IDEMPOTENCY_IN_PROGRESS';
+    const message = 'A request with this Idempotency-Key is still running; retry shortly.';
+    return { response: errorResponse(code, message, requestId), code };
   }
-  return replay(held.response);
+  // The first answer's own line logged its code; a replay only says it is one.
+  return { response: replay(held.response) };
 }
 
 async function claimKey(
@@ -105,7 +99,7 @@ async function claimKey(
   }
   const now = deps.clock.now();
   const ref: Claimed = {
-    // routeByPath dispatched on rawPath, so this is the route: keys are scoped per route.
+    // serveRoutes dispatched on rawPath, so this is the route: keys are scoped per route.
     scope: event.rawPath,
     // The key itself is never stored or logged: a client may well derive it from a secret.
     keyHash: keyHashOf(key),

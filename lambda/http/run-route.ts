@@ -1,12 +1,14 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { isDomainError } from '#domain/errors.ts';
-import { toLicenseResponse } from '#schemas/license-response.ts';
-import type { LicenseView, Outcome } from '#services/outcome.ts';
+import type { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
+import { ORIGIN_HEADER } from '#config/edge.ts';
+import type { FunctionName, PathOf } from '#config/routes.ts';
+import { type ErrorCode, isDomainError } from '#domain/errors.ts';
+import type { Outcome } from '#domain/outcome.ts';
 import type { ServiceLogger } from '#services/service-deps.ts';
-import { errorFromThrown, errorResponse } from './error-response.ts';
-import { parseJsonRequest } from './request.ts';
-import { jsonResponse } from './response.ts';
+import { errorOf, errorResponse } from './error-response.ts';
+import { header, jsonResponse, parseJsonRequest, requirePost } from './messages.ts';
 
 export type ApiHandler = (
   event: APIGatewayProxyEventV2,
@@ -14,6 +16,49 @@ export type ApiHandler = (
 ) => Promise<APIGatewayProxyResultV2>;
 
 type Result = Exclude<APIGatewayProxyResultV2, string>;
+
+/** A response and the error code it carries, so the request's log line never re-reads a body. */
+export interface Answer {
+  response: APIGatewayProxyResultV2;
+  code?: ErrorCode | undefined;
+}
+
+/**
+ * One route, each direction translated once: `read` turns the request into the service's input
+ * (a zod schema's output, or a verified webhook), `serve` is one service function, `write` turns
+ * its result into the wire body. A refusal the service returns becomes our error body.
+ */
+export interface Route<Input, Value> {
+  read(event: APIGatewayProxyEventV2): Input | Promise<Input>;
+  serve(input: Input): Promise<Outcome<Value>>;
+  write(value: Value): unknown;
+}
+
+/** A route whose request is a JSON body checked by `schema` (POST, media type, size: request.ts). */
+export function jsonRoute<S extends z.ZodType, Value>(
+  schema: S,
+  serve: (input: z.infer<S>) => Promise<Outcome<Value>>,
+  write: (value: Value) => unknown,
+): Route<z.infer<S>, Value> {
+  return { read: (event) => parseJsonRequest(event, schema), serve, write };
+}
+
+/** Runs one route for one request (every route of every function goes through here). */
+export function runRoute<Input, Value>(
+  logger: ServiceLogger,
+  route: Route<Input, Value>,
+): ApiHandler {
+  return (event, context) =>
+    respond(logger, event, context, async () => {
+      requirePost(event);
+      const outcome = await route.serve(await route.read(event));
+      if (outcome.ok) return { response: jsonResponse(200, route.write(outcome.value)) };
+      return {
+        response: errorResponse(outcome.code, outcome.detail, context.awsRequestId),
+        code: outcome.code,
+      };
+    });
+}
 
 /**
  * Runs one request's work and turns any throw into our error body. Logs a single line per
@@ -23,44 +68,32 @@ export async function respond(
   logger: ServiceLogger,
   event: APIGatewayProxyEventV2,
   context: Pick<Context, 'awsRequestId'>,
-  work: () => Promise<APIGatewayProxyResultV2>,
+  work: () => Promise<Answer>,
 ): Promise<APIGatewayProxyResultV2> {
   const started = performance.now();
   const requestId = context.awsRequestId;
-  let response: Result;
+  let answer: Answer;
   try {
-    response = (await work()) as Result;
+    answer = await work();
   } catch (error) {
-    response = errorFromThrown(error, requestId) as Result;
-    if (!isDomainError(error) || (response.statusCode ?? 500) >= 500) {
+    const { code, message } = errorOf(error);
+    answer = { response: errorResponse(code, message, requestId), code };
+    if (!isDomainError(error) || statusOf(answer) >= 500) {
       logger.error('request failed', { requestId, error: describe(error) });
     }
   }
-  const status = response.statusCode ?? 200;
   logger.info('request', {
     requestId,
     route: event.rawPath,
-    status,
-    code: status >= 400 ? codeOf(response) : undefined,
+    status: statusOf(answer),
+    code: answer.code,
     durationMs: Math.round(performance.now() - started),
   });
-  return response;
+  return answer.response;
 }
 
-/** One license route: parse with the route's schema, call its service function, map the outcome. */
-export function runRoute<S extends z.ZodType>(
-  logger: ServiceLogger,
-  event: APIGatewayProxyEventV2,
-  context: Pick<Context, 'awsRequestId'>,
-  schema: S,
-  service: (input: z.infer<S>) => Promise<Outcome<LicenseView>>,
-): Promise<APIGatewayProxyResultV2> {
-  return respond(logger, event, context, async () => {
-    const outcome = await service(parseJsonRequest(event, schema));
-    return outcome.ok
-      ? jsonResponse(200, toLicenseResponse(outcome.value))
-      : errorResponse(outcome.code, outcome.detail, context.awsRequestId);
-  });
+function statusOf(answer: Answer): number {
+  return (answer.response as Result).statusCode ?? 200;
 }
 
 /** An error for the log: its kind and our own message, never a raw upstream body. */
@@ -73,19 +106,52 @@ function describe(error: unknown): Record<string, unknown> {
   };
 }
 
-function codeOf(response: Result): string | undefined {
-  try {
-    return (JSON.parse(response.body ?? '') as { code?: string }).code;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Routes by path, answering 404 for anything else. */
-export function routeByPath(routes: Record<string, ApiHandler>): ApiHandler {
+/**
+ * The routes of function `name`, by path. The paths are those `config/routes.ts` gives the
+ * function (the compiler holds the handler to exactly those); anything else is answered 404.
+ */
+export function serveRoutes<F extends FunctionName>(
+  _name: F,
+  routes: Readonly<Record<PathOf<F>, ApiHandler>>,
+): ApiHandler {
+  const byPath: ReadonlyMap<string, ApiHandler> = new Map(Object.entries(routes));
   return async (event, context) => {
-    const route = routes[event.rawPath];
+    const route = byPath.get(event.rawPath);
     if (!route) return errorResponse('NOT_FOUND', 'No such endpoint.', context.awsRequestId);
     return route(event, context);
   };
+}
+
+/**
+ * Refuses requests that did not come through CloudFront: function URLs are public (CloudFront's
+ * origin access control would need clients to sign POST bodies, which shipped clients and
+ * LemonSqueezy don't), so CloudFront adds a shared secret header and the function checks it.
+ * Without a configured secret (local server, tests) every request passes.
+ */
+export function guardOrigin(handler: ApiHandler, secrets: ConfiguredSecrets): ApiHandler {
+  if (!secrets.has('originSecret')) return handler;
+  return async (event, context) => {
+    let secret: string;
+    try {
+      secret = await secrets.get('originSecret');
+    } catch (error) {
+      const { code, message } = errorOf(error);
+      return errorResponse(code, message, context.awsRequestId);
+    }
+    const expected = digest(secret);
+    const given = digest(header(event, ORIGIN_HEADER) ?? '');
+    if (!timingSafeEqual(given, expected)) {
+      return errorResponse(
+        'FORBIDDEN',
+        'Call this API through its public address.',
+        context.awsRequestId,
+      );
+    }
+    return handler(event, context);
+  };
+}
+
+/** Fixed-length digests, so the comparison takes the same time whatever the header's length. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
 }

@@ -1,8 +1,14 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DomainError, InvalidRequestError } from '#domain/errors.ts';
-import { type WebhookDelivery, webhookEnvelopeSchema } from '#schemas/webhook.ts';
-import { header, parseJsonBody, rawBody } from './request.ts';
+import type { PaymentOutcome, WebhookDelivery, WebhookEvent } from '#domain/webhook-event.ts';
+import {
+  type PaymentEventName,
+  type WireWebhookEvent,
+  webhookEnvelopeSchema,
+  webhookEventSchema,
+} from '#schemas/webhook.ts';
+import { header, parseJsonBody, rawBody } from './messages.ts';
 
 /** LemonSqueezy's events are a few KB; anything much larger is not one of them. */
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -11,9 +17,10 @@ const SIGNATURE = /^[0-9a-f]{64}$/i;
 
 /**
  * Checks `X-Signature` (hex HMAC-SHA256 of the raw body bytes with the webhook secret) before
- * anything is parsed, and returns the verified event. The comparison is constant-time over two
- * 32-byte digests; a missing or malformed header fails the same way as a wrong one, and nothing
- * about the expected value is ever said. The delivery id is the SHA-256 of those same bytes.
+ * anything is parsed, and returns the verified event in domain terms. The comparison is
+ * constant-time over two 32-byte digests; a missing or malformed header fails the same way as a
+ * wrong one, and nothing about the expected value is ever said. The delivery id is the SHA-256
+ * of those same bytes.
  */
 export function verifiedWebhook(event: APIGatewayProxyEventV2, secret: string): WebhookDelivery {
   const body = rawBody(event);
@@ -29,7 +36,123 @@ export function verifiedWebhook(event: APIGatewayProxyEventV2, secret: string): 
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new DomainError('INVALID_SIGNATURE', 'The webhook signature is missing or invalid.');
   }
-  const parsed = webhookEnvelopeSchema.safeParse(parseJsonBody(body));
-  if (!parsed.success) throw new InvalidRequestError('The body is not a LemonSqueezy event.');
-  return { deliveryId: createHash('sha256').update(body).digest('hex'), event: parsed.data };
+  return {
+    deliveryId: createHash('sha256').update(body).digest('hex'),
+    event: toWebhookEvent(parseWireEvent(parseJsonBody(body))),
+  };
+}
+
+/**
+ * Reads a verified body in the two steps of `#schemas/webhook.ts`. A body that is no event at all
+ * is INVALID_REQUEST. A handled event whose subject is not what LemonSqueezy sends (another
+ * `data.type`, an id that is not numeric, a date that is not a date, a number sent as text) is
+ * INVALID_EVENT (400): it is refused here, before any service runs, so nothing is half-applied.
+ */
+function parseWireEvent(json: unknown): WireWebhookEvent {
+  const envelope = webhookEnvelopeSchema.safeParse(json);
+  if (!envelope.success) throw new InvalidRequestError('The body is not a LemonSqueezy event.');
+  const parsed = webhookEventSchema.safeParse(envelope.data);
+  if (parsed.success) return parsed.data;
+  const field = parsed.error.issues[0]?.path.map(String).join('.') || 'data';
+  // A plain DomainError: `isDomainError` recognises it by name, and the code alone says what it is.
+  throw new DomainError(
+    'INVALID_EVENT',
+    `Field '${field}' of the event is missing or not what LemonSqueezy sends.`,
+  );
+}
+
+const PAYMENT_OUTCOMES: Record<PaymentEventName, PaymentOutcome> = {
+  subscription_payment_success: 'success',
+  subscription_payment_recovered: 'recovered',
+  subscription_payment_failed: 'failed',
+  subscription_payment_refunded: 'refunded',
+};
+
+/**
+ * The one translation of a LemonSqueezy event into domain terms. A function here rather than
+ * schema transforms: the schema's output stays the wire's spelling (a schema's `z.infer` is the
+ * wire type), and every domain name a wire field gets is given in this one place.
+ */
+function toWebhookEvent(wire: WireWebhookEvent): WebhookEvent {
+  if (wire.event === 'unhandled') {
+    return { kind: 'unhandled', name: wire.meta.event_name, type: wire.data.type };
+  }
+  const source = {
+    name: wire.meta.event_name,
+    storeId: wire.data.attributes.store_id,
+    testMode: wire.meta.test_mode === true || wire.data.attributes.test_mode,
+  };
+  switch (wire.event) {
+    case 'license_key_created':
+    case 'license_key_updated': {
+      const { id, attributes: key } = wire.data;
+      const license = {
+        licenseId: id,
+        status: key.status,
+        activationLimit: key.activation_limit,
+        activationUsage: key.instances_count,
+        expiresAt: key.expires_at,
+        testMode: key.test_mode,
+        storeId: key.store_id,
+        orderId: key.order_id,
+        orderItemId: key.order_item_id,
+        productId: key.product_id,
+        customerName: key.user_name,
+        customerEmail: key.user_email,
+      };
+      return {
+        ...source,
+        kind: 'license-key',
+        licenseKey: key.key,
+        license,
+        updatedAt: key.updated_at,
+      };
+    }
+    case 'subscription_created':
+    case 'subscription_updated':
+    case 'subscription_cancelled':
+    case 'subscription_resumed':
+    case 'subscription_expired':
+    case 'subscription_paused':
+    case 'subscription_unpaused': {
+      const { id, attributes: sub } = wire.data;
+      return {
+        ...source,
+        kind: 'subscription',
+        subscription: { id, status: sub.status, renewsAt: sub.renews_at, endsAt: sub.ends_at },
+        orderId: sub.order_id,
+        orderItemId: sub.order_item_id,
+        productId: sub.product_id,
+        variantId: sub.variant_id,
+        updatedAt: sub.updated_at,
+      };
+    }
+    case 'subscription_payment_success':
+    case 'subscription_payment_recovered':
+    case 'subscription_payment_failed':
+    case 'subscription_payment_refunded':
+      return {
+        ...source,
+        kind: 'payment',
+        subscriptionId: wire.data.attributes.subscription_id,
+        invoiceId: String(wire.data.id),
+        outcome: PAYMENT_OUTCOMES[wire.event],
+        at: wire.data.attributes.updated_at,
+      };
+    case 'order_refunded': {
+      const { id, attributes: order } = wire.data;
+      return {
+        ...source,
+        kind: 'order-refund',
+        orderId: id,
+        // A partial refund leaves `refunded` false and the order `paid`.
+        fullRefund: order.refunded || order.status === 'refunded',
+        refundedAt: order.refunded_at ?? order.updated_at,
+      };
+    }
+    default: {
+      const unknown: never = wire;
+      throw new Error(`no translation for ${JSON.stringify(unknown)}`);
+    }
+  }
 }

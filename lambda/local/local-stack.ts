@@ -81,15 +81,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   client.destroy();
 
   const deps = createDeps(config, { clock: options.clock, logger: options.logger });
-  const activate = createActivateHandler(deps);
-  const validate = createValidateHandler(deps);
-  const webhook = createWebhookHandler(deps);
   const server = await startLocalServer(
     {
-      '/v1/trial': activate,
-      '/v1/activate': activate,
-      '/v1/validate': validate,
-      '/v1/webhook': webhook,
+      activate: createActivateHandler(deps),
+      validate: createValidateHandler(deps),
+      webhook: createWebhookHandler(deps),
     },
     { port: options.port, host: options.host },
   );

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { CLIENT_PATHS } from '#config/edge.ts';
+import { type FunctionName, functionOf } from '#config/routes.ts';
 import { errorResponse } from '#http/error-response.ts';
 import type { ApiHandler } from '#http/run-route.ts';
 import { type EdgeResponse, loadEdgeFunction } from '#lambda/edge/edge-function.ts';
@@ -18,13 +19,17 @@ export interface LocalServer {
 
 const clientPaths: ReadonlySet<string> = new Set(CLIENT_PATHS);
 
+/** Each function's handler, as its Lambda entry point would run it. */
+export type LocalFunctions = Readonly<Record<FunctionName, ApiHandler>>;
+
 /**
- * Serves Lambda handlers over plain HTTP, translating each request into the event a Lambda
- * function URL would deliver (payload format 2.0), so the handlers run exactly as in AWS. The
- * client paths first go through the same CloudFront Function the deployed edge runs.
+ * Serves Lambda handlers over plain HTTP, each path to its function as config/routes.ts says,
+ * translating each request into the event a Lambda function URL would deliver (payload format
+ * 2.0), so the handlers run exactly as in AWS. The client paths first go through the same
+ * CloudFront Function the deployed edge runs.
  */
 export async function startLocalServer(
-  routes: Record<string, ApiHandler>,
+  functions: LocalFunctions,
   options: { port?: number; host?: string } = {},
 ): Promise<LocalServer> {
   const methodGuard = loadEdgeFunction();
@@ -41,7 +46,7 @@ export async function startLocalServer(
         return;
       }
     }
-    serve(routes, request, response).catch(() => {
+    serve(functions, request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end('{"error":"Internal error.","code":"INTERNAL_ERROR","requestId":"local"}');
     });
@@ -59,14 +64,15 @@ export async function startLocalServer(
 }
 
 async function serve(
-  routes: Record<string, ApiHandler>,
+  functions: LocalFunctions,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const requestId = randomUUID();
   const url = new URL(request.url ?? '/', 'http://localhost');
   const body = await readBody(request);
-  const handler = routes[url.pathname];
+  const name = functionOf(url.pathname);
+  const handler = name && functions[name];
   let result: APIGatewayProxyResultV2;
   if (body === 'too-large') {
     result = errorResponse('PAYLOAD_TOO_LARGE', 'The body is too large.', requestId);

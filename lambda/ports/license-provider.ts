@@ -1,32 +1,8 @@
-import type { LicenseStatus, SubscriptionStatus } from '#domain/license.ts';
-
-/** A license key as LemonSqueezy describes it (License API `license_key` + `meta`). */
-export interface ProviderLicense {
-  licenseId: number;
-  status: LicenseStatus;
-  activationLimit: number | null;
-  activationUsage: number;
-  expiresAt: string | null;
-  testMode: boolean;
-  storeId: number;
-  orderId: number;
-  orderItemId: number;
-  productId: number;
-  variantId: number;
-  customerName: string | null;
-  customerEmail: string | null;
-}
+import type { ProviderLicense, Subscription } from '#domain/license.ts';
 
 export interface ProviderInstance {
   id: string;
   name: string;
-}
-
-export interface ProviderSubscription {
-  id: number;
-  status: SubscriptionStatus;
-  renewsAt: string | null;
-  endsAt: string | null;
 }
 
 /** What LemonSqueezy answered to validate/activate: the key is unknown, or here is what it knows. */
@@ -44,7 +20,8 @@ export type ProviderAnswer =
 /**
  * The license seller (LemonSqueezy). Every method throws `UpstreamError` when the upstream is
  * unreachable or answers something unusable; a refusal it explains (404, 400 with the key's
- * facts) is returned, not thrown, so the service can pick the right code.
+ * facts) is returned, not thrown, so the service can pick the right code. Answers are in domain
+ * terms, dates already ISO-8601 UTC.
  */
 export interface LicenseProvider {
   /**
@@ -57,8 +34,8 @@ export interface LicenseProvider {
   /** Frees the seat of `instanceId`; an unknown instance counts as already freed. */
   deactivate(licenseKey: string, instanceId: string): Promise<void>;
   /** The subscription a license key was sold with, found through its order, if any. */
-  findSubscription(orderId: number, orderItemId: number): Promise<ProviderSubscription | null>;
-  getSubscription(subscriptionId: number): Promise<ProviderSubscription | null>;
+  findSubscription(orderId: number, orderItemId: number): Promise<Subscription | null>;
+  getSubscription(subscriptionId: number): Promise<Subscription | null>;
   /** The instances (seats) a license key holds upstream. */
   listInstances(licenseId: number): Promise<ProviderInstance[]>;
 }

@@ -1,13 +1,12 @@
 import * as z from 'zod';
 import { ACCESS_STATUSES, AI_MODES } from '#domain/license.ts';
-import type { LicenseView } from '#services/outcome.ts';
 
 /**
  * The success body of trial, activate and validate. Field names are the wire format shipped
  * clients read (camelCase and snake_case mixed on purpose): never rename them. The shipped RAVN
  * Mail client parses `instanceId`, `licenseKey`, `user_name`, `user_email`, `ai_mode`, `status`,
  * `expires_at`, `trial_ends_at` and `ai_details` strictly (README, "Client contract"); the other
- * fields are additions it ignores.
+ * fields are additions it ignores. `http/license-body.ts` is the one place that writes it.
  */
 export const licenseResponseSchema = z.object({
   instanceId: z.string(),
@@ -39,41 +38,3 @@ export const licenseResponseSchema = z.object({
 });
 
 export type LicenseResponse = z.infer<typeof licenseResponseSchema>;
-
-/** ISO-8601 without milliseconds, as in `2026-02-10T00:00:00Z` (RFC 3339, as the client parses). */
-function wireTime(iso: string): string {
-  return iso.replace(/\.\d{3}Z$/, 'Z');
-}
-
-function wireTimeOrNull(iso: string | null): string | null {
-  return iso === null ? null : wireTime(iso);
-}
-
-export function toLicenseResponse(view: LicenseView): LicenseResponse {
-  return {
-    instanceId: view.instanceId,
-    instanceName: view.instanceName,
-    licenseKey: view.licenseKey,
-    user_name: view.userName,
-    user_email: view.userEmail,
-    ai_mode: view.aiMode,
-    ...(view.ai
-      ? {
-          ai_details: {
-            token: view.ai.token,
-            limit: view.ai.limit,
-            limit_remaining: view.ai.limitRemaining,
-            expires_at: wireTime(view.ai.expiresAt),
-          },
-        }
-      : {}),
-    status: view.access,
-    ...(view.reason ? { code: view.reason.code, message: view.reason.detail } : {}),
-    ...(view.notice ? { code: view.notice.code, message: view.notice.detail } : {}),
-    expires_at: wireTimeOrNull(view.expiresAt),
-    trial_ends_at: wireTimeOrNull(view.trialEndsAt),
-    license_expires_at: wireTimeOrNull(view.expiresAt),
-    activation_limit: view.activationLimit,
-    activation_usage: view.activationUsage,
-  };
-}

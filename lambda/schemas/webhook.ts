@@ -2,38 +2,76 @@ import * as z from 'zod';
 import { LICENSE_STATUSES, SUBSCRIPTION_STATUSES } from '#domain/license.ts';
 
 /**
- * LemonSqueezy webhook bodies (upstreams.md §3): a JSON:API resource plus `meta`. Only the
- * fields the service reads are checked; everything else passes untouched.
+ * LemonSqueezy webhook bodies (upstreams.md §3), read in two steps so the answer can say what is
+ * wrong: the envelope (is this a LemonSqueezy event at all?), then the event its name announces
+ * (is its subject what LemonSqueezy sends?). Only the fields the service reads are checked;
+ * everything else passes untouched. Fields keep the wire's spelling: the one translation into
+ * domain terms is `toWebhookEvent` in `lambda/http/webhook-request.ts`.
  */
-export const webhookEnvelopeSchema = z.object({
-  meta: z.object({
-    event_name: z.string().min(1).max(100),
-    test_mode: z.boolean().nullable().optional(),
-  }),
-  data: z.object({
-    type: z.string().min(1).max(100),
-    id: z.union([z.string().min(1).max(100), z.number()]).transform(String),
-    attributes: z.record(z.string(), z.unknown()),
-  }),
+
+const LICENSE_KEY_EVENTS = ['license_key_created', 'license_key_updated'] as const;
+const SUBSCRIPTION_EVENTS = [
+  'subscription_created',
+  'subscription_updated',
+  'subscription_cancelled',
+  'subscription_resumed',
+  'subscription_expired',
+  'subscription_paused',
+  'subscription_unpaused',
+] as const;
+const PAYMENT_EVENTS = [
+  'subscription_payment_success',
+  'subscription_payment_recovered',
+  'subscription_payment_failed',
+  'subscription_payment_refunded',
+] as const;
+export type PaymentEventName = (typeof PAYMENT_EVENTS)[number];
+
+const HANDLED_EVENTS: ReadonlySet<string> = new Set<string>([
+  ...LICENSE_KEY_EVENTS,
+  ...SUBSCRIPTION_EVENTS,
+  ...PAYMENT_EVENTS,
+  'order_refunded',
+]);
+
+const meta = z.object({
+  event_name: z.string().min(1).max(100),
+  test_mode: z.boolean().nullable().optional(),
 });
 
-export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
+/**
+ * Step 1, any event. zod discriminates on a top-level key only and LemonSqueezy names the event
+ * in `meta`, so the name is lifted to `event`; a name we do not act on is lifted as `unhandled`,
+ * so an event LemonSqueezy starts sending later is acknowledged rather than refused.
+ */
+export const webhookEnvelopeSchema = z
+  .object({
+    meta,
+    data: z.object({
+      type: z.string().min(1).max(100),
+      id: z.union([z.string().min(1).max(100), z.number()]),
+      attributes: z.record(z.string(), z.unknown()),
+    }),
+  })
+  .transform((envelope) => ({
+    ...envelope,
+    event: HANDLED_EVENTS.has(envelope.meta.event_name) ? envelope.meta.event_name : 'unhandled',
+  }));
 
 /**
- * One verified delivery: the envelope plus `deliveryId`, the hex SHA-256 of the signed raw
- * bytes. LemonSqueezy sends no event id, and a retry is byte-identical, so the bytes are the
- * only key that tells a redelivery from a different event stamped with the same second.
+ * A license key's, subscription's or order's JSON:API `data.id`: numeric text (at most 15
+ * digits, so exact as a number) or a number, never free text that would be stored as NaN.
  */
-export interface WebhookDelivery {
-  deliveryId: string;
-  event: WebhookEnvelope;
-}
+const resourceId = z.union([
+  z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/)
+    .transform(Number),
+  z.number().int().min(1).max(999_999_999_999_999),
+]);
 
-/**
- * A license key's, subscription's or order's JSON:API `data.id`: a numeric string (at most 15
- * digits, so `Number(id)` is exact), never free text that would be stored as NaN.
- */
-export const resourceIdSchema = z.string().regex(/^[1-9]\d{0,14}$/);
+/** Invoice ids are only recorded, never used as numbers or keys, so any short id does. */
+const invoiceId = z.union([z.string().min(1).max(100), z.number()]);
 
 const id = z.number().int().nonnegative();
 
@@ -62,7 +100,7 @@ const flag = z
   .nullish()
   .transform((value) => value ?? false);
 
-export const licenseKeyAttributesSchema = z.object({
+const licenseKeyAttributes = z.object({
   store_id: id,
   order_id: id,
   order_item_id: id,
@@ -80,7 +118,7 @@ export const licenseKeyAttributesSchema = z.object({
   test_mode: flag,
 });
 
-export const subscriptionAttributesSchema = z.object({
+const subscriptionAttributes = z.object({
   store_id: id,
   order_id: id,
   order_item_id: id,
@@ -94,7 +132,7 @@ export const subscriptionAttributesSchema = z.object({
 });
 
 /** `subscription_payment_*` events carry invoices, not subscriptions (upstreams.md §5.8). */
-export const invoiceAttributesSchema = z.object({
+const invoiceAttributes = z.object({
   store_id: id,
   subscription_id: id,
   status: z.string().max(100),
@@ -102,7 +140,7 @@ export const invoiceAttributesSchema = z.object({
   test_mode: flag,
 });
 
-export const orderAttributesSchema = z.object({
+const orderAttributes = z.object({
   store_id: id,
   status: z.string().max(100),
   refunded: flag,
@@ -110,3 +148,45 @@ export const orderAttributesSchema = z.object({
   updated_at: time,
   test_mode: flag,
 });
+
+/** The JSON:API resource an event is about: its type is fixed by the event's name. */
+function subject<Type extends string, Id extends z.ZodType, Attributes extends z.ZodType>(
+  type: Type,
+  resourceIdSchema: Id,
+  attributes: Attributes,
+) {
+  return z.object({ type: z.literal(type), id: resourceIdSchema, attributes });
+}
+
+/**
+ * Step 2, an envelope read as the event its name announces (upstreams.md §3.4). Its issues are
+ * listed in field order, `data.type` then `data.id` then the attributes, so the first one names
+ * the field that is off.
+ */
+export const webhookEventSchema = z.discriminatedUnion('event', [
+  z.object({
+    event: z.enum(LICENSE_KEY_EVENTS),
+    meta,
+    data: subject('license-keys', resourceId, licenseKeyAttributes),
+  }),
+  z.object({
+    event: z.enum(SUBSCRIPTION_EVENTS),
+    meta,
+    data: subject('subscriptions', resourceId, subscriptionAttributes),
+  }),
+  z.object({
+    event: z.enum(PAYMENT_EVENTS),
+    meta,
+    data: subject('subscription-invoices', invoiceId, invoiceAttributes),
+  }),
+  z.object({
+    event: z.literal('order_refunded'),
+    meta,
+    data: subject('orders', resourceId, orderAttributes),
+  }),
+  // order_created, affiliate_activated, customer_updated, …: nothing to keep in step.
+  z.object({ event: z.literal('unhandled'), meta, data: z.object({ type: z.string() }) }),
+]);
+
+/** A LemonSqueezy event as the wire spells it, dates already ISO-8601 UTC. */
+export type WireWebhookEvent = z.infer<typeof webhookEventSchema>;

@@ -1,25 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
-import type { ProviderFacts } from '#domain/license.ts';
 import {
   type Activation,
   activeDevices,
   deviceSlots,
   FORGET_DEACTIVATED_MS,
   type LicenseRecord,
+  type ProviderFacts,
+  type ProviderLicense,
   slotOf,
 } from '#domain/license.ts';
+import { type Outcome, type Refusal, refused } from '#domain/outcome.ts';
 import { deviceSlotKey, shortHash } from '#domain/secrets.ts';
-import type { ProviderAnswer, ProviderLicense } from '#ports/license-provider.ts';
-import { type Outcome, type Refusal, refused } from './outcome.ts';
+import type { ProviderAnswer } from '#ports/license-provider.ts';
+import type { ActivateRequest } from '#schemas/activate.ts';
+import { claimWithWait } from './claim-with-wait.ts';
 import { storedFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
-
-export interface DeviceRequest {
-  licenseKey: string;
-  instanceName: string;
-}
 
 /**
  * Gives `instanceName` a seat on the license, using exactly one LemonSqueezy activation however
@@ -32,19 +28,20 @@ export interface DeviceRequest {
 export async function activateDevice(
   deps: ServiceDeps,
   license: LicenseRecord,
-  request: DeviceRequest,
+  request: ActivateRequest,
 ): Promise<Outcome<{ license: LicenseRecord; device: Activation }>> {
-  const deadline = performance.now() + deps.policy.activationWaitMs;
   let current = license;
-  for (;;) {
-    const slot = slotOf(current, request.instanceName);
-    if (slot?.state === 'active') {
-      const { state: _state, ...device } = slot;
-      return { ok: true, value: { license: current, device } };
-    }
-    const now = deps.clock.now();
-    const staleBefore = new Date(now.getTime() - deps.policy.activationLeaseMs).toISOString();
-    if (!slot || slot.state === 'deactivated' || slot.claimedAt < staleBefore) {
+  return claimWithWait(
+    deps,
+    'activation of this device is still in progress; try again.',
+    async ({ claimId, now, staleBefore }) => {
+      const slot = slotOf(current, request.instanceName);
+      if (slot?.state === 'active') {
+        const { state: _state, ...device } = slot;
+        return { ok: true, value: { license: current, device } };
+      }
+      // Another request holds a live claim on this device: wait for its result.
+      if (slot?.state === 'pending' && slot.claimedAt >= staleBefore) return undefined;
       const limit = current.provider?.activationLimit ?? null;
       const usage = current.provider?.activationUsage ?? 0;
       // Refuse early only when every used seat is one of ours; otherwise one may be this
@@ -55,7 +52,6 @@ export async function activateDevice(
           'This license key has reached its activation limit.',
         );
       }
-      const claimId = randomUUID();
       const claimed = await deps.store.claimDevice(
         current.licenseHash,
         request.instanceName,
@@ -63,20 +59,14 @@ export async function activateDevice(
         now.toISOString(),
         staleBefore,
       );
-      if (claimed) return activateClaimed(deps, current, request, claimId);
-    }
-    if (performance.now() > deadline) {
-      throw new UpstreamError(
-        'lemonsqueezy',
-        'unavailable',
-        'activation of this device is still in progress; try again.',
-      );
-    }
-    await sleep(25);
-    const reread = await deps.store.get(current.licenseHash);
-    if (!reread) throw new Error('license vanished during activation');
-    current = reread;
-  }
+      return claimed ? activateClaimed(deps, current, request, claimId) : undefined;
+    },
+    async () => {
+      const reread = await deps.store.get(current.licenseHash);
+      if (!reread) throw new Error('license vanished during activation');
+      current = reread;
+    },
+  );
 }
 
 /**
@@ -86,7 +76,7 @@ export async function activateDevice(
 async function activateClaimed(
   deps: ServiceDeps,
   license: LicenseRecord,
-  request: DeviceRequest,
+  request: ActivateRequest,
   claimId: string,
 ): Promise<Outcome<{ license: LicenseRecord; device: Activation }>> {
   const release = () =>

@@ -1,13 +1,20 @@
-import { type Activation, activeDevices, type LicenseRecord, slotOf } from '#domain/license.ts';
+import {
+  type Activation,
+  activeDevices,
+  type LicenseRecord,
+  pickDevice,
+  slotOf,
+} from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
+import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
 import { isTrialKey, licenseHashOf } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
-import { activateDevice, type DeviceRequest, reconcileSeats } from './activate-device.ts';
-import { type LicenseView, type Outcome, refused } from './outcome.ts';
+import type { ActivateRequest } from '#schemas/activate.ts';
+import { activateDevice, reconcileSeats } from './activate-device.ts';
 import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-facts.ts';
 import { revokeKey } from './rotate-key.ts';
-import { pickDevice, serveLicense } from './serve-license.ts';
 import type { ServiceDeps } from './service-deps.ts';
+import { serveLicense } from './validate-license.ts';
 
 /**
  * Activates a license key on a device.
@@ -26,8 +33,8 @@ import type { ServiceDeps } from './service-deps.ts';
  */
 export async function activateLicense(
   deps: ServiceDeps,
-  request: DeviceRequest,
-): Promise<Outcome<LicenseView>> {
+  request: ActivateRequest,
+): Promise<Outcome<LicenseGrant>> {
   if (isTrialKey(request.licenseKey)) return activateTrial(deps, request);
 
   const licenseHash = licenseHashOf(request.licenseKey);
@@ -93,7 +100,7 @@ function knownDevice(license: LicenseRecord, instanceName: string): Activation |
 async function seat(
   deps: ServiceDeps,
   { license, stored }: { license: LicenseRecord; stored: LicenseRecord | undefined },
-  request: DeviceRequest,
+  request: ActivateRequest,
   known: Activation | undefined,
   answer: Extract<ProviderAnswer, { found: true }>,
 ): Promise<Outcome<{ license: LicenseRecord; device: Activation }>> {
@@ -110,8 +117,8 @@ async function seat(
 
 async function activateTrial(
   deps: ServiceDeps,
-  request: DeviceRequest,
-): Promise<Outcome<LicenseView>> {
+  request: ActivateRequest,
+): Promise<Outcome<LicenseGrant>> {
   const license = await deps.store.get(licenseHashOf(request.licenseKey));
   if (license?.kind !== 'trial') {
     return refused('LICENSE_NOT_FOUND', 'This license key does not exist.');

@@ -1,7 +1,12 @@
 import { findPlanVariant, type PlanVariant } from '#config/products-schema.ts';
-import type { LicensePlan, LicenseRecord, ProviderFacts, Subscription } from '#domain/license.ts';
+import type {
+  LicensePlan,
+  LicenseRecord,
+  ProviderFacts,
+  ProviderLicense,
+  Subscription,
+} from '#domain/license.ts';
 import type { Verdict } from '#domain/license-rules.ts';
-import type { ProviderLicense, ProviderSubscription } from '#ports/license-provider.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
@@ -31,30 +36,19 @@ export function checkSellable(
   return { ok: true, plan };
 }
 
-/** LemonSqueezy's dates (`…07.000000Z`) as plain ISO-8601 UTC. */
-export function isoOrNull(value: string | null): string | null {
-  return value === null ? null : new Date(value).toISOString();
-}
-
-export function toSubscription(subscription: ProviderSubscription): Subscription {
-  return {
-    id: subscription.id,
-    status: subscription.status,
-    renewsAt: isoOrNull(subscription.renewsAt),
-    endsAt: isoOrNull(subscription.endsAt),
-  };
-}
-
-/** The stored facts for what LemonSqueezy just told us. */
+/**
+ * The stored facts for what LemonSqueezy just told us (a License API answer or a license-key
+ * webhook); `plan` is the configured variant, or the plan the license already holds.
+ */
 export function toProviderFacts(
   license: ProviderLicense,
-  plan: PlanVariant,
-  subscription: ProviderSubscription | null | undefined,
+  plan: LicensePlan,
+  subscription: Subscription | null | undefined,
   now: Date,
 ): ProviderFacts {
   return {
     status: license.status,
-    expiresAt: isoOrNull(license.expiresAt),
+    expiresAt: license.expiresAt,
     customerName: license.customerName,
     customerEmail: license.customerEmail,
     provider: {
@@ -70,7 +64,7 @@ export function toProviderFacts(
     },
     plan: toLicensePlan(plan),
     statusCheckedAt: now.toISOString(),
-    ...(subscription ? { subscription: toSubscription(subscription) } : {}),
+    ...(subscription ? { subscription } : {}),
   };
 }
 
@@ -87,8 +81,8 @@ export function storedFacts(license: LicenseRecord): ProviderFacts {
   };
 }
 
-/** The plan facts a license keeps from its configured variant. */
-export function toLicensePlan(plan: PlanVariant): LicensePlan {
+/** The plan facts a license keeps of its configured variant (or of a plan it holds), no more. */
+export function toLicensePlan(plan: LicensePlan): LicensePlan {
   return {
     aiMode: plan.aiMode,
     creditsUsd: plan.creditsUsd,

@@ -156,24 +156,18 @@ export async function revokeKey(deps: ServiceDeps, license: LicenseRecord): Prom
 }
 
 /**
- * The license with `limit_remaining` no older than the usage TTL (one OpenRouter call at most).
- * A key OpenRouter no longer has is recorded as spent up to its last reading and forgotten, so
- * the next request issues a replacement with what is left of the period's credit.
+ * The license with `limit_remaining` read from OpenRouter now (one call), for a key whose cached
+ * figure is stale (`usageDue`). A key OpenRouter no longer has is recorded as spent up to its
+ * last reading and forgotten, so the next request issues a replacement with what is left of the
+ * period's credit.
  */
 export async function withFreshUsage(
   deps: ServiceDeps,
   license: LicenseRecord,
 ): Promise<LicenseRecord> {
   const key = license.ai;
+  if (!key) return license;
   const now = deps.clock.now();
-  if (
-    !key ||
-    key.disabledAt ||
-    new Date(key.periodEnd) <= now ||
-    now.getTime() - new Date(key.limitCheckedAt).getTime() < deps.policy.usageTtlMs
-  ) {
-    return license;
-  }
   const usage = await deps.keys.usage(key.hash);
   if (!usage) return markGone(deps, license, key, key.limit - key.limitRemaining);
   const checkedAt = now.toISOString();

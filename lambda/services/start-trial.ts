@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { Activation, AiKey, LicenseRecord } from '#domain/license.ts';
+import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
 import {
   deviceSlotKey,
   generateTrialKey,
@@ -8,16 +9,10 @@ import {
   normaliseEmail,
   shortHash,
 } from '#domain/secrets.ts';
-import { type LicenseView, type Outcome, refused } from './outcome.ts';
+import type { TrialRequest } from '#schemas/trial.ts';
 import { discardKey } from './rotate-key.ts';
-import { serveLicense } from './serve-license.ts';
 import type { ServiceDeps } from './service-deps.ts';
-
-export interface StartTrialInput {
-  instanceName: string;
-  email: string;
-  name?: string | undefined;
-}
+import { serveLicense } from './validate-license.ts';
 
 const ALREADY_USED = 'A trial has already been used for this email address or device.';
 
@@ -31,8 +26,8 @@ const ALREADY_USED = 'A trial has already been used for this email address or de
  */
 export async function startTrial(
   deps: ServiceDeps,
-  input: StartTrialInput,
-): Promise<Outcome<LicenseView>> {
+  input: TrialRequest,
+): Promise<Outcome<LicenseGrant>> {
   const email = normaliseEmail(input.email);
   if (await deps.trials.isTrialClaimed(email, input.instanceName)) {
     return refused('TRIAL_ALREADY_USED', ALREADY_USED);

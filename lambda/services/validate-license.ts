@@ -1,16 +1,27 @@
+import { UpstreamError } from '#domain/errors.ts';
 import {
   type Activation,
   type DeviceWanted,
   devicesIn,
   isDeviceWanted,
   type LicenseRecord,
+  pickDevice,
 } from '#domain/license.ts';
+import {
+  type CheckPhase,
+  checkLicense,
+  liveKey,
+  refreshDecision,
+  seatsOutOfStep,
+  usageDue,
+  type Verdict,
+} from '#domain/license-rules.ts';
+import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
 import { licenseHashOf } from '#domain/secrets.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
-import { type LicenseView, type Outcome, refused } from './outcome.ts';
+import { reconcileSeats } from './activate-device.ts';
 import { refreshLicense } from './refresh-license.ts';
-import { revokeKey } from './rotate-key.ts';
-import { pickDevice, serveLicense, toView } from './serve-license.ts';
+import { ensureAiKey, revokeKey, withFreshUsage } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 const DEACTIVATED = {
@@ -18,12 +29,14 @@ const DEACTIVATED = {
   detail: 'This device was deactivated at LemonSqueezy; activate the license again.',
 } as const;
 
+const MISMATCH = 'This device is not activated on this license key.';
+
 /**
  * Re-validates an activated license.
  * 1. unknown here, or never activated → LICENSE_NOT_FOUND;
  * 2. a device named in the request must be one of the license's devices;
- * 3. LemonSqueezy licenses: refresh the status (and the devices) when stale or when the key is
- *    due (see refreshLicense for the TTL and the grace when LemonSqueezy is down);
+ * 3. LemonSqueezy licenses: refresh the status (and the devices) when `refreshDecision` says so
+ *    (stale, or a key due); otherwise finish a seat reconciliation left undone, if any;
  * 4. a device whose instance LemonSqueezy no longer holds is answered `suspended` with
  *    DEVICE_DEACTIVATED (I3); so is a license none of whose devices holds a seat any more;
  * 5. serve: `expired`/`suspended` (and the key disabled) when the license can no longer be used,
@@ -32,32 +45,38 @@ const DEACTIVATED = {
 export async function validateLicense(
   deps: ServiceDeps,
   request: ValidateRequest,
-): Promise<Outcome<LicenseView>> {
+): Promise<Outcome<LicenseGrant>> {
   const license = await deps.store.get(licenseHashOf(request.licenseKey));
   if (!license?.lastActivation) {
     return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
   if (!pickDevice(license, request) && !namedDeactivated(license, request)) {
-    return refused('INSTANCE_MISMATCH', 'This device is not activated on this license key.');
+    return refused('INSTANCE_MISMATCH', MISMATCH);
   }
-  const checked = await refreshLicense(deps, license, request.licenseKey);
+  const now = deps.clock.now();
+  const verdict = checkLicense(license, now, 'validate');
+  const refresh = refreshDecision(license, now, verdict, deps.policy.statusTtlMs);
+  const checked = refresh.due
+    ? await refreshLicense(deps, license, request.licenseKey, refresh.keyDue)
+    : seatsOutOfStep(license, now)
+      ? await reconcileSeats(deps, license)
+      : license;
   const device = pickDevice(checked, request);
-  if (!device) {
-    // A device deactivated long ago is forgotten (bounded item size); the last activation stands in.
-    const named = request.instanceName !== undefined || request.instanceId !== undefined;
-    const gone = named
-      ? namedDeactivated(checked, request)
-      : (devicesIn(checked, 'deactivated')[0] ?? checked.lastActivation);
-    if (!gone)
-      return refused('INSTANCE_MISMATCH', 'This device is not activated on this license key.');
-    // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
-    const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
-    return {
-      ok: true,
-      value: toView(revoked, gone, request.licenseKey, { reason: DEACTIVATED }),
-    };
+  if (device) {
+    // Unchanged facts keep their verdict; anything re-read is checked again.
+    const known = checked === license ? verdict : undefined;
+    return serveLicense(deps, checked, device, request.licenseKey, 'validate', known);
   }
-  return serveLicense(deps, checked, device, request.licenseKey, 'validate');
+  // A device deactivated long ago is forgotten (bounded item size); the last activation stands in.
+  const named = request.instanceName !== undefined || request.instanceId !== undefined;
+  const gone = named
+    ? namedDeactivated(checked, request)
+    : (devicesIn(checked, 'deactivated')[0] ?? checked.lastActivation);
+  if (!gone) return refused('INSTANCE_MISMATCH', MISMATCH);
+  // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
+  const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
+  const grant = { license: revoked, device: gone, licenseKey: request.licenseKey };
+  return { ok: true, value: { ...grant, refusal: DEACTIVATED } };
 }
 
 /** The deactivated device the request names, if it names one. */
@@ -69,4 +88,63 @@ function namedDeactivated(license: LicenseRecord, wanted: DeviceWanted): Activat
   return [...devicesIn(license, 'deactivated'), ...lastGone].find((device) =>
     isDeviceWanted(device, wanted),
   );
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The common end of trial, activate and validate, once the device holds its seat:
+ * 1. check the license (on validate, `inactive` — no activation left at LemonSqueezy — is
+ *    refused; on activate the device's instance was just created or confirmed there, so it is
+ *    not); refused → disable its AI key (kept, to be enabled again in the same period), then
+ *    refuse an activation, but grant a validate the license with its refusal and no key: the
+ *    shipped client keeps its cached answer on any refusal, so only a 200 saying
+ *    `expired`/`suspended` makes it stop treating the license as licensed (I2);
+ * 2. SaaS without a live key: make sure this period's key is live (enabled again, or issued within
+ *    the period's credit, I1); facts that change meanwhile send us back to 1;
+ * 3. refresh the key's remaining credit if the cached figure is stale;
+ * 4. grant the live key, if any (none when no period may start until LemonSqueezy says it is
+ *    paid, I5). `verdict`, when given, is `checkLicense` of `license` now (not checked twice).
+ */
+export async function serveLicense(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  device: Activation,
+  licenseKey: string,
+  phase: CheckPhase,
+  verdict?: Verdict,
+): Promise<Outcome<LicenseGrant>> {
+  let current = license;
+  let known = verdict;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const now = deps.clock.now();
+    const checked = known ?? checkLicense(current, now, phase);
+    known = undefined;
+    if (!checked.ok) {
+      const revoked = await revokeKey(deps, current);
+      if (phase === 'activate') return refused(checked.code, checked.detail);
+      const refusal = { code: checked.code, detail: checked.detail };
+      return { ok: true, value: { license: revoked, device, licenseKey, refusal } };
+    }
+    let keyed = current;
+    if (current.plan.aiMode === 'saas' && !liveKey(current, now)) {
+      const ensured = await ensureAiKey(deps, current);
+      if ('changed' in ensured) {
+        current = (await deps.store.get(current.licenseHash)) ?? current;
+        continue;
+      }
+      keyed = ensured.license;
+    }
+    const fresh = usageDue(keyed, now, deps.policy.usageTtlMs)
+      ? await withFreshUsage(deps, keyed)
+      : keyed;
+    // The key vanished at OpenRouter while we looked: issue its replacement now.
+    if (fresh.plan.aiMode === 'saas' && keyed.ai && !fresh.ai) {
+      current = fresh;
+      continue;
+    }
+    const aiKey = liveKey(fresh, deps.clock.now());
+    return { ok: true, value: { license: fresh, device, licenseKey, ...(aiKey ? { aiKey } : {}) } };
+  }
+  throw new UpstreamError('openrouter', 'unavailable', 'the license changed while served; retry.');
 }

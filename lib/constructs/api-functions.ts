@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type FunctionUrl, FunctionUrlAuthType, HttpMethod } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { type FunctionName, pathsOf } from '#config/routes.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { ServiceFunction } from './service-function.ts';
 import { PARAMETER_NAMES, type ServiceSecrets } from './service-secrets.ts';
@@ -49,11 +50,11 @@ export class ApiFunctions extends Construct {
       POWERTOOLS_SERVICE_NAME: 'ravn-activate',
       LOG_LEVEL: 'INFO',
     };
-    const make = (fnId: string, functionName: string, handlerFile: string, description: string) => {
+    const make = (name: FunctionName, fnId: string, functionName: string) => {
       const fn = new ServiceFunction(this, fnId, {
         functionName,
-        handlerFile,
-        description,
+        handlerFile: `${name}.ts`,
+        description: `${functionName}: POST ${pathsOf(name).join(' and ')}`,
         environment,
       });
       secrets.grantOriginSecret(fn);
@@ -65,12 +66,7 @@ export class ApiFunctions extends Construct {
       return fn;
     };
 
-    const activate = make(
-      'Activate',
-      'ravn-activate',
-      'activate.ts',
-      'ravn-activate: POST /v1/trial and /v1/activate',
-    );
+    const activate = make('activate', 'Activate', 'ravn-activate');
     // A trial is one TransactWriteItems of three conditional Puts: IAM authorises each action
     // it contains (PutItem), not the transaction.
     table.grant(
@@ -82,16 +78,11 @@ export class ApiFunctions extends Construct {
     );
     secrets.grantParameters(activate, ['lemonSqueezyApiKey', 'openRouterApiKey']);
 
-    const validate = make(
-      'Validate',
-      'ravn-validate',
-      'validate.ts',
-      'ravn-validate: POST /v1/validate',
-    );
+    const validate = make('validate', 'Validate', 'ravn-validate');
     table.grant(validate, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     secrets.grantParameters(validate, ['lemonSqueezyApiKey', 'openRouterApiKey']);
 
-    const webhook = make('Webhook', 'ravn-webhook', 'webhook.ts', 'ravn-webhook: POST /v1/webhook');
+    const webhook = make('webhook', 'Webhook', 'ravn-webhook');
     table.grant(
       webhook,
       'dynamodb:GetItem',

@@ -1,20 +1,12 @@
-import { Duration } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IAlarmAction,
-  Metric,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
-import { Construct } from 'constructs';
+import { ComparisonOperator, type IAlarmAction, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { ALARM_PERIOD, AlarmGroup } from './alarm-group.ts';
 
 /** Percent of CloudFront responses that may be 5xx over 5 minutes. */
 export const EDGE_5XX_RATE_PERCENT = 1;
 
 /** Requests the web ACL may block in 5 minutes before someone should look. */
 export const WAF_BLOCKED_PER_5_MINUTES = 100;
-
-const PERIOD = Duration.minutes(5);
 
 export interface EdgeAlarmsProps {
   readonly distributionId: string;
@@ -28,57 +20,40 @@ export interface EdgeAlarmsProps {
  * services publish these metrics in us-east-1 only, and an alarm watches its own region's
  * metrics, so this construct must live in a us-east-1 stack.
  */
-export class EdgeAlarms extends Construct {
-  readonly alarms: Alarm[] = [];
-
+export class EdgeAlarms extends AlarmGroup {
   constructor(scope: Construct, id: string, props: EdgeAlarmsProps) {
-    super(scope, id);
-    const serverErrors = new Metric({
-      namespace: 'AWS/CloudFront',
-      metricName: '5xxErrorRate',
-      dimensionsMap: { DistributionId: props.distributionId, Region: 'Global' },
-      statistic: 'Average',
-      period: PERIOD,
-    });
-    this.add(
-      new Alarm(this, 'edge-5xx-rate', {
-        alarmName: 'ravn-activate-edge-5xx-rate',
-        alarmDescription: `More than ${EDGE_5XX_RATE_PERCENT} % of API responses were 5xx (upstream trouble, bugs, throttling) in 2 of the last 3 5-minute periods. See docs/deploy.md#alarms.`,
-        metric: serverErrors,
-        threshold: EDGE_5XX_RATE_PERCENT,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        // One failed request among a handful is a blip; two bad periods in three are not.
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+    super(scope, id, props.action);
+    this.addAlarm('edge-5xx-rate', {
+      alarmName: 'ravn-activate-edge-5xx-rate',
+      alarmDescription: `More than ${EDGE_5XX_RATE_PERCENT} % of API responses were 5xx (upstream trouble, bugs, throttling) in 2 of the last 3 5-minute periods.`,
+      metric: new Metric({
+        namespace: 'AWS/CloudFront',
+        metricName: '5xxErrorRate',
+        dimensionsMap: { DistributionId: props.distributionId, Region: 'Global' },
+        statistic: 'Average',
+        period: ALARM_PERIOD,
       }),
-      props.action,
-    );
+      threshold: EDGE_5XX_RATE_PERCENT,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // One failed request among a handful is a blip; two bad periods in three are not.
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
     if (props.webAclName) {
-      const blocked = new Metric({
-        namespace: 'AWS/WAFV2',
-        metricName: 'BlockedRequests',
-        dimensionsMap: { WebACL: props.webAclName, Rule: 'ALL' },
-        statistic: 'Sum',
-        period: PERIOD,
-      });
-      this.add(
-        new Alarm(this, 'waf-blocked-spike', {
-          alarmName: 'ravn-activate-waf-blocked-spike',
-          alarmDescription: `The web ACL blocked at least ${WAF_BLOCKED_PER_5_MINUTES} requests in 5 minutes (an attack, a runaway client, or a rule blocking real users). See docs/deploy.md#alarms.`,
-          metric: blocked,
-          threshold: WAF_BLOCKED_PER_5_MINUTES,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
+      this.addAlarm('waf-blocked-spike', {
+        alarmName: 'ravn-activate-waf-blocked-spike',
+        alarmDescription: `The web ACL blocked at least ${WAF_BLOCKED_PER_5_MINUTES} requests in 5 minutes (an attack, a runaway client, or a rule blocking real users).`,
+        metric: new Metric({
+          namespace: 'AWS/WAFV2',
+          metricName: 'BlockedRequests',
+          dimensionsMap: { WebACL: props.webAclName, Rule: 'ALL' },
+          statistic: 'Sum',
+          period: ALARM_PERIOD,
         }),
-        props.action,
-      );
+        threshold: WAF_BLOCKED_PER_5_MINUTES,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
     }
-  }
-
-  private add(alarm: Alarm, action: IAlarmAction | undefined): void {
-    if (action) alarm.addAlarmAction(action);
-    this.alarms.push(alarm);
   }
 }

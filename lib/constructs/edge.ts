@@ -21,16 +21,14 @@ import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORIGIN_HEADER } from '#config/edge.ts';
+import { CLIENT_PATHS, ORIGIN_HEADER } from '#config/edge.ts';
+import { type FunctionName, ROUTE_PATHS, ROUTES } from '#config/routes.ts';
 import { acknowledge } from '../nag.ts';
 import { PROJECT_ROOT } from './service-function.ts';
 
 export interface EdgeProps {
-  readonly origins: {
-    readonly activate: FunctionUrl;
-    readonly validate: FunctionUrl;
-    readonly webhook: FunctionUrl;
-  };
+  /** Each function's URL: the origin of the paths config/routes.ts gives it. */
+  readonly origins: Readonly<Record<FunctionName, FunctionUrl>>;
   readonly originSecret: ISecret;
   /** Origins a browser may call the client endpoints from; `*` is safe: no cookies, no credentials. */
   readonly corsAllowOrigins: readonly string[];
@@ -61,9 +59,12 @@ const securityHeaders = {
   },
 };
 
+const clientPaths: ReadonlySet<string> = new Set(CLIENT_PATHS);
+
 /**
- * The front door: one CloudFront distribution, HTTPS only, nothing cached, every path routed to
- * its function URL with the shared origin secret added, optionally behind a WAF web ACL.
+ * The front door: one CloudFront distribution, HTTPS only, nothing cached, every path of
+ * config/routes.ts routed to its function's URL with the shared origin secret added, optionally
+ * behind a WAF web ACL.
  */
 export class Edge extends Construct {
   readonly distribution: Distribution;
@@ -95,7 +96,7 @@ export class Edge extends Construct {
     // One origin per function URL, shared by every behaviour that routes to it.
     const originOf = (url: FunctionUrl) =>
       new FunctionUrlOrigin(url, { customHeaders, readTimeout: Duration.seconds(30) });
-    const origins = {
+    const origins: Record<FunctionName, FunctionUrlOrigin> = {
       activate: originOf(props.origins.activate),
       validate: originOf(props.origins.validate),
       webhook: originOf(props.origins.webhook),
@@ -126,7 +127,6 @@ export class Edge extends Construct {
         { function: methodGuard, eventType: FunctionEventType.VIEWER_REQUEST },
       ],
     });
-    const activate = clientBehavior(origins.activate);
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: props.originSecretRotation
@@ -135,12 +135,15 @@ export class Edge extends Construct {
       httpVersion: HttpVersion.HTTP2_AND_3,
       // Unknown paths go to ravn-activate, which answers 404 in the API's error shape.
       defaultBehavior: behavior(origins.activate, apiHeaders),
-      additionalBehaviors: {
-        '/v1/trial': activate,
-        '/v1/activate': activate,
-        '/v1/validate': clientBehavior(origins.validate),
-        '/v1/webhook': behavior(origins.webhook, webhookHeaders),
-      },
+      additionalBehaviors: Object.fromEntries(
+        ROUTE_PATHS.map((path) => {
+          const origin = origins[ROUTES[path]];
+          return [
+            path,
+            clientPaths.has(path) ? clientBehavior(origin) : behavior(origin, webhookHeaders),
+          ];
+        }),
+      ),
       ...(props.domain
         ? {
             domainNames: [props.domain.name],

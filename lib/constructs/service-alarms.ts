@@ -1,19 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IAlarmAction,
-  MathExpression,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { ComparisonOperator, type IAlarmAction, MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
+import { ALARM_PERIOD, AlarmGroup } from './alarm-group.ts';
 
 /** Percent of invocations that may fail (crash, time out, fail to start) in 5 minutes. */
 export const FUNCTION_ERROR_RATE_PERCENT = 5;
-
-const PERIOD = Duration.minutes(5);
 
 // The operations the functions send (ThrottledRequests has one series per operation; an alarm
 // may use at most 10 metrics).
@@ -38,34 +30,28 @@ export interface ServiceAlarmsProps {
  * throttling. Lambda `Errors` counts invocations that failed as a whole (an unhandled throw, a
  * timeout, a cold start with bad configuration); answered 4xx/5xx responses are not errors.
  */
-export class ServiceAlarms extends Construct {
-  readonly alarms: Alarm[] = [];
-
+export class ServiceAlarms extends AlarmGroup {
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
-    super(scope, id);
+    super(scope, id, props.action);
     for (const [name, fn] of Object.entries(props.functions)) {
       const errorRate = new MathExpression({
         expression: '100 * errors / invocations',
         usingMetrics: {
-          errors: fn.metricErrors({ statistic: 'Sum', period: PERIOD }),
-          invocations: fn.metricInvocations({ statistic: 'Sum', period: PERIOD }),
+          errors: fn.metricErrors({ statistic: 'Sum', period: ALARM_PERIOD }),
+          invocations: fn.metricInvocations({ statistic: 'Sum', period: ALARM_PERIOD }),
         },
         label: `${name} error rate (%)`,
-        period: PERIOD,
+        period: ALARM_PERIOD,
       });
-      this.add(
-        new Alarm(this, `${name}-error-rate`, {
-          alarmName: `${name}-error-rate`,
-          alarmDescription: `More than ${FUNCTION_ERROR_RATE_PERCENT} % of ${name} invocations failed (crash, timeout or bad configuration) in 5 minutes. See docs/deploy.md#alarms.`,
-          metric: errorRate,
-          threshold: FUNCTION_ERROR_RATE_PERCENT,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          // No invocations means no rate, not an outage.
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-        props.action,
-      );
+      // No invocations means no rate, not an outage: the group treats missing data as fine.
+      this.addAlarm(`${name}-error-rate`, {
+        alarmName: `${name}-error-rate`,
+        alarmDescription: `More than ${FUNCTION_ERROR_RATE_PERCENT} % of ${name} invocations failed (crash, timeout or bad configuration) in 5 minutes.`,
+        metric: errorRate,
+        threshold: FUNCTION_ERROR_RATE_PERCENT,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
     }
     // DynamoDB publishes ThrottledRequests only for operations that were throttled, and metric
     // math adds series only where all have data: FILL makes the others count as 0.
@@ -74,7 +60,7 @@ export class ServiceAlarms extends Construct {
         operation.toLowerCase(),
         props.table.metricThrottledRequestsForOperation(operation, {
           statistic: 'Sum',
-          period: PERIOD,
+          period: ALARM_PERIOD,
         }),
       ]),
     );
@@ -84,25 +70,15 @@ export class ServiceAlarms extends Construct {
         .join(' + '),
       usingMetrics: perOperation,
       label: 'Throttled requests (all operations)',
-      period: PERIOD,
+      period: ALARM_PERIOD,
     });
-    this.add(
-      new Alarm(this, 'table-throttled', {
-        alarmName: 'ravn-activate-table-throttled',
-        alarmDescription:
-          'DynamoDB throttled requests to the license table in the last 5 minutes. See docs/deploy.md#alarms.',
-        metric: throttled,
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      props.action,
-    );
-  }
-
-  private add(alarm: Alarm, action: IAlarmAction | undefined): void {
-    if (action) alarm.addAlarmAction(action);
-    this.alarms.push(alarm);
+    this.addAlarm('table-throttled', {
+      alarmName: 'ravn-activate-table-throttled',
+      alarmDescription: 'DynamoDB throttled requests to the license table in the last 5 minutes.',
+      metric: throttled,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
   }
 }

@@ -1,11 +1,9 @@
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { WEBHOOK_PATH } from '#config/routes.ts';
 
 /** Requests per IP per 5 minutes before the rate rule blocks that IP. */
 export const RATE_LIMIT_PER_5_MINUTES = 100;
-
-/** LemonSqueezy delivers every webhook from a few IPs, and each delivery is HMAC-signed. */
-const WEBHOOK_PATH = '/v1/webhook';
 
 const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
   cloudWatchMetricsEnabled: true,
@@ -13,8 +11,9 @@ const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => (
   sampledRequestsEnabled: true,
 });
 
-// Everything but the webhook, whose traffic is authenticated and whose bodies (up to 256 KB of
-// customer data) would trip generic body rules such as the common rule set's 8 KB size limit.
+// Everything but the webhook: LemonSqueezy delivers it from a few IPs, each delivery is
+// HMAC-signed, and its bodies (up to 256 KB of customer data) would trip generic body rules such
+// as the common rule set's 8 KB size limit.
 const notWebhook: CfnWebACL.StatementProperty = {
   notStatement: {
     statement: {

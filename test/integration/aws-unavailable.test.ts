@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
+import { ORIGIN_HEADER } from '#config/edge.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
-import { guardOrigin, ORIGIN_HEADER } from '#http/origin-guard.ts';
+import { guardOrigin } from '#http/run-route.ts';
 import { loadConfig } from '#lambda/config.ts';
 import { createDeps } from '#lambda/deps.ts';
 import { jsonEvent } from '#local/api-event.ts';

@@ -33,13 +33,15 @@ describe('loadConfig', () => {
       lemonSqueezyBaseUrl: 'https://api.lemonsqueezy.com',
       openRouterBaseUrl: 'https://openrouter.ai/api/v1',
       upstreamTimeoutMs: 5_000,
-      statusTtlSeconds: 86_400,
-      statusGraceSeconds: 72 * 3600,
-      usageTtlSeconds: 60,
-      activationLeaseSeconds: 30,
-      activationWaitSeconds: 10,
-      allowTestMode: false,
       secretsCacheSeconds: 300,
+      policy: {
+        statusTtlMs: 86_400_000,
+        statusGraceMs: 72 * 3600 * 1000,
+        usageTtlMs: 60_000,
+        activationLeaseMs: 30_000,
+        activationWaitMs: 10_000,
+        allowTestMode: false,
+      },
     });
     expect(config.dynamoDbEndpoint).toBeUndefined();
     expect(config.secrets).toEqual({
@@ -105,9 +107,7 @@ describe('loadConfig', () => {
       dynamoDbEndpoint: 'http://127.0.0.1:8000',
       lemonSqueezyBaseUrl: 'http://127.0.0.1:9001',
       openRouterBaseUrl: 'http://127.0.0.1:9002/api/v1',
-      statusTtlSeconds: 3600,
-      usageTtlSeconds: 0,
-      allowTestMode: true,
+      policy: { statusTtlMs: 3_600_000, usageTtlMs: 0, allowTestMode: true },
     });
   });
 
@@ -122,7 +122,7 @@ describe('loadConfig', () => {
     const config = loadConfig(minimalEnv({ ALLOW_TEST_MODE: value }));
 
     // Assess
-    expect(config.allowTestMode).toBe(expected);
+    expect(config.policy.allowTestMode).toBe(expected);
   });
 
   it('throws naming TABLE_NAME when it is missing, without any secret value', () => {
@@ -206,7 +206,7 @@ describe('loadConfig', () => {
     );
 
     // Assess
-    expect(config.statusTtlSeconds).toBe(86_400);
+    expect(config.policy.statusTtlMs).toBe(86_400_000);
     expect(config.upstreamTimeoutMs).toBe(5_000);
     expect(config.secrets.lemonsqueezyApiKey).toEqual({
       value: SECRET_VALUES.LEMONSQUEEZY_API_KEY,

@@ -1,79 +1,90 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type {
-  IdempotencyClaimRequest,
-  IdempotencyRecord,
-  IdempotencyRef,
-  IdempotencyStore,
-  StoredResponse,
-} from '#ports/idempotency-store.ts';
-import { isConditionFailure } from './items.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ClaimedItems, epochSeconds } from './claimed-items.ts';
 import { TABLE_KEYS } from './table-definition.ts';
+
+/** A response as it is kept for replay: everything the client saw, nothing else. */
+export interface StoredResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/** One `Idempotency-Key` of one route: the key only ever travels as its SHA-256. */
+export interface IdempotencyRef {
+  /** The route the key belongs to (`/v1/trial`): the same key on another route is another key. */
+  scope: string;
+  keyHash: string;
+}
+
+/** What holds a key that could not be claimed. */
+export type IdempotencyRecord =
+  | { state: 'processing'; fingerprint: string }
+  | { state: 'done'; fingerprint: string; response: StoredResponse };
+
+export interface IdempotencyClaimRequest extends IdempotencyRef {
+  /** SHA-256 of the route and the raw body: a retry must send the same bytes. */
+  fingerprint: string;
+  claimId: string;
+  now: Date;
+  /** A `processing` claim made before this may be taken over: its holder died. */
+  staleBefore: Date;
+  /** When the claim (and later the stored response) is forgotten. */
+  expiresAt: Date;
+}
 
 const idempotencyKey = (ref: IdempotencyRef) => ({
   pk: `IDEMPOTENCY#${ref.scope}#${ref.keyHash}`,
   sk: 'IDEMPOTENCY',
 });
 
-const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
 /**
- * `IdempotencyStore` on the service's table: `IDEMPOTENCY#<route>#<sha256 of the key>` items,
- * claimed, completed and released like the webhook store's `EVENT#…` items (state `processing`,
- * then `done` or `released`). Every item carries the TTL attribute; since DynamoDB deletes
- * expired items lazily (up to days late), the claim also treats an item past its TTL as free.
+ * The record of requests sent with an `Idempotency-Key`, on the service's table:
+ * `IDEMPOTENCY#<route>#<sha256 of the key>` items, claimed, completed and released like the
+ * webhook store's `EVENT#…` items (state `processing`, then `done` or `released`). Stored
+ * responses carry secrets (trial keys, OpenRouter tokens): they stay in the encrypted table and
+ * are never logged. Every item carries the TTL attribute; since DynamoDB deletes expired items
+ * lazily (up to days late), the claim also treats an item past its TTL as free.
  */
-export class DynamoDbIdempotencyStore implements IdempotencyStore {
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+export class DynamoDbIdempotencyStore {
+  private readonly items: ClaimedItems;
 
+  constructor(documents: DynamoDBDocumentClient, tableName: string) {
+    this.items = new ClaimedItems(documents, tableName);
+  }
+
+  /**
+   * Claims the key with a conditional write: `claimed` if it was free, expired, or held by a
+   * stale claim for the same fingerprint; else the record that holds it.
+   */
   async claim(request: IdempotencyClaimRequest): Promise<'claimed' | IdempotencyRecord> {
     const now = epochSeconds(request.now);
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...idempotencyKey(request),
-            state: 'processing',
-            claimId: request.claimId,
-            claimedAt: request.now.toISOString(),
-            fingerprint: request.fingerprint,
-            // A claim whose holder died and that nobody retries must not stay forever either.
-            [TABLE_KEYS.ttlAttribute]: epochSeconds(request.expiresAt),
-          },
-          // A stale claim is only taken over for the same body: another body is a reused key.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #ttl <= :now OR #state = :released OR ' +
-            '(#state = :processing AND claimedAt < :staleBefore AND fingerprint = :fingerprint)',
-          ExpressionAttributeNames: { '#state': 'state', '#ttl': TABLE_KEYS.ttlAttribute },
-          ExpressionAttributeValues: {
-            ':now': now,
-            ':processing': 'processing',
-            ':released': 'released',
-            ':staleBefore': request.staleBefore.toISOString(),
-            ':fingerprint': request.fingerprint,
-          },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    const existing = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: idempotencyKey(request),
-        ConsistentRead: true,
-      }),
+    const claimed = await this.items.claim(
+      idempotencyKey(request),
+      {
+        claimId: request.claimId,
+        claimedAt: request.now.toISOString(),
+        fingerprint: request.fingerprint,
+        // A claim whose holder died and that nobody retries must not stay forever either.
+        [TABLE_KEYS.ttlAttribute]: epochSeconds(request.expiresAt),
+      },
+      {
+        // A stale claim is only taken over for the same body: another body is a reused key.
+        expression:
+          'attribute_not_exists(pk) OR #ttl <= :now OR #state = :released OR ' +
+          '(#state = :processing AND claimedAt < :staleBefore AND fingerprint = :fingerprint)',
+        names: { '#state': 'state', '#ttl': TABLE_KEYS.ttlAttribute },
+        values: {
+          ':now': now,
+          ':processing': 'processing',
+          ':released': 'released',
+          ':staleBefore': request.staleBefore.toISOString(),
+          ':fingerprint': request.fingerprint,
+        },
+      },
     );
-    const item = existing.Item;
+    if (claimed) return 'claimed';
+    const item = await this.items.read(idempotencyKey(request));
     const live = item && Number(item[TABLE_KEYS.ttlAttribute]) > now;
     if (live && item.state === 'done') {
       const response = item.response as StoredResponse;
@@ -87,57 +98,22 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     return { state: 'processing', fingerprint: request.fingerprint };
   }
 
-  async complete(
+  /** Stores the answer of a claimed key, replayed until `expiresAt`; a lost claim is a no-op. */
+  complete(
     ref: IdempotencyRef,
     claimId: string,
     response: StoredResponse,
     expiresAt: Date,
   ): Promise<void> {
-    await this.ifClaimed(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: idempotencyKey(ref),
-        UpdateExpression: 'SET #state = :done, #response = :response, #ttl = :ttl',
-        ConditionExpression: 'claimId = :claimId',
-        ExpressionAttributeNames: {
-          '#state': 'state',
-          '#response': 'response',
-          '#ttl': TABLE_KEYS.ttlAttribute,
-        },
-        ExpressionAttributeValues: {
-          ':done': 'done',
-          ':response': response,
-          ':ttl': epochSeconds(expiresAt),
-          ':claimId': claimId,
-        },
-      }),
-    );
+    return this.items.complete(idempotencyKey(ref), claimId, expiresAt, { response });
   }
 
   /**
-   * Marks the item `released` rather than deleting it: the activate function may not delete
-   * items (its role has no DeleteItem, which would reach license items too), and the next claim
-   * takes a released item like a missing one. The TTL still removes it.
+   * Gives a claim back (the request failed with a 5xx), so a retry runs the request again. The
+   * item is marked `released` rather than deleted: the activate function may not delete items,
+   * and the claim takes a released item like a missing one. The TTL still removes it.
    */
-  async release(ref: IdempotencyRef, claimId: string): Promise<void> {
-    await this.ifClaimed(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: idempotencyKey(ref),
-        UpdateExpression: 'SET #state = :released REMOVE claimId',
-        ConditionExpression: 'claimId = :claimId',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':released': 'released', ':claimId': claimId },
-      }),
-    );
-  }
-
-  /** A claim taken over meanwhile belongs to its new holder: leave it alone. */
-  private async ifClaimed(command: UpdateCommand): Promise<void> {
-    try {
-      await this.documents.send(command);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+  release(ref: IdempotencyRef, claimId: string): Promise<void> {
+    return this.items.markReleased(idempotencyKey(ref), claimId);
   }
 }

@@ -1,6 +1,35 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LicenseRecord } from '#domain/license.ts';
-import { fromItem, isConditionFailure, licenseKey } from './items.ts';
+import { normaliseEmail } from '#domain/secrets.ts';
+import { isConditionFailure } from './items.ts';
+
+const LICENSE_SK = 'LICENSE';
+
+/** How a license maps onto its item: the key, and the normalised email the trial index reads. */
+export const licenseKey = (licenseHash: string) => ({
+  pk: `LICENSE#${licenseHash}`,
+  sk: LICENSE_SK,
+});
+/** The record of one ended credit period of a license (I1), next to the license item. */
+export const creditPeriodKey = (licenseHash: string, periodEnd: string) => ({
+  pk: `LICENSE#${licenseHash}`,
+  sk: `CREDIT#${periodEnd}`,
+});
+export function toItem(record: LicenseRecord): Record<string, unknown> {
+  return {
+    ...licenseKey(record.licenseHash),
+    ...record,
+    ...(record.customerEmail ? { email: normaliseEmail(record.customerEmail) } : {}),
+  };
+}
+
+export function fromItem(item: Record<string, unknown> | undefined): LicenseRecord | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, email: _email, ...record } = item;
+  return record as unknown as LicenseRecord;
+}
+
+type UpdateInput = ConstructorParameters<typeof UpdateCommand>[0];
 
 /** The license item on the service's table: the read and the conditional update every write uses. */
 export class LicenseItem {
@@ -9,6 +38,7 @@ export class LicenseItem {
     protected readonly tableName: string,
   ) {}
 
+  /** A license by the hash of its key (strongly consistent read). */
   async get(licenseHash: string): Promise<LicenseRecord | undefined> {
     const result = await this.documents.send(
       new GetCommand({
@@ -20,13 +50,22 @@ export class LicenseItem {
     return fromItem(result.Item);
   }
 
-  /** An update that returns the new record, or undefined when its condition did not hold. */
+  /**
+   * An update of the license item of `licenseHash` that returns the new record, or undefined
+   * when its condition did not hold.
+   */
   protected async conditionalUpdate(
-    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'ReturnValues'>,
+    licenseHash: string,
+    input: Omit<UpdateInput, 'TableName' | 'Key' | 'ReturnValues'>,
   ): Promise<LicenseRecord | undefined> {
     try {
       const result = await this.documents.send(
-        new UpdateCommand({ ...input, TableName: this.tableName, ReturnValues: 'ALL_NEW' }),
+        new UpdateCommand({
+          ...input,
+          TableName: this.tableName,
+          Key: licenseKey(licenseHash),
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return fromItem(result.Attributes);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
-import { creditPeriodKey, isCancelledByCondition, licenseKey } from './items.ts';
-import { LicenseItem } from './license-item.ts';
+import { isCancelledByCondition } from './items.ts';
+import { creditPeriodKey, LicenseItem, licenseKey } from './license-item.ts';
 
 /**
  * The AI key's writes on the license item (I1): installing a period's key (and keeping the ended
@@ -9,6 +9,13 @@ import { LicenseItem } from './license-item.ts';
  * enabling hold only while the facts access was decided on are unchanged.
  */
 export class LicenseKeyWrites extends LicenseItem {
+  /**
+   * Installs `next` as the license's key if the stored key is still `expectedHash` (null: no key
+   * stored) and the license's facts are still those of `license` (the ones access was decided
+   * on), with the period's dead keys `spentKeys`. When the stored key belongs to an earlier
+   * period, that period's record (keys without tokens) is kept as its own item. Returns the
+   * record after the write, or undefined when another writer got there first.
+   */
   async installAiKey(
     license: LicenseRecord,
     expectedHash: string | null,
@@ -17,8 +24,6 @@ export class LicenseKeyWrites extends LicenseItem {
   ): Promise<LicenseRecord | undefined> {
     const facts = factsUnchanged(license);
     const update = {
-      TableName: this.tableName,
-      Key: licenseKey(license.licenseHash),
       UpdateExpression: 'SET ai = :next, spentKeys = :spent, updatedAt = :now',
       ConditionExpression: `${
         expectedHash === null
@@ -39,7 +44,7 @@ export class LicenseKeyWrites extends LicenseItem {
     };
     const previous = license.ai;
     if (!previous || previous.periodEnd === next.periodEnd) {
-      return this.conditionalUpdate(update);
+      return this.conditionalUpdate(license.licenseHash, update);
     }
     // A new period: keep the ended one's credit record (no tokens) as its own item, in one step.
     const { token: _token, ...ended } = previous;
@@ -47,7 +52,13 @@ export class LicenseKeyWrites extends LicenseItem {
       await this.documents.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Update: update },
+            {
+              Update: {
+                ...update,
+                TableName: this.tableName,
+                Key: licenseKey(license.licenseHash),
+              },
+            },
             {
               Put: {
                 TableName: this.tableName,
@@ -69,14 +80,14 @@ export class LicenseKeyWrites extends LicenseItem {
     return this.get(license.licenseHash);
   }
 
+  /** Records that the key is disabled upstream and what it had spent; if it is still the key. */
   markKeyDisabled(
     licenseHash: string,
     keyHash: string,
     at: string,
     usage: number,
   ): Promise<LicenseRecord | undefined> {
-    return this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    return this.conditionalUpdate(licenseHash, {
       UpdateExpression: 'SET ai.disabledAt = :at, ai.usageAtDisable = :usage, updatedAt = :at',
       ConditionExpression: 'ai.#hash = :keyHash',
       ExpressionAttributeNames: { '#hash': 'hash' },
@@ -84,10 +95,13 @@ export class LicenseKeyWrites extends LicenseItem {
     });
   }
 
+  /**
+   * Records that the disabled key works again, if it is still the key and the license's facts
+   * are still those of `license` (the ones access was decided on).
+   */
   markKeyEnabled(license: LicenseRecord, keyHash: string): Promise<LicenseRecord | undefined> {
     const facts = factsUnchanged(license);
-    return this.conditionalUpdate({
-      Key: licenseKey(license.licenseHash),
+    return this.conditionalUpdate(license.licenseHash, {
       UpdateExpression: 'REMOVE ai.disabledAt, ai.usageAtDisable',
       ConditionExpression: `ai.#hash = :keyHash AND ${facts.condition}`,
       ExpressionAttributeNames: { '#hash': 'hash', ...facts.names },
@@ -95,9 +109,9 @@ export class LicenseKeyWrites extends LicenseItem {
     });
   }
 
+  /** Forgets a key OpenRouter no longer has, keeping what it spent; if it is still the key. */
   markKeyGone(licenseHash: string, spent: SpentKey): Promise<LicenseRecord | undefined> {
-    return this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    return this.conditionalUpdate(licenseHash, {
       UpdateExpression:
         'REMOVE ai SET spentKeys = list_append(if_not_exists(spentKeys, :none), :spent), updatedAt = :at',
       ConditionExpression: 'ai.#hash = :keyHash',
@@ -111,14 +125,14 @@ export class LicenseKeyWrites extends LicenseItem {
     });
   }
 
+  /** Caches the key's remaining credit, if the key is still the current one. */
   async recordKeyUsage(
     licenseHash: string,
     keyHash: string,
     limitRemaining: number,
     checkedAt: string,
   ): Promise<void> {
-    await this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    await this.conditionalUpdate(licenseHash, {
       UpdateExpression: 'SET ai.limitRemaining = :remaining, ai.limitCheckedAt = :checkedAt',
       ConditionExpression: 'ai.#hash = :keyHash',
       ExpressionAttributeNames: { '#hash': 'hash' },

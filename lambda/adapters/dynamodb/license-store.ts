@@ -6,19 +6,27 @@ import type {
   Subscription,
 } from '#domain/license.ts';
 import { deviceSlotKey, normaliseEmail } from '#domain/secrets.ts';
-import type { LicenseStore } from '#ports/license-store.ts';
-import { licenseKey } from './items.ts';
 import { LicenseKeyWrites } from './license-key-writes.ts';
 
 /** Fields set only when a license is first stored. */
 const CREATION_ONLY = ['kind', 'periodAnchor', 'devices', 'createdAt'] as const;
 
 /**
- * `LicenseStore` on one DynamoDB table (see table-definition.ts for its items): LemonSqueezy's
- * facts, subscription, refund and payments, and the device slots here; the AI key's writes in
- * LicenseKeyWrites, the read and the conditional update in LicenseItem.
+ * Persistence of licenses, on one DynamoDB table (see table-definition.ts for its items):
+ * LemonSqueezy's facts, subscription, refund and payments, and the device slots here; the AI
+ * key's writes in LicenseKeyWrites, the read and the conditional update in LicenseItem. Every
+ * method that enforces an "exactly one" does it with a conditional write or a transaction, so
+ * callers never need a read-then-write.
  */
-export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseStore {
+export class DynamoDbLicenseStore extends LicenseKeyWrites {
+  /**
+   * Writes LemonSqueezy's facts, creating the license from `initial` the first time it is seen
+   * (creation-only fields of `initial` never overwrite stored ones), only if the stored facts are
+   * not newer than `asOf`: the time the facts describe, taken *before* the upstream read (a
+   * refresh, an activation) or the event's `updated_at` (a webhook). Undefined when newer facts
+   * are stored ("newer wins", I4); nothing is written then. Facts of the very same instant
+   * replace the stored ones (the later write read later).
+   */
   saveProviderFactsIfNewer(
     initial: LicenseRecord,
     facts: ProviderFacts,
@@ -27,14 +35,14 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseSto
     return this.writeFacts(initial, facts, asOf);
   }
 
+  /** Records a subscription's state (and the plan it sells now) unless a newer one is stored. */
   saveSubscription(
     licenseHash: string,
     subscription: Subscription,
     asOf: string,
     plan?: LicensePlan,
   ): Promise<LicenseRecord | undefined> {
-    return this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    return this.conditionalUpdate(licenseHash, {
       UpdateExpression: `SET subscription = :subscription, subscriptionAsOf = :asOf${plan ? ', #plan = :plan' : ''}`,
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(subscriptionAsOf) OR subscriptionAsOf <= :asOf)',
@@ -47,21 +55,21 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseSto
     });
   }
 
+  /** Marks the license's order as fully refunded (first time wins); undefined if unknown. */
   markRefunded(licenseHash: string, at: string): Promise<LicenseRecord | undefined> {
-    return this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    return this.conditionalUpdate(licenseHash, {
       UpdateExpression: 'SET refundedAt = if_not_exists(refundedAt, :at)',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':at': at },
     });
   }
 
+  /** Records a subscription payment event unless a later one is stored. */
   async recordPayment(
     licenseHash: string,
     payment: NonNullable<LicenseRecord['lastPayment']>,
   ): Promise<void> {
-    await this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    await this.conditionalUpdate(licenseHash, {
       UpdateExpression: 'SET lastPayment = :payment',
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(lastPayment) OR lastPayment.#at <= :at)',
@@ -100,8 +108,7 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseSto
     if (facts.subscription) set('subscriptionAsOf', asOf);
     if (facts.customerEmail) set('email', normaliseEmail(facts.customerEmail));
     const newer = `(attribute_not_exists(#factsAsOf) OR #factsAsOf <= :factsAsOf)`;
-    return this.conditionalUpdate({
-      Key: licenseKey(initial.licenseHash),
+    return this.conditionalUpdate(initial.licenseHash, {
       UpdateExpression: `SET ${sets.join(', ')}`,
       ConditionExpression: facts.subscription
         ? `${newer} AND (attribute_not_exists(#subscriptionAsOf) OR #subscriptionAsOf <= :subscriptionAsOf)`
@@ -111,6 +118,11 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseSto
     });
   }
 
+  /**
+   * Reserves the device slot of `instanceName` for `claimId`. Succeeds when the slot is free,
+   * deactivated, or held by a claim older than `staleBefore` (its holder died); false when
+   * someone holds it or it is active.
+   */
   async claimDevice(
     licenseHash: string,
     instanceName: string,
@@ -118,8 +130,7 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseSto
     claimedAt: string,
     staleBefore: string,
   ): Promise<boolean> {
-    return this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    return this.conditionalUpdate(licenseHash, {
       UpdateExpression: 'SET devices.#device = :pending',
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(devices.#device) OR ' +
@@ -135,13 +146,13 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseSto
     }).then((record) => record !== undefined);
   }
 
+  /** Turns our claim into an activation; undefined if the claim is no longer ours. */
   completeDevice(
     licenseHash: string,
     claimId: string,
     activation: Activation,
   ): Promise<LicenseRecord | undefined> {
-    return this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    return this.conditionalUpdate(licenseHash, {
       UpdateExpression:
         'SET devices.#device = :slot, lastActivation = :activation, updatedAt = :now',
       ConditionExpression: 'devices.#device.claimId = :claimId',
@@ -155,9 +166,9 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseSto
     });
   }
 
+  /** Gives a claim back (activation failed); a slot held by someone else is left alone. */
   async releaseDevice(licenseHash: string, instanceName: string, claimId: string): Promise<void> {
-    await this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    await this.conditionalUpdate(licenseHash, {
       UpdateExpression: 'REMOVE devices.#device',
       ConditionExpression: 'devices.#device.claimId = :claimId',
       ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName) },
@@ -165,6 +176,12 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseSto
     });
   }
 
+  /**
+   * Marks devices whose LemonSqueezy instance is gone as deactivated (only if each still holds
+   * that instance) and drops the deactivated slots named in `forget`. Undefined when a slot
+   * changed meanwhile (re-read and decide again). `seatsInUse`, when LemonSqueezy's instance
+   * list was just read, is stored as the key's activation usage.
+   */
   deactivateDevices(
     licenseHash: string,
     gone: Activation[],
@@ -203,8 +220,7 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites implements LicenseSto
       sets.length > 0 ? `SET ${sets.join(', ')}` : '',
       removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
     ].join(' ');
-    return this.conditionalUpdate({
-      Key: licenseKey(licenseHash),
+    return this.conditionalUpdate(licenseHash, {
       UpdateExpression: update.trim(),
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,

@@ -3,16 +3,28 @@ import {
   type DynamoDBDocumentClient,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { NewTrial, TrialStore } from '#ports/trial-store.ts';
-import { deviceClaimKey, emailClaimKey, isCancelledByCondition, toItem } from './items.ts';
+import type { LicenseRecord } from '#domain/license.ts';
+import { deviceClaimKey, emailClaimKey, isCancelledByCondition } from './items.ts';
+import { toItem } from './license-item.ts';
 
-/** `TrialStore`: a trial and its two claims (email, device) on the service's table. */
-export class DynamoDbTrialStore implements TrialStore {
+/** A new trial and the two things it uses up: its email and its device. */
+export interface NewTrial {
+  record: LicenseRecord;
+  email: string;
+  instanceName: string;
+}
+
+/**
+ * Trials on the service's table: a trial and its two claims (email, device). One trial per email
+ * and per device, enforced by conditional writes.
+ */
+export class DynamoDbTrialStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
+  /** True when this email or this device has had a trial already. */
   async isTrialClaimed(email: string, instanceName: string): Promise<boolean> {
     const result = await this.documents.send(
       new BatchGetCommand({
@@ -28,6 +40,7 @@ export class DynamoDbTrialStore implements TrialStore {
     return (result.Responses?.[this.tableName] ?? []).length > 0;
   }
 
+  /** Stores a trial and claims its email and device atomically; false if either was taken. */
   async createTrial(trial: NewTrial): Promise<boolean> {
     const claim = { licenseHash: trial.record.licenseHash, createdAt: trial.record.createdAt };
     const absent = 'attribute_not_exists(pk)';

@@ -1,13 +1,13 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { EventClaim, WebhookStore } from '#ports/webhook-store.ts';
-import { isConditionFailure } from './items.ts';
-import { TABLE_KEYS } from './table-definition.ts';
+import { ClaimedItems } from './claimed-items.ts';
+
+/** What happened to an event id when a delivery tried to claim it. */
+export type EventClaim = 'claimed' | 'done' | 'busy';
 
 const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
 const aliasKey = (kind: string, id: string) => ({
@@ -15,68 +15,64 @@ const aliasKey = (kind: string, id: string) => ({
   sk: 'ALIAS',
 });
 
-/** `WebhookStore` on the service's table: `EVENT#…` items (with TTL) and `ALIAS#…` items. */
-export class DynamoDbWebhookStore implements WebhookStore {
+/**
+ * The record of webhook deliveries and the links from LemonSqueezy ids to our licenses, on the
+ * service's table: `EVENT#…` items (with TTL) and `ALIAS#…` items. An event id is the SHA-256 of
+ * the signed body, since LemonSqueezy sends no event id and retries byte-identical bodies.
+ */
+export class DynamoDbWebhookStore {
+  private readonly events: ClaimedItems;
+
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.events = new ClaimedItems(documents, tableName);
+  }
 
+  /**
+   * Claims an event for processing with a conditional write: `done` if it was applied before,
+   * `busy` while another delivery is applying it (unless that claim is older than
+   * `staleBefore`), else `claimed`.
+   */
   async claimEvent(
     eventId: string,
     claimId: string,
     claimedAt: string,
     staleBefore: string,
   ): Promise<EventClaim> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...eventKey(eventId), state: 'processing', claimId, claimedAt },
-          ConditionExpression:
-            'attribute_not_exists(pk) OR (#state = :processing AND claimedAt < :staleBefore)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':processing': 'processing', ':staleBefore': staleBefore },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    const existing = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: eventKey(eventId), ConsistentRead: true }),
+    const claimed = await this.events.claim(
+      eventKey(eventId),
+      { claimId, claimedAt },
+      {
+        expression:
+          'attribute_not_exists(pk) OR (#state = :processing AND claimedAt < :staleBefore)',
+        names: { '#state': 'state' },
+        values: { ':processing': 'processing', ':staleBefore': staleBefore },
+      },
     );
-    return existing.Item?.state === 'done' ? 'done' : 'busy';
+    if (claimed) return 'claimed';
+    const existing = await this.events.read(eventKey(eventId));
+    return existing?.state === 'done' ? 'done' : 'busy';
   }
 
-  async completeEvent(eventId: string, claimId: string, expiresAt: Date): Promise<void> {
-    await this.ifClaimed(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: eventKey(eventId),
-        UpdateExpression: 'SET #state = :done, #ttl = :ttl',
-        ConditionExpression: 'claimId = :claimId',
-        ExpressionAttributeNames: { '#state': 'state', '#ttl': TABLE_KEYS.ttlAttribute },
-        ExpressionAttributeValues: {
-          ':done': 'done',
-          ':ttl': Math.floor(expiresAt.getTime() / 1000),
-          ':claimId': claimId,
-        },
-      }),
-    );
+  /**
+   * Marks a claimed event applied; it is remembered until `expiresAt` (then a DynamoDB TTL drops
+   * it).
+   */
+  completeEvent(eventId: string, claimId: string, expiresAt: Date): Promise<void> {
+    return this.events.complete(eventKey(eventId), claimId, expiresAt);
   }
 
-  async releaseEvent(eventId: string, claimId: string): Promise<void> {
-    await this.ifClaimed(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: eventKey(eventId),
-        ConditionExpression: 'claimId = :claimId',
-        ExpressionAttributeValues: { ':claimId': claimId },
-      }),
-    );
+  /** Gives a claim back after a failure, so LemonSqueezy's retry can apply the event. */
+  releaseEvent(eventId: string, claimId: string): Promise<void> {
+    return this.events.delete(eventKey(eventId), claimId);
   }
 
+  /**
+   * Remembers which license an order or subscription belongs to. An order may sell several
+   * license keys, so an order link adds to the order's set; a subscription has one license.
+   */
   async linkLicense(
     kind: 'order' | 'subscription',
     id: string,
@@ -102,6 +98,10 @@ export class DynamoDbWebhookStore implements WebhookStore {
     return typeof refundedAt === 'string' ? { orderRefundedAt: refundedAt } : {};
   }
 
+  /**
+   * Records an order's full refund on the order itself, so a license of the order that is
+   * activated only later is refunded too (first refund time wins).
+   */
   async recordOrderRefund(orderId: string, at: string): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
@@ -113,11 +113,13 @@ export class DynamoDbWebhookStore implements WebhookStore {
     );
   }
 
+  /** The license a subscription belongs to, if it is linked. */
   async findLicense(kind: 'subscription', id: string): Promise<string | undefined> {
     const item = await this.alias(kind, id);
     return typeof item?.licenseHash === 'string' ? item.licenseHash : undefined;
   }
 
+  /** Every license linked to an order (none if unknown), in a stable order. */
   async findLicenses(kind: 'order', id: string): Promise<string[]> {
     const item = await this.alias(kind, id);
     const hashes = new Set<string>();
@@ -134,13 +136,5 @@ export class DynamoDbWebhookStore implements WebhookStore {
       new GetCommand({ TableName: this.tableName, Key: aliasKey(kind, id), ConsistentRead: true }),
     );
     return result.Item;
-  }
-
-  private async ifClaimed(command: UpdateCommand | DeleteCommand): Promise<void> {
-    try {
-      await this.documents.send(command);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
   }
 }

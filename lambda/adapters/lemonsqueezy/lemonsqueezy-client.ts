@@ -1,11 +1,7 @@
 import type { z } from 'zod';
 import { fetchJson, unexpectedAnswer } from '#adapters/http/fetch-json.ts';
-import type {
-  LicenseProvider,
-  ProviderAnswer,
-  ProviderInstance,
-  ProviderSubscription,
-} from '#ports/license-provider.ts';
+import type { Subscription } from '#domain/license.ts';
+import type { LicenseProvider, ProviderAnswer, ProviderInstance } from '#ports/license-provider.ts';
 import {
   instanceListSchema,
   type LicenseAnswer,
@@ -53,25 +49,21 @@ export class LemonSqueezyClient implements LicenseProvider {
     throw unexpectedAnswer('lemonsqueezy', 'a deactivation', response.status);
   }
 
-  async findSubscription(
-    orderId: number,
-    orderItemId: number,
-  ): Promise<ProviderSubscription | null> {
+  async findSubscription(orderId: number, orderItemId: number): Promise<Subscription | null> {
     const query = new URLSearchParams({
       'filter[order_id]': String(orderId),
       'filter[order_item_id]': String(orderItemId),
     });
     const body = await this.restGet(`/v1/subscriptions?${query}`, subscriptionListSchema);
-    const first = body?.data[0];
-    return first ? toSubscription(first) : null;
+    return body?.data[0] ?? null;
   }
 
-  async getSubscription(subscriptionId: number): Promise<ProviderSubscription | null> {
+  async getSubscription(subscriptionId: number): Promise<Subscription | null> {
     const body = await this.restGet(
       `/v1/subscriptions/${subscriptionId}`,
       subscriptionDocumentSchema,
     );
-    return body ? toSubscription(body.data) : null;
+    return body?.data ?? null;
   }
 
   async listInstances(licenseId: number): Promise<ProviderInstance[]> {
@@ -164,16 +156,5 @@ function toAnswer(
       customerName: answer.meta.customer_name,
       customerEmail: answer.meta.customer_email,
     },
-  };
-}
-
-function toSubscription(
-  resource: z.infer<typeof subscriptionListSchema>['data'][number],
-): ProviderSubscription {
-  return {
-    id: Number(resource.id),
-    status: resource.attributes.status,
-    renewsAt: resource.attributes.renews_at,
-    endsAt: resource.attributes.ends_at,
   };
 }

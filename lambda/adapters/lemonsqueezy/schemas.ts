@@ -1,7 +1,20 @@
 import * as z from 'zod';
-import { LICENSE_STATUSES, SUBSCRIPTION_STATUSES } from '#domain/license.ts';
+import { LICENSE_STATUSES, SUBSCRIPTION_STATUSES, type Subscription } from '#domain/license.ts';
 
 const licenseStatus = z.enum(LICENSE_STATUSES);
+
+/**
+ * A LemonSqueezy date (`2024-05-24T14:15:07.000000Z`) as plain ISO-8601 UTC, so the services
+ * store and compare one format; absent or null reads as null, and one that is no date makes the
+ * whole answer unusable (an upstream error) instead of a RangeError later.
+ */
+const isoDateOrNull = z
+  .string()
+  .refine((value) => Number.isFinite(Date.parse(value)), 'Not a date')
+  .transform((value) => new Date(value).toISOString())
+  .nullable()
+  .optional()
+  .default(null);
 
 /** `license_key` of a License API answer (upstreams.md §1.3). */
 const licenseKey = z.object({
@@ -9,7 +22,7 @@ const licenseKey = z.object({
   status: licenseStatus,
   activation_limit: z.number().nullable().optional().default(null),
   activation_usage: z.number().default(0),
-  expires_at: z.string().nullable().optional().default(null),
+  expires_at: isoDateOrNull,
   test_mode: z.boolean().optional().default(false),
 });
 
@@ -40,16 +53,29 @@ export type LicenseAnswer = z.infer<typeof licenseAnswerSchema>;
 
 const subscriptionStatus = z.enum(SUBSCRIPTION_STATUSES);
 
-/** A JSON:API `subscriptions` resource (REST API), reduced to what the service uses. */
-export const subscriptionResourceSchema = z.object({
-  type: z.literal('subscriptions'),
-  id: z.string(),
-  attributes: z.object({
-    status: subscriptionStatus,
-    renews_at: z.string().nullable().optional().default(null),
-    ends_at: z.string().nullable().optional().default(null),
-  }),
-});
+/** A JSON:API `subscriptions` resource (REST API), read as the domain's subscription. */
+export const subscriptionResourceSchema = z
+  .object({
+    type: z.literal('subscriptions'),
+    // JSON:API ids are text; a subscription's is its number (at most 15 digits: exact).
+    id: z
+      .string()
+      .regex(/^[1-9]\d{0,14}$/)
+      .transform(Number),
+    attributes: z.object({
+      status: subscriptionStatus,
+      renews_at: isoDateOrNull,
+      ends_at: isoDateOrNull,
+    }),
+  })
+  .transform(
+    ({ id, attributes }): Subscription => ({
+      id,
+      status: attributes.status,
+      renewsAt: attributes.renews_at,
+      endsAt: attributes.ends_at,
+    }),
+  );
 
 export const subscriptionDocumentSchema = z.object({ data: subscriptionResourceSchema });
 export const subscriptionListSchema = z.object({ data: z.array(subscriptionResourceSchema) });

@@ -1,14 +1,20 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { SecretsConfig } from '#lambda/config.ts';
-import type { SecretName, Secrets } from '#ports/secrets.ts';
+
+export type SecretName =
+  | 'lemonsqueezyApiKey'
+  | 'openrouterManagementKey'
+  | 'webhookSecret'
+  | 'originSecret';
 
 /**
- * Each secret from SSM Parameter Store (SecureString, decrypted) or Secrets Manager, cached by
- * Powertools for `maxAgeSeconds` so a warm function does not fetch it per request, or given
- * directly when running locally.
+ * Where credentials come from: each secret from SSM Parameter Store (SecureString, decrypted) or
+ * Secrets Manager, cached by Powertools for `maxAgeSeconds` so a warm function does not fetch it
+ * per request, or given directly when running locally. Values are never logged. `originSecret`
+ * is optional: without it the origin guard is off (local server, tests).
  */
-export class ConfiguredSecrets implements Secrets {
+export class ConfiguredSecrets {
   constructor(
     private readonly sources: SecretsConfig,
     private readonly maxAgeSeconds: number,

@@ -85,3 +85,29 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   return match?.[1];
 }
+
+/** What every double is started with, besides the credentials it guards its routes with. */
+export interface DoubleOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** The double's clock (its time stamps, expiry checks, rate windows). */
+  now?: () => Date;
+}
+
+/** The clock a double runs on: the one it was given, else the system's. */
+export function clockOf(options: DoubleOptions): () => Date {
+  return options.now ?? (() => new Date());
+}
+
+/**
+ * Resolves with `double` once it listens on the options' port, any free one by default. The
+ * double hands over its own `listen`: the server's, which only the double may call.
+ */
+export async function listening<Double>(
+  double: Double,
+  listen: (port: number) => Promise<void>,
+  options: DoubleOptions,
+): Promise<Double> {
+  await listen(options.port ?? 0);
+  return double;
+}

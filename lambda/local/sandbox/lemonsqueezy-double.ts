@@ -1,6 +1,15 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
-import { BodyParseError, bearerToken, type JsonReply, readBody } from './http-io.ts';
+import {
+  BodyParseError,
+  bearerToken,
+  clockOf,
+  type DoubleOptions,
+  type JsonReply,
+  listening,
+  readBody,
+} from './http-io.ts';
 import { LicenseApi, type Verdict } from './lemonsqueezy-license-api.ts';
+import { RateWindow } from './lemonsqueezy-rate-limit.ts';
 import type { LicenseSeed, SeededLicense } from './lemonsqueezy-records.ts';
 import { jsonApiError, RestApi } from './lemonsqueezy-rest-api.ts';
 import { LemonSqueezyStore } from './lemonsqueezy-store.ts';
@@ -21,12 +30,9 @@ export type LemonSqueezyRoute =
   | 'license-keys'
   | 'license-key-instances';
 
-export interface LemonSqueezyDoubleOptions {
+export interface LemonSqueezyDoubleOptions extends DoubleOptions {
   /** The bearer token the authenticated REST routes accept. */
   apiKey: string;
-  port?: number;
-  /** The double's clock: created_at stamps, expiry checks and the rate-limit window. */
-  now?: () => Date;
   /** Off when undefined; the real License API allows 60 per minute (upstreams.md §1.1). */
   rateLimitPerMinute?: number;
 }
@@ -55,25 +61,25 @@ async function licenseBody(req: IncomingMessage): Promise<Record<string, unknown
  */
 export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   readonly #apiKey: string;
-  readonly #now: () => Date;
-  readonly #rateLimit: number | undefined;
+  readonly #rateWindow: RateWindow | undefined;
   readonly #store: LemonSqueezyStore;
   readonly #licenses: LicenseApi;
   readonly #rest: RestApi;
-  #recentRequests: number[] = [];
 
-  static async start(options: LemonSqueezyDoubleOptions): Promise<LemonSqueezyDouble> {
+  static start(options: LemonSqueezyDoubleOptions): Promise<LemonSqueezyDouble> {
     const double = new LemonSqueezyDouble(options);
-    await double.listen(options.port ?? 0);
-    return double;
+    return listening(double, (port) => double.listen(port), options);
   }
 
   private constructor(options: LemonSqueezyDoubleOptions) {
     super();
+    const now = clockOf(options);
     this.#apiKey = options.apiKey;
-    this.#now = options.now ?? (() => new Date());
-    this.#rateLimit = options.rateLimitPerMinute;
-    this.#store = new LemonSqueezyStore(this.#now);
+    this.#rateWindow =
+      options.rateLimitPerMinute === undefined
+        ? undefined
+        : new RateWindow(options.rateLimitPerMinute, now);
+    this.#store = new LemonSqueezyStore(now);
     this.#licenses = new LicenseApi(this.#store);
     this.#rest = new RestApi(this.#store, () => this.url);
   }
@@ -197,14 +203,8 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
     return { status, body: { message } };
   }
 
-  /** A rolling 60 s window on the double's clock; refused requests do not use up the window. */
   protected override admit(): JsonReply | undefined {
-    if (this.#rateLimit === undefined) return undefined;
-    const now = this.#now().getTime();
-    this.#recentRequests = this.#recentRequests.filter((at) => now - at < 60_000);
-    if (this.#recentRequests.length >= this.#rateLimit) return TOO_MANY;
-    this.#recentRequests.push(now);
-    return undefined;
+    return this.#rateWindow?.admit() === false ? TOO_MANY : undefined;
   }
 
   #authorized(req: IncomingMessage): JsonReply | undefined {

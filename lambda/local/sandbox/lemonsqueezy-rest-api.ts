@@ -36,6 +36,28 @@ function relationships(self: string, names: string[]) {
   return Object.fromEntries(entries);
 }
 
+/** A single-resource document of the REST API, or its 404 naming what could not be found. */
+function resourceDocument<Item>(
+  record: Item | undefined,
+  what: string,
+  resource: (record: Item) => { links: unknown },
+): JsonReply {
+  if (!record) return jsonApiError(404, `The requested ${what} could not be found.`);
+  const data = resource(record);
+  return { status: 200, contentType: JSON_API, body: { jsonapi, links: data.links, data } };
+}
+
+/** The ids a subscription and a license key both carry of the order that sold them. */
+function orderIds(license: LicenseRecord) {
+  return {
+    store_id: license.storeId,
+    customer_id: license.customerId,
+    order_id: license.orderId,
+    order_item_id: license.orderItemId,
+    product_id: license.productId,
+  };
+}
+
 // Filters the subscriptions list accepts, each read off the record it filters.
 const SUBSCRIPTION_FILTERS: Record<string, (sub: SubscriptionRecord) => string | number> = {
   store_id: (sub) => sub.license.storeId,
@@ -59,10 +81,9 @@ export class RestApi {
   }
 
   getSubscription(id: string): JsonReply {
-    const record = this.#store.subscription(Number(id));
-    if (!record) return jsonApiError(404, 'The requested subscription could not be found.');
-    const data = this.#subscription(record);
-    return { status: 200, contentType: JSON_API, body: { jsonapi, links: data.links, data } };
+    return resourceDocument(this.#store.subscription(Number(id)), 'subscription', (record) =>
+      this.#subscription(record),
+    );
   }
 
   listSubscriptions(query: URLSearchParams): JsonReply {
@@ -91,10 +112,9 @@ export class RestApi {
   }
 
   getLicenseKey(id: string): JsonReply {
-    const license = this.#store.byId(Number(id));
-    if (!license) return jsonApiError(404, 'The requested license key could not be found.');
-    const data = this.#licenseKey(license);
-    return { status: 200, contentType: JSON_API, body: { jsonapi, links: data.links, data } };
+    return resourceDocument(this.#store.byId(Number(id)), 'license key', (license) =>
+      this.#licenseKey(license),
+    );
   }
 
   /** `GET /v1/license-key-instances?filter[license_key_id]=`: a key's instances (§1.6). */
@@ -136,11 +156,7 @@ export class RestApi {
     const { license } = record;
     const self = `${this.#base()}/v1/subscriptions/${record.id}`;
     const attributes = {
-      store_id: license.storeId,
-      customer_id: license.customerId,
-      order_id: license.orderId,
-      order_item_id: license.orderItemId,
-      product_id: license.productId,
+      ...orderIds(license),
       variant_id: license.variantId,
       product_name: license.productName,
       variant_name: license.variantName,
@@ -171,11 +187,7 @@ export class RestApi {
     const self = `${this.#base()}/v1/license-keys/${license.id}`;
     const status = this.#store.statusOf(license);
     const attributes = {
-      store_id: license.storeId,
-      customer_id: license.customerId,
-      order_id: license.orderId,
-      order_item_id: license.orderItemId,
-      product_id: license.productId,
+      ...orderIds(license),
       user_name: license.customerName ?? '',
       user_email: license.customerEmail,
       key: license.key,

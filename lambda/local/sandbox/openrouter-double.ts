@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { bearerToken, type JsonReply } from './http-io.ts';
+import { bearerToken, clockOf, type DoubleOptions, type JsonReply, listening } from './http-io.ts';
 import {
   createKeyBody,
   DEFAULT_WORKSPACE_ID,
@@ -19,12 +19,9 @@ export type { IssuedKey } from './openrouter-keys.ts';
 
 export type OpenRouterRoute = 'create' | 'get' | 'update' | 'delete' | 'list';
 
-export interface OpenRouterDoubleOptions {
+export interface OpenRouterDoubleOptions extends DoubleOptions {
   /** The management key every route requires as `Authorization: Bearer`. */
   managementKey: string;
-  port?: number;
-  /** The double's clock, for created_at / updated_at. */
-  now?: () => Date;
 }
 
 const PAGE_SIZE = 100;
@@ -38,16 +35,15 @@ export class OpenRouterDouble extends SandboxServer<OpenRouterRoute> {
   readonly #now: () => Date;
   readonly #keys: KeyRecord[] = [];
 
-  static async start(options: OpenRouterDoubleOptions): Promise<OpenRouterDouble> {
+  static start(options: OpenRouterDoubleOptions): Promise<OpenRouterDouble> {
     const double = new OpenRouterDouble(options);
-    await double.listen(options.port ?? 0);
-    return double;
+    return listening(double, (port) => double.listen(port), options);
   }
 
   private constructor(options: OpenRouterDoubleOptions) {
     super();
     this.#managementKey = options.managementKey;
-    this.#now = options.now ?? (() => new Date());
+    this.#now = clockOf(options);
   }
 
   /** Base URL including `/api/v1`, e.g. `http://127.0.0.1:PORT/api/v1`. */

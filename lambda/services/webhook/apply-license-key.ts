@@ -1,11 +1,10 @@
 import { findPlanVariant } from '#config/products-schema.ts';
-import type { ProviderFacts } from '#domain/license.ts';
 import { licenseHashOf } from '#domain/secrets.ts';
-import { newLicenseRecord, toLicensePlan } from '../provider-facts.ts';
+import type { LicenseKeyEvent } from '#domain/webhook-event.ts';
+import { newLicenseRecord, toProviderFacts } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { enforceLicense } from './enforce-license.ts';
 import type { EventOutcome } from './outcome.ts';
-import type { LicenseKeyAttributes } from './parse-event.ts';
 
 /**
  * `license_key_created` / `license_key_updated`: store LemonSqueezy's facts about the key unless
@@ -14,45 +13,29 @@ import type { LicenseKeyAttributes } from './parse-event.ts';
  */
 export async function applyLicenseKeyEvent(
   deps: ServiceDeps,
-  licenseId: string,
-  attributes: LicenseKeyAttributes,
+  event: LicenseKeyEvent,
 ): Promise<EventOutcome> {
-  const licenseHash = licenseHashOf(attributes.key);
+  const licenseHash = licenseHashOf(event.licenseKey);
   const existing = await deps.store.get(licenseHash);
-  const variant = existing?.provider?.variantId ?? firstVariantOf(deps, attributes.product_id);
+  const { productId } = event.license;
+  const variantId = existing?.provider?.variantId ?? firstVariantOf(deps, productId);
   const configured =
-    variant === undefined
-      ? undefined
-      : findPlanVariant(deps.products, attributes.product_id, variant);
-  const plan = existing?.plan ?? (configured ? toLicensePlan(configured) : undefined);
-  if (variant === undefined || !plan) return 'ignored';
+    variantId === undefined ? undefined : findPlanVariant(deps.products, productId, variantId);
+  const plan = existing?.plan ?? configured;
+  if (variantId === undefined || !plan) return 'ignored';
 
   const now = deps.clock.now();
-  const facts: ProviderFacts = {
-    status: attributes.status,
-    expiresAt: attributes.expires_at,
-    customerName: attributes.user_name,
-    customerEmail: attributes.user_email,
-    provider: {
-      licenseId: Number(licenseId),
-      storeId: attributes.store_id,
-      orderId: attributes.order_id,
-      orderItemId: attributes.order_item_id,
-      productId: attributes.product_id,
-      variantId: variant,
-      activationLimit: attributes.activation_limit,
-      activationUsage: attributes.instances_count,
-      testMode: attributes.test_mode,
-    },
-    plan,
-    statusCheckedAt: now.toISOString(),
-  };
+  const facts = toProviderFacts({ ...event.license, variantId }, plan, undefined, now);
   const saved = await deps.store.saveProviderFactsIfNewer(
     newLicenseRecord(licenseHash, facts, now),
     facts,
-    attributes.updated_at,
+    event.updatedAt,
   );
-  const order = await deps.webhooks.linkLicense('order', String(attributes.order_id), licenseHash);
+  const order = await deps.webhooks.linkLicense(
+    'order',
+    String(event.license.orderId),
+    licenseHash,
+  );
   const current = saved ?? existing;
   // Its order was refunded before this key reached us: the key is refunded too.
   const refunded =

@@ -1,21 +1,21 @@
+import type { OrderRefundEvent } from '#domain/webhook-event.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { enforceLicense } from './enforce-license.ts';
 import type { EventOutcome } from './outcome.ts';
-import type { OrderAttributes } from './parse-event.ts';
 
 /**
  * `order_refunded`: a full refund ends AI access for every license the order sold (each key is
- * disabled now and no new one is issued). A partial refund (`refunded: false`, status still
- * `paid`) changes nothing. LemonSqueezy does not say whether a refund disables the keys
- * themselves, so the refund is recorded on our side and outlives later status refreshes.
+ * disabled now and no new one is issued). A partial refund changes nothing. LemonSqueezy does
+ * not say whether a refund disables the keys themselves, so the refund is recorded on our side
+ * and outlives later status refreshes.
  */
 export async function applyOrderRefund(
   deps: ServiceDeps,
-  orderId: string,
-  attributes: OrderAttributes,
+  event: OrderRefundEvent,
 ): Promise<EventOutcome> {
-  if (!attributes.refunded && attributes.status !== 'refunded') return 'ignored';
-  const refundedAt = attributes.refunded_at ?? attributes.updated_at;
+  if (!event.fullRefund) return 'ignored';
+  const orderId = String(event.orderId);
+  const { refundedAt } = event;
   // Kept on the order too: a key of this order activated only later is refunded on activation.
   await deps.webhooks.recordOrderRefund(orderId, refundedAt);
   const licenseHashes = await deps.webhooks.findLicenses('order', orderId);

@@ -1,9 +1,9 @@
 import { findPlanVariant } from '#config/products-schema.ts';
-import { toLicensePlan, toSubscription } from '../provider-facts.ts';
+import type { PaymentEvent, SubscriptionEvent } from '#domain/webhook-event.ts';
+import { toLicensePlan } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { enforceLicense } from './enforce-license.ts';
 import type { EventOutcome } from './outcome.ts';
-import type { InvoiceAttributes, PaymentEventName, SubscriptionAttributes } from './parse-event.ts';
 
 /**
  * `subscription_*` lifecycle events. The subscription names no license key, so it is found
@@ -14,28 +14,23 @@ import type { InvoiceAttributes, PaymentEventName, SubscriptionAttributes } from
  */
 export async function applySubscriptionEvent(
   deps: ServiceDeps,
-  subscriptionId: string,
-  attributes: SubscriptionAttributes,
+  event: SubscriptionEvent,
 ): Promise<EventOutcome> {
+  const subscriptionId = String(event.subscription.id);
   const licenseHash =
     (await deps.webhooks.findLicense('subscription', subscriptionId)) ??
-    (await licenseOfOrderItem(deps, attributes));
+    (await licenseOfOrderItem(deps, event));
   if (!licenseHash) {
     // Not activated here yet: activation looks the subscription up itself.
     deps.logger.info('subscription event for an unknown license', { subscriptionId });
     return 'ignored';
   }
   await deps.webhooks.linkLicense('subscription', subscriptionId, licenseHash);
-  const configured = findPlanVariant(deps.products, attributes.product_id, attributes.variant_id);
+  const configured = findPlanVariant(deps.products, event.productId, event.variantId);
   const saved = await deps.store.saveSubscription(
     licenseHash,
-    {
-      id: Number(subscriptionId),
-      status: attributes.status,
-      renewsAt: attributes.renews_at,
-      endsAt: attributes.ends_at,
-    },
-    attributes.updated_at,
+    event.subscription,
+    event.updatedAt,
     configured ? toLicensePlan(configured) : undefined,
   );
   await enforceLicense(deps, saved ?? (await deps.store.get(licenseHash)));
@@ -48,12 +43,12 @@ export async function applySubscriptionEvent(
  */
 async function licenseOfOrderItem(
   deps: ServiceDeps,
-  attributes: SubscriptionAttributes,
+  event: SubscriptionEvent,
 ): Promise<string | undefined> {
-  const hashes = await deps.webhooks.findLicenses('order', String(attributes.order_id));
+  const hashes = await deps.webhooks.findLicenses('order', String(event.orderId));
   for (const licenseHash of hashes) {
     const license = await deps.store.get(licenseHash);
-    if (license?.provider?.orderItemId === attributes.order_item_id) return licenseHash;
+    if (license?.provider?.orderItemId === event.orderItemId) return licenseHash;
   }
   return undefined;
 }
@@ -65,26 +60,20 @@ async function licenseOfOrderItem(
  */
 export async function applyPaymentEvent(
   deps: ServiceDeps,
-  eventName: PaymentEventName,
-  invoiceId: string,
-  attributes: InvoiceAttributes,
+  event: PaymentEvent,
 ): Promise<EventOutcome> {
-  const subscriptionId = String(attributes.subscription_id);
-  const licenseHash = await deps.webhooks.findLicense('subscription', subscriptionId);
+  const licenseHash = await deps.webhooks.findLicense('subscription', String(event.subscriptionId));
   if (!licenseHash) return 'ignored';
   await deps.store.recordPayment(licenseHash, {
-    invoiceId,
-    status: eventName.replace('subscription_payment_', ''),
-    at: attributes.updated_at,
+    invoiceId: event.invoiceId,
+    status: event.outcome,
+    at: event.at,
   });
-  if (
-    eventName === 'subscription_payment_success' ||
-    eventName === 'subscription_payment_recovered'
-  ) {
-    const subscription = await deps.provider.getSubscription(attributes.subscription_id);
+  if (event.outcome === 'success' || event.outcome === 'recovered') {
+    const subscription = await deps.provider.getSubscription(event.subscriptionId);
     if (subscription) {
       const now = deps.clock.now().toISOString();
-      await deps.store.saveSubscription(licenseHash, toSubscription(subscription), now);
+      await deps.store.saveSubscription(licenseHash, subscription, now);
     }
   }
   return 'applied';

@@ -1,21 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { UpstreamError } from '#domain/errors.ts';
-import type { WebhookDelivery } from '#schemas/webhook.ts';
+import type { HandledEvent, WebhookDelivery } from '#domain/webhook-event.ts';
+import { claimWithWait } from '../claim-with-wait.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { applyLicenseKeyEvent } from './apply-license-key.ts';
 import { applyOrderRefund } from './apply-order-refund.ts';
 import { applyPaymentEvent, applySubscriptionEvent } from './apply-subscription.ts';
 import type { EventOutcome } from './outcome.ts';
-import { type HandledEvent, parseEvent } from './parse-event.ts';
 
 /** How long an applied event is remembered: far beyond LemonSqueezy's 2.5 minutes of retries. */
 const REMEMBER_EVENTS_MS = 30 * 24 * 3600 * 1000;
 
 /**
- * Applies one verified LemonSqueezy delivery exactly once.
- * 1. the event is parsed: a subject that is not what LemonSqueezy sends is INVALID_EVENT (400)
- *    before anything is written; events we do not act on are acknowledged and ignored;
+ * Applies one verified LemonSqueezy delivery exactly once. Its event was read and checked at the
+ * edge (a subject that is not what LemonSqueezy sends never gets here).
+ * 1. events we do not act on are acknowledged and ignored;
  * 2. events of another store, or test-mode events (unless allowed), are acknowledged and ignored;
  * 3. the delivery id (SHA-256 of the signed bytes: a retry is byte-identical, while two
  *    different events may share `updated_at`) is claimed with a conditional write: a delivery
@@ -28,38 +25,31 @@ export async function handleWebhook(
   deps: ServiceDeps,
   delivery: WebhookDelivery,
 ): Promise<EventOutcome> {
-  const { meta } = delivery.event;
-  const event = parseEvent(delivery.event);
+  const { event, deliveryId: eventId } = delivery;
   if (event.kind === 'unhandled') {
     deps.logger.info('webhook event not handled', { event: event.name, type: event.type });
     return 'ignored';
   }
-  const { store_id: storeId, test_mode: testMode } = event.attributes;
-  if (storeId !== deps.products.store_id) return 'ignored';
-  if ((meta.test_mode === true || testMode) && !deps.policy.allowTestMode) return 'ignored';
+  if (event.storeId !== deps.products.store_id) return 'ignored';
+  if (event.testMode && !deps.policy.allowTestMode) return 'ignored';
 
-  const eventId = delivery.deliveryId;
-  const deadline = performance.now() + deps.policy.activationWaitMs;
-  for (;;) {
-    const claimId = randomUUID();
-    const now = deps.clock.now();
-    const staleBefore = new Date(now.getTime() - deps.policy.activationLeaseMs).toISOString();
-    const claim = await deps.webhooks.claimEvent(eventId, claimId, now.toISOString(), staleBefore);
-    if (claim === 'done') return 'duplicate';
-    if (claim === 'claimed') {
-      const outcome = await applyClaimed(deps, event, eventId, claimId);
-      deps.logger.info('webhook applied', { event: meta.event_name, type: event.kind, outcome });
-      return outcome;
-    }
-    if (performance.now() > deadline) {
-      throw new UpstreamError(
-        'lemonsqueezy',
-        'unavailable',
-        'event is still being applied; retry later.',
+  return claimWithWait(
+    deps,
+    'event is still being applied; retry later.',
+    async ({ claimId, now, staleBefore }) => {
+      const claim = await deps.webhooks.claimEvent(
+        eventId,
+        claimId,
+        now.toISOString(),
+        staleBefore,
       );
-    }
-    await sleep(25);
-  }
+      if (claim === 'done') return 'duplicate';
+      if (claim !== 'claimed') return undefined;
+      const outcome = await applyClaimed(deps, event, eventId, claimId);
+      deps.logger.info('webhook applied', { event: event.name, type: event.kind, outcome });
+      return outcome;
+    },
+  );
 }
 
 async function applyClaimed(
@@ -86,13 +76,13 @@ async function applyClaimed(
 function dispatch(deps: ServiceDeps, event: HandledEvent): Promise<EventOutcome> {
   switch (event.kind) {
     case 'license-key':
-      return applyLicenseKeyEvent(deps, event.id, event.attributes);
+      return applyLicenseKeyEvent(deps, event);
     case 'subscription':
-      return applySubscriptionEvent(deps, event.id, event.attributes);
+      return applySubscriptionEvent(deps, event);
     case 'payment':
-      return applyPaymentEvent(deps, event.name, event.id, event.attributes);
+      return applyPaymentEvent(deps, event);
     case 'order-refund':
-      return applyOrderRefund(deps, event.id, event.attributes);
+      return applyOrderRefund(deps, event);
     default: {
       const unhandled: never = event;
       throw new Error(`no handler for ${JSON.stringify(unhandled)}`);

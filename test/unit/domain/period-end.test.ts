@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { currentPeriodEnd, isKeyDue } from '#domain/period.ts';
+import { isKeyDue } from '#domain/license-rules.ts';
+import { currentPeriodEnd } from '#domain/period.ts';
 import {
   aiKey,
   BYOK_LIFETIME,

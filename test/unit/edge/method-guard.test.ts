@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { errorFromThrown } from '#http/error-response.ts';
-import { requirePost } from '#http/request.ts';
+import { requirePost } from '#http/messages.ts';
 import { loadEdgeFunction } from '#lambda/edge/edge-function.ts';
 import { apiEvent } from '#local/api-event.ts';
 

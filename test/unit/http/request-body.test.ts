@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { header, parseJsonRequest } from '#http/request.ts';
+import { header, parseJsonRequest } from '#http/messages.ts';
 import { activateRequestSchema } from '#schemas/activate.ts';
 import { trialRequestSchema } from '#schemas/trial.ts';
 import { validateRequestSchema } from '#schemas/validate.ts';

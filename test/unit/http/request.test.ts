@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES, parseJsonRequest } from '#http/request.ts';
+import { MAX_BODY_BYTES, parseJsonRequest } from '#http/messages.ts';
 import { activateRequestSchema } from '#schemas/activate.ts';
 import { ACTIVATE, event, jsonEvent, thrown } from './request-fixture.ts';
 

@@ -1,36 +1,77 @@
 import { describe, expect, it } from 'vitest';
-import { licenseResponseSchema, toLicenseResponse } from '#schemas/license-response.ts';
-import type { LicenseView } from '#services/outcome.ts';
+import type { AiKey, LicenseRecord } from '#domain/license.ts';
+import type { LicenseGrant } from '#domain/outcome.ts';
+import { licenseBody } from '#http/license-body.ts';
+import { licenseResponseSchema } from '#schemas/license-response.ts';
 
-const AI_KEY = {
+const AI_KEY: AiKey = {
+  hash: 'key-hash-1',
   token: 'sk-or-v1-token',
   limit: 6,
   limitRemaining: 4.5,
-  expiresAt: '2026-03-31T00:00:00.000Z',
+  limitCheckedAt: '2026-03-01T00:00:00.000Z',
+  periodEnd: '2026-03-31T00:00:00.000Z',
+  issuedAt: '2026-03-01T00:00:00.000Z',
 };
 
-function view(overrides: Partial<LicenseView> = {}): LicenseView {
+const DEVICE = {
+  instanceId: 'instance-1',
+  instanceName: 'machine-1',
+  activatedAt: '2026-03-01T00:00:00.000Z',
+};
+
+function license(overrides: Partial<LicenseRecord> = {}): LicenseRecord {
   return {
-    instanceId: 'instance-1',
-    instanceName: 'machine-1',
-    licenseKey: 'key-1',
-    userName: 'Ada Lovelace',
-    userEmail: 'ada@example.com',
-    aiMode: 'saas',
-    ai: AI_KEY,
-    access: 'active',
+    licenseHash: 'hash-1',
+    kind: 'lemonsqueezy',
+    plan: {
+      aiMode: 'saas',
+      creditsUsd: 6,
+      duration: 'monthly',
+      productName: 'RAVN Mail',
+      variantName: 'Monthly',
+    },
+    status: 'active',
     expiresAt: '2027-01-31T12:34:56.789Z',
-    trialEndsAt: null,
-    activationLimit: 3,
-    activationUsage: 1,
+    customerName: 'Ada Lovelace',
+    customerEmail: 'ada@example.com',
+    provider: {
+      licenseId: 1,
+      storeId: 1,
+      orderId: 1,
+      orderItemId: 1,
+      productId: 1,
+      variantId: 1,
+      activationLimit: 3,
+      activationUsage: 1,
+      testMode: false,
+    },
+    statusCheckedAt: '2026-03-01T00:00:00.000Z',
+    periodAnchor: '2026-03-01T00:00:00.000Z',
+    devices: {},
+    createdAt: '2026-03-01T00:00:00.000Z',
+    updatedAt: '2026-03-01T00:00:00.000Z',
     ...overrides,
   };
 }
 
-describe('toLicenseResponse', () => {
+function grant(
+  overrides: Partial<LicenseGrant> = {},
+  licenseOverrides: Partial<LicenseRecord> = {},
+): LicenseGrant {
+  return {
+    license: license(licenseOverrides),
+    device: DEVICE,
+    licenseKey: 'key-1',
+    aiKey: AI_KEY,
+    ...overrides,
+  };
+}
+
+describe('licenseBody', () => {
   it('spells every field as the shipped wire format does', () => {
     // Act
-    const response = toLicenseResponse(view());
+    const response = licenseBody(grant());
 
     // Assess
     expect(response).toStrictEqual({
@@ -57,7 +98,7 @@ describe('toLicenseResponse', () => {
 
   it('keeps the wire field order in the serialised JSON', () => {
     // Act
-    const json = JSON.stringify(toLicenseResponse(view()));
+    const json = JSON.stringify(licenseBody(grant()));
 
     // Assess
     expect(Object.keys(JSON.parse(json))).toEqual([
@@ -79,10 +120,10 @@ describe('toLicenseResponse', () => {
 
   it('omits ai_details when the license has no AI key', () => {
     // Prepare
-    const byok = view({ aiMode: 'byok', ai: undefined });
+    const byok = grant({ aiKey: undefined }, { plan: { ...license().plan, aiMode: 'byok' } });
 
     // Act
-    const response = toLicenseResponse(byok);
+    const response = licenseBody(byok);
 
     // Assess
     expect(response).not.toHaveProperty('ai_details');
@@ -91,10 +132,11 @@ describe('toLicenseResponse', () => {
 
   it('returns null for a license that never expires and has no seat limit', () => {
     // Prepare
-    const open = view({ expiresAt: null, activationLimit: null });
+    const unlimited = { ...license().provider, activationLimit: null } as LicenseRecord['provider'];
+    const open = grant({}, { expiresAt: null, provider: unlimited });
 
     // Act
-    const response = toLicenseResponse(open);
+    const response = licenseBody(open);
 
     // Assess
     expect(response).toMatchObject({
@@ -107,14 +149,13 @@ describe('toLicenseResponse', () => {
 
   it('writes a trial as status trial with trial_ends_at', () => {
     // Prepare
-    const trial = view({
-      access: 'trial',
-      expiresAt: '2026-04-09T12:00:00.000Z',
-      trialEndsAt: '2026-04-09T12:00:00.000Z',
-    });
+    const trial = grant(
+      {},
+      { kind: 'trial', expiresAt: '2026-04-09T12:00:00.000Z', provider: undefined },
+    );
 
     // Act
-    const response = toLicenseResponse(trial);
+    const response = licenseBody(trial);
 
     // Assess
     expect(response).toMatchObject({
@@ -126,14 +167,16 @@ describe('toLicenseResponse', () => {
 
   it('names the reason of a suspended license in code and message, with no key', () => {
     // Prepare
-    const suspended = view({
-      access: 'suspended',
-      ai: undefined,
-      reason: { code: 'LICENSE_DISABLED', detail: 'This license key has been disabled.' },
-    });
+    const suspended = grant(
+      {
+        aiKey: undefined,
+        refusal: { code: 'LICENSE_DISABLED', detail: 'This license key has been disabled.' },
+      },
+      { status: 'disabled' },
+    );
 
     // Act
-    const response = toLicenseResponse(suspended);
+    const response = licenseBody(suspended);
 
     // Assess
     expect(response).toMatchObject({
@@ -150,7 +193,9 @@ describe('toLicenseResponse', () => {
     ['2026-02-10T00:00:00Z', '2026-02-10T00:00:00Z'],
   ])('writes %s as %s', (iso, wire) => {
     // Act
-    const response = toLicenseResponse(view({ expiresAt: iso, ai: { ...AI_KEY, expiresAt: iso } }));
+    const response = licenseBody(
+      grant({ aiKey: { ...AI_KEY, periodEnd: iso } }, { expiresAt: iso }),
+    );
 
     // Assess
     expect(response.expires_at).toBe(wire);
@@ -160,7 +205,7 @@ describe('toLicenseResponse', () => {
 
   it('returns a body its own schema accepts', () => {
     // Act
-    const response = toLicenseResponse(view());
+    const response = licenseBody(grant());
 
     // Assess
     expect(licenseResponseSchema.strict().parse(response)).toEqual(response);

@@ -1,6 +1,11 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { DomainError, InvalidRequestError } from '#domain/errors.ts';
+
+/**
+ * JSON in and out: reading a request (headers, raw body, method, media type, size, schema) and
+ * writing a JSON response.
+ */
 
 /** Request bodies above this are refused before parsing (clients send a few hundred bytes). */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -81,4 +86,17 @@ function valueAt(json: unknown, path: ReadonlyArray<PropertyKey>): unknown {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;
+}
+
+/** A JSON answer; nothing the service answers may be cached by a proxy. */
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
 }

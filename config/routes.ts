@@ -1,0 +1,35 @@
+/**
+ * The public API: each path and the function that serves it. CloudFront's behaviours, the local
+ * server and the functions' own routing all read this one table, so a path cannot reach a
+ * function in one place and miss it in another. Unknown paths are answered 404 by the default
+ * function (activate) in AWS and by the local server itself.
+ */
+export const ROUTES = {
+  '/v1/trial': 'activate',
+  '/v1/activate': 'activate',
+  '/v1/validate': 'validate',
+  '/v1/webhook': 'webhook',
+} as const;
+
+export type RoutePath = keyof typeof ROUTES;
+export type FunctionName = (typeof ROUTES)[RoutePath];
+/** The paths function `F` serves. */
+export type PathOf<F extends FunctionName> = {
+  [P in RoutePath]: (typeof ROUTES)[P] extends F ? P : never;
+}[RoutePath];
+
+/** Every public path, in the table's order (CloudFront's behaviours keep it). */
+export const ROUTE_PATHS = Object.keys(ROUTES) as RoutePath[];
+
+/** The paths `name` serves, in the table's order. */
+export function pathsOf<F extends FunctionName>(name: F): Array<PathOf<F>> {
+  return ROUTE_PATHS.filter((path): path is PathOf<F> => ROUTES[path] === name);
+}
+
+/** The function that serves `path`, or undefined for a path the API does not have. */
+export function functionOf(path: string): FunctionName | undefined {
+  return Object.hasOwn(ROUTES, path) ? ROUTES[path as RoutePath] : undefined;
+}
+
+/** Where LemonSqueezy posts its events (the URL its webhook settings name). */
+export const WEBHOOK_PATH: PathOf<'webhook'> = '/v1/webhook';

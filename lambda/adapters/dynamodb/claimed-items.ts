@@ -1,0 +1,124 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './items.ts';
+import { TABLE_KEYS } from './table-definition.ts';
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** A condition expression with the attribute names and values it uses. */
+export interface Condition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+export const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * Items that one request at a time works on (idempotency keys, webhook events): a conditional put
+ * claims one (`state` `processing` with a `claimId`), and its holder then marks it `done` until
+ * its TTL or gives it back. Completing and releasing hold only while the claim is still ours: a
+ * claim taken over meanwhile belongs to its new holder and is left alone.
+ */
+export class ClaimedItems {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Puts a `processing` claim with `fields` if `when` holds; false when it did not. */
+  async claim(key: ItemKey, fields: Record<string, unknown>, when: Condition): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, state: 'processing', ...fields },
+          ConditionExpression: when.expression,
+          ExpressionAttributeNames: when.names,
+          ExpressionAttributeValues: when.values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+
+  /** The item as it is now (a strongly consistent read): what holds a claim that failed. */
+  async read(key: ItemKey): Promise<Record<string, unknown> | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  /** Marks a claimed item `done` with `fields`; a DynamoDB TTL drops it after `expiresAt`. */
+  async complete(
+    key: ItemKey,
+    claimId: string,
+    expiresAt: Date,
+    fields: Record<string, unknown> = {},
+  ): Promise<void> {
+    const names: Record<string, string> = { '#state': 'state', '#ttl': TABLE_KEYS.ttlAttribute };
+    const values: Record<string, unknown> = { ':done': 'done', ':ttl': epochSeconds(expiresAt) };
+    const sets = ['#state = :done', '#ttl = :ttl'];
+    for (const [field, value] of Object.entries(fields)) {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    await this.ifClaimed(
+      new UpdateCommand({
+        ...this.heldBy(key, claimId, values),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+      }),
+    );
+  }
+
+  /**
+   * Gives a claim back by marking the item `released`, for a role without DeleteItem (which
+   * would reach license items too); a claim must then take a released item like a missing one.
+   */
+  async markReleased(key: ItemKey, claimId: string): Promise<void> {
+    await this.ifClaimed(
+      new UpdateCommand({
+        ...this.heldBy(key, claimId, { ':released': 'released' }),
+        UpdateExpression: 'SET #state = :released REMOVE claimId',
+        ExpressionAttributeNames: { '#state': 'state' },
+      }),
+    );
+  }
+
+  /** Gives a claim back by deleting the item. */
+  async delete(key: ItemKey, claimId: string): Promise<void> {
+    await this.ifClaimed(new DeleteCommand(this.heldBy(key, claimId)));
+  }
+
+  /** The key and condition of a write that holds only while `claimId` still holds the item. */
+  private heldBy(key: ItemKey, claimId: string, values: Record<string, unknown> = {}) {
+    return {
+      TableName: this.tableName,
+      Key: key,
+      ConditionExpression: 'claimId = :claimId',
+      ExpressionAttributeValues: { ...values, ':claimId': claimId },
+    };
+  }
+
+  private async ifClaimed(command: UpdateCommand | DeleteCommand): Promise<void> {
+    try {
+      await this.documents.send(command);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

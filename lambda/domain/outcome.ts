@@ -1,0 +1,31 @@
+import type { LicenseRefusalCode } from './errors.ts';
+import type { Activation, AiKey, LicenseRecord } from './license.ts';
+
+/** A refused business outcome, for the HTTP layer to answer with a 4xx and `code`. */
+export interface Refusal {
+  ok: false;
+  code: LicenseRefusalCode | 'LICENSE_NOT_FOUND' | 'TRIAL_ALREADY_USED';
+  detail: string;
+}
+
+export type Outcome<T> = { ok: true; value: T } | Refusal;
+
+export function refused(code: Refusal['code'], detail: string): Refusal {
+  return { ok: false, code, detail };
+}
+
+/**
+ * What trial, activate and validate hand one device: the license as stored, the device, and the
+ * AI key it may use now. The HTTP layer writes it to the wire (`http/license-body.ts`); nothing
+ * here knows the wire's field names.
+ */
+export interface LicenseGrant {
+  license: LicenseRecord;
+  device: Activation;
+  /** The key the client sent (or the trial key just made), echoed back to it. */
+  licenseKey: string;
+  /** The credit period's key, when it is live and the license may be used. */
+  aiKey?: AiKey;
+  /** Why the license can no longer be used: validate answers `expired`/`suspended` with it. */
+  refusal?: { code: LicenseRefusalCode; detail: string };
+}

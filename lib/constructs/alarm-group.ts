@@ -1,0 +1,43 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  type AlarmProps,
+  type IAlarmAction,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+
+/** The period every alarm of the service looks at. */
+export const ALARM_PERIOD = Duration.minutes(5);
+
+export interface GroupAlarmProps extends Omit<AlarmProps, 'alarmName' | 'alarmDescription'> {
+  readonly alarmName: string;
+  /** What went wrong and its likely causes; the runbook link is added. */
+  readonly alarmDescription: string;
+}
+
+/**
+ * A set of alarms that notify one action (the alarm topic, when an email is configured). Missing
+ * data counts as fine: no traffic is no outage.
+ */
+export class AlarmGroup extends Construct {
+  readonly alarms: Alarm[] = [];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly action: IAlarmAction | undefined,
+  ) {
+    super(scope, id);
+  }
+
+  protected addAlarm(id: string, props: GroupAlarmProps): void {
+    const alarm = new Alarm(this, id, {
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...props,
+      alarmDescription: `${props.alarmDescription} See docs/deploy.md#alarms.`,
+    });
+    if (this.action) alarm.addAlarmAction(this.action);
+    this.alarms.push(alarm);
+  }
+}
