@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { SecretName } from '#adapters/ssm/secrets.ts';
 
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+
 const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const flag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -32,7 +34,7 @@ const envSchema = z.object({
   ACTIVATION_WAIT_SECONDS: seconds(10),
   ALLOW_TEST_MODE: flag,
   SECRETS_CACHE_SECONDS: seconds(300),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('INFO'),
   LEMONSQUEEZY_API_KEY_PARAM: z.string().min(1).optional(),
   OPENROUTER_API_KEY_PARAM: z.string().min(1).optional(),
   WEBHOOK_SECRET_PARAM: z.string().min(1).optional(),
@@ -82,7 +84,7 @@ export interface ServiceConfig {
   openRouterBaseUrl: string;
   upstreamTimeoutMs: number;
   secretsCacheSeconds: number;
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  logLevel: (typeof LOG_LEVELS)[number];
   secrets: SecretsConfig;
   policy: ServicePolicy;
 }

@@ -1,4 +1,4 @@
-import type { LicenseRecord, PeriodDuration } from './license.ts';
+import type { LicenseRecord, PeriodDuration, SubscriptionStatus } from './license.ts';
 
 const MONTHS: Record<Exclude<PeriodDuration, 'weekly' | 'lifetime'>, number> = {
   monthly: 1,
@@ -37,7 +37,7 @@ export function nextBoundaryAfter(anchor: Date, duration: PeriodDuration, now: D
 }
 
 /** Subscription states in which LemonSqueezy has been paid for the period `renews_at` ends. */
-const PAID_STATES: ReadonlySet<string> = new Set(['active', 'on_trial']);
+const PAID_STATES: ReadonlySet<SubscriptionStatus> = new Set(['active', 'on_trial']);
 
 /**
  * When the current credit period of a SaaS license ends (which is also when its OpenRouter key
