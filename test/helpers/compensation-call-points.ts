@@ -9,16 +9,16 @@ import {
   createKeyByHand,
   deactivateAtLemonSqueezy,
   untilCalled,
-} from './integrity-checks.ts';
-import { DAY, HOUR, SECOND } from './manual-clock.ts';
+} from '#test/helpers/integrity-checks.ts';
+import { DAY, HOUR, SECOND } from '#test/helpers/manual-clock.ts';
 import {
   activatedLicense,
   deviceId,
   type HttpResult,
   seedLicense,
   type TestStack,
-} from './test-stack.ts';
-import { deliver, eventFor } from './webhook-events.ts';
+} from '#test/helpers/test-stack.ts';
+import { deliver, eventFor } from '#test/helpers/webhook-events.ts';
 
 /** What a request (or a reaper run) came to: HTTP status, error code, and `status`/`outcome`. */
 export interface Outcome {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { rememberSecretsOf } from './secret-registry.ts';
-import type { TestStack } from './test-stack.ts';
-import { deviceId } from './test-stack.ts';
+import { rememberSecretsOf } from '#test/helpers/secret-registry.ts';
+import type { TestStack } from '#test/helpers/test-stack.ts';
+import { deviceId } from '#test/helpers/test-stack.ts';
 
 /**
  * `stack.post` with an optional `Idempotency-Key`, keeping what `post` drops: the

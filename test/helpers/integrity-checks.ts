@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeviceSlot } from '#domain/license.ts';
 import { licenseHashOf } from '#domain/secrets.ts';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
-import { licenseCall } from './license-api-calls.ts';
-import { PLANS, type TestStack } from './test-stack.ts';
+import { licenseCall } from '#test/helpers/license-api-calls.ts';
+import { PLANS, type TestStack } from '#test/helpers/test-stack.ts';
 
 /** Every OpenRouter key (dead ones included) made for the license with this key. */
 export function keysOfLicense(stack: TestStack, licenseKey: string) {

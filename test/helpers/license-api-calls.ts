@@ -37,3 +37,9 @@ export async function licenseCall(
   });
   return { status: response.status, body: (await response.json()) as LicenseAnswer };
 }
+
+/** `licenseCall` against `double`, its URL read at each call (a stand-in's double is per test). */
+export function licenseCallsTo(double: { readonly url: string }) {
+  return (action: string, body: Record<string, string>, form = false) =>
+    licenseCall(double.url, action, body, form);
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
-import { captureOutput } from './captured-output.ts';
-import { knownSecrets } from './secret-registry.ts';
+import { captureOutput } from '#test/helpers/captured-output.ts';
+import { knownSecrets } from '#test/helpers/secret-registry.ts';
 
 /**
  * Runs around every test file: all log output of the file is captured (and kept off the

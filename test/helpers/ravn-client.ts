@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import * as z from 'zod';
-import type { HttpResult } from './test-stack.ts';
+import type { HttpResult } from '#test/helpers/test-stack.ts';
 
 /**
  * The shipped RAVN Mail client (`ravnmail/ravn` v26.3.8, `src-tauri/src/licensing/types.rs`) as

@@ -10,8 +10,9 @@ import type {
   SeededLicense,
 } from '#local/sandbox/lemonsqueezy-double.ts';
 import type { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
-import { DAY, ManualClock } from './manual-clock.ts';
-import { rememberDoubles, rememberSecretsOf } from './secret-registry.ts';
+import { useFixture } from '#test/helpers/fixture.ts';
+import { DAY, ManualClock } from '#test/helpers/manual-clock.ts';
+import { rememberDoubles, rememberSecretsOf } from '#test/helpers/secret-registry.ts';
 
 /** The instant every test stack's clock starts at. */
 export const START = '2026-03-10T12:00:00.000Z';
@@ -67,6 +68,20 @@ export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestS
       (await documents.send(new ScanCommand({ TableName: tableName, ConsistentRead: true })))
         .Items ?? [],
   };
+}
+
+/**
+ * One test stack for the tests of the enclosing `describe` block (or file): started before all of
+ * them with `env` (as `startTestStack`), closed after them. Returns its stand-in, which reads the
+ * started stack. A test that needs a stack of its own (a clock moved far, an upstream broken for
+ * good) still calls `startTestStack` and closes it itself.
+ */
+export function useTestStack(env: NodeJS.ProcessEnv = {}): TestStack {
+  return useFixture(
+    'all',
+    () => startTestStack(env),
+    (stack) => stack.close(),
+  ).current;
 }
 
 export async function post(

@@ -13,7 +13,7 @@ import {
   setPath,
   type WebhookBody,
 } from '#local/webhook-sender.ts';
-import { deviceId, seedLicense, type TestStack } from './test-stack.ts';
+import { deviceId, seedLicense, type TestStack } from '#test/helpers/test-stack.ts';
 
 /**
  * A fixture event pointed at a license seeded at the LemonSqueezy double: its key, ids, order

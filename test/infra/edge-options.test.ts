@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SynthesisedApp, synthApp } from './synth-app.ts';
-import { onlyResource } from './template-queries.ts';
+import { describe, expect, it } from 'vitest';
+import { useSynthesisedApp } from '#test/infra/synth-app.ts';
+import { onlyResource } from '#test/infra/template-queries.ts';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
 
@@ -85,12 +85,11 @@ const blockedRequestsAlarm = {
 };
 
 describe('RavnActivateStack with WAF in another region', () => {
-  let synthesised: SynthesisedApp;
-
-  beforeAll(() => {
-    synthesised = synthApp({ region: 'eu-west-1', enableWaf: true, alarmEmail: 'ops@example.com' });
+  const { synthesised } = useSynthesisedApp({
+    region: 'eu-west-1',
+    enableWaf: true,
+    alarmEmail: 'ops@example.com',
   });
-  afterAll(() => synthesised.dispose());
 
   it('creates the web ACL in a us-east-1 stack with the rate limit and managed rules', () => {
     // Prepare
@@ -161,21 +160,14 @@ describe('RavnActivateStack with WAF in another region', () => {
 });
 
 describe('RavnActivateStack in us-east-1 with WAF and a custom domain', () => {
-  let synthesised: SynthesisedApp;
-  let template: Template;
-
-  beforeAll(() => {
-    synthesised = synthApp({
-      region: 'us-east-1',
-      enableWaf: true,
-      certificateArn: CERTIFICATE_ARN,
-      domainName: 'activate.example.com',
-      corsAllowOrigins: 'https://ravn.example.com, https://app.example.com',
-      originSecretRotation: '2026-11-23',
-    });
-    template = synthesised.template(synthesised.service);
+  const { synthesised, template } = useSynthesisedApp({
+    region: 'us-east-1',
+    enableWaf: true,
+    certificateArn: CERTIFICATE_ARN,
+    domainName: 'activate.example.com',
+    corsAllowOrigins: 'https://ravn.example.com, https://app.example.com',
+    originSecretRotation: '2026-11-23',
   });
-  afterAll(() => synthesised.dispose());
 
   it('is one stack: no separate WAF or edge alarm stack', () => {
     // Assess

@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLIENT_PATHS } from '#config/edge.ts';
 import { METHOD_GUARD_PATH } from '#lambda/edge/edge-function.ts';
-import { type SynthesisedApp, synthApp } from './synth-app.ts';
-import { onlyResource } from './template-queries.ts';
-
-const _FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook', 'ravn-reaper'] as const;
+import { useSynthesisedApp } from '#test/infra/synth-app.ts';
+import { onlyResource } from '#test/infra/template-queries.ts';
 
 // The default deployment: eu-west-1, no WAF, no custom domain, no alarm email.
 describe('RavnActivateStack edge', () => {
-  let synthesised: SynthesisedApp;
-  let template: Template;
-
-  beforeAll(() => {
-    synthesised = synthApp({ region: 'eu-west-1' });
-    template = synthesised.template(synthesised.service);
-  });
-  afterAll(() => synthesised.dispose());
+  const { synthesised, template } = useSynthesisedApp({ region: 'eu-west-1' });
 
   describe('origin protection', () => {
     it('generates a 48-character origin secret without punctuation', () => {

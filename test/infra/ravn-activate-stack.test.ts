@@ -2,35 +2,27 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARAMETER_NAMES } from '../../lib/constructs/service-secrets.ts';
-import { type SynthesisedApp, synthApp } from './synth-app.ts';
-
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
+import { describe, expect, it } from 'vitest';
+import { PARAMETER_NAMES } from '#lib/constructs/service-secrets.ts';
+import { synthApp, useSynthesisedApp } from '#test/infra/synth-app.ts';
 import {
   actionsOf,
   onlyResource,
   resourcesOf,
   statementsFor,
   statementsOf,
-} from './template-queries.ts';
+} from '#test/infra/template-queries.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook'] as const;
 const ssmArn = (name: string) => `arn:aws:ssm:eu-west-1:123456789012:parameter${name}`;
 
 // The default deployment: eu-west-1, no WAF, no custom domain, no alarm email.
 describe('RavnActivateStack', () => {
-  let synthesised: SynthesisedApp;
-  let template: Template;
-
-  beforeAll(() => {
-    synthesised = synthApp({ region: 'eu-west-1' });
-    template = synthesised.template(synthesised.service);
-  });
-  afterAll(() => synthesised.dispose());
+  const { synthesised, template } = useSynthesisedApp({ region: 'eu-west-1' });
 
   describe('table', () => {
     it('keys items by pk and sk, billed per request', () => {

@@ -1,20 +1,13 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SynthesisedApp, synthApp } from './synth-app.ts';
-import { onlyResource } from './template-queries.ts';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { useSynthesisedApp } from '#test/infra/synth-app.ts';
+import { onlyResource } from '#test/infra/template-queries.ts';
 
 const FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook', 'ravn-reaper'] as const;
 
 // The default deployment: eu-west-1, no WAF, no custom domain, no alarm email.
 describe('RavnActivateStack reaper, alarms and outputs', () => {
-  let synthesised: SynthesisedApp;
-  let template: Template;
-
-  beforeAll(() => {
-    synthesised = synthApp({ region: 'eu-west-1' });
-    template = synthesised.template(synthesised.service);
-  });
-  afterAll(() => synthesised.dispose());
+  const { synthesised, template } = useSynthesisedApp({ region: 'eu-west-1' });
 
   describe('key reaper', () => {
     it('runs ravn-reaper every 15 minutes from EventBridge, with no URL and no origin secret', () => {

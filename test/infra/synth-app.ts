@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type DeploySettingsInput, parseDeploySettings } from '#config/deploy-settings.ts';
-import { buildApp, type RavnActivateApp } from '../../lib/app.ts';
+import { buildApp, type RavnActivateApp } from '#lib/app.ts';
+import { standIn, useFixture } from '#test/helpers/fixture.ts';
 
 /** The feature flags `cdk synth` runs with, so tests synthesise what the CLI would. */
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
@@ -80,4 +81,22 @@ export function synthApp(
       rmSync(outdir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The app for `settings`, synthesised once for the tests of the enclosing `describe` block (or
+ * file) and disposed of after them, with the template of its service stack. Both are stand-ins
+ * that read the synthesised app.
+ */
+export function useSynthesisedApp(settings: DeploySettingsInput): {
+  synthesised: SynthesisedApp;
+  template: Template;
+} {
+  const synthesised = useFixture(
+    'all',
+    () => synthApp(settings),
+    (app) => app.dispose(),
+  ).current;
+  const template = standIn(() => synthesised.template(synthesised.service));
+  return { synthesised, template };
 }

@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { licenseResponseSchema } from '#schemas/license-response.ts';
 import {
   deviceId,
   orphanKeys,
   PLANS,
   seedLicense,
-  startTestStack,
-  type TestStack,
-} from '../helpers/test-stack.ts';
+  useTestStack,
+} from '#test/helpers/test-stack.ts';
 
 const RENEWS_AT = '2026-04-02T09:30:00.000Z';
 
 describe('POST /v1/activate', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   it('activates a SaaS subscription key with a key for the credits, expiring at renews_at', async () => {
     // Prepare

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createActivateHandler } from '#handlers/activate.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
 import { createWebhookHandler } from '#handlers/webhook.ts';
@@ -9,7 +9,7 @@ import { apiEvent } from '#local/api-event.ts';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { signWebhook } from '#local/webhook-sender.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
+import { deviceId, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 
 /** Runs per endpoint; each run sends one generated request straight into the Lambda handler. */
 const RUNS = 10_000;
@@ -119,12 +119,11 @@ function toEvent(path: string, generated: GeneratedRequest): APIGatewayProxyEven
 }
 
 describe('bad input (property-based)', () => {
-  let stack: TestStack;
+  const stack = useTestStack();
   let handlers: Record<string, ApiHandler>;
   const secrets: string[] = [...Object.values(SANDBOX_SECRETS)];
 
   beforeAll(async () => {
-    stack = await startTestStack();
     handlers = {
       '/v1/trial': createActivateHandler(stack.deps),
       '/v1/activate': createActivateHandler(stack.deps),
@@ -147,9 +146,6 @@ describe('bad input (property-based)', () => {
       trial.body.licenseKey,
       trial.body.ai_details.token,
     );
-  });
-  afterAll(async () => {
-    await stack.close();
   });
 
   it.each(['/v1/trial', '/v1/activate', '/v1/validate', '/v1/webhook'])(

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { captureOutput } from '#test/helpers/captured-output.ts';
+import { DAY } from '#test/helpers/manual-clock.ts';
 import { clientError } from '#test/helpers/ravn-client.ts';
-import { DAY } from '../helpers/manual-clock.ts';
 import {
   deviceId,
   type HttpResult,
   seedLicense,
   startTestStack,
-  type TestStack,
-} from '../helpers/test-stack.ts';
+  useTestStack,
+} from '#test/helpers/test-stack.ts';
 
 describe('client contract: every refusal has the status whose client message is true', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   async function refusal(make: () => Promise<HttpResult>) {
     const response = await make();
@@ -105,14 +98,7 @@ describe('client contract: every refusal has the status whose client message is 
 });
 
 describe('client contract: the reachability probe', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   it('GET /v1/validate is answered at the edge: a 405 the client counts as online, no function run', async () => {
     // Prepare

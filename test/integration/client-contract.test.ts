@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deactivateAtLemonSqueezy } from '#test/helpers/integrity-checks.ts';
+import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
 import { parsedByClient } from '#test/helpers/ravn-client.ts';
-import { DAY, HOUR } from '../helpers/manual-clock.ts';
 import {
   activatedLicense,
   deviceId,
   seedLicense,
   startTestStack,
-  type TestStack,
-} from '../helpers/test-stack.ts';
+  useTestStack,
+} from '#test/helpers/test-stack.ts';
 
 describe('client contract: every success body parses as the shipped client parses it', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   it('a trial without a name: status trial, trial_ends_at, the email as the name', async () => {
     // Act

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fault } from '#local/sandbox/faults.ts';
 import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '#services/reap-orphan-keys.ts';
-import { COMPENSATION_CALL_POINTS } from '../helpers/compensation-call-points.ts';
+import { COMPENSATION_CALL_POINTS } from '#test/helpers/compensation-call-points.ts';
 import {
   exposedCredit,
   pendingClaims,
   SAAS_CREDIT,
   storedDevices,
   watchLogs,
-} from '../helpers/integrity-checks.ts';
-import { SECOND } from '../helpers/manual-clock.ts';
-import { orphanKeys, startTestStack, type TestStack } from '../helpers/test-stack.ts';
+} from '#test/helpers/integrity-checks.ts';
+import { SECOND } from '#test/helpers/manual-clock.ts';
+import { orphanKeys, useTestStack } from '#test/helpers/test-stack.ts';
 
 /**
  * The upstream calls the fault matrix of faults.test.ts does not reach: those made only to
@@ -25,14 +25,7 @@ const FAULTS: Array<[string, Fault]> = [
 ];
 
 describe.each(COMPENSATION_CALL_POINTS)('fault at $name', (point) => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack({ UPSTREAM_TIMEOUT_MS: String(point.timeoutMs ?? 1000) });
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack({ UPSTREAM_TIMEOUT_MS: String(point.timeoutMs ?? 1000) });
 
   function callsTo(route: string): number {
     const double = stack[point.upstream];

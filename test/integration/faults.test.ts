@@ -1,17 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fault } from '#local/sandbox/faults.ts';
 import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '#services/reap-orphan-keys.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { DAY, HOUR, SECOND } from '../helpers/manual-clock.ts';
+import { DAY, HOUR, SECOND } from '#test/helpers/manual-clock.ts';
 import {
   activatedLicense,
   deviceId,
   orphanKeys,
   seedLicense,
-  startTestStack,
   type TestStack,
-} from '../helpers/test-stack.ts';
+  useTestStack,
+} from '#test/helpers/test-stack.ts';
 
 interface Request {
   path: string;
@@ -155,14 +155,7 @@ const FAULTS: Array<[string, Fault]> = [
 ];
 
 describe.each(CALL_POINTS)('upstream failure at $name', (point) => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack({ UPSTREAM_TIMEOUT_MS: '500' });
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack({ UPSTREAM_TIMEOUT_MS: '500' });
 
   it.each(FAULTS)(
     'answers 502/503 on %s, leaves no half-state, and a retry succeeds',

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { startTestStack, type TestStack } from '../helpers/test-stack.ts';
+import { useTestStack } from '#test/helpers/test-stack.ts';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
 describe('HTTP errors', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   it.each([
     [

@@ -1,22 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprintOf, keyHashOf } from '#http/idempotency.ts';
 import { apiEvent } from '#local/api-event.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { postWithKey, trialBody } from '../helpers/idempotent-post.ts';
-import { DAY, SECOND } from '../helpers/manual-clock.ts';
-import { startTestStack, type TestStack } from '../helpers/test-stack.ts';
+import { postWithKey, trialBody } from '#test/helpers/idempotent-post.ts';
+import { DAY, SECOND } from '#test/helpers/manual-clock.ts';
+import { useTestStack } from '#test/helpers/test-stack.ts';
 
 /** The lifetime of an `Idempotency-Key`: these tests move the clock, so they have their own stack. */
 describe('Idempotency-Key lifetime', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   const send = (path: string, body: unknown, key?: string) => postWithKey(stack, path, body, key);
 

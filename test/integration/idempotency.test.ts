@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createActivateHandler } from '#handlers/activate.ts';
 import { apiEvent } from '#local/api-event.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { postWithKey, trialBody } from '../helpers/idempotent-post.ts';
-import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
+import { postWithKey, trialBody } from '#test/helpers/idempotent-post.ts';
+import { deviceId, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 
 const INVALID_KEY = "Header 'Idempotency-Key' must be 1 to 255 printable ASCII characters.";
 
 describe('Idempotency-Key on POST /v1/trial and POST /v1/activate', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   const send = (path: string, body: unknown, key?: string) => postWithKey(stack, path, body, key);
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aiKeyName } from '#domain/key-name.ts';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '#services/reap-orphan-keys.ts';
@@ -8,25 +8,18 @@ import {
   keysOfLicense,
   SAAS_CREDIT,
   untilCalled,
-} from '../helpers/integrity-checks.ts';
-import { licenseCall } from '../helpers/license-api-calls.ts';
-import { DAY, HOUR, MINUTE, SECOND } from '../helpers/manual-clock.ts';
-import { activatedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
-import { deliver, eventFor, keyOf, storedLicense, validate } from '../helpers/webhook-events.ts';
+} from '#test/helpers/integrity-checks.ts';
+import { licenseCall } from '#test/helpers/license-api-calls.ts';
+import { DAY, HOUR, MINUTE, SECOND } from '#test/helpers/manual-clock.ts';
+import { activatedLicense, startTestStack, useTestStack } from '#test/helpers/test-stack.ts';
+import { deliver, eventFor, keyOf, storedLicense, validate } from '#test/helpers/webhook-events.ts';
 
 /**
  * Regressions named after the integrity review's findings on facts, credit periods and the
  * reaper (I4, I5, I6). Seats, credit loops and device names: integrity-regressions.test.ts.
  */
 describe('integrity regressions: facts, periods and the reaper', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   const inDays = (days: number) => new Date(stack.clock.now().getTime() + days * DAY).toISOString();
 

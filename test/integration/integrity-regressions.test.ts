@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   deactivateAtLemonSqueezy,
   exposedCredit,
   keysOfLicense,
   SAAS_CREDIT,
   storedDevices,
-} from '../helpers/integrity-checks.ts';
-import { DAY, HOUR } from '../helpers/manual-clock.ts';
-import {
-  activatedLicense,
-  deviceId,
-  seedLicense,
-  startTestStack,
-  type TestStack,
-} from '../helpers/test-stack.ts';
+} from '#test/helpers/integrity-checks.ts';
+import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
+import { activatedLicense, deviceId, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 
 /**
  * Regressions named after the integrity review's findings, seats and devices (I1, I3, I7). The
@@ -21,14 +15,7 @@ import {
  * the way) is covered by idempotency.test.ts.
  */
 describe('integrity regressions: credit, seats and device names', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   const activate = (licenseKey: string, instanceName: string) =>
     stack.post('/v1/activate', { licenseKey, instanceName });

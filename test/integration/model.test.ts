@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { licenseHashOf } from '#domain/secrets.ts';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { DAY } from '#local/manual-clock.ts';
-import { modelCommands } from '../helpers/model/commands.ts';
-import { newModel, SEATS, type World } from '../helpers/model/world.ts';
-import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
+import { modelCommands } from '#test/helpers/model/commands.ts';
+import { newModel, SEATS, type World } from '#test/helpers/model/world.ts';
+import { deviceId, seedLicense, type TestStack, useTestStack } from '#test/helpers/test-stack.ts';
 
 /**
  * Model-based test of the integrity invariants (README, "Invariants"): fast-check generates
@@ -47,10 +47,11 @@ async function retireSequenceKeys(stack: TestStack): Promise<void> {
 }
 
 describe('model: random sequences of operations, upstream changes and faults', () => {
-  let stack: TestStack;
+  // Logs at WARN: thousands of requests, and the per-file secret check reads every line.
+  const stack = useTestStack({ LOG_LEVEL: 'WARN', UPSTREAM_TIMEOUT_MS: '2000' });
   let documents: DynamoDBDocumentClient;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     documents = DynamoDBDocumentClient.from(
       new DynamoDBClient({
         region: 'us-east-1',
@@ -58,11 +59,6 @@ describe('model: random sequences of operations, upstream changes and faults', (
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       }),
     );
-    // Logs at WARN: thousands of requests, and the per-file secret check reads every line.
-    stack = await startTestStack({ LOG_LEVEL: 'WARN', UPSTREAM_TIMEOUT_MS: '2000' });
-  });
-  afterAll(async () => {
-    await stack.close();
   });
 
   it(

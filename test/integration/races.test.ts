@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { licenseHashOf } from '#domain/secrets.ts';
 import { seededRandom } from '#local/seeded-random.ts';
-import { DAY, HOUR } from '../helpers/manual-clock.ts';
-import {
-  deviceId,
-  orphanKeys,
-  seedLicense,
-  startTestStack,
-  type TestStack,
-} from '../helpers/test-stack.ts';
-import { deliver, eventFor } from '../helpers/webhook-events.ts';
+import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
+import { deviceId, orphanKeys, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
+import { deliver, eventFor } from '#test/helpers/webhook-events.ts';
 
 const PARALLEL = 50;
 const ROUNDS = 4;
@@ -21,15 +15,8 @@ const SEED = 0x5eed;
  * requests interleave differently from round to round.
  */
 describe.each(Array.from({ length: ROUNDS }, (_, round) => round))('races, round %i', (round) => {
-  let stack: TestStack;
+  const stack = useTestStack();
   const next = seededRandom(SEED + round);
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
 
   function shuffleTiming(): void {
     const slow = (times: number) => ({

@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
-import { captureOutput } from '../helpers/captured-output.ts';
-import { DAY, HOUR } from '../helpers/manual-clock.ts';
-import { deviceId, seedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
+import { captureOutput } from '#test/helpers/captured-output.ts';
+import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
+import { deviceId, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 
 describe('logs', () => {
-  let stack: TestStack;
   let output: ReturnType<typeof captureOutput>;
 
-  beforeAll(async () => {
+  // Registered before the stack's hooks, so the capture starts before the stack does and ends
+  // after it has closed.
+  beforeAll(() => {
     output = captureOutput();
-    stack = await startTestStack({ LOG_LEVEL: 'DEBUG' });
   });
-  afterAll(async () => {
-    await stack.close();
+  afterAll(() => {
     output.restore();
   });
+  const stack = useTestStack({ LOG_LEVEL: 'DEBUG' });
 
   it('never contain a license key, an issued token or an upstream secret', async () => {
     // Prepare

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { licenseResponseSchema } from '#schemas/license-response.ts';
-import { DAY } from '../helpers/manual-clock.ts';
+import { DAY } from '#test/helpers/manual-clock.ts';
 import {
   deviceId,
   orphanKeys,
   START,
   startTestStack,
-  type TestStack,
-} from '../helpers/test-stack.ts';
+  useTestStack,
+} from '#test/helpers/test-stack.ts';
 
 describe('POST /v1/trial', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   it('starts a SaaS trial with a random trial key and an OpenRouter key for the trial credits', async () => {
     // Prepare

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY, HOUR, SECOND } from '../helpers/manual-clock.ts';
+import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, SECOND } from '#test/helpers/manual-clock.ts';
 import {
   activatedLicense,
   deviceId,
@@ -7,19 +7,13 @@ import {
   seedLicense,
   startTestStack,
   type TestStack,
-} from '../helpers/test-stack.ts';
+  useTestStack,
+} from '#test/helpers/test-stack.ts';
 
 const RENEWS_AT = '2026-04-02T09:30:00.000Z';
 
 describe('POST /v1/validate', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   function activated(plan: 'saas' | 'byok' = 'saas', on: TestStack = stack) {
     return activatedLicense(on, plan, RENEWS_AT);

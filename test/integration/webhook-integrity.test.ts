@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SeededLicense } from '#local/sandbox/lemonsqueezy-double.ts';
-import {
-  activatedLicense,
-  seedLicense,
-  startTestStack,
-  type TestStack,
-} from '../helpers/test-stack.ts';
+import { activatedLicense, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 import {
   activatedInOrder,
   deliver,
@@ -16,18 +11,11 @@ import {
   validate,
   withRawAttribute,
   writeOldOrderAlias,
-} from '../helpers/webhook-events.ts';
+} from '#test/helpers/webhook-events.ts';
 
 /** Invariant I8: webhooks as LemonSqueezy really sends them. */
 describe('POST /v1/webhook: events as LemonSqueezy really sends them (I8)', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   /** The table, in a stable order, to compare before and after a refused event. */
   async function table() {

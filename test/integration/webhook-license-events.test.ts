@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR } from '../helpers/manual-clock.ts';
-import {
-  activatedLicense,
-  deviceId,
-  seedLicense,
-  startTestStack,
-  type TestStack,
-} from '../helpers/test-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { HOUR } from '#test/helpers/manual-clock.ts';
+import { activatedLicense, deviceId, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 import {
   deliver,
   eventFor,
@@ -14,17 +8,10 @@ import {
   keyOf,
   storedLicense,
   validate,
-} from '../helpers/webhook-events.ts';
+} from '#test/helpers/webhook-events.ts';
 
 describe('POST /v1/webhook: license-key events, delivery and order', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   it('license_key_created records the license without any OpenRouter call', async () => {
     // Prepare

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { loadWebhookFixture, signWebhook } from '#local/webhook-sender.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
-import { post, startTestStack, type TestStack } from '../helpers/test-stack.ts';
-import { deliver } from '../helpers/webhook-events.ts';
+import { post, useTestStack } from '#test/helpers/test-stack.ts';
+import { deliver } from '#test/helpers/webhook-events.ts';
 
 const SECRET = SANDBOX_SECRETS.WEBHOOK_SECRET;
 
 describe('POST /v1/webhook signature', () => {
-  let stack: TestStack;
+  const stack = useTestStack();
   const raw = JSON.stringify(loadWebhookFixture('license_key_created'));
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
 
   async function sendRaw(
     body: string,

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY, HOUR } from '../helpers/manual-clock.ts';
-import { activatedLicense, startTestStack, type TestStack } from '../helpers/test-stack.ts';
-import { deliver, eventFor, keyOf, storedLicense, validate } from '../helpers/webhook-events.ts';
+import { describe, expect, it } from 'vitest';
+import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
+import { activatedLicense, startTestStack, useTestStack } from '#test/helpers/test-stack.ts';
+import { deliver, eventFor, keyOf, storedLicense, validate } from '#test/helpers/webhook-events.ts';
 
 describe('POST /v1/webhook: subscription, payment and refund events', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack();
 
   it('subscription_cancelled keeps access until ends_at, then the license has expired', async () => {
     // Prepare

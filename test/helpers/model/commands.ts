@@ -8,7 +8,7 @@ import {
   Spend,
   Trial,
   Validate,
-} from './steps-client.ts';
+} from '#test/helpers/model/steps-client.ts';
 import {
   ChangeLicenseStatus,
   ChangeSubscription,
@@ -17,7 +17,7 @@ import {
   type Delivery,
   Refund,
   type SubscriptionChange,
-} from './steps-upstream.ts';
+} from '#test/helpers/model/steps-upstream.ts';
 
 const delivery = fc.constantFrom<Delivery>('deliver', 'deliver', 'drop', 'duplicate', 'delay');
 const device = fc.nat({ max: 2 });

@@ -1,5 +1,5 @@
 import type fc from 'fast-check';
-import { checkInvariants, type Model, type World } from './world.ts';
+import { checkInvariants, type Model, type World } from '#test/helpers/model/world.ts';
 
 /**
  * Every step: the action, then the invariants. A fault armed by the step before is used up by

@@ -2,8 +2,8 @@ import { expect } from 'vitest';
 import { DAY, HOUR, MINUTE } from '#local/manual-clock.ts';
 import type { Fault } from '#local/sandbox/faults.ts';
 import { reapOrphanKeys } from '#services/reap-orphan-keys.ts';
-import { Step } from './step.ts';
-import { checkAnswer, type Model, truthOf, type World } from './world.ts';
+import { Step } from '#test/helpers/model/step.ts';
+import { checkAnswer, type Model, truthOf, type World } from '#test/helpers/model/world.ts';
 
 /** The model's steps on the client's side: requests, spending, time, faults and the reaper. */
 

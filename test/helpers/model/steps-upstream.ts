@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { DAY } from '#local/manual-clock.ts';
 import type { WebhookBody } from '#local/webhook-sender.ts';
-import { deactivateAtLemonSqueezy } from '../integrity-checks.ts';
-import { deliver, eventFor } from '../webhook-events.ts';
-import { Step } from './step.ts';
-import { type Model, truthOf, type World } from './world.ts';
+import { deactivateAtLemonSqueezy } from '#test/helpers/integrity-checks.ts';
+import { Step } from '#test/helpers/model/step.ts';
+import { type Model, truthOf, type World } from '#test/helpers/model/world.ts';
+import { deliver, eventFor } from '#test/helpers/webhook-events.ts';
 
 /** The model's steps at LemonSqueezy: changes there, and their webhooks as they may arrive. */
 

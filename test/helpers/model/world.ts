@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { licenseHashOf } from '#domain/secrets.ts';
 import type { SeededLicense } from '#local/sandbox/lemonsqueezy-double.ts';
 import type { WebhookBody } from '#local/webhook-sender.ts';
-import type { HttpResult, TestStack } from '../test-stack.ts';
+import type { HttpResult, TestStack } from '#test/helpers/test-stack.ts';
 
 /** The plan the model's license is sold on (config/products.json, starter monthly). */
 export const PLAN_CREDIT_USD = 6;

@@ -1,21 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LemonSqueezyDouble } from '#local/sandbox/lemonsqueezy-double.ts';
 import { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
+import { useDouble } from '#test/helpers/sandbox-doubles.ts';
 
 const MANAGEMENT_KEY = 'sk-or-v1-management-test';
 
-let lemon: LemonSqueezyDouble;
-let router: OpenRouterDouble;
+const lemon = useDouble(() => LemonSqueezyDouble.start({ apiKey: 'ls-key' }));
+const router = useDouble(() => OpenRouterDouble.start({ managementKey: MANAGEMENT_KEY }));
 let licenseKey: string;
 
-beforeEach(async () => {
-  lemon = await LemonSqueezyDouble.start({ apiKey: 'ls-key' });
-  router = await OpenRouterDouble.start({ managementKey: MANAGEMENT_KEY });
+beforeEach(() => {
   licenseKey = lemon.addLicense({ storeId: 1, productId: 2, variantId: 3 }).key;
-});
-
-afterEach(async () => {
-  await Promise.all([lemon.close(), router.close()]);
 });
 
 function validate(signal?: AbortSignal) {

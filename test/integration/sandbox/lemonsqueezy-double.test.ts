@@ -1,27 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LemonSqueezyDouble } from '#local/sandbox/lemonsqueezy-double.ts';
-import { licenseCall as sharedLicenseCall } from '../../helpers/license-api-calls.ts';
+import { licenseCallsTo } from '#test/helpers/license-api-calls.ts';
+import { useDoubleOnClock } from '#test/helpers/sandbox-doubles.ts';
 
 const API_KEY = 'ls-test-api-key';
 const LS_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const product = { storeId: 11, productId: 22, variantId: 33 };
 
-let clock: Date;
-let double: LemonSqueezyDouble;
-
-beforeEach(async () => {
-  clock = new Date('2025-03-01T10:00:00.000Z');
-  double = await LemonSqueezyDouble.start({ apiKey: API_KEY, now: () => clock });
-});
-
-afterEach(async () => {
-  await double.close();
-});
-
-function licenseCall(action: string, body: Record<string, string>, form = false) {
-  return sharedLicenseCall(double.url, action, body, form);
-}
+const { double, clock } = useDoubleOnClock('2025-03-01T10:00:00.000Z', (now) =>
+  LemonSqueezyDouble.start({ apiKey: API_KEY, now }),
+);
+const licenseCall = licenseCallsTo(double);
 
 describe('LemonSqueezyDouble', () => {
   describe('License API', () => {
@@ -147,7 +137,7 @@ describe('LemonSqueezyDouble', () => {
       // Prepare
       const { key } = double.addLicense({ ...product, expiresAt: '2025-03-02T00:00:00Z' });
       const before = await licenseCall('validate', { license_key: key });
-      clock = new Date('2025-03-03T00:00:00Z');
+      clock.set('2025-03-03T00:00:00Z');
 
       // Act
       const { status, body } = await licenseCall('activate', {

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LemonSqueezyDouble } from '#local/sandbox/lemonsqueezy-double.ts';
-import { licenseCall as sharedLicenseCall } from '../../helpers/license-api-calls.ts';
+import { licenseCallsTo } from '#test/helpers/license-api-calls.ts';
+import { useDoubleOnClock } from '#test/helpers/sandbox-doubles.ts';
 
 const API_KEY = 'ls-test-api-key';
 const product = { storeId: 11, productId: 22, variantId: 33 };
@@ -19,21 +20,10 @@ interface JsonApiDocument<Data> {
   errors: Array<{ status: string; title: string; detail: string }>;
 }
 
-let clock: Date;
-let double: LemonSqueezyDouble;
-
-beforeEach(async () => {
-  clock = new Date('2025-03-01T10:00:00.000Z');
-  double = await LemonSqueezyDouble.start({ apiKey: API_KEY, now: () => clock });
-});
-
-afterEach(async () => {
-  await double.close();
-});
-
-function licenseCall(action: string, body: Record<string, string>, form = false) {
-  return sharedLicenseCall(double.url, action, body, form);
-}
+const { double, clock, restart } = useDoubleOnClock('2025-03-01T10:00:00.000Z', (now) =>
+  LemonSqueezyDouble.start({ apiKey: API_KEY, now }),
+);
+const licenseCall = licenseCallsTo(double);
 
 describe('LemonSqueezyDouble', () => {
   describe('REST API', () => {
@@ -216,19 +206,16 @@ describe('LemonSqueezyDouble', () => {
   describe('rate limit and counters', () => {
     it('answers 429 in the Laravel shape past rateLimitPerMinute, per rolling minute', async () => {
       // Prepare
-      await double.close();
-      double = await LemonSqueezyDouble.start({
-        apiKey: API_KEY,
-        now: () => clock,
-        rateLimitPerMinute: 2,
-      });
+      await restart((now) =>
+        LemonSqueezyDouble.start({ apiKey: API_KEY, now, rateLimitPerMinute: 2 }),
+      );
       const { key } = double.addLicense(product);
       await licenseCall('validate', { license_key: key });
       await licenseCall('validate', { license_key: key });
 
       // Act
       const limited = await licenseCall('validate', { license_key: key });
-      clock = new Date(clock.getTime() + 60_001);
+      clock.advance(60_001);
       const later = await licenseCall('validate', { license_key: key });
 
       // Assess

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
+import { useDoubleOnClock } from '#test/helpers/sandbox-doubles.ts';
 
 const MANAGEMENT_KEY = 'sk-or-v1-management-test';
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -15,17 +16,9 @@ interface Answer {
   error: { code: number; message: string };
 }
 
-let clock: Date;
-let double: OpenRouterDouble;
-
-beforeEach(async () => {
-  clock = new Date('2025-08-24T10:30:00.000Z');
-  double = await OpenRouterDouble.start({ managementKey: MANAGEMENT_KEY, now: () => clock });
-});
-
-afterEach(async () => {
-  await double.close();
-});
+const { double, clock } = useDoubleOnClock('2025-08-24T10:30:00.000Z', (now) =>
+  OpenRouterDouble.start({ managementKey: MANAGEMENT_KEY, now }),
+);
 
 async function call<Body = Answer>(
   method: string,
@@ -147,7 +140,7 @@ describe('OpenRouterDouble', () => {
   it('gets and patches a key by hash', async () => {
     // Prepare
     const { data } = await createKey({ name: 'user-1', limit: 10 });
-    clock = new Date('2025-08-25T00:00:00Z');
+    clock.set('2025-08-25T00:00:00Z');
 
     // Act
     const patched = await call('PATCH', `/keys/${data.hash}`, { disabled: true, limit: 20 });

@@ -1,22 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
+import { useDoubleOnClock } from '#test/helpers/sandbox-doubles.ts';
 
 const MANAGEMENT_KEY = 'sk-or-v1-management-test';
 
 /** A Key object as these tests read it. */
 type KeyJson = { hash: string; disabled: boolean; usage: number } & Record<string, unknown>;
 
-let clock: Date;
-let double: OpenRouterDouble;
-
-beforeEach(async () => {
-  clock = new Date('2025-08-24T10:30:00.000Z');
-  double = await OpenRouterDouble.start({ managementKey: MANAGEMENT_KEY, now: () => clock });
-});
-
-afterEach(async () => {
-  await double.close();
-});
+const { double, clock } = useDoubleOnClock('2025-08-24T10:30:00.000Z', (now) =>
+  OpenRouterDouble.start({ managementKey: MANAGEMENT_KEY, now }),
+);
 
 async function call<Body = { data: KeyJson }>(method: string, path: string, body?: unknown) {
   const response = await fetch(`${double.url}${path}`, {
@@ -40,7 +33,7 @@ const DEAD_KEYS: Array<[string, (hash: string) => Promise<unknown>]> = [
   [
     'expired',
     async () => {
-      clock = new Date('2025-09-01T00:00:00Z');
+      clock.set('2025-09-01T00:00:00Z');
     },
   ],
 ];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LicenseRefusalCode } from '#domain/errors.ts';
 import type { LicenseRecord } from '#domain/license.ts';
 import { type CheckPhase, checkLicense } from '#domain/license-rules.ts';
-import { licenseRecord, subscription, trialRecord } from './license-fixture.ts';
+import { licenseRecord, subscription, trialRecord } from '#test/unit/domain/license-fixture.ts';
 
 const NOW = new Date('2026-03-10T00:00:00.000Z');
 const PAST = '2026-03-01T00:00:00.000Z';

@@ -7,7 +7,7 @@ import {
   licenseRecord,
   subscription,
   trialRecord,
-} from './license-fixture.ts';
+} from '#test/unit/domain/license-fixture.ts';
 
 const at = (iso: string) => new Date(iso);
 

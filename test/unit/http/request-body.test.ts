@@ -4,7 +4,7 @@ import { header, parseJsonRequest } from '#http/messages.ts';
 import { activateRequestSchema } from '#schemas/activate.ts';
 import { trialRequestSchema } from '#schemas/trial.ts';
 import { validateRequestSchema } from '#schemas/validate.ts';
-import { ACTIVATE, event, jsonEvent, thrown } from './request-fixture.ts';
+import { ACTIVATE, event, jsonEvent, thrown } from '#test/unit/http/request-fixture.ts';
 
 describe('parseJsonRequest', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, parseJsonRequest } from '#http/messages.ts';
 import { activateRequestSchema } from '#schemas/activate.ts';
-import { ACTIVATE, event, jsonEvent, thrown } from './request-fixture.ts';
+import { ACTIVATE, event, jsonEvent, thrown } from '#test/unit/http/request-fixture.ts';
 
 describe('parseJsonRequest', () => {
   it('returns the parsed body of a valid request', () => {
