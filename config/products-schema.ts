@@ -4,6 +4,25 @@ import { AI_MODES, type AiMode, PERIOD_DURATIONS, type PeriodDuration } from '#d
 const aiMode = z.enum(AI_MODES);
 const periodDuration = z.enum(PERIOD_DURATIONS);
 
+/** A feature a plan unlocks, as the client checks it (`ai`, `smart-compose`, `multi-account`). */
+const featureCode = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits, dashes');
+
+/**
+ * What a plan grants beyond its AI credit: its features, and how long a client may rely on an
+ * answer before asking again (`cache_hours`) and, offline, at most (`grace_days`).
+ */
+const planTerms = {
+  entitlements: z.array(featureCode).max(50).default([]),
+  cache_hours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
+  grace_days: z.number().nonnegative().max(90).default(7),
+};
+
 const variant = z.object({
   variant_id: z.number().int().positive(),
   credits_usd: z.number().nonnegative(),
@@ -15,6 +34,7 @@ const product = z
     product_id: z.number().int().positive(),
     ai_mode: aiMode,
     variants: z.record(z.string().min(1), variant),
+    ...planTerms,
   })
   .superRefine((value, context) => {
     if (value.ai_mode !== 'saas') return;
@@ -37,6 +57,7 @@ export const productsConfigSchema = z.object({
     credits_usd: z.number().nonnegative(),
     duration_days: z.number().int().positive(),
     ai_mode: aiMode,
+    ...planTerms,
   }),
   products: z.record(z.string().min(1), product),
 });
@@ -76,4 +97,36 @@ export function findPlanVariant(
     }
   }
   return undefined;
+}
+
+/** A plan's features and offline windows, in the units the services use. */
+export interface PlanTerms {
+  entitlements: string[];
+  cacheMs: number;
+  graceMs: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The terms of a license's plan, read from config at answer time (so a feature added to a plan
+ * reaches every license of it at its next validate). Trials take the trial's; a product no longer
+ * in config keeps the defaults and no features.
+ */
+export function planTermsOf(
+  config: ProductsConfig,
+  kind: 'trial' | 'lemonsqueezy',
+  productName: string,
+): PlanTerms {
+  const terms =
+    kind === 'trial'
+      ? config.trial
+      : Object.hasOwn(config.products, productName)
+        ? config.products[productName]
+        : undefined;
+  return {
+    entitlements: terms ? [...terms.entitlements] : [],
+    cacheMs: (terms?.cache_hours ?? 24) * HOUR_MS,
+    graceMs: (terms?.grace_days ?? 7) * 24 * HOUR_MS,
+  };
 }

@@ -1,10 +1,10 @@
-import type { LicenseRefusalCode } from './errors.ts';
+import type { DeviceRefusalCode, LicenseRefusalCode } from './errors.ts';
 import type { Activation, AiKey, LicenseRecord } from './license.ts';
 
 /** A refused business outcome, for the HTTP layer to answer with a 4xx and `code`. */
 export interface Refusal {
   ok: false;
-  code: LicenseRefusalCode | 'LICENSE_NOT_FOUND' | 'TRIAL_ALREADY_USED';
+  code: LicenseRefusalCode | DeviceRefusalCode | 'LICENSE_NOT_FOUND' | 'TRIAL_ALREADY_USED';
   detail: string;
 }
 
@@ -28,4 +28,10 @@ export interface LicenseGrant {
   aiKey?: AiKey;
   /** Why the license can no longer be used: validate answers `expired`/`suspended` with it. */
   refusal?: { code: LicenseRefusalCode; detail: string };
+  /** The features the plan unlocks (none while the license may not be used). */
+  entitlements: string[];
+  /** Until when the client may rely on this answer without asking again. */
+  cacheUntil: string;
+  /** Until when, offline, the client may keep relying on it (now, for a refused license). */
+  graceUntil: string;
 }

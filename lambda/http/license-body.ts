@@ -46,6 +46,9 @@ export function licenseBody(grant: LicenseGrant): LicenseResponse {
     license_expires_at: wireTimeOrNull(license.expiresAt),
     activation_limit: license.provider?.activationLimit ?? (isTrial ? 1 : null),
     activation_usage: license.provider?.activationUsage ?? activeDevices(license).length,
+    entitlements: grant.entitlements,
+    cache_until: wireTime(grant.cacheUntil),
+    grace_until: wireTime(grant.graceUntil),
   };
 }
 

@@ -35,6 +35,12 @@ export const licenseResponseSchema = z.object({
   license_expires_at: z.string().nullable(),
   activation_limit: z.number().nullable(),
   activation_usage: z.number(),
+  /** The features the plan unlocks (`config/products.json`); empty while access is refused. */
+  entitlements: z.array(z.string()),
+  /** Rely on this answer until then; ask again after. */
+  cache_until: z.string(),
+  /** Offline, keep relying on it at most until then (now, when access is refused). */
+  grace_until: z.string(),
 });
 
 export type LicenseResponse = z.infer<typeof licenseResponseSchema>;

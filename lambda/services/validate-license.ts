@@ -1,3 +1,4 @@
+import { planTermsOf } from '#config/products-schema.ts';
 import { UpstreamError } from '#domain/errors.ts';
 import {
   type Activation,
@@ -76,7 +77,8 @@ export async function validateLicense(
   // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
   const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
   const grant = { license: revoked, device: gone, licenseKey: request.licenseKey };
-  return { ok: true, value: { ...grant, refusal: DEACTIVATED } };
+  const terms = grantTerms(deps, revoked, deps.clock.now(), false);
+  return { ok: true, value: { ...grant, ...terms, refusal: DEACTIVATED } };
 }
 
 /** The deactivated device the request names, if it names one. */
@@ -124,7 +126,8 @@ export async function serveLicense(
       const revoked = await revokeKey(deps, current);
       if (phase === 'activate') return refused(checked.code, checked.detail);
       const refusal = { code: checked.code, detail: checked.detail };
-      return { ok: true, value: { license: revoked, device, licenseKey, refusal } };
+      const terms = grantTerms(deps, revoked, now, false);
+      return { ok: true, value: { license: revoked, device, licenseKey, refusal, ...terms } };
     }
     let keyed = current;
     if (current.plan.aiMode === 'saas' && !liveKey(current, now)) {
@@ -143,8 +146,34 @@ export async function serveLicense(
       current = fresh;
       continue;
     }
-    const aiKey = liveKey(fresh, deps.clock.now());
-    return { ok: true, value: { license: fresh, device, licenseKey, ...(aiKey ? { aiKey } : {}) } };
+    const servedAt = deps.clock.now();
+    const aiKey = liveKey(fresh, servedAt);
+    const terms = grantTerms(deps, fresh, servedAt, true);
+    const grant = { license: fresh, device, licenseKey, ...terms };
+    return { ok: true, value: aiKey ? { ...grant, aiKey } : grant };
   }
   throw new UpstreamError('openrouter', 'unavailable', 'the license changed while served; retry.');
+}
+
+/**
+ * The plan's features and how long the answer holds: a usable license may be relied on for the
+ * plan's cache window and, offline, its grace window, never past the license's own end; a refused
+ * one unlocks nothing and grants no offline grace (the client asks again after the cache window).
+ */
+function grantTerms(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  now: Date,
+  usable: boolean,
+): Pick<LicenseGrant, 'entitlements' | 'cacheUntil' | 'graceUntil'> {
+  const terms = planTermsOf(deps.products, license.kind, license.plan.productName);
+  const at = now.getTime();
+  const end = license.expiresAt ? Date.parse(license.expiresAt) : Number.POSITIVE_INFINITY;
+  const graceUntil = usable ? Math.max(at, Math.min(at + terms.graceMs, end)) : at;
+  const cacheUntil = usable ? Math.min(at + terms.cacheMs, graceUntil) : at + terms.cacheMs;
+  return {
+    entitlements: usable ? terms.entitlements : [],
+    cacheUntil: new Date(cacheUntil).toISOString(),
+    graceUntil: new Date(graceUntil).toISOString(),
+  };
 }

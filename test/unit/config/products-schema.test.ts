@@ -3,6 +3,7 @@ import products from '#config/products.json' with { type: 'json' };
 import {
   findPlanVariant,
   type ProductsConfig,
+  planTermsOf,
   productsConfigSchema,
 } from '#config/products-schema.ts';
 
@@ -117,5 +118,42 @@ describe('findPlanVariant', () => {
 
     // Assess
     expect(plan).toBeUndefined();
+  });
+});
+
+describe('planTermsOf', () => {
+  const config = productsConfigSchema.parse(saasProduct('monthly'));
+
+  it('fills in the defaults: no features, a day of cache, a week of grace', () => {
+    // Act
+    const terms = planTermsOf(config, 'lemonsqueezy', 'ai_subscription');
+
+    // Assess
+    expect(terms).toEqual({ entitlements: [], cacheMs: 24 * 3_600_000, graceMs: 7 * 86_400_000 });
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'gone_product'])(
+    'reads a product named %j that config does not have as the defaults',
+    (productName) => {
+      // Act
+      const terms = planTermsOf(config, 'lemonsqueezy', productName);
+
+      // Assess
+      expect(terms.entitlements).toEqual([]);
+      expect(terms.graceMs).toBe(7 * 86_400_000);
+    },
+  );
+
+  it('refuses a feature code that is not lower-case letters, digits and dashes', () => {
+    // Prepare
+    const raw = saasProduct('monthly');
+    const bad = { ...raw, trial: { ...raw.trial, entitlements: ['Smart Compose'] } };
+
+    // Act
+    const result = productsConfigSchema.safeParse(bad);
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['trial', 'entitlements', 0]);
   });
 });

@@ -64,6 +64,9 @@ function grant(
     device: DEVICE,
     licenseKey: 'key-1',
     aiKey: AI_KEY,
+    entitlements: ['ai', 'smart-compose'],
+    cacheUntil: '2026-03-02T00:00:00.000Z',
+    graceUntil: '2026-03-08T00:00:00.000Z',
     ...overrides,
   };
 }
@@ -93,6 +96,9 @@ describe('licenseBody', () => {
       license_expires_at: '2027-01-31T12:34:56Z',
       activation_limit: 3,
       activation_usage: 1,
+      entitlements: ['ai', 'smart-compose'],
+      cache_until: '2026-03-02T00:00:00Z',
+      grace_until: '2026-03-08T00:00:00Z',
     });
   });
 
@@ -115,6 +121,9 @@ describe('licenseBody', () => {
       'license_expires_at',
       'activation_limit',
       'activation_usage',
+      'entitlements',
+      'cache_until',
+      'grace_until',
     ]);
   });
 
