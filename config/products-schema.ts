@@ -35,6 +35,11 @@ const product = z
     ai_mode: aiMode,
     variants: z.record(z.string().min(1), variant),
     ...planTerms,
+    /**
+     * Device changes a license may make in any rolling 30 days beyond its seats: it may take a
+     * seat on at most `activation_limit + device_changes` new devices in that window.
+     */
+    device_changes: z.number().int().nonnegative().max(100).default(3),
   })
   .superRefine((value, context) => {
     if (value.ai_mode !== 'saas') return;
@@ -104,6 +109,8 @@ export interface PlanTerms {
   entitlements: string[];
   cacheMs: number;
   graceMs: number;
+  /** New devices allowed in a rolling window beyond the seats (trials: none, one device). */
+  deviceChanges: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -128,5 +135,6 @@ export function planTermsOf(
     entitlements: terms ? [...terms.entitlements] : [],
     cacheMs: (terms?.cache_hours ?? 24) * HOUR_MS,
     graceMs: (terms?.grace_days ?? 7) * 24 * HOUR_MS,
+    deviceChanges: terms && 'device_changes' in terms ? terms.device_changes : 3,
   };
 }

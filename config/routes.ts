@@ -8,6 +8,12 @@ export const ROUTES = {
   '/v1/trial': 'activate',
   '/v1/activate': 'activate',
   '/v1/validate': 'validate',
+  // Deactivate frees a LemonSqueezy seat: the function holding the seat writes and credentials.
+  '/v1/deactivate': 'activate',
+  // The device list is one read, like a steady-state validate.
+  '/v1/devices': 'validate',
+  // The public keys of the signed leases (GET, cached at the edge): no secret, no table read.
+  '/v1/keys': 'validate',
   '/v1/webhook': 'webhook',
 } as const;
 
@@ -17,6 +23,19 @@ export type FunctionName = (typeof ROUTES)[RoutePath];
 export type PathOf<F extends FunctionName> = {
   [P in RoutePath]: (typeof ROUTES)[P] extends F ? P : never;
 }[RoutePath];
+
+export type RouteMethod = 'GET' | 'POST';
+
+/**
+ * The paths read with GET (HEAD too): public documents CloudFront may cache. Every other path
+ * takes POST. The runner answers any other method 405 with the `allow` this says.
+ */
+export const GET_PATHS: ReadonlySet<string> = new Set<RoutePath>(['/v1/keys']);
+
+/** The method `path` takes (POST for a path the API does not have: it is answered 404 anyway). */
+export function methodOf(path: string): RouteMethod {
+  return GET_PATHS.has(path) ? 'GET' : 'POST';
+}
 
 /** Every public path, in the table's order (CloudFront's behaviours keep it). */
 export const ROUTE_PATHS = Object.keys(ROUTES) as RoutePath[];

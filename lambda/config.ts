@@ -44,6 +44,9 @@ const envSchema = z.object({
   // The shared secret CloudFront adds to every origin request (Secrets Manager ARN in AWS).
   ORIGIN_SECRET_ARN: z.string().min(1).optional(),
   ORIGIN_SECRET: z.string().min(1).optional(),
+  // The lease signing key set (lambda/adapters/signing/key-set.ts): activate and validate only.
+  SIGNING_KEY_PARAM: z.string().min(1).optional(),
+  SIGNING_KEY: z.string().min(1).optional(),
 });
 
 const SECRET_VARIABLES = [
@@ -53,8 +56,12 @@ const SECRET_VARIABLES = [
 ] as const;
 
 export type SecretSource = { ssmName: string } | { secretArn: string } | { value: string };
-export type SecretsConfig = Record<Exclude<SecretName, 'originSecret'>, SecretSource> & {
+export type SecretsConfig = Record<
+  Exclude<SecretName, 'originSecret' | 'signingKey'>,
+  SecretSource
+> & {
   originSecret?: SecretSource;
+  signingKey?: SecretSource;
 };
 
 /** The knobs of the service's behaviour, in the units the services use. */
@@ -127,6 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
         : e.ORIGIN_SECRET
           ? { originSecret: { value: e.ORIGIN_SECRET } }
           : {}),
+      ...(e.SIGNING_KEY_PARAM || e.SIGNING_KEY
+        ? { signingKey: source(e.SIGNING_KEY_PARAM, e.SIGNING_KEY) }
+        : {}),
     },
     policy: {
       statusTtlMs: e.STATUS_TTL_SECONDS * 1000,

@@ -6,6 +6,7 @@ import { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
 import { LemonSqueezyClient } from '#adapters/lemonsqueezy/lemonsqueezy-client.ts';
 import { OpenRouterClient } from '#adapters/openrouter/openrouter-client.ts';
+import { SigningKeys } from '#adapters/signing/signing-keys.ts';
 import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { productsConfig } from '#config/products.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -18,6 +19,8 @@ export interface AppDeps extends ServiceDeps {
   logger: Logger;
   /** `Idempotency-Key` records: an HTTP concern, so the services never see it. */
   idempotency: DynamoDbIdempotencyStore;
+  /** The lease signing key set: an HTTP concern too (the lease signs the wire body). */
+  signingKeys: SigningKeys;
 }
 
 /**
@@ -56,5 +59,6 @@ export function createDeps(
     logger,
     secrets,
     idempotency: new DynamoDbIdempotencyStore(documents, config.tableName),
+    signingKeys: new SigningKeys(secrets, logger),
   };
 }

@@ -14,7 +14,9 @@ export const ERROR_CODES = [
   'PRODUCT_NOT_ALLOWED',
   'ACTIVATION_LIMIT_REACHED',
   'INSTANCE_MISMATCH',
+  'INSTANCE_NOT_FOUND',
   'DEVICE_DEACTIVATED',
+  'TRIAL_NOT_TRANSFERABLE',
   'FORBIDDEN',
   'TRIAL_ALREADY_USED',
   'IDEMPOTENCY_KEY_REUSED',
@@ -40,6 +42,9 @@ export type LicenseRefusalCode =
   | 'ACTIVATION_LIMIT_REACHED'
   | 'INSTANCE_MISMATCH'
   | 'DEVICE_DEACTIVATED';
+
+/** Codes that refuse a device operation (deactivate, devices) of a known license. */
+export type DeviceRefusalCode = 'INSTANCE_NOT_FOUND' | 'TRIAL_NOT_TRANSFERABLE';
 
 interface DomainErrorOptions {
   cause?: unknown;

@@ -1,11 +1,13 @@
 import type { LicenseRefusalCode } from './errors.ts';
 import {
   type AccessStatus,
+  type Activation,
   type AiKey,
   activeDevices,
   deviceSlots,
   FORGET_DEACTIVATED_MS,
   type LicenseRecord,
+  slotOf,
 } from './license.ts';
 
 export type Verdict = { ok: true } | { ok: false; code: LicenseRefusalCode; detail: string };
@@ -151,4 +153,46 @@ export function seatsOutOfStep(license: LicenseRecord, now: Date): boolean {
 export function usageDue(license: LicenseRecord, now: Date, usageTtlMs: number): boolean {
   const key = liveKey(license, now);
   return key !== undefined && now.getTime() - new Date(key.limitCheckedAt).getTime() >= usageTtlMs;
+}
+
+/** How often a device's `last_seen_at` is written: at most once a day, so validates stay write-free. */
+export const HEARTBEAT_INTERVAL_MS = 86_400_000;
+
+/**
+ * Whether a validate from `device` should record that it was seen: its slot is active and its
+ * last recorded sighting (or, before the first, its activation) is a day old or more.
+ */
+export function heartbeatDue(license: LicenseRecord, device: Activation, now: Date): boolean {
+  const slot = slotOf(license, device.instanceName);
+  if (slot?.state !== 'active' || slot.instanceId !== device.instanceId) return false;
+  const seen = Date.parse(slot.lastSeenAt ?? slot.activatedAt);
+  return now.getTime() - seen >= HEARTBEAT_INTERVAL_MS;
+}
+
+/** The rolling window the device-change limit counts new devices in. */
+export const DEVICE_CHANGE_WINDOW_MS = 30 * 86_400_000;
+
+/**
+ * Whether one more new device may take a seat now: within any rolling 30 days a license may seat
+ * at most `activation_limit + deviceChanges` devices it never had (so all seats can be set up on
+ * day one and the customer can still move `deviceChanges` times). A device the license knows
+ * (active or remembered as deactivated) never counts; an unlimited key is never limited.
+ * Refused → when the oldest counted change leaves the window.
+ */
+export function deviceChangeAllowed(
+  license: LicenseRecord,
+  now: Date,
+  deviceChanges: number,
+): { ok: true; recent: Record<string, string> } | { ok: false; retryAt: Date } {
+  const recent: Record<string, string> = {};
+  const since = now.getTime() - DEVICE_CHANGE_WINDOW_MS;
+  for (const [slotKey, at] of Object.entries(license.newDevices ?? {})) {
+    if (Date.parse(at) > since) recent[slotKey] = at;
+  }
+  const limit = license.provider?.activationLimit;
+  const times = Object.values(recent).map(Date.parse);
+  if (limit === null || limit === undefined || times.length < limit + deviceChanges) {
+    return { ok: true, recent };
+  }
+  return { ok: false, retryAt: new Date(Math.min(...times) + DEVICE_CHANGE_WINDOW_MS) };
 }

@@ -66,9 +66,18 @@ export interface PendingActivation {
  * as `deactivated` for `FORGET_DEACTIVATED_MS`, so a client naming it learns why (I3).
  */
 export type DeviceSlot =
-  | ({ state: 'active' } & Activation)
+  | ({ state: 'active'; deactivation?: PendingActivation } & Activation & DeviceSeen)
   | ({ state: 'pending'; instanceName: string } & PendingActivation)
-  | ({ state: 'deactivated'; deactivatedAt: string } & Activation);
+  | ({ state: 'deactivated'; deactivatedAt: string } & Activation & DeviceSeen);
+
+/**
+ * When an activated device last called in (a heartbeat); absent until one is recorded. An active
+ * slot's `deactivation` is the claim of the one request freeing its seat at LemonSqueezy
+ * (`deactivateDevice`): the device stays active until LemonSqueezy has confirmed.
+ */
+export interface DeviceSeen {
+  lastSeenAt?: string;
+}
 
 /** How long a deactivated device is remembered before its slot is dropped (bounded item size). */
 export const FORGET_DEACTIVATED_MS = 30 * 86_400_000;
@@ -159,6 +168,13 @@ export interface LicenseRecord {
   ai?: AiKey;
   /** Dead keys of the credit period `ai` belongs to; reset when a new period's key is installed. */
   spentKeys?: SpentKey[];
+  /**
+   * When each device the license never had before took its seat (by slot key), for the
+   * device-change limit; entries older than its 30-day window are dropped by the next new device.
+   * `newDevicesVersion` makes that read-modify-write conditional.
+   */
+  newDevices?: Record<string, string>;
+  newDevicesVersion?: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,27 +1,35 @@
+import { deactivationBody } from '#http/device-bodies.ts';
 import { type IdempotencyDeps, withIdempotency } from '#http/idempotency.ts';
-import { licenseBody } from '#http/license-body.ts';
+import { type LeaseDeps, licenseRoute } from '#http/lease.ts';
 import { type ApiHandler, jsonRoute, runRoute, serveRoutes } from '#http/run-route.ts';
 import { activateRequestSchema } from '#schemas/activate.ts';
+import { deactivateRequestSchema } from '#schemas/deactivate.ts';
 import { trialRequestSchema } from '#schemas/trial.ts';
 import { activateLicense } from '#services/activate-license.ts';
+import { deactivateDevice } from '#services/deactivate-device.ts';
 import type { ServiceDeps } from '#services/service-deps.ts';
 import { startTrial } from '#services/start-trial.ts';
 import { lambdaEntry } from './lazy-deps.ts';
 
 /**
- * `ravn-activate`: POST /v1/trial and POST /v1/activate. Both honour `Idempotency-Key`: a lost
- * trial answer must not burn the email and device, so a retry gets the same answer back.
+ * `ravn-activate`: POST /v1/trial, /v1/activate and /v1/deactivate. All honour
+ * `Idempotency-Key`: a lost trial answer must not burn the email and device, so a retry gets the
+ * same answer back.
  */
-export function createActivateHandler(deps: ServiceDeps & IdempotencyDeps): ApiHandler {
-  const trial = jsonRoute(trialRequestSchema, (input) => startTrial(deps, input), licenseBody);
-  const activate = jsonRoute(
-    activateRequestSchema,
-    (input) => activateLicense(deps, input),
-    licenseBody,
+export function createActivateHandler(deps: ServiceDeps & IdempotencyDeps & LeaseDeps): ApiHandler {
+  const trial = licenseRoute(deps, trialRequestSchema, (input) => startTrial(deps, input));
+  const activate = licenseRoute(deps, activateRequestSchema, (input) =>
+    activateLicense(deps, input),
+  );
+  const deactivate = jsonRoute(
+    deactivateRequestSchema,
+    (input) => deactivateDevice(deps, input),
+    deactivationBody,
   );
   return serveRoutes('activate', {
     '/v1/trial': withIdempotency(deps, runRoute(deps.logger, trial)),
     '/v1/activate': withIdempotency(deps, runRoute(deps.logger, activate)),
+    '/v1/deactivate': withIdempotency(deps, runRoute(deps.logger, deactivate)),
   });
 }
 

@@ -1,17 +1,25 @@
-import { licenseBody } from '#http/license-body.ts';
+import { devicesBody } from '#http/device-bodies.ts';
+import { keysRoute, type LeaseDeps, licenseRoute } from '#http/lease.ts';
 import { type ApiHandler, jsonRoute, runRoute, serveRoutes } from '#http/run-route.ts';
+import { devicesRequestSchema } from '#schemas/devices.ts';
 import { validateRequestSchema } from '#schemas/validate.ts';
+import { listDevices } from '#services/list-devices.ts';
 import type { ServiceDeps } from '#services/service-deps.ts';
 import { validateLicense } from '#services/validate-license.ts';
 import { lambdaEntry } from './lazy-deps.ts';
 
-/** `ravn-validate`: POST /v1/validate. */
-export function createValidateHandler(deps: ServiceDeps): ApiHandler {
+/** `ravn-validate`: POST /v1/validate, POST /v1/devices and GET /v1/keys. */
+export function createValidateHandler(deps: ServiceDeps & LeaseDeps): ApiHandler {
   return serveRoutes('validate', {
     '/v1/validate': runRoute(
       deps.logger,
-      jsonRoute(validateRequestSchema, (input) => validateLicense(deps, input), licenseBody),
+      licenseRoute(deps, validateRequestSchema, (input) => validateLicense(deps, input)),
     ),
+    '/v1/devices': runRoute(
+      deps.logger,
+      jsonRoute(devicesRequestSchema, (input) => listDevices(deps, input), devicesBody),
+    ),
+    '/v1/keys': runRoute(deps.logger, keysRoute(deps)),
   });
 }
 

@@ -25,9 +25,11 @@ export function codeToStatus(code: ErrorCode): number {
     case 'TRIAL_EXPIRED':
     case 'TRIAL_ALREADY_USED':
     case 'INSTANCE_MISMATCH':
+    case 'TRIAL_NOT_TRANSFERABLE':
     case 'FORBIDDEN':
       return 403;
     case 'LICENSE_NOT_FOUND':
+    case 'INSTANCE_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'METHOD_NOT_ALLOWED':
@@ -66,12 +68,16 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   PRODUCT_NOT_ALLOWED: 'This license key is for another product; use a RAVN Mail license key.',
   ACTIVATION_LIMIT_REACHED: 'Deactivate another device or upgrade to more seats.',
   INSTANCE_MISMATCH: 'Use this license key on the device it was activated on.',
+  INSTANCE_NOT_FOUND: 'List the devices of this license key and name one of them.',
   DEVICE_DEACTIVATED: 'This device was deactivated: activate the license on it again.',
   FORBIDDEN: 'Call the service through its public address.',
   TRIAL_ALREADY_USED: 'Buy a license to keep using the app.',
+  TRIAL_NOT_TRANSFERABLE:
+    'A trial stays on the device it was started on; buy a license to move it.',
   IDEMPOTENCY_KEY_REUSED: 'Use a new Idempotency-Key for a different request body.',
   IDEMPOTENCY_IN_PROGRESS: 'The first request with this Idempotency-Key is still running; retry.',
-  NOT_FOUND: 'Check the path: the API serves /v1/trial, /v1/activate, /v1/validate.',
+  NOT_FOUND:
+    'Check the path: the API serves /v1/trial, /v1/activate, /v1/validate, /v1/deactivate, /v1/devices.',
   METHOD_NOT_ALLOWED: 'Send the request as POST.',
   PAYLOAD_TOO_LARGE: 'Send a smaller body.',
   UNSUPPORTED_MEDIA_TYPE: 'Send the body with content-type application/json.',

@@ -1,7 +1,7 @@
 import { activeDevices } from '#domain/license.ts';
 import { accessAfterRefusal } from '#domain/license-rules.ts';
 import type { LicenseGrant } from '#domain/outcome.ts';
-import type { LicenseResponse } from '#schemas/license-response.ts';
+import type { UnsignedLicenseResponse } from '#schemas/license-response.ts';
 
 /** Why a usable SaaS license answers without a key. */
 const CREDIT_PENDING = {
@@ -11,12 +11,13 @@ const CREDIT_PENDING = {
 } as const;
 
 /**
- * The one translation of a grant to the wire body of trial, activate and validate. Names and
+ * The one translation of a grant to the wire body of trial, activate and validate (its `lease`,
+ * signed from this body, is added by `http/lease.ts`). Names and
  * emails are never null on the wire (the shipped client rejects null): a trial started without a
  * name, or a LemonSqueezy customer without one, is called by its email address, and an unknown
  * email is an empty string. A SaaS license that may be used but has no live key says why.
  */
-export function licenseBody(grant: LicenseGrant): LicenseResponse {
+export function licenseBody(grant: LicenseGrant): UnsignedLicenseResponse {
   const { license, device, aiKey, refusal } = grant;
   const isTrial = license.kind === 'trial';
   const email = license.customerEmail ?? '';

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import type { RouteMethod } from '#config/routes.ts';
 import { DomainError, InvalidRequestError } from '#domain/errors.ts';
 
 /**
@@ -30,10 +31,22 @@ export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64En
     : Buffer.from(event.body, 'utf8');
 }
 
-/** Every endpoint takes POST only. */
-export function requirePost(event: Pick<APIGatewayProxyEventV2, 'requestContext'>): void {
+/**
+ * Whether the request's method is the one a route takes (`config/routes.ts`); a GET route also
+ * answers HEAD. An event without a method (a hand-made one) passes.
+ */
+export function methodAccepted(
+  event: Pick<APIGatewayProxyEventV2, 'requestContext'>,
+  wanted: RouteMethod,
+): boolean {
   const method = event.requestContext?.http?.method;
-  if (method && method !== 'POST')
+  if (!method || method === wanted) return true;
+  return wanted === 'GET' && method === 'HEAD';
+}
+
+/** Every JSON endpoint takes POST only. */
+export function requirePost(event: Pick<APIGatewayProxyEventV2, 'requestContext'>): void {
+  if (!methodAccepted(event, 'POST'))
     throw new DomainError('METHOD_NOT_ALLOWED', 'Only POST is supported.');
 }
 
@@ -88,7 +101,10 @@ function valueAt(json: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return value;
 }
 
-/** A JSON answer; nothing the service answers may be cached by a proxy. */
+/**
+ * A JSON answer; nothing the service answers may be cached by a proxy, unless `headers` says so
+ * (the public `GET` documents).
+ */
 export function jsonResponse(
   statusCode: number,
   body: unknown,

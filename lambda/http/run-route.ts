@@ -3,12 +3,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import type { z } from 'zod';
 import type { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { ORIGIN_HEADER } from '#config/edge.ts';
-import type { FunctionName, PathOf } from '#config/routes.ts';
+import { type FunctionName, methodOf, type PathOf, type RouteMethod } from '#config/routes.ts';
 import { type ErrorCode, isDomainError } from '#domain/errors.ts';
 import type { Outcome } from '#domain/outcome.ts';
 import type { ServiceLogger } from '#services/service-deps.ts';
-import { errorOf, errorResponse } from './error-response.ts';
-import { header, jsonResponse, parseJsonRequest, requirePost } from './messages.ts';
+import { errorBody, errorOf, errorResponse } from './error-response.ts';
+import { header, jsonResponse, methodAccepted, parseJsonRequest } from './messages.ts';
 
 export type ApiHandler = (
   event: APIGatewayProxyEventV2,
@@ -26,38 +26,62 @@ export interface Answer {
 /**
  * One route, each direction translated once: `read` turns the request into the service's input
  * (a zod schema's output, or a verified webhook), `serve` is one service function, `write` turns
- * its result into the wire body. A refusal the service returns becomes our error body.
+ * its result into the wire body; it sees the input too, for what the answer echoes of the request
+ * but the service never needs (a lease's `nonce`). A refusal the service returns becomes our
+ * error body. `headers` are added to a success (a public document's `cache-control`).
  */
 export interface Route<Input, Value> {
   read(event: APIGatewayProxyEventV2): Input | Promise<Input>;
   serve(input: Input): Promise<Outcome<Value>>;
-  write(value: Value): unknown;
+  write(value: Value, input: Input): unknown;
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** A route whose request is a JSON body checked by `schema` (POST, media type, size: request.ts). */
 export function jsonRoute<S extends z.ZodType, Value>(
   schema: S,
   serve: (input: z.infer<S>) => Promise<Outcome<Value>>,
-  write: (value: Value) => unknown,
+  write: (value: Value, input: z.infer<S>) => unknown,
 ): Route<z.infer<S>, Value> {
   return { read: (event) => parseJsonRequest(event, schema), serve, write };
 }
 
-/** Runs one route for one request (every route of every function goes through here). */
+/**
+ * Runs one route for one request (every route of every function goes through here). The method
+ * the path takes comes from `config/routes.ts` (POST, or GET for the public documents).
+ */
 export function runRoute<Input, Value>(
   logger: ServiceLogger,
   route: Route<Input, Value>,
 ): ApiHandler {
   return (event, context) =>
     respond(logger, event, context, async () => {
-      requirePost(event);
-      const outcome = await route.serve(await route.read(event));
-      if (outcome.ok) return { response: jsonResponse(200, route.write(outcome.value)) };
+      const method = methodOf(event.rawPath);
+      if (!methodAccepted(event, method)) return wrongMethod(method, context.awsRequestId);
+      const input = await route.read(event);
+      const outcome = await route.serve(input);
+      if (outcome.ok) {
+        const body = await route.write(outcome.value, input);
+        return { response: jsonResponse(200, body, route.headers) };
+      }
       return {
         response: errorResponse(outcome.code, outcome.detail, context.awsRequestId),
         code: outcome.code,
       };
     });
+}
+
+/**
+ * 405 for a method the path does not take. POST paths answer exactly what the CloudFront method
+ * guard answers (`lambda/edge/method-guard.js`); a GET path names GET and HEAD instead.
+ */
+function wrongMethod(method: RouteMethod, requestId: string): Answer {
+  const code = 'METHOD_NOT_ALLOWED';
+  if (method === 'POST') {
+    return { response: errorResponse(code, 'Only POST is supported.', requestId), code };
+  }
+  const body = { ...errorBody(code, 'Only GET is supported.', requestId), details: 'Send a GET.' };
+  return { response: jsonResponse(405, body, { allow: 'GET, HEAD' }), code };
 }
 
 /**

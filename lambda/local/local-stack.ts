@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '#adapters/dynamodb/table-definition.ts';
+import { rotateKeySet, serializeKeySet } from '#adapters/signing/key-rotation.ts';
 import { createActivateHandler } from '#handlers/activate.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
 import { createWebhookHandler } from '#handlers/webhook.ts';
@@ -68,6 +69,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
       : {}),
     WEBHOOK_SECRET: SANDBOX_SECRETS.WEBHOOK_SECRET,
+    // A lease signing key made for this run (in memory), unless one is given.
+    ...(env.SIGNING_KEY || env.SIGNING_KEY_PARAM
+      ? {}
+      : { SIGNING_KEY: serializeKeySet(rotateKeySet(undefined, now())) }),
     ...env,
     TABLE_NAME: options.tableName,
     DYNAMODB_ENDPOINT: options.dynamoDbEndpoint,

@@ -1,7 +1,12 @@
 import * as z from 'zod';
-import { instanceName, licenseKey } from './fields.ts';
+import { instanceName, licenseKey, nonce } from './fields.ts';
 
 /** POST /v1/activate */
-export const activateRequestSchema = z.object({ instanceName, licenseKey });
+export const activateRequestSchema = z.object({
+  instanceName,
+  licenseKey,
+  nonce: nonce.optional(),
+});
 
-export type ActivateRequest = z.infer<typeof activateRequestSchema>;
+/** What the service takes: the `nonce` stays at the HTTP edge (the lease echoes it). */
+export type ActivateRequest = Omit<z.infer<typeof activateRequestSchema>, 'nonce'>;

@@ -41,6 +41,14 @@ export const licenseResponseSchema = z.object({
   cache_until: z.string(),
   /** Offline, keep relying on it at most until then (now, when access is refused). */
   grace_until: z.string(),
+  /**
+   * The answer's signed lease: a compact JWS (Ed25519, `http/lease.ts`) of what the client relies
+   * on offline, verifiable with the keys at `GET /v1/keys` (README, "Signed leases").
+   */
+  lease: z.string(),
 });
 
 export type LicenseResponse = z.infer<typeof licenseResponseSchema>;
+
+/** The body before its lease is signed: what `http/license-body.ts` writes and the lease signs. */
+export type UnsignedLicenseResponse = Omit<LicenseResponse, 'lease'>;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { instanceName } from './fields.ts';
+import { instanceName, nonce } from './fields.ts';
 
 /** POST /v1/trial */
 export const trialRequestSchema = z.object({
@@ -7,6 +7,8 @@ export const trialRequestSchema = z.object({
   // Emails are trimmed before checking: clients paste them with stray spaces.
   email: z.string().trim().pipe(z.email().max(254)),
   name: z.string().trim().max(200).optional(),
+  nonce: nonce.optional(),
 });
 
-export type TrialRequest = z.infer<typeof trialRequestSchema>;
+/** What the service takes: the `nonce` stays at the HTTP edge (the lease echoes it). */
+export type TrialRequest = Omit<z.infer<typeof trialRequestSchema>, 'nonce'>;

@@ -11,6 +11,7 @@ import {
 import {
   type CheckPhase,
   checkLicense,
+  heartbeatDue,
   liveKey,
   refreshDecision,
   seatsOutOfStep,
@@ -18,7 +19,7 @@ import {
   type Verdict,
 } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf, shortHash } from '#domain/secrets.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
 import { reconcileSeats } from './activate-device.ts';
 import { refreshLicense } from './refresh-license.ts';
@@ -64,6 +65,7 @@ export async function validateLicense(
       : license;
   const device = pickDevice(checked, request);
   if (device) {
+    if (heartbeatDue(checked, device, now)) await recordHeartbeat(deps, checked, device, now);
     // Unchanged facts keep their verdict; anything re-read is checked again.
     const known = checked === license ? verdict : undefined;
     return serveLicense(deps, checked, device, request.licenseKey, 'validate', known);
@@ -79,6 +81,27 @@ export async function validateLicense(
   const grant = { license: revoked, device: gone, licenseKey: request.licenseKey };
   const terms = grantTerms(deps, revoked, deps.clock.now(), false);
   return { ok: true, value: { ...grant, ...terms, refusal: DEACTIVATED } };
+}
+
+/**
+ * Records that `device` called in (`last_seen_at`). It is a fact for the device list and, later,
+ * releasing devices not seen for long, not a condition of the answer: a failed write costs only
+ * the heartbeat, and the next validate tries again.
+ */
+async function recordHeartbeat(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  device: Activation,
+  now: Date,
+): Promise<void> {
+  try {
+    await deps.store.recordHeartbeat(license.licenseHash, device, now.toISOString());
+  } catch (error) {
+    deps.logger.warn('device heartbeat not recorded', {
+      license: shortHash(license.licenseHash),
+      reason: error instanceof Error ? error.name : typeof error,
+    });
+  }
 }
 
 /** The deactivated device the request names, if it names one. */

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type FunctionUrl, FunctionUrlAuthType, HttpMethod } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { type FunctionName, pathsOf } from '#config/routes.ts';
+import { type FunctionName, methodOf, pathsOf } from '#config/routes.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { ServiceFunction } from './service-function.ts';
 import { PARAMETER_NAMES, type ServiceSecrets } from './service-secrets.ts';
@@ -33,7 +33,7 @@ export interface ApiFunction {
 export class ApiFunctions extends Construct {
   /** `/v1/trial`, `/v1/activate`, and 404 for unknown paths. */
   readonly activate: ApiFunction;
-  /** `/v1/validate`. */
+  /** `/v1/validate`, `/v1/devices` and `GET /v1/keys` (the lease keys). */
   readonly validate: ApiFunction;
   /** `/v1/webhook`, LemonSqueezy's signed events. */
   readonly webhook: ApiFunction;
@@ -50,12 +50,20 @@ export class ApiFunctions extends Construct {
       POWERTOOLS_SERVICE_NAME: 'ravn-activate',
       LOG_LEVEL: 'INFO',
     };
-    const make = (name: FunctionName, fnId: string, functionName: string) => {
+    // Only the functions that answer licenses sign leases, so only they name the key set.
+    const signing = { SIGNING_KEY_PARAM: PARAMETER_NAMES.signingKey };
+    const make = (
+      name: FunctionName,
+      fnId: string,
+      functionName: string,
+      extraEnvironment: Record<string, string> = {},
+    ) => {
+      const routes = pathsOf(name).map((path) => `${methodOf(path)} ${path}`);
       const fn = new ServiceFunction(this, fnId, {
         functionName,
         handlerFile: `${name}.ts`,
-        description: `${functionName}: POST ${pathsOf(name).join(' and ')}`,
-        environment,
+        description: `${functionName}: ${routes.join(', ')}`,
+        environment: { ...environment, ...extraEnvironment },
       });
       secrets.grantOriginSecret(fn);
       acknowledgeWildcardResource(
@@ -66,7 +74,7 @@ export class ApiFunctions extends Construct {
       return fn;
     };
 
-    const activate = make('activate', 'Activate', 'ravn-activate');
+    const activate = make('activate', 'Activate', 'ravn-activate', signing);
     // A trial is one TransactWriteItems of three conditional Puts: IAM authorises each action
     // it contains (PutItem), not the transaction.
     table.grant(
@@ -76,11 +84,11 @@ export class ApiFunctions extends Construct {
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     );
-    secrets.grantParameters(activate, ['lemonSqueezyApiKey', 'openRouterApiKey']);
+    secrets.grantParameters(activate, ['lemonSqueezyApiKey', 'openRouterApiKey', 'signingKey']);
 
-    const validate = make('validate', 'Validate', 'ravn-validate');
+    const validate = make('validate', 'Validate', 'ravn-validate', signing);
     table.grant(validate, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
-    secrets.grantParameters(validate, ['lemonSqueezyApiKey', 'openRouterApiKey']);
+    secrets.grantParameters(validate, ['lemonSqueezyApiKey', 'openRouterApiKey', 'signingKey']);
 
     const webhook = make('webhook', 'Webhook', 'ravn-webhook');
     table.grant(

@@ -3,7 +3,9 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   type BehaviorOptions,
+  CachedMethods,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
   Function as EdgeFunction,
   FunctionCode,
@@ -21,7 +23,7 @@ import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CLIENT_PATHS, ORIGIN_HEADER } from '#config/edge.ts';
+import { CLIENT_PATHS, ORIGIN_HEADER, PUBLIC_MAX_AGE_SECONDS, PUBLIC_PATHS } from '#config/edge.ts';
 import { type FunctionName, ROUTE_PATHS, ROUTES } from '#config/routes.ts';
 import { acknowledge } from '../nag.ts';
 import { PROJECT_ROOT } from './service-function.ts';
@@ -60,11 +62,12 @@ const securityHeaders = {
 };
 
 const clientPaths: ReadonlySet<string> = new Set(CLIENT_PATHS);
+const publicPaths: ReadonlySet<string> = new Set(PUBLIC_PATHS);
 
 /**
- * The front door: one CloudFront distribution, HTTPS only, nothing cached, every path of
- * config/routes.ts routed to its function's URL with the shared origin secret added, optionally
- * behind a WAF web ACL.
+ * The front door: one CloudFront distribution, HTTPS only, every path of config/routes.ts routed
+ * to its function's URL with the shared origin secret added, optionally behind a WAF web ACL.
+ * Nothing is cached but the public GET documents (`/v1/keys`), for at most an hour.
  */
 export class Edge extends Construct {
   readonly distribution: Distribution;
@@ -128,6 +131,30 @@ export class Edge extends Construct {
       ],
     });
 
+    // The public documents: the same origin and headers, GET/HEAD answers cached as the function
+    // says (`public, max-age=3600`), never longer than PUBLIC_MAX_AGE_SECONDS, one copy for
+    // everyone (no header, query or cookie in the key). No method guard: another method reaches
+    // the function, which answers 405 `allow: GET, HEAD`, as the local server does.
+    const publicCache = new CachePolicy(this, 'PublicDocuments', {
+      comment: 'ravn-activate public documents (lease keys): as the origin says, at most 1 h',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(PUBLIC_MAX_AGE_SECONDS),
+      queryStringBehavior: CacheQueryStringBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const publicBehavior = (origin: FunctionUrlOrigin): BehaviorOptions => ({
+      ...behavior(origin, apiHeaders),
+      cachedMethods: CachedMethods.CACHE_GET_HEAD,
+      cachePolicy: publicCache,
+    });
+    const behaviorFor = (path: string, origin: FunctionUrlOrigin): BehaviorOptions => {
+      if (publicPaths.has(path)) return publicBehavior(origin);
+      if (clientPaths.has(path)) return clientBehavior(origin);
+      return behavior(origin, webhookHeaders);
+    };
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: props.originSecretRotation
         ? `ravn-activate API (origin secret ${props.originSecretRotation})`
@@ -136,13 +163,7 @@ export class Edge extends Construct {
       // Unknown paths go to ravn-activate, which answers 404 in the API's error shape.
       defaultBehavior: behavior(origins.activate, apiHeaders),
       additionalBehaviors: Object.fromEntries(
-        ROUTE_PATHS.map((path) => {
-          const origin = origins[ROUTES[path]];
-          return [
-            path,
-            clientPaths.has(path) ? clientBehavior(origin) : behavior(origin, webhookHeaders),
-          ];
-        }),
+        ROUTE_PATHS.map((path) => [path, behaviorFor(path, origins[ROUTES[path]])]),
       ),
       ...(props.domain
         ? {

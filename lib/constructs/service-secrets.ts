@@ -5,18 +5,23 @@ import { type IStringParameter, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 
-/** The SecureString parameters the operator creates with `aws ssm put-parameter` (docs/deploy.md). */
+/**
+ * The SecureString parameters the operator creates: the upstream credentials with
+ * `aws ssm put-parameter`, the lease signing key set with `pnpm signing-key rotate` (README,
+ * "Deploying to AWS").
+ */
 export const PARAMETER_NAMES = {
   lemonSqueezyApiKey: '/ravn/activate/lemonsqueezy-api-key',
   openRouterApiKey: '/ravn/activate/openrouter-api-key',
   webhookSecret: '/ravn/activate/webhook-secret',
+  signingKey: '/ravn/activate/signing-key',
 } as const;
 
 export type ParameterKey = keyof typeof PARAMETER_NAMES;
 
 /**
- * Credentials the functions read at cold start. The three upstream credentials are SSM
- * SecureStrings the operator owns (the stack only references them, so a `cdk destroy` never
+ * Credentials the functions read at cold start. The three upstream credentials and the lease
+ * signing key set are SSM SecureStrings the operator owns (the stack only references them, so a `cdk destroy` never
  * deletes them); the origin secret is generated here, because only CloudFront and the functions
  * ever need its value.
  */
@@ -31,6 +36,7 @@ export class ServiceSecrets extends Construct {
       lemonSqueezyApiKey: this.reference('LemonSqueezyApiKey', PARAMETER_NAMES.lemonSqueezyApiKey),
       openRouterApiKey: this.reference('OpenRouterApiKey', PARAMETER_NAMES.openRouterApiKey),
       webhookSecret: this.reference('WebhookSecret', PARAMETER_NAMES.webhookSecret),
+      signingKey: this.reference('SigningKey', PARAMETER_NAMES.signingKey),
     };
     this.originSecret = new Secret(this, 'OriginSecret', {
       description: 'ravn-activate: header CloudFront adds to origin requests (x-origin-verify)',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_PATHS } from '#config/edge.ts';
+import { CLIENT_PATHS, PUBLIC_PATHS } from '#config/edge.ts';
 import { METHOD_GUARD_PATH } from '#lambda/edge/edge-function.ts';
 import { useSynthesisedApp } from '#test/infra/synth-app.ts';
 import { onlyResource } from '#test/infra/template-queries.ts';
@@ -70,6 +70,9 @@ describe('RavnActivateStack edge', () => {
       ['/v1/trial', 'ravn-activate'],
       ['/v1/activate', 'ravn-activate'],
       ['/v1/validate', 'ravn-validate'],
+      ['/v1/deactivate', 'ravn-activate'],
+      ['/v1/devices', 'ravn-validate'],
+      ['/v1/keys', 'ravn-validate'],
       ['/v1/webhook', 'ravn-webhook'],
     ])('routes %s to %s', (path, functionName) => {
       // Prepare
@@ -94,19 +97,22 @@ describe('RavnActivateStack edge', () => {
       );
     });
 
-    it('serves HTTPS only, caches nothing and passes every viewer header but Host', () => {
+    it('serves HTTPS only, caches nothing but the public documents and passes every viewer header but Host', () => {
       // Prepare
       const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
       const config = properties.DistributionConfig;
+      const publicPaths: ReadonlySet<string> = new Set(PUBLIC_PATHS);
 
       // Assess
       for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
         expect(behavior).toMatchObject({
           ViewerProtocolPolicy: 'https-only',
-          CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
           OriginRequestPolicyId:
             OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
         });
+        if (!publicPaths.has(behavior.PathPattern)) {
+          expect(behavior.CachePolicyId).toBe(CachePolicy.CACHING_DISABLED.cachePolicyId);
+        }
         expect(behavior.AllowedMethods).toContain('POST');
       }
       for (const origin of config.Origins) {
@@ -174,6 +180,35 @@ describe('RavnActivateStack edge', () => {
     });
   });
 
+  describe('public documents (GET /v1/keys)', () => {
+    it('lets GET and HEAD through, caches them as the function says for at most an hour, one copy for all', () => {
+      // Prepare
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+      const keys = properties.DistributionConfig.CacheBehaviors.find(
+        // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+        (behavior: any) => behavior.PathPattern === '/v1/keys',
+      );
+      const policy = template.toJSON().Resources[keys.CachePolicyId.Ref];
+
+      // Assess
+      expect(PUBLIC_PATHS).toEqual(['/v1/keys']);
+      expect(keys.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'HEAD']));
+      expect(keys.CachedMethods).toEqual(['GET', 'HEAD']);
+      expect(keys.FunctionAssociations).toBeUndefined();
+      expect(policy.Type).toBe('AWS::CloudFront::CachePolicy');
+      expect(policy.Properties.CachePolicyConfig).toMatchObject({
+        MinTTL: 0,
+        DefaultTTL: 0,
+        MaxTTL: 3600,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          HeadersConfig: { HeaderBehavior: 'none' },
+          QueryStringsConfig: { QueryStringBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        },
+      });
+    });
+  });
+
   describe('method guard at the edge', () => {
     it('runs the committed CloudFront Function on viewer request for the client paths only', () => {
       // Prepare
@@ -196,6 +231,9 @@ describe('RavnActivateStack edge', () => {
         ]);
       }
       expect(associationsOf('/v1/webhook')).toBeUndefined();
+      // GET /v1/keys is the one client path read with GET: the guard must not answer it.
+      expect(CLIENT_PATHS).not.toContain('/v1/keys');
+      expect(associationsOf('/v1/keys')).toBeUndefined();
       expect(config.DefaultCacheBehavior.FunctionAssociations).toBeUndefined();
     });
   });

@@ -119,6 +119,20 @@ describe('RavnActivateStack', () => {
       });
     });
 
+    it.each([
+      ['ravn-activate', true],
+      ['ravn-validate', true],
+      ['ravn-webhook', false],
+    ])('names the lease signing key set to %s: %s', (name, signs) => {
+      // Prepare
+      const fn = onlyResource(template, 'AWS::Lambda::Function', { FunctionName: name });
+
+      // Assess: only the functions that answer licenses sign leases.
+      expect(fn.properties.Environment.Variables.SIGNING_KEY_PARAM).toBe(
+        signs ? '/ravn/activate/signing-key' : undefined,
+      );
+    });
+
     it.each(FUNCTIONS)('logs %s to /aws/lambda/<name> for 30 days', (name) => {
       // Prepare
       const group = onlyResource(template, 'AWS::Logs::LogGroup', {
@@ -167,8 +181,8 @@ describe('RavnActivateStack', () => {
     });
 
     it.each([
-      ['ravn-activate', ['lemonSqueezyApiKey', 'openRouterApiKey']],
-      ['ravn-validate', ['lemonSqueezyApiKey', 'openRouterApiKey']],
+      ['ravn-activate', ['lemonSqueezyApiKey', 'openRouterApiKey', 'signingKey']],
+      ['ravn-validate', ['lemonSqueezyApiKey', 'openRouterApiKey', 'signingKey']],
       ['ravn-webhook', ['lemonSqueezyApiKey', 'openRouterApiKey', 'webhookSecret']],
       ['ravn-reaper', ['openRouterApiKey']],
     ] as const)('lets %s read exactly the parameters %j', (name, keys) => {

@@ -128,6 +128,8 @@ describe('bad input (property-based)', () => {
       '/v1/trial': createActivateHandler(stack.deps),
       '/v1/activate': createActivateHandler(stack.deps),
       '/v1/validate': createValidateHandler(stack.deps),
+      '/v1/deactivate': createActivateHandler(stack.deps),
+      '/v1/devices': createValidateHandler(stack.deps),
       '/v1/webhook': createWebhookHandler(stack.deps),
     };
     // Records whose keys must never show up in an answer to someone else's junk.
@@ -148,7 +150,14 @@ describe('bad input (property-based)', () => {
     );
   });
 
-  it.each(['/v1/trial', '/v1/activate', '/v1/validate', '/v1/webhook'])(
+  it.each([
+    '/v1/trial',
+    '/v1/activate',
+    '/v1/validate',
+    '/v1/deactivate',
+    '/v1/devices',
+    '/v1/webhook',
+  ])(
     `answers ${RUNS} generated requests to %s with no 5xx, no stack trace and no secret`,
     async (path) => {
       // Prepare

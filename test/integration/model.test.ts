@@ -12,9 +12,9 @@ import { deviceId, seedLicense, type TestStack, useTestStack } from '#test/helpe
 /**
  * Model-based test of the integrity invariants (README, "Invariants"): fast-check generates
  * random sequences of activations and validates on three devices (two of them named `__proto__`
- * and `constructor`), a trial, seats freed at LemonSqueezy behind our back, license and
- * subscription changes whose webhooks are delivered, dropped, duplicated or delayed and
- * reordered, a full refund, spending on the live key, clock jumps (minutes to past the period
+ * and `constructor`), deactivations through us and device lists, a trial, seats freed at
+ * LemonSqueezy behind our back, license and subscription changes whose webhooks are delivered,
+ * dropped, duplicated or delayed and reordered, a full refund, spending on the live key, clock jumps (minutes to past the period
  * end), an upstream failing on its next call, and reaper runs. They run against the real
  * handlers on DynamoDB Local with the sandbox doubles, and after every step I1–I4 are checked
  * against the doubles' ground truth (test/helpers/model/world.ts). A failure prints the seed and

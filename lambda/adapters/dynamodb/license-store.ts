@@ -177,6 +177,90 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites {
   }
 
   /**
+   * Reserves the active slot holding `device` for its deactivation by `claimId`. Succeeds when the
+   * slot still holds that instance, is active, and carries no other deactivation claim made at or
+   * after `staleBefore` (an older one's holder died); false otherwise (re-read and decide again).
+   * The device stays active, and is served as such, until `completeDeactivation`.
+   */
+  async claimDeactivation(
+    licenseHash: string,
+    device: Activation,
+    claimId: string,
+    claimedAt: string,
+    staleBefore: string,
+  ): Promise<boolean> {
+    return this.conditionalUpdate(licenseHash, {
+      UpdateExpression: 'SET devices.#device.deactivation = :claim',
+      ConditionExpression:
+        'devices.#device.#state = :active AND devices.#device.instanceId = :instanceId AND ' +
+        '(attribute_not_exists(devices.#device.deactivation) OR ' +
+        'devices.#device.deactivation.claimedAt < :staleBefore)',
+      ExpressionAttributeNames: {
+        '#device': deviceSlotKey(device.instanceName),
+        '#state': 'state',
+      },
+      ExpressionAttributeValues: {
+        ':claim': { claimId, claimedAt },
+        ':active': 'active',
+        ':instanceId': device.instanceId,
+        ':staleBefore': staleBefore,
+      },
+    }).then((record) => record !== undefined);
+  }
+
+  /** Gives a deactivation claim back (LemonSqueezy failed): the device stays active. */
+  async releaseDeactivation(
+    licenseHash: string,
+    instanceName: string,
+    claimId: string,
+  ): Promise<void> {
+    await this.conditionalUpdate(licenseHash, {
+      UpdateExpression: 'REMOVE devices.#device.deactivation',
+      ConditionExpression: 'devices.#device.deactivation.claimId = :claimId',
+      ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName) },
+      ExpressionAttributeValues: { ':claimId': claimId },
+    });
+  }
+
+  /**
+   * Turns our deactivation claim into a deactivated slot (its other fields kept) and frees the
+   * seat in the stored count: one less, never below zero (LemonSqueezy's deactivate answer does
+   * not reach us; the next status refresh stores its own count). Undefined when the claim is no
+   * longer ours or the slot is no longer active (a reconciliation deactivated it meanwhile).
+   */
+  async completeDeactivation(
+    licenseHash: string,
+    instanceName: string,
+    claimId: string,
+    at: string,
+  ): Promise<LicenseRecord | undefined> {
+    const ours =
+      'devices.#device.deactivation.claimId = :claimId AND devices.#device.#state = :active';
+    const write = (seatCount: 'decrement' | 'keep') =>
+      this.conditionalUpdate(licenseHash, {
+        UpdateExpression:
+          'SET devices.#device.#state = :deactivated, devices.#device.deactivatedAt = :at, ' +
+          `updatedAt = :at${seatCount === 'decrement' ? ', provider.activationUsage = provider.activationUsage - :one' : ''} ` +
+          'REMOVE devices.#device.deactivation',
+        ConditionExpression:
+          seatCount === 'decrement'
+            ? `${ours} AND provider.activationUsage > :zero`
+            : `${ours} AND (attribute_not_exists(provider) OR provider.activationUsage <= :zero)`,
+        ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName), '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':claimId': claimId,
+          ':active': 'active',
+          ':deactivated': 'deactivated',
+          ':at': at,
+          ':zero': 0,
+          ...(seatCount === 'decrement' ? { ':one': 1 } : {}),
+        },
+      });
+    // Two complementary conditions on the count: exactly one can hold while the claim is ours.
+    return (await write('decrement')) ?? (await write('keep'));
+  }
+
+  /**
    * Marks devices whose LemonSqueezy instance is gone as deactivated (only if each still holds
    * that instance) and drops the deactivated slots named in `forget`. Undefined when a slot
    * changed meanwhile (re-read and decide again). `seatsInUse`, when LemonSqueezy's instance
@@ -225,6 +309,28 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites {
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
       ExpressionAttributeValues: Object.keys(values).length > 0 ? values : undefined,
+    });
+  }
+
+  /**
+   * Records when an active device last called in, if the slot still holds that instance (a
+   * device deactivated or re-activated meanwhile is left alone). Touches nothing else, so it
+   * never races the facts, the key or a claim.
+   */
+  async recordHeartbeat(licenseHash: string, device: Activation, at: string): Promise<void> {
+    await this.conditionalUpdate(licenseHash, {
+      UpdateExpression: 'SET devices.#device.lastSeenAt = :at',
+      ConditionExpression:
+        'devices.#device.#state = :active AND devices.#device.instanceId = :instanceId',
+      ExpressionAttributeNames: {
+        '#device': deviceSlotKey(device.instanceName),
+        '#state': 'state',
+      },
+      ExpressionAttributeValues: {
+        ':at': at,
+        ':active': 'active',
+        ':instanceId': device.instanceId,
+      },
     });
   }
 }

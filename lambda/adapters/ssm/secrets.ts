@@ -6,13 +6,15 @@ export type SecretName =
   | 'lemonsqueezyApiKey'
   | 'openrouterManagementKey'
   | 'webhookSecret'
-  | 'originSecret';
+  | 'originSecret'
+  | 'signingKey';
 
 /**
  * Where credentials come from: each secret from SSM Parameter Store (SecureString, decrypted) or
  * Secrets Manager, cached by Powertools for `maxAgeSeconds` so a warm function does not fetch it
  * per request, or given directly when running locally. Values are never logged. `originSecret`
- * is optional: without it the origin guard is off (local server, tests).
+ * is optional: without it the origin guard is off (local server, tests). `signingKey` (the lease
+ * key set) is optional too: only the functions that answer licenses have one.
  */
 export class ConfiguredSecrets {
   constructor(

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import {
   Activate,
   AdvanceClock,
+  Deactivate,
   FAULT_POINTS,
   InjectFault,
+  ListDevices,
   Reap,
   Spend,
   Trial,
@@ -23,6 +25,9 @@ const delivery = fc.constantFrom<Delivery>('deliver', 'deliver', 'drop', 'duplic
 const device = fc.nat({ max: 2 });
 
 const activate = device.map((index) => new Activate(index));
+const deactivate = fc
+  .tuple(device, fc.boolean())
+  .map(([index, byName]) => new Deactivate(index, byName));
 const validate = fc
   .tuple(device, fc.boolean())
   .map(([index, naming]) => new Validate(index, naming));
@@ -72,6 +77,8 @@ export const modelCommands = fc.commands(
     toggleSubscription,
     fc.constant(new Trial()),
     device.map((index) => new DeactivateAtLemonSqueezy(index)),
+    deactivate,
+    fc.constant(new ListDevices()),
     fc.nat({ max: 9 }).map((pick) => new DeliverDelayed(pick)),
     clock,
     fc

@@ -19,6 +19,7 @@ export abstract class Step implements fc.AsyncCommand<Model, World> {
       world.stack.lemonSqueezy.faults.clear();
       world.stack.openRouter.faults.clear();
       model.faultArmed = false;
+      model.faultRoute = undefined;
     }
     await checkInvariants(world, model);
   }

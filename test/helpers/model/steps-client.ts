@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
+import { FORGET_DEACTIVATED_MS } from '#domain/license.ts';
 import { DAY, HOUR, MINUTE } from '#local/manual-clock.ts';
 import type { Fault } from '#local/sandbox/faults.ts';
 import { reapOrphanKeys } from '#services/reap-orphan-keys.ts';
+import { checkDeactivation, checkDeviceList } from '#test/helpers/model/device-checks.ts';
 import { Step } from '#test/helpers/model/step.ts';
 import { checkAnswer, type Model, truthOf, type World } from '#test/helpers/model/world.ts';
 
@@ -44,6 +46,61 @@ export class Validate extends Step {
   }
   toString() {
     return `validate(${this.naming ? `d${this.device}` : 'license'})`;
+  }
+}
+
+/**
+ * The customer frees a device's seat through us, naming it by instance id or by name. A 200
+ * means LemonSqueezy no longer holds the instance and the slot is deactivated; a validate naming
+ * it then answers `suspended` with DEVICE_DEACTIVATED (I3).
+ */
+export class Deactivate extends Step {
+  constructor(
+    readonly device: number,
+    readonly byName: boolean,
+  ) {
+    super();
+  }
+  protected async act(model: Model, world: World) {
+    const name = model.devices[this.device] as string;
+    const instanceId = model.instanceOf.get(name);
+    if (!this.byName && !instanceId) return;
+    const response = await world.stack.post('/v1/deactivate', {
+      licenseKey: world.license.key,
+      ...(this.byName ? { instanceName: name } : { instanceId }),
+    });
+    await checkDeactivation(world, model, name, this.byName ? 'name' : 'id', response);
+    if (response.status !== 200 || model.faultArmed) return;
+    const validated = await world.stack.post('/v1/validate', {
+      licenseKey: world.license.key,
+      instanceId: response.body.instanceId,
+    });
+    checkAnswer(world, model, '/v1/validate', validated);
+    const context = `validate after deactivate → ${validated.status} ${validated.text.slice(0, 300)}`;
+    // A device deactivated long ago (found gone at LemonSqueezy) is forgotten by the next
+    // reconciliation, and then is a device this key never had, unless it is the license's last
+    // activation (which stays known as deactivated).
+    const last = (await world.readItem())?.lastActivation as { instanceId?: string } | undefined;
+    const forgotten =
+      world.stack.clock.now().getTime() - Date.parse(response.body.deactivated_at) >
+        FORGET_DEACTIVATED_MS && last?.instanceId !== response.body.instanceId;
+    expect([validated.status, validated.body.status, validated.body.code], context).toEqual(
+      forgotten ? [403, undefined, 'INSTANCE_MISMATCH'] : [200, 'suspended', 'DEVICE_DEACTIVATED'],
+    );
+  }
+  toString() {
+    return `deactivate(d${this.device} by ${this.byName ? 'name' : 'id'})`;
+  }
+}
+
+/** The customer lists the license's devices: one read, no upstream call, never a 5xx. */
+export class ListDevices extends Step {
+  protected async act(model: Model, world: World) {
+    const response = await world.stack.post('/v1/devices', { licenseKey: world.license.key });
+    await checkDeviceList(world, model, response);
+  }
+  toString() {
+    return 'devices';
   }
 }
 
@@ -116,6 +173,7 @@ export const FAULT_POINTS = [
   ['lemonSqueezy', 'activate'],
   ['lemonSqueezy', 'subscriptions'],
   ['lemonSqueezy', 'license-key-instances'],
+  ['lemonSqueezy', 'deactivate'],
   ['openRouter', 'create'],
   ['openRouter', 'update'],
   ['openRouter', 'get'],
@@ -137,6 +195,7 @@ export class InjectFault extends Step {
     const faults = world.stack[upstream].faults as { inject(route: string, fault: Fault): void };
     faults.inject(route, fault);
     model.faultArmed = true;
+    model.faultRoute = `${upstream} ${route}`;
   }
   toString() {
     const [upstream, route] = FAULT_POINTS[this.point % FAULT_POINTS.length] ?? FAULT_POINTS[0];

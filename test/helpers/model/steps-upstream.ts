@@ -20,7 +20,8 @@ export class DeactivateAtLemonSqueezy extends Step {
   }
   protected async act(model: Model, world: World) {
     const instanceId = model.instanceOf.get(model.devices[this.device] as string);
-    if (!instanceId) return;
+    // A fault armed on LemonSqueezy's deactivate is for our service's next call, not the customer's.
+    if (!instanceId || model.faultRoute === 'lemonSqueezy deactivate') return;
     const { instances, status } = truthOf(world).snapshot;
     // LemonSqueezy frees seats of a usable key only (a disabled or expired one answers 400).
     const held = instances.some((instance) => instance.id === instanceId);

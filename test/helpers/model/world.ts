@@ -32,6 +32,8 @@ export interface Model {
   refunded: boolean;
   /** A fault was injected before this step: a 503 is an acceptable answer. */
   faultArmed: boolean;
+  /** The upstream route the armed fault is on (`lemonSqueezy deactivate`, …). */
+  faultRoute?: string;
   factsAsOf?: string;
   trial?: { key: string; device: string; email: string };
 }
@@ -117,7 +119,8 @@ export function checkAnswer(world: World, model: Model, route: string, response:
  * - I1: for each credit period (keys named `… <licenseHash> until <date>`), the credit exposed
  *   (the limit of each live key, the usage of each disabled, deleted or expired one) never
  *   exceeds the plan's credit; the same for the trial;
- * - I3: the devices we hold active never outnumber LemonSqueezy's activation limit;
+ * - I3: the devices we hold active never outnumber LemonSqueezy's activation limit, and no
+ *   device claim (activation or deactivation) outlives the step that made it;
  * - I4: the stored facts never go back in time.
  */
 export async function checkInvariants(world: World, model: Model): Promise<void> {
@@ -144,6 +147,11 @@ export async function checkInvariants(world: World, model: Model): Promise<void>
     (slot) => slot.state === 'active',
   );
   expect(active.length, 'I3: devices held active').toBeLessThanOrEqual(SEATS);
+  // Steps run one at a time, so every claim on a slot is settled (kept or given back) by the end
+  // of one: an activation's `pending` or a deactivation's claim left behind is half-written state.
+  const slots = Object.values(item.devices as Record<string, Record<string, unknown>>);
+  const unsettled = slots.filter((slot) => slot.state === 'pending' || 'deactivation' in slot);
+  expect(unsettled, 'a device claim left behind').toEqual([]);
   const factsAsOf = item.factsAsOf as string | undefined;
   if (model.factsAsOf && factsAsOf) {
     expect(

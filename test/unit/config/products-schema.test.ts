@@ -129,7 +129,12 @@ describe('planTermsOf', () => {
     const terms = planTermsOf(config, 'lemonsqueezy', 'ai_subscription');
 
     // Assess
-    expect(terms).toEqual({ entitlements: [], cacheMs: 24 * 3_600_000, graceMs: 7 * 86_400_000 });
+    expect(terms).toEqual({
+      entitlements: [],
+      cacheMs: 24 * 3_600_000,
+      graceMs: 7 * 86_400_000,
+      deviceChanges: 3,
+    });
   });
 
   it.each(['__proto__', 'constructor', 'toString', 'gone_product'])(

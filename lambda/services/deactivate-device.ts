@@ -1,0 +1,158 @@
+import type { DeviceDeactivation, ListedDevice } from '#domain/devices.ts';
+import { listedDevice } from '#domain/devices.ts';
+import {
+  type Activation,
+  type DeviceSlot,
+  type DeviceWanted,
+  deviceSlots,
+  isDeviceWanted,
+  type LicenseRecord,
+  slotOf,
+} from '#domain/license.ts';
+import { type Outcome, refused } from '#domain/outcome.ts';
+import { licenseHashOf, shortHash } from '#domain/secrets.ts';
+import type { DeactivateRequest } from '#schemas/deactivate.ts';
+import { claimWithWait } from './claim-with-wait.ts';
+import type { ServiceDeps } from './service-deps.ts';
+
+/**
+ * Frees the seat of one device of a LemonSqueezy license, with exactly one LemonSqueezy
+ * deactivation however many requests for the device arrive at once:
+ * 1. a license never activated here → LICENSE_NOT_FOUND; a trial → TRIAL_NOT_TRANSFERABLE;
+ * 2. the device the request names (instance id, name, or both, which must then agree) → else
+ *    INSTANCE_NOT_FOUND (a device whose activation is still under way has no instance yet);
+ * 3. already deactivated (here, or found gone at LemonSqueezy) → that deactivation again, with
+ *    no upstream call;
+ * 4. active, of a key stored as disabled or expired → LICENSE_DISABLED / LICENSE_EXPIRED
+ *    (LemonSqueezy refuses to free seats of such keys);
+ * 5. active → claim its slot with a conditional write; the winner deactivates at LemonSqueezy
+ *    (an instance it no longer has counts as freed) and marks the slot deactivated with the seat
+ *    count one lower; a failure gives the claim back (the device stays active, a retry works);
+ *    every other request waits for the winner's result (`claimWithWait`).
+ * The license's AI key is left alone: it belongs to the license, not to the device.
+ */
+export async function deactivateDevice(
+  deps: ServiceDeps,
+  request: DeactivateRequest,
+): Promise<Outcome<DeviceDeactivation>> {
+  const licenseHash = licenseHashOf(request.licenseKey);
+  let current = await deps.store.get(licenseHash);
+  if (!current?.lastActivation) {
+    return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
+  }
+  if (current.kind === 'trial') {
+    return refused(
+      'TRIAL_NOT_TRANSFERABLE',
+      'A trial belongs to its device and cannot be deactivated.',
+    );
+  }
+  // Once found, the request is about that one instance: a slot that moved on to a new
+  // activation (of the same device name) meanwhile is never deactivated by this request.
+  let target: Activation | undefined;
+  return claimWithWait(
+    deps,
+    'deactivation of this device is still in progress; try again.',
+    async ({ claimId, now, staleBefore }) => {
+      const license = current as LicenseRecord;
+      const slot = findSlot(license, target ?? request);
+      const device = slot && listedDevice(slot);
+      if (!slot || !device) {
+        if (!target) {
+          return refused(
+            'INSTANCE_NOT_FOUND',
+            'No device of this license key has that name or id.',
+          );
+        }
+        // The instance left its slot while we waited (freed, then the device activated again).
+        const gone = { ...target, state: 'deactivated', deactivatedAt: now.toISOString() } as const;
+        return { ok: true, value: { license, device: gone } };
+      }
+      target = device;
+      if (device.state === 'deactivated') return { ok: true, value: { license, device } };
+      // LemonSqueezy refuses to free a seat of a disabled or expired key (a 400): say why rather
+      // than answer 503 for ever. A key disabled there since our last check still gets the 503.
+      if (license.status === 'disabled') {
+        return refused('LICENSE_DISABLED', 'This license key has been disabled.');
+      }
+      if (license.status === 'expired') {
+        return refused('LICENSE_EXPIRED', 'This license key has expired.');
+      }
+      // Another request is freeing this seat: wait for its result.
+      if (
+        slot.state === 'active' &&
+        slot.deactivation &&
+        slot.deactivation.claimedAt >= staleBefore
+      ) {
+        return undefined;
+      }
+      const claimed = await deps.store.claimDeactivation(
+        licenseHash,
+        device,
+        claimId,
+        now.toISOString(),
+        staleBefore,
+      );
+      return claimed
+        ? deactivateClaimed(deps, license, request.licenseKey, device, claimId)
+        : undefined;
+    },
+    async () => {
+      current = (await deps.store.get(licenseHash)) ?? current;
+    },
+  );
+}
+
+/**
+ * We hold the claim: free the seat at LemonSqueezy, then record it. A failure at either step
+ * gives the claim back and throws (503): the slot is still active, and a retry deactivates again
+ * (LemonSqueezy answering that the instance is gone counts as freed). Undefined when the slot
+ * changed under us (the claim was taken over as stale, or a reconciliation deactivated it): the
+ * caller re-reads and decides again.
+ */
+async function deactivateClaimed(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  licenseKey: string,
+  device: ListedDevice,
+  claimId: string,
+): Promise<{ ok: true; value: DeviceDeactivation } | undefined> {
+  const release = () =>
+    deps.store
+      .releaseDeactivation(license.licenseHash, device.instanceName, claimId)
+      .catch(() => undefined);
+  let stored: LicenseRecord | undefined;
+  try {
+    await deps.provider.deactivate(licenseKey, device.instanceId);
+    stored = await deps.store.completeDeactivation(
+      license.licenseHash,
+      device.instanceName,
+      claimId,
+      deps.clock.now().toISOString(),
+    );
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  const slot = stored && slotOf(stored, device.instanceName);
+  const freed = slot && listedDevice(slot);
+  if (!stored || freed?.state !== 'deactivated') return undefined;
+  deps.logger.info('device deactivated', {
+    license: shortHash(license.licenseHash),
+    instanceId: device.instanceId,
+  });
+  return { ok: true, value: { license: stored, device: freed } };
+}
+
+/**
+ * The slot of the device `wanted` names: by name (and then also its instance id, if given), or
+ * by instance id alone. Slots whose activation is still under way have no instance to match.
+ */
+function findSlot(license: LicenseRecord, wanted: DeviceWanted): DeviceSlot | undefined {
+  const matches = (slot: DeviceSlot | undefined) =>
+    slot !== undefined && slot.state !== 'pending' && isDeviceWanted(slot, wanted);
+  if (wanted.instanceName !== undefined) {
+    const slot = slotOf(license, wanted.instanceName);
+    return matches(slot) ? slot : undefined;
+  }
+  return deviceSlots(license).find(matches);
+}

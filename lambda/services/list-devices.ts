@@ -1,0 +1,20 @@
+import { type LicenseDevices, listedDevices } from '#domain/devices.ts';
+import { type Outcome, refused } from '#domain/outcome.ts';
+import { licenseHashOf } from '#domain/secrets.ts';
+import type { DevicesRequest } from '#schemas/devices.ts';
+import type { ServiceDeps } from './service-deps.ts';
+
+/**
+ * The devices of the license whose key is sent, active and deactivated, from one read of its
+ * own item (no upstream call): a license never activated here → LICENSE_NOT_FOUND, as validate.
+ */
+export async function listDevices(
+  deps: Pick<ServiceDeps, 'store'>,
+  request: DevicesRequest,
+): Promise<Outcome<LicenseDevices>> {
+  const license = await deps.store.get(licenseHashOf(request.licenseKey));
+  if (!license?.lastActivation) {
+    return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
+  }
+  return { ok: true, value: { license, devices: listedDevices(license) } };
+}
