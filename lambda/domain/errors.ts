@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'TRIAL_EXPIRED',
   'PRODUCT_NOT_ALLOWED',
   'ACTIVATION_LIMIT_REACHED',
+  'DEVICE_CHANGE_LIMIT',
   'INSTANCE_MISMATCH',
   'INSTANCE_NOT_FOUND',
   'DEVICE_DEACTIVATED',
@@ -44,7 +45,10 @@ export type LicenseRefusalCode =
   | 'DEVICE_DEACTIVATED';
 
 /** Codes that refuse a device operation (deactivate, devices) of a known license. */
-export type DeviceRefusalCode = 'INSTANCE_NOT_FOUND' | 'TRIAL_NOT_TRANSFERABLE';
+export type DeviceRefusalCode =
+  | 'INSTANCE_NOT_FOUND'
+  | 'TRIAL_NOT_TRANSFERABLE'
+  | 'DEVICE_CHANGE_LIMIT';
 
 interface DomainErrorOptions {
   cause?: unknown;

@@ -183,6 +183,7 @@ export function deviceChangeAllowed(
   license: LicenseRecord,
   now: Date,
   deviceChanges: number,
+  slotKey?: string,
 ): { ok: true; recent: Record<string, string> } | { ok: false; retryAt: Date } {
   const recent: Record<string, string> = {};
   const since = now.getTime() - DEVICE_CHANGE_WINDOW_MS;
@@ -191,7 +192,9 @@ export function deviceChangeAllowed(
   }
   const limit = license.provider?.activationLimit;
   const times = Object.values(recent).map(Date.parse);
-  if (limit === null || limit === undefined || times.length < limit + deviceChanges) {
+  // A device counted already (its activation failed and is tried again) is not a new change.
+  const counted = slotKey !== undefined && Object.hasOwn(recent, slotKey);
+  if (counted || limit === null || limit === undefined || times.length < limit + deviceChanges) {
     return { ok: true, recent };
   }
   return { ok: false, retryAt: new Date(Math.min(...times) + DEVICE_CHANGE_WINDOW_MS) };

@@ -6,9 +6,28 @@ export interface Refusal {
   ok: false;
   code: LicenseRefusalCode | DeviceRefusalCode | 'LICENSE_NOT_FOUND' | 'TRIAL_ALREADY_USED';
   detail: string;
+  /** When asking again can succeed, for a refusal that lifts by itself. */
+  retry?: Retry;
 }
 
 export type Outcome<T> = { ok: true; value: T } | Refusal;
+
+/** When a refusal lifts: the instant, and the seconds from now (the service's clock) to it. */
+export interface Retry {
+  at: string;
+  afterSeconds: number;
+}
+
+/** A refusal that lifts by itself at `retryAt` (the device-change limit): 429 with `Retry-After`. */
+export function refusedUntil(
+  code: Refusal['code'],
+  detail: string,
+  retryAt: Date,
+  now: Date,
+): Refusal {
+  const afterSeconds = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000));
+  return { ok: false, code, detail, retry: { at: retryAt.toISOString(), afterSeconds } };
+}
 
 export function refused(code: Refusal['code'], detail: string): Refusal {
   return { ok: false, code, detail };

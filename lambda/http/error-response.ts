@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { type ErrorCode, isDomainError } from '#domain/errors.ts';
+import type { Retry } from '#domain/outcome.ts';
 import type { ErrorResponse } from '#schemas/error-response.ts';
 import { jsonResponse } from './messages.ts';
 
@@ -43,6 +44,8 @@ export function codeToStatus(code: ErrorCode): number {
       return 415;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
+    case 'DEVICE_CHANGE_LIMIT':
+      return 429;
     case 'INTERNAL_ERROR':
       return 500;
     case 'UPSTREAM_ERROR':
@@ -67,6 +70,8 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   TRIAL_EXPIRED: 'Buy a license to keep using the app.',
   PRODUCT_NOT_ALLOWED: 'This license key is for another product; use a RAVN Mail license key.',
   ACTIVATION_LIMIT_REACHED: 'Deactivate another device or upgrade to more seats.',
+  DEVICE_CHANGE_LIMIT:
+    'This license has moved to new devices too often lately; use a device it knows, or retry at retry_at.',
   INSTANCE_MISMATCH: 'Use this license key on the device it was activated on.',
   INSTANCE_NOT_FOUND: 'List the devices of this license key and name one of them.',
   DEVICE_DEACTIVATED: 'This device was deactivated: activate the license on it again.',
@@ -105,8 +110,16 @@ export function errorResponse(
   code: ErrorCode,
   message: string,
   requestId: string,
+  retry?: Retry,
 ): APIGatewayProxyResultV2 {
-  return jsonResponse(codeToStatus(code), errorBody(code, message, requestId), errorHeaders(code));
+  const body = errorBody(code, message, requestId);
+  if (retry === undefined) return jsonResponse(codeToStatus(code), body, errorHeaders(code));
+  // A refusal that lifts by itself: when, as a date in the body and as seconds in Retry-After.
+  return jsonResponse(
+    codeToStatus(code),
+    { ...body, retry_at: retry.at.replace(/\.\d{3}Z$/, 'Z') },
+    { ...errorHeaders(code), 'retry-after': String(retry.afterSeconds) },
+  );
 }
 
 /**

@@ -65,7 +65,7 @@ export function runRoute<Input, Value>(
         return { response: jsonResponse(200, body, route.headers) };
       }
       return {
-        response: errorResponse(outcome.code, outcome.detail, context.awsRequestId),
+        response: errorResponse(outcome.code, outcome.detail, context.awsRequestId, outcome.retry),
         code: outcome.code,
       };
     });

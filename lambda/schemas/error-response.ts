@@ -10,6 +10,8 @@ export const errorResponseSchema = z.object({
   details: z.string(),
   code: z.string(),
   requestId: z.string(),
+  /** DEVICE_CHANGE_LIMIT only: when a new device may take a seat again. */
+  retry_at: z.string().optional(),
 });
 
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;

@@ -1,3 +1,4 @@
+import { planTermsOf } from '#config/products-schema.ts';
 import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
 import {
   type Activation,
@@ -9,7 +10,8 @@ import {
   type ProviderLicense,
   slotOf,
 } from '#domain/license.ts';
-import { type Outcome, type Refusal, refused } from '#domain/outcome.ts';
+import { deviceChangeAllowed } from '#domain/license-rules.ts';
+import { type Outcome, type Refusal, refused, refusedUntil } from '#domain/outcome.ts';
 import { deviceSlotKey, shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
@@ -52,12 +54,30 @@ export async function activateDevice(
           'This license key has reached its activation limit.',
         );
       }
+      // A device the license never had is a device change (see deviceChangeAllowed).
+      let newDevices: { next: Record<string, string>; version: number } | undefined;
+      if (!slot) {
+        const { deviceChanges } = planTermsOf(
+          deps.products,
+          'lemonsqueezy',
+          current.plan.productName,
+        );
+        const slotKey = deviceSlotKey(request.instanceName);
+        const change = deviceChangeAllowed(current, now, deviceChanges, slotKey);
+        if (!change.ok) {
+          const detail = 'This license has taken too many new devices in the last 30 days.';
+          return refusedUntil('DEVICE_CHANGE_LIMIT', detail, change.retryAt, now);
+        }
+        const next = { ...change.recent, [slotKey]: change.recent[slotKey] ?? now.toISOString() };
+        newDevices = { next, version: current.newDevicesVersion ?? 0 };
+      }
       const claimed = await deps.store.claimDevice(
         current.licenseHash,
         request.instanceName,
         claimId,
         now.toISOString(),
         staleBefore,
+        newDevices,
       );
       return claimed ? activateClaimed(deps, current, request, claimId) : undefined;
     },

@@ -31,6 +31,8 @@ export interface HttpResult {
   // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely and assert them.
   body: any;
   text: string;
+  /** The response headers, names lower-case (posts through the local server). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -103,7 +105,12 @@ export async function post(
     parsed = undefined;
   }
   rememberSecretsOf(parsed);
-  return { status: response.status, body: parsed, text };
+  return {
+    status: response.status,
+    body: parsed,
+    text,
+    headers: Object.fromEntries(response.headers.entries()),
+  };
 }
 
 const saasProduct = productsConfig.products.ai_subscription;

@@ -121,7 +121,9 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites {
   /**
    * Reserves the device slot of `instanceName` for `claimId`. Succeeds when the slot is free,
    * deactivated, or held by a claim older than `staleBefore` (its holder died); false when
-   * someone holds it or it is active.
+   * someone holds it or it is active. A device the license never had also writes `newDevices`
+   * (the device-change record, counted by the caller) in the same write, conditional on the
+   * record's version being the one it was counted on.
    */
   async claimDevice(
     licenseHash: string,
@@ -129,19 +131,35 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites {
     claimId: string,
     claimedAt: string,
     staleBefore: string,
+    newDevices?: { next: Record<string, string>; version: number },
   ): Promise<boolean> {
+    const counted = newDevices
+      ? {
+          update: ', newDevices = :newDevices, newDevicesVersion = :nextVersion',
+          condition:
+            ' AND ((attribute_not_exists(newDevicesVersion) AND :version = :zero) OR ' +
+            'newDevicesVersion = :version)',
+          values: {
+            ':newDevices': newDevices.next,
+            ':version': newDevices.version,
+            ':nextVersion': newDevices.version + 1,
+            ':zero': 0,
+          },
+        }
+      : { update: '', condition: '', values: {} };
     return this.conditionalUpdate(licenseHash, {
-      UpdateExpression: 'SET devices.#device = :pending',
+      UpdateExpression: `SET devices.#device = :pending${counted.update}`,
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(devices.#device) OR ' +
         'devices.#device.#state = :deactivated OR ' +
-        '(devices.#device.#state = :pendingState AND devices.#device.claimedAt < :staleBefore))',
+        `(devices.#device.#state = :pendingState AND devices.#device.claimedAt < :staleBefore))${counted.condition}`,
       ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName), '#state': 'state' },
       ExpressionAttributeValues: {
         ':pending': { state: 'pending', instanceName, claimId, claimedAt },
         ':pendingState': 'pending',
         ':deactivated': 'deactivated',
         ':staleBefore': staleBefore,
+        ...counted.values,
       },
     }).then((record) => record !== undefined);
   }
