@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rotateKeySet, serializeKeySet } from '#adapters/signing/key-rotation.ts';
 import { parseKeySet } from '#adapters/signing/key-set.ts';
-import { signedLicenseBody } from '#http/lease.ts';
-import { licenseBody } from '#http/license-body.ts';
+import { licenseBody, signedLicenseBody } from '#http/license-body.ts';
 import { type ApiHandler, jsonRoute, runRoute } from '#http/run-route.ts';
 import { jsonEvent } from '#local/api-event.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';

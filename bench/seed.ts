@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { productsConfig } from '#config/products.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import { addPeriods } from '#domain/period.ts';
-import { licenseHashOf } from '#domain/secrets.ts';
 import { type BenchStack, invoke } from './stack.ts';
 import { mapLimit } from './stats.ts';
 

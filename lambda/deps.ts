@@ -6,7 +6,7 @@ import { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
 import { LemonSqueezyClient } from '#adapters/lemonsqueezy/lemonsqueezy-client.ts';
 import { OpenRouterClient } from '#adapters/openrouter/openrouter-client.ts';
-import { SigningKeys } from '#adapters/signing/signing-keys.ts';
+import { SigningKeys } from '#adapters/signing/key-set.ts';
 import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { productsConfig } from '#config/products.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -59,6 +59,6 @@ export function createDeps(
     logger,
     secrets,
     idempotency: new DynamoDbIdempotencyStore(documents, config.tableName),
-    signingKeys: new SigningKeys(secrets, logger),
+    signingKeys: new SigningKeys(secrets, logger, config.secretsCacheSeconds * 1000),
   };
 }

@@ -1,4 +1,4 @@
-import { deviceSlotKey } from './secrets.ts';
+import { createHash } from 'node:crypto';
 
 /**
  * The enumerations of the domain, each written once as a tuple: the wire schemas, the upstream
@@ -210,6 +210,19 @@ export interface ProviderLicense {
   variantId: number;
   customerName: string | null;
   customerEmail: string | null;
+}
+
+/** The id a license is stored under: a SHA-256 of its key, so the table holds no usable key. */
+export function licenseHashOf(licenseKey: string): string {
+  return createHash('sha256').update(licenseKey, 'utf8').digest('hex');
+}
+
+/**
+ * The map key a device's slot is stored under: a hash of its name, so no client-chosen string
+ * (`__proto__`, `constructor`, a 256-character label) ever becomes an object key (I7).
+ */
+export function deviceSlotKey(instanceName: string): string {
+  return `d${createHash('sha256').update(instanceName, 'utf8').digest('hex').slice(0, 32)}`;
 }
 
 /** The slot of the device named `instanceName`, if the license has one. */

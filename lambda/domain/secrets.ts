@@ -1,17 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
-
-/** The id a license is stored under: a SHA-256 of its key, so the table holds no usable key. */
-export function licenseHashOf(licenseKey: string): string {
-  return createHash('sha256').update(licenseKey, 'utf8').digest('hex');
-}
-
-/**
- * The map key a device's slot is stored under: a hash of its name, so no client-chosen string
- * (`__proto__`, `constructor`, a 256-character label) ever becomes an object key (I7).
- */
-export function deviceSlotKey(instanceName: string): string {
-  return `d${createHash('sha256').update(instanceName, 'utf8').digest('hex').slice(0, 32)}`;
-}
+import { randomBytes, randomInt } from 'node:crypto';
 
 /**
  * How a stored hash (a license's, an OpenRouter key's) appears in logs: its first 12 hex digits,

@@ -1,6 +1,6 @@
 import { deactivationBody } from '#http/device-bodies.ts';
 import { type IdempotencyDeps, withIdempotency } from '#http/idempotency.ts';
-import { type LeaseDeps, licenseRoute } from '#http/lease.ts';
+import { type LeaseDeps, licenseRoute } from '#http/license-body.ts';
 import { type ApiHandler, jsonRoute, runRoute, serveRoutes } from '#http/run-route.ts';
 import { activateRequestSchema } from '#schemas/activate.ts';
 import { deactivateRequestSchema } from '#schemas/deactivate.ts';

@@ -1,5 +1,5 @@
 import { devicesBody } from '#http/device-bodies.ts';
-import { keysRoute, type LeaseDeps, licenseRoute } from '#http/lease.ts';
+import { keysRoute, type LeaseDeps, licenseRoute } from '#http/license-body.ts';
 import { type ApiHandler, jsonRoute, runRoute, serveRoutes } from '#http/run-route.ts';
 import { devicesRequestSchema } from '#schemas/devices.ts';
 import { validateRequestSchema } from '#schemas/validate.ts';

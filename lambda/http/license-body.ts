@@ -1,7 +1,24 @@
+/**
+ * The license answer of trial, activate and validate: its wire body (`licenseBody`, the one
+ * translation of a grant) and its signed lease, and the public keys that verify leases.
+ */
+import { createHash, sign } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  type KeySet,
+  type SigningKey,
+  type SigningKeys,
+  signingKeyAt,
+} from '#adapters/signing/key-set.ts';
+import { PUBLIC_MAX_AGE_SECONDS } from '#config/edge.ts';
 import { activeDevices } from '#domain/license.ts';
 import { accessAfterRefusal } from '#domain/license-rules.ts';
-import type { LicenseGrant } from '#domain/outcome.ts';
-import type { UnsignedLicenseResponse } from '#schemas/license-response.ts';
+import type { LicenseGrant, Outcome } from '#domain/outcome.ts';
+import type { Clock } from '#ports/clock.ts';
+import type { LeaseKeysResponse } from '#schemas/lease-keys.ts';
+import type { LicenseResponse, UnsignedLicenseResponse } from '#schemas/license-response.ts';
+import { parseJsonRequest } from './messages.ts';
+import type { Route } from './run-route.ts';
 
 /** Why a usable SaaS license answers without a key. */
 const CREDIT_PENDING = {
@@ -60,4 +77,125 @@ function wireTime(iso: string): string {
 
 function wireTimeOrNull(iso: string | null): string | null {
   return iso === null ? null : wireTime(iso);
+}
+
+/**
+ * The JWS `typ` of a lease (RFC 8725 §3.11, explicit typing): a verifier that checks it can never
+ * take another JWT for a lease, whatever else the keys might one day sign.
+ */
+export const LEASE_TYP = 'ravn-lease+jwt';
+
+/**
+ * What a lease signs: the part of the answer a client relies on offline, in the body's own
+ * field names. The license key appears only as its SHA-256 (hex), and the AI key only as its
+ * limit and end: a lease is proof, never a credential.
+ */
+export interface LeaseClaims {
+  license_key_sha256: string;
+  instanceId: string;
+  instanceName: string;
+  status: LicenseResponse['status'];
+  code?: string;
+  ai_mode: LicenseResponse['ai_mode'];
+  ai_details?: { limit: number; expires_at: string };
+  expires_at: string | null;
+  trial_ends_at: string | null;
+  entitlements: string[];
+  cache_until: string;
+  grace_until: string;
+  /** Signed at, in seconds (RFC 7519 NumericDate). */
+  iat: number;
+  /** The request's `nonce`, when it sent one. */
+  nonce?: string;
+}
+
+export interface LeaseDeps {
+  signingKeys: SigningKeys;
+  clock: Clock;
+}
+
+/** The lease's claims, taken from the body just written: the lease signs the wire view. */
+export function leaseClaims(
+  body: UnsignedLicenseResponse,
+  iat: number,
+  nonce?: string,
+): LeaseClaims {
+  return {
+    license_key_sha256: createHash('sha256').update(body.licenseKey, 'utf8').digest('hex'),
+    instanceId: body.instanceId,
+    instanceName: body.instanceName,
+    status: body.status,
+    ...(body.code === undefined ? {} : { code: body.code }),
+    ai_mode: body.ai_mode,
+    ...(body.ai_details
+      ? { ai_details: { limit: body.ai_details.limit, expires_at: body.ai_details.expires_at } }
+      : {}),
+    expires_at: body.expires_at,
+    trial_ends_at: body.trial_ends_at,
+    entitlements: body.entitlements,
+    cache_until: body.cache_until,
+    grace_until: body.grace_until,
+    iat,
+    ...(nonce === undefined ? {} : { nonce }),
+  };
+}
+
+/** A compact JWS (RFC 7515) of `claims`: EdDSA over `base64url(header).base64url(payload)`. */
+export function signLease(key: SigningKey, claims: LeaseClaims): string {
+  const header = { alg: 'EdDSA', kid: key.kid, typ: LEASE_TYP };
+  const signingInput = `${base64url(header)}.${base64url(claims)}`;
+  const signature = sign(null, Buffer.from(signingInput, 'utf8'), key.privateKey);
+  return `${signingInput}.${signature.toString('base64url')}`;
+}
+
+/** The wire body with its lease, signed by the key that signs at the clock's now. */
+export function signedLicenseBody(
+  keys: KeySet,
+  grant: LicenseGrant,
+  now: Date,
+  nonce?: string,
+): LicenseResponse {
+  const body = licenseBody(grant);
+  const claims = leaseClaims(body, Math.floor(now.getTime() / 1000), nonce);
+  return { ...body, lease: signLease(signingKeyAt(keys, now), claims) };
+}
+
+/**
+ * Trial, activate and validate: a JSON route whose success is the license body with its lease.
+ * The key set is loaded before the service runs, so an unreadable or broken one answers 503
+ * before a trial is spent or a seat taken (deps without any key set, as some tests build, fail
+ * only when signing). The `nonce` is read here and never reaches the service.
+ */
+export function licenseRoute<S extends z.ZodType<{ nonce?: string | undefined }>>(
+  deps: LeaseDeps,
+  schema: S,
+  serve: (input: Omit<z.infer<S>, 'nonce'>) => Promise<Outcome<LicenseGrant>>,
+): Route<z.infer<S>, LicenseGrant> {
+  return {
+    read: async (event) => {
+      const input = parseJsonRequest(event, schema);
+      if (deps.signingKeys.configured) await deps.signingKeys.current();
+      return input;
+    },
+    serve: ({ nonce: _nonce, ...input }) => serve(input),
+    write: async (grant, input) =>
+      signedLicenseBody(await deps.signingKeys.current(), grant, deps.clock.now(), input.nonce),
+  };
+}
+
+/**
+ * `GET /v1/keys`: every published key as a JWKS, cacheable for `PUBLIC_MAX_AGE_SECONDS` (a key
+ * is published longer than that before it signs, so a cached copy never misses a signing key).
+ */
+export function keysRoute(deps: Pick<LeaseDeps, 'signingKeys'>): Route<undefined, KeySet> {
+  return {
+    read: () => undefined,
+    serve: async () => ({ ok: true, value: await deps.signingKeys.current() }),
+    write: (keys): LeaseKeysResponse => keys.jwks,
+    headers: { 'cache-control': `public, max-age=${PUBLIC_MAX_AGE_SECONDS}` },
+  };
+}
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }

@@ -3,6 +3,7 @@ import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
 import {
   type Activation,
   activeDevices,
+  deviceSlotKey,
   deviceSlots,
   FORGET_DEACTIVATED_MS,
   type LicenseRecord,
@@ -12,7 +13,7 @@ import {
 } from '#domain/license.ts';
 import { deviceChangeAllowed } from '#domain/license-rules.ts';
 import { type Outcome, type Refusal, refused, refusedUntil } from '#domain/outcome.ts';
-import { deviceSlotKey, shortHash } from '#domain/secrets.ts';
+import { shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { claimWithWait } from './claim-with-wait.ts';
@@ -79,7 +80,8 @@ export async function activateDevice(
         staleBefore,
         newDevices,
       );
-      return claimed ? activateClaimed(deps, current, request, claimId) : undefined;
+      const counted = newDevices !== undefined;
+      return claimed ? activateClaimed(deps, current, request, claimId, counted) : undefined;
     },
     async () => {
       const reread = await deps.store.get(current.licenseHash);
@@ -98,9 +100,11 @@ async function activateClaimed(
   license: LicenseRecord,
   request: ActivateRequest,
   claimId: string,
+  countedAsChange: boolean,
 ): Promise<Outcome<{ license: LicenseRecord; device: Activation }>> {
+  // A device that did not get its seat is not a device change: its count goes with the claim.
   const release = () =>
-    deps.store.releaseDevice(license.licenseHash, request.instanceName, claimId);
+    deps.store.releaseDevice(license.licenseHash, request.instanceName, claimId, countedAsChange);
   let answer: ProviderAnswer;
   try {
     answer =

@@ -2,12 +2,13 @@ import {
   type Activation,
   activeDevices,
   type LicenseRecord,
+  licenseHashOf,
   pickDevice,
   slotOf,
 } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
-import { isTrialKey, licenseHashOf } from '#domain/secrets.ts';
+import { isTrialKey } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { activateDevice, reconcileSeats } from './activate-device.ts';

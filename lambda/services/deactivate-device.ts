@@ -7,10 +7,11 @@ import {
   deviceSlots,
   isDeviceWanted,
   type LicenseRecord,
+  licenseHashOf,
   slotOf,
 } from '#domain/license.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
-import { licenseHashOf, shortHash } from '#domain/secrets.ts';
+import { shortHash } from '#domain/secrets.ts';
 import type { DeactivateRequest } from '#schemas/deactivate.ts';
 import { claimWithWait } from './claim-with-wait.ts';
 import type { ServiceDeps } from './service-deps.ts';

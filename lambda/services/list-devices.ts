@@ -1,6 +1,6 @@
 import { type LicenseDevices, listedDevices } from '#domain/devices.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
-import { licenseHashOf } from '#domain/secrets.ts';
 import type { DevicesRequest } from '#schemas/devices.ts';
 import type { ServiceDeps } from './service-deps.ts';
 

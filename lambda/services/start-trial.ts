@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { Activation, AiKey, LicenseRecord } from '#domain/license.ts';
+import { deviceSlotKey, licenseHashOf } from '#domain/license.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
-import {
-  deviceSlotKey,
-  generateTrialKey,
-  licenseHashOf,
-  normaliseEmail,
-  shortHash,
-} from '#domain/secrets.ts';
+import { generateTrialKey, normaliseEmail, shortHash } from '#domain/secrets.ts';
 import type { TrialRequest } from '#schemas/trial.ts';
 import { discardKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';

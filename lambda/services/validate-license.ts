@@ -6,6 +6,7 @@ import {
   devicesIn,
   isDeviceWanted,
   type LicenseRecord,
+  licenseHashOf,
   pickDevice,
 } from '#domain/license.ts';
 import {
@@ -19,7 +20,7 @@ import {
   type Verdict,
 } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
-import { licenseHashOf, shortHash } from '#domain/secrets.ts';
+import { shortHash } from '#domain/secrets.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
 import { reconcileSeats } from './activate-device.ts';
 import { refreshLicense } from './refresh-license.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDomainError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import { codeToStatus } from '#http/error-response.ts';
 import { DEFAULT_REAP_OPTIONS, reapOrphanKeys } from '#services/reap-orphan-keys.ts';
 import {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeviceSlot } from '#domain/license.ts';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { licenseCall } from '#test/helpers/license-api-calls.ts';
 import { PLANS, type TestStack } from '#test/helpers/test-stack.ts';

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import type { LicenseRecord } from '#domain/license.ts';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { DAY, HOUR } from '#local/manual-clock.ts';
 import type { SeededLicense } from '#local/sandbox/lemonsqueezy-double.ts';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import type { Fault } from '#local/sandbox/faults.ts';
 import { deactivateResponseSchema } from '#schemas/device-response.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';

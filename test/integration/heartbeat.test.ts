@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slotOf } from '#domain/license.ts';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf, slotOf } from '#domain/license.ts';
 import { HOUR, MINUTE } from '#test/helpers/manual-clock.ts';
 import { activatedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 

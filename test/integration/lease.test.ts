@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateKeySet, serializeKeySet } from '#adapters/signing/key-rotation.ts';
-import { LEASE_TYP } from '#http/lease.ts';
+import { LEASE_TYP } from '#http/license-body.ts';
 import { leaseKeysResponseSchema } from '#schemas/lease-keys.ts';
 import { licenseResponseSchema } from '#schemas/license-response.ts';
 import { captureOutput } from '#test/helpers/captured-output.ts';

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { DAY } from '#local/manual-clock.ts';
 import { modelCommands } from '#test/helpers/model/commands.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import { seededRandom } from '#local/seeded-random.ts';
 import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
 import { deviceId, orphanKeys, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';

@@ -5,7 +5,8 @@ import type {
   ProviderFacts,
   Subscription,
 } from '#domain/license.ts';
-import { deviceSlotKey, normaliseEmail } from '#domain/secrets.ts';
+import { deviceSlotKey } from '#domain/license.ts';
+import { normaliseEmail } from '#domain/secrets.ts';
 import { LicenseKeyWrites } from './license-key-writes.ts';
 
 /** Fields set only when a license is first stored. */
@@ -185,12 +186,25 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites {
   }
 
   /** Gives a claim back (activation failed); a slot held by someone else is left alone. */
-  async releaseDevice(licenseHash: string, instanceName: string, claimId: string): Promise<void> {
+  async releaseDevice(
+    licenseHash: string,
+    instanceName: string,
+    claimId: string,
+    countedAsChange = false,
+  ): Promise<void> {
+    // The claim's device-change entry goes too, and the version moves on, so that a claim counted
+    // on the record with it cannot write it back.
+    const uncount = countedAsChange
+      ? {
+          update: ', newDevices.#device SET newDevicesVersion = newDevicesVersion + :one',
+          values: { ':one': 1 },
+        }
+      : { update: '', values: {} };
     await this.conditionalUpdate(licenseHash, {
-      UpdateExpression: 'REMOVE devices.#device',
+      UpdateExpression: `REMOVE devices.#device${uncount.update}`,
       ConditionExpression: 'devices.#device.claimId = :claimId',
       ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName) },
-      ExpressionAttributeValues: { ':claimId': claimId },
+      ExpressionAttributeValues: { ':claimId': claimId, ...uncount.values },
     });
   }
 

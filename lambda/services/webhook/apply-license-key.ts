@@ -1,5 +1,5 @@
 import { findPlanVariant } from '#config/products-schema.ts';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import type { LicenseKeyEvent } from '#domain/webhook-event.ts';
 import { newLicenseRecord, toProviderFacts } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { licenseHashOf } from '#domain/secrets.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import type { SeededLicense } from '#local/sandbox/lemonsqueezy-double.ts';
 import type { WebhookBody } from '#local/webhook-sender.ts';
 import type { HttpResult, TestStack } from '#test/helpers/test-stack.ts';

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  generateTrialKey,
-  isTrialKey,
-  licenseHashOf,
-  normaliseEmail,
-  shortHash,
-} from '#domain/secrets.ts';
+import { licenseHashOf } from '#domain/license.ts';
+import { generateTrialKey, isTrialKey, normaliseEmail, shortHash } from '#domain/secrets.ts';
 
 const TRIAL_KEY = /^trial-[0-9a-f]{12}-[0-9a-f]{12}-[0-9a-z]{8}$/;
 

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { rotateKeySet, serializeKeySet } from '#adapters/signing/key-rotation.ts';
-import { parseKeySet } from '#adapters/signing/key-set.ts';
-import { SigningKeys } from '#adapters/signing/signing-keys.ts';
+import { parseKeySet, SigningKeys } from '#adapters/signing/key-set.ts';
 import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { isDomainError } from '#domain/errors.ts';
-import { LEASE_TYP, leaseClaims, signLease } from '#http/lease.ts';
+import { LEASE_TYP, leaseClaims, signLease } from '#http/license-body.ts';
 import type { UnsignedLicenseResponse } from '#schemas/license-response.ts';
 import { leaseVerifies, verifyLease } from '#test/helpers/lease.ts';
 
@@ -98,7 +97,7 @@ describe('SigningKeys', () => {
   it('parses a value once and reuses its KeyObjects while the value stays the same', async () => {
     // Prepare
     const value = serializeKeySet(rotateKeySet(undefined, NOW));
-    const keys = new SigningKeys(new ConfiguredSecrets(secretsWith(value), 0), silent);
+    const keys = new SigningKeys(new ConfiguredSecrets(secretsWith(value), 0), silent, 0);
 
     // Act
     const first = await keys.current();
@@ -117,7 +116,7 @@ describe('SigningKeys', () => {
       // Prepare
       const logged: unknown[] = [];
       const logger = { ...silent, error: (...line: unknown[]) => logged.push(line) };
-      const keys = new SigningKeys(new ConfiguredSecrets(secretsWith(value), 0), logger);
+      const keys = new SigningKeys(new ConfiguredSecrets(secretsWith(value), 0), logger, 0);
 
       // Act
       const thrown = await keys.current().catch((error: unknown) => error);
