@@ -155,7 +155,11 @@ describe('POST /v1/deactivate', () => {
 
     // Assess
     expect(firstAnswer.status).toBe(200);
-    expect(byBoth).toEqual(firstAnswer);
+    expect({ status: byBoth.status, body: byBoth.body, text: byBoth.text }).toEqual({
+      status: firstAnswer.status,
+      body: firstAnswer.body,
+      text: firstAnswer.text,
+    });
     expect(byName.body).toEqual(firstAnswer.body);
     expect(stack.lemonSqueezy.callCount('deactivate')).toBe(deactivations);
     expect((await slotOf(stack, license.key, first.instanceName)).usage).toBe(1);

@@ -7,19 +7,20 @@ import type {
 } from '#domain/license.ts';
 import { deviceSlotKey } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
-import { LicenseKeyWrites } from './license-key-writes.ts';
+import { LicenseDeviceWrites } from './license-device-writes.ts';
 
 /** Fields set only when a license is first stored. */
 const CREATION_ONLY = ['kind', 'periodAnchor', 'devices', 'createdAt'] as const;
 
 /**
  * Persistence of licenses, on one DynamoDB table (see table-definition.ts for its items):
- * LemonSqueezy's facts, subscription, refund and payments, and the device slots here; the AI
- * key's writes in LicenseKeyWrites, the read and the conditional update in LicenseItem. Every
+ * LemonSqueezy's facts, subscription, refund and payments here; the device slots' writes in
+ * LicenseDeviceWrites, the AI key's in LicenseKeyWrites, the read and the conditional update in
+ * LicenseItem. Every
  * method that enforces an "exactly one" does it with a conditional write or a transaction, so
  * callers never need a read-then-write.
  */
-export class DynamoDbLicenseStore extends LicenseKeyWrites {
+export class DynamoDbLicenseStore extends LicenseDeviceWrites {
   /**
    * Writes LemonSqueezy's facts, creating the license from `initial` the first time it is seen
    * (creation-only fields of `initial` never overwrite stored ones), only if the stored facts are
@@ -116,253 +117,6 @@ export class DynamoDbLicenseStore extends LicenseKeyWrites {
         : newer,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
-    });
-  }
-
-  /**
-   * Reserves the device slot of `instanceName` for `claimId`. Succeeds when the slot is free,
-   * deactivated, or held by a claim older than `staleBefore` (its holder died); false when
-   * someone holds it or it is active. A device the license never had also writes `newDevices`
-   * (the device-change record, counted by the caller) in the same write, conditional on the
-   * record's version being the one it was counted on.
-   */
-  async claimDevice(
-    licenseHash: string,
-    instanceName: string,
-    claimId: string,
-    claimedAt: string,
-    staleBefore: string,
-    newDevices?: { next: Record<string, string>; version: number },
-  ): Promise<boolean> {
-    const counted = newDevices
-      ? {
-          update: ', newDevices = :newDevices, newDevicesVersion = :nextVersion',
-          condition:
-            ' AND ((attribute_not_exists(newDevicesVersion) AND :version = :zero) OR ' +
-            'newDevicesVersion = :version)',
-          values: {
-            ':newDevices': newDevices.next,
-            ':version': newDevices.version,
-            ':nextVersion': newDevices.version + 1,
-            ':zero': 0,
-          },
-        }
-      : { update: '', condition: '', values: {} };
-    return this.conditionalUpdate(licenseHash, {
-      UpdateExpression: `SET devices.#device = :pending${counted.update}`,
-      ConditionExpression:
-        'attribute_exists(pk) AND (attribute_not_exists(devices.#device) OR ' +
-        'devices.#device.#state = :deactivated OR ' +
-        `(devices.#device.#state = :pendingState AND devices.#device.claimedAt < :staleBefore))${counted.condition}`,
-      ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName), '#state': 'state' },
-      ExpressionAttributeValues: {
-        ':pending': { state: 'pending', instanceName, claimId, claimedAt },
-        ':pendingState': 'pending',
-        ':deactivated': 'deactivated',
-        ':staleBefore': staleBefore,
-        ...counted.values,
-      },
-    }).then((record) => record !== undefined);
-  }
-
-  /** Turns our claim into an activation; undefined if the claim is no longer ours. */
-  completeDevice(
-    licenseHash: string,
-    claimId: string,
-    activation: Activation,
-  ): Promise<LicenseRecord | undefined> {
-    return this.conditionalUpdate(licenseHash, {
-      UpdateExpression:
-        'SET devices.#device = :slot, lastActivation = :activation, updatedAt = :now',
-      ConditionExpression: 'devices.#device.claimId = :claimId',
-      ExpressionAttributeNames: { '#device': deviceSlotKey(activation.instanceName) },
-      ExpressionAttributeValues: {
-        ':slot': { state: 'active', ...activation },
-        ':activation': activation,
-        ':now': activation.activatedAt,
-        ':claimId': claimId,
-      },
-    });
-  }
-
-  /** Gives a claim back (activation failed); a slot held by someone else is left alone. */
-  async releaseDevice(
-    licenseHash: string,
-    instanceName: string,
-    claimId: string,
-    countedAsChange = false,
-  ): Promise<void> {
-    // The claim's device-change entry goes too, and the version moves on, so that a claim counted
-    // on the record with it cannot write it back.
-    const uncount = countedAsChange
-      ? {
-          update: ', newDevices.#device SET newDevicesVersion = newDevicesVersion + :one',
-          values: { ':one': 1 },
-        }
-      : { update: '', values: {} };
-    await this.conditionalUpdate(licenseHash, {
-      UpdateExpression: `REMOVE devices.#device${uncount.update}`,
-      ConditionExpression: 'devices.#device.claimId = :claimId',
-      ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName) },
-      ExpressionAttributeValues: { ':claimId': claimId, ...uncount.values },
-    });
-  }
-
-  /**
-   * Reserves the active slot holding `device` for its deactivation by `claimId`. Succeeds when the
-   * slot still holds that instance, is active, and carries no other deactivation claim made at or
-   * after `staleBefore` (an older one's holder died); false otherwise (re-read and decide again).
-   * The device stays active, and is served as such, until `completeDeactivation`.
-   */
-  async claimDeactivation(
-    licenseHash: string,
-    device: Activation,
-    claimId: string,
-    claimedAt: string,
-    staleBefore: string,
-  ): Promise<boolean> {
-    return this.conditionalUpdate(licenseHash, {
-      UpdateExpression: 'SET devices.#device.deactivation = :claim',
-      ConditionExpression:
-        'devices.#device.#state = :active AND devices.#device.instanceId = :instanceId AND ' +
-        '(attribute_not_exists(devices.#device.deactivation) OR ' +
-        'devices.#device.deactivation.claimedAt < :staleBefore)',
-      ExpressionAttributeNames: {
-        '#device': deviceSlotKey(device.instanceName),
-        '#state': 'state',
-      },
-      ExpressionAttributeValues: {
-        ':claim': { claimId, claimedAt },
-        ':active': 'active',
-        ':instanceId': device.instanceId,
-        ':staleBefore': staleBefore,
-      },
-    }).then((record) => record !== undefined);
-  }
-
-  /** Gives a deactivation claim back (LemonSqueezy failed): the device stays active. */
-  async releaseDeactivation(
-    licenseHash: string,
-    instanceName: string,
-    claimId: string,
-  ): Promise<void> {
-    await this.conditionalUpdate(licenseHash, {
-      UpdateExpression: 'REMOVE devices.#device.deactivation',
-      ConditionExpression: 'devices.#device.deactivation.claimId = :claimId',
-      ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName) },
-      ExpressionAttributeValues: { ':claimId': claimId },
-    });
-  }
-
-  /**
-   * Turns our deactivation claim into a deactivated slot (its other fields kept) and frees the
-   * seat in the stored count: one less, never below zero (LemonSqueezy's deactivate answer does
-   * not reach us; the next status refresh stores its own count). Undefined when the claim is no
-   * longer ours or the slot is no longer active (a reconciliation deactivated it meanwhile).
-   */
-  async completeDeactivation(
-    licenseHash: string,
-    instanceName: string,
-    claimId: string,
-    at: string,
-  ): Promise<LicenseRecord | undefined> {
-    const ours =
-      'devices.#device.deactivation.claimId = :claimId AND devices.#device.#state = :active';
-    const write = (seatCount: 'decrement' | 'keep') =>
-      this.conditionalUpdate(licenseHash, {
-        UpdateExpression:
-          'SET devices.#device.#state = :deactivated, devices.#device.deactivatedAt = :at, ' +
-          `updatedAt = :at${seatCount === 'decrement' ? ', provider.activationUsage = provider.activationUsage - :one' : ''} ` +
-          'REMOVE devices.#device.deactivation',
-        ConditionExpression:
-          seatCount === 'decrement'
-            ? `${ours} AND provider.activationUsage > :zero`
-            : `${ours} AND (attribute_not_exists(provider) OR provider.activationUsage <= :zero)`,
-        ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName), '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':claimId': claimId,
-          ':active': 'active',
-          ':deactivated': 'deactivated',
-          ':at': at,
-          ':zero': 0,
-          ...(seatCount === 'decrement' ? { ':one': 1 } : {}),
-        },
-      });
-    // Two complementary conditions on the count: exactly one can hold while the claim is ours.
-    return (await write('decrement')) ?? (await write('keep'));
-  }
-
-  /**
-   * Marks devices whose LemonSqueezy instance is gone as deactivated (only if each still holds
-   * that instance) and drops the deactivated slots named in `forget`. Undefined when a slot
-   * changed meanwhile (re-read and decide again). `seatsInUse`, when LemonSqueezy's instance
-   * list was just read, is stored as the key's activation usage.
-   */
-  deactivateDevices(
-    licenseHash: string,
-    gone: Activation[],
-    at: string,
-    forget: string[],
-    seatsInUse?: number,
-  ): Promise<LicenseRecord | undefined> {
-    // DynamoDB refuses names and values an expression does not use: add them only when used.
-    const names: Record<string, string> = gone.length > 0 ? { '#state': 'state' } : {};
-    const values: Record<string, unknown> =
-      gone.length > 0 ? { ':active': 'active', ':deactivated': 'deactivated', ':at': at } : {};
-    const sets: string[] = [];
-    const conditions: string[] = ['attribute_exists(pk)'];
-    gone.forEach((device, index) => {
-      names[`#g${index}`] = deviceSlotKey(device.instanceName);
-      values[`:id${index}`] = device.instanceId;
-      sets.push(
-        `devices.#g${index}.#state = :deactivated`,
-        `devices.#g${index}.deactivatedAt = :at`,
-      );
-      conditions.push(
-        `devices.#g${index}.#state = :active`,
-        `devices.#g${index}.instanceId = :id${index}`,
-      );
-    });
-    if (seatsInUse !== undefined) {
-      sets.push('provider.activationUsage = :seats');
-      values[':seats'] = seatsInUse;
-      conditions.push('attribute_exists(provider)');
-    }
-    const removes = forget.map((slotKey, index) => {
-      names[`#f${index}`] = slotKey;
-      return `devices.#f${index}`;
-    });
-    const update = [
-      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
-      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
-    ].join(' ');
-    return this.conditionalUpdate(licenseHash, {
-      UpdateExpression: update.trim(),
-      ConditionExpression: conditions.join(' AND '),
-      ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-      ExpressionAttributeValues: Object.keys(values).length > 0 ? values : undefined,
-    });
-  }
-
-  /**
-   * Records when an active device last called in, if the slot still holds that instance (a
-   * device deactivated or re-activated meanwhile is left alone). Touches nothing else, so it
-   * never races the facts, the key or a claim.
-   */
-  async recordHeartbeat(licenseHash: string, device: Activation, at: string): Promise<void> {
-    await this.conditionalUpdate(licenseHash, {
-      UpdateExpression: 'SET devices.#device.lastSeenAt = :at',
-      ConditionExpression:
-        'devices.#device.#state = :active AND devices.#device.instanceId = :instanceId',
-      ExpressionAttributeNames: {
-        '#device': deviceSlotKey(device.instanceName),
-        '#state': 'state',
-      },
-      ExpressionAttributeValues: {
-        ':at': at,
-        ':active': 'active',
-        ':instanceId': device.instanceId,
-      },
     });
   }
 }
