@@ -1,11 +1,4 @@
-import type {
-  Activation,
-  LicensePlan,
-  LicenseRecord,
-  ProviderFacts,
-  Subscription,
-} from '#domain/license.ts';
-import { deviceSlotKey } from '#domain/license.ts';
+import type { LicensePlan, LicenseRecord, ProviderFacts, Subscription } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
 import { LicenseDeviceWrites } from './license-device-writes.ts';
 
