@@ -172,6 +172,31 @@ export async function activatedLicense(
   };
 }
 
+/**
+ * A SaaS license with `seats` seats and an active subscription renewing in 20 days, not yet
+ * activated; `activate` takes a seat for a new device and says what the answer gave it.
+ */
+export function saasLicenseWithSeats(stack: TestStack, seats: number) {
+  const renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString();
+  const license = seedLicense(stack, 'saas', {
+    activationLimit: seats,
+    subscription: { status: 'active', renewsAt },
+  });
+  const activate = async () => {
+    const instanceName = deviceId();
+    const activatedAt = stack.clock.now();
+    const response = await stack.post('/v1/activate', { instanceName, licenseKey: license.key });
+    if (response.status !== 200) throw new Error(`activation failed: ${response.text}`);
+    return {
+      instanceName,
+      instanceId: response.body.instanceId as string,
+      token: response.body.ai_details?.token as string,
+      activatedAt,
+    };
+  };
+  return { license, activate };
+}
+
 /** A device id shaped like RAVN Mail's (64 hex). */
 export function deviceId(): string {
   return randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');

@@ -6,26 +6,18 @@ import { deactivateResponseSchema } from '#schemas/device-response.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
 import { postWithKey } from '#test/helpers/idempotent-post.ts';
 import { deactivateAtLemonSqueezy } from '#test/helpers/integrity-checks.ts';
-import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
-import { deviceId, seedLicense, type TestStack, useTestStack } from '#test/helpers/test-stack.ts';
+import { HOUR } from '#test/helpers/manual-clock.ts';
+import {
+  deviceId,
+  saasLicenseWithSeats,
+  seedLicense,
+  type TestStack,
+  useTestStack,
+} from '#test/helpers/test-stack.ts';
 
 /** A SaaS license with two seats, activated on two new devices (`first` activated first). */
 async function twoDevices(stack: TestStack) {
-  const renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString();
-  const license = seedLicense(stack, 'saas', {
-    activationLimit: 2,
-    subscription: { status: 'active', renewsAt },
-  });
-  const activate = async () => {
-    const instanceName = deviceId();
-    const response = await stack.post('/v1/activate', { instanceName, licenseKey: license.key });
-    if (response.status !== 200) throw new Error(`activation failed: ${response.text}`);
-    return {
-      instanceName,
-      instanceId: response.body.instanceId as string,
-      token: response.body.ai_details?.token as string,
-    };
-  };
+  const { license, activate } = saasLicenseWithSeats(stack, 2);
   const first = await activate();
   const second = await activate();
   return { license, first, second };

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { devicesResponseSchema } from '#schemas/device-response.ts';
-import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
-import { deviceId, seedLicense, type TestStack, useTestStack } from '#test/helpers/test-stack.ts';
+import { HOUR } from '#test/helpers/manual-clock.ts';
+import {
+  deviceId,
+  saasLicenseWithSeats,
+  seedLicense,
+  type TestStack,
+  useTestStack,
+} from '#test/helpers/test-stack.ts';
 
 /** RFC 3339 without milliseconds, as the API writes times. */
 function wire(date: Date): string {
@@ -10,23 +16,14 @@ function wire(date: Date): string {
 
 /** A SaaS license with three seats; `activate` takes one for a new device. */
 function saasLicense(stack: TestStack) {
-  const renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString();
-  const license = seedLicense(stack, 'saas', {
-    activationLimit: 3,
-    subscription: { status: 'active', renewsAt },
-  });
-  const activate = async () => {
-    const instanceName = deviceId();
-    const response = await stack.post('/v1/activate', { instanceName, licenseKey: license.key });
-    if (response.status !== 200) throw new Error(`activation failed: ${response.text}`);
-    return {
-      instanceName,
-      instanceId: response.body.instanceId as string,
-      token: response.body.ai_details.token as string,
-      at: wire(stack.clock.now()),
-    };
+  const { license, activate } = saasLicenseWithSeats(stack, 3);
+  return {
+    license,
+    activate: async () => {
+      const device = await activate();
+      return { ...device, at: wire(device.activatedAt) };
+    },
   };
-  return { license, activate };
 }
 
 describe('POST /v1/devices', () => {
