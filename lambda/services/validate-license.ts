@@ -53,7 +53,9 @@ export async function validateLicense(
   if (!license?.lastActivation) {
     return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
-  if (!pickDevice(license, request) && !namedDeactivated(license, request)) {
+  // A request naming no device speaks for the last one, active or not (answered below).
+  const named = request.instanceName !== undefined || request.instanceId !== undefined;
+  if (named && !pickDevice(license, request) && !namedDeactivated(license, request)) {
     return refused('INSTANCE_MISMATCH', MISMATCH);
   }
   const now = deps.clock.now();
@@ -72,7 +74,6 @@ export async function validateLicense(
     return serveLicense(deps, checked, device, request.licenseKey, 'validate', known);
   }
   // A device deactivated long ago is forgotten (bounded item size); the last activation stands in.
-  const named = request.instanceName !== undefined || request.instanceId !== undefined;
   const gone = named
     ? namedDeactivated(checked, request)
     : (devicesIn(checked, 'deactivated')[0] ?? checked.lastActivation);

@@ -127,6 +127,25 @@ describe('POST /v1/deactivate', () => {
     expect(response.body).not.toHaveProperty('ai_details');
   });
 
+  it('answers the shipped client, which names no device, suspended once its only device is freed', async () => {
+    // Prepare
+    const { license, activate } = saasLicenseWithSeats(stack, 1);
+    const only = await activate();
+    await stack.post('/v1/deactivate', { licenseKey: license.key, instanceId: only.instanceId });
+
+    // Act
+    const response = await stack.post('/v1/validate', { licenseKey: license.key });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      instanceId: only.instanceId,
+      status: 'suspended',
+      code: 'DEVICE_DEACTIVATED',
+    });
+    expect(response.body).not.toHaveProperty('ai_details');
+  });
+
   it('answers a repeat with the same body and no second upstream call', async () => {
     // Prepare
     const { license, first } = await twoDevices(stack);
