@@ -10,6 +10,7 @@ import type {
   DeviceResponse,
   DevicesResponse,
 } from '#schemas/device-response.ts';
+import { wireTime } from './messages.ts';
 
 /** The one translation of a device to the wire (device list entries, the deactivate body). */
 export function deviceBody(device: ListedDevice): DeviceResponse {
@@ -36,9 +37,4 @@ export function devicesBody({ license, devices }: LicenseDevices): DevicesRespon
 function seatsBody(license: LicenseRecord) {
   const seats = seatsOf(license);
   return { activation_limit: seats.limit, activation_usage: seats.usage };
-}
-
-/** ISO-8601 without milliseconds (RFC 3339), as the license body writes its times. */
-function wireTime(iso: string): string {
-  return iso.replace(/\.\d{3}Z$/, 'Z');
 }

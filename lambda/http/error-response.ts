@@ -1,8 +1,9 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { RouteMethod } from '#config/routes.ts';
 import { type ErrorCode, isDomainError } from '#domain/errors.ts';
 import type { Retry } from '#domain/outcome.ts';
 import type { ErrorResponse } from '#schemas/error-response.ts';
-import { jsonResponse } from './messages.ts';
+import { jsonResponse, wireTime } from './messages.ts';
 
 /**
  * The one place an error code becomes an HTTP status. The shipped RAVN Mail client reads the
@@ -117,9 +118,20 @@ export function errorResponse(
   // A refusal that lifts by itself: when, as a date in the body and as seconds in Retry-After.
   return jsonResponse(
     codeToStatus(code),
-    { ...body, retry_at: retry.at.replace(/\.\d{3}Z$/, 'Z') },
+    { ...body, retry_at: wireTime(retry.at) },
     { ...errorHeaders(code), 'retry-after': String(retry.afterSeconds) },
   );
+}
+
+/**
+ * 405 for a method the path does not take. POST paths answer exactly what the CloudFront method
+ * guard answers (`lambda/edge/method-guard.js`); a GET path names GET and HEAD instead.
+ */
+export function methodNotAllowed(method: RouteMethod, requestId: string): APIGatewayProxyResultV2 {
+  const code = 'METHOD_NOT_ALLOWED';
+  if (method === 'POST') return errorResponse(code, 'Only POST is supported.', requestId);
+  const body = { ...errorBody(code, 'Only GET is supported.', requestId), details: 'Send a GET.' };
+  return jsonResponse(codeToStatus(code), body, { allow: 'GET, HEAD' });
 }
 
 /**

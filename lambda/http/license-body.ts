@@ -2,7 +2,7 @@
  * The license answer of trial, activate and validate: its wire body (`licenseBody`, the one
  * translation of a grant) and its signed lease, and the public keys that verify leases.
  */
-import { createHash, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import type { z } from 'zod';
 import {
   type KeySet,
@@ -11,13 +11,13 @@ import {
   signingKeyAt,
 } from '#adapters/signing/key-set.ts';
 import { PUBLIC_MAX_AGE_SECONDS } from '#config/edge.ts';
-import { activeDevices } from '#domain/license.ts';
+import { activeDevices, licenseHashOf } from '#domain/license.ts';
 import { accessAfterRefusal } from '#domain/license-rules.ts';
 import type { LicenseGrant, Outcome } from '#domain/outcome.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { LeaseKeysResponse } from '#schemas/lease-keys.ts';
 import type { LicenseResponse, UnsignedLicenseResponse } from '#schemas/license-response.ts';
-import { parseJsonRequest } from './messages.ts';
+import { parseJsonRequest, wireTime } from './messages.ts';
 import type { Route } from './run-route.ts';
 
 /** Why a usable SaaS license answers without a key. */
@@ -70,11 +70,6 @@ export function licenseBody(grant: LicenseGrant): UnsignedLicenseResponse {
   };
 }
 
-/** ISO-8601 without milliseconds, as in `2026-02-10T00:00:00Z` (RFC 3339, as the client parses). */
-function wireTime(iso: string): string {
-  return iso.replace(/\.\d{3}Z$/, 'Z');
-}
-
 function wireTimeOrNull(iso: string | null): string | null {
   return iso === null ? null : wireTime(iso);
 }
@@ -121,7 +116,7 @@ export function leaseClaims(
   nonce?: string,
 ): LeaseClaims {
   return {
-    license_key_sha256: createHash('sha256').update(body.licenseKey, 'utf8').digest('hex'),
+    license_key_sha256: licenseHashOf(body.licenseKey),
     instanceId: body.instanceId,
     instanceName: body.instanceName,
     status: body.status,

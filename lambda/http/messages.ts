@@ -101,6 +101,11 @@ function valueAt(json: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return value;
 }
 
+/** ISO-8601 without milliseconds, as in `2026-02-10T00:00:00Z` (RFC 3339, as the client parses). */
+export function wireTime(iso: string): string {
+  return iso.replace(/\.\d{3}Z$/, 'Z');
+}
+
 /**
  * A JSON answer; nothing the service answers may be cached by a proxy, unless `headers` says so
  * (the public `GET` documents).

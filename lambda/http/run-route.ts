@@ -3,11 +3,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import type { z } from 'zod';
 import type { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { ORIGIN_HEADER } from '#config/edge.ts';
-import { type FunctionName, methodOf, type PathOf, type RouteMethod } from '#config/routes.ts';
+import { type FunctionName, methodOf, type PathOf } from '#config/routes.ts';
 import { type ErrorCode, isDomainError } from '#domain/errors.ts';
 import type { Outcome } from '#domain/outcome.ts';
 import type { ServiceLogger } from '#services/service-deps.ts';
-import { errorBody, errorOf, errorResponse } from './error-response.ts';
+import { errorOf, errorResponse, methodNotAllowed } from './error-response.ts';
 import { header, jsonResponse, methodAccepted, parseJsonRequest } from './messages.ts';
 
 export type ApiHandler = (
@@ -57,7 +57,10 @@ export function runRoute<Input, Value>(
   return (event, context) =>
     respond(logger, event, context, async () => {
       const method = methodOf(event.rawPath);
-      if (!methodAccepted(event, method)) return wrongMethod(method, context.awsRequestId);
+      if (!methodAccepted(event, method)) {
+        const response = methodNotAllowed(method, context.awsRequestId);
+        return { response, code: 'METHOD_NOT_ALLOWED' };
+      }
       const input = await route.read(event);
       const outcome = await route.serve(input);
       if (outcome.ok) {
@@ -69,19 +72,6 @@ export function runRoute<Input, Value>(
         code: outcome.code,
       };
     });
-}
-
-/**
- * 405 for a method the path does not take. POST paths answer exactly what the CloudFront method
- * guard answers (`lambda/edge/method-guard.js`); a GET path names GET and HEAD instead.
- */
-function wrongMethod(method: RouteMethod, requestId: string): Answer {
-  const code = 'METHOD_NOT_ALLOWED';
-  if (method === 'POST') {
-    return { response: errorResponse(code, 'Only POST is supported.', requestId), code };
-  }
-  const body = { ...errorBody(code, 'Only GET is supported.', requestId), details: 'Send a GET.' };
-  return { response: jsonResponse(405, body, { allow: 'GET, HEAD' }), code };
 }
 
 /**
