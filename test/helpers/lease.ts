@@ -63,3 +63,15 @@ export function tamper(lease: string, part: 0 | 1 | 2, index: number): string {
   parts[part] = bytes.toString('base64url');
   return parts.join('.');
 }
+
+/** `GET /v1/keys` (or another method) on a running stack, status, headers and parsed body. */
+export async function getKeys(stack: { url: string }, method = 'GET') {
+  const response = await fetch(`${stack.url}/v1/keys`, { method });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: text ? JSON.parse(text) : undefined,
+  };
+}
