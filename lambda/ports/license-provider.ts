@@ -18,6 +18,13 @@ export type ProviderAnswer =
     };
 
 /**
+ * What LemonSqueezy answered to a deactivation: the seat is free (also when it no longer knew
+ * the instance or the key), or it refused and said what it knows of the key (a disabled or
+ * expired key keeps its seats).
+ */
+export type DeactivationAnswer = { freed: true } | { freed: false; license: ProviderLicense };
+
+/**
  * The license seller (LemonSqueezy). Every method throws `UpstreamError` when the upstream is
  * unreachable or answers something unusable; a refusal it explains (404, 400 with the key's
  * facts) is returned, not thrown, so the service can pick the right code. Answers are in domain
@@ -32,7 +39,7 @@ export interface LicenseProvider {
   /** Uses a seat: creates a new instance named `instanceName` (not idempotent upstream). */
   activate(licenseKey: string, instanceName: string): Promise<ProviderAnswer>;
   /** Frees the seat of `instanceId`; an unknown instance counts as already freed. */
-  deactivate(licenseKey: string, instanceId: string): Promise<void>;
+  deactivate(licenseKey: string, instanceId: string): Promise<DeactivationAnswer>;
   /** The subscription a license key was sold with, found through its order, if any. */
   findSubscription(orderId: number, orderItemId: number): Promise<Subscription | null>;
   getSubscription(subscriptionId: number): Promise<Subscription | null>;

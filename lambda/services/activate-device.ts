@@ -7,7 +7,6 @@ import {
   deviceSlots,
   FORGET_DEACTIVATED_MS,
   type LicenseRecord,
-  type ProviderFacts,
   type ProviderLicense,
   slotOf,
 } from '#domain/license.ts';
@@ -17,7 +16,7 @@ import { shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { claimWithWait } from './claim-with-wait.ts';
-import { storedFacts } from './provider-facts.ts';
+import { answeredFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
@@ -151,7 +150,7 @@ async function activateClaimed(
   const answeredAt = deps.clock.now();
   const withFacts = await deps.store.saveProviderFactsIfNewer(
     stored,
-    activationFacts(stored, answer.license, answeredAt),
+    answeredFacts(stored, answer.license, answeredAt),
     answeredAt.toISOString(),
   );
   return { ok: true, value: { license: withFacts ?? stored, device } };
@@ -221,33 +220,17 @@ async function undoActivation(
   licenseKey: string,
   instanceId: string,
 ): Promise<void> {
-  try {
-    await deps.provider.deactivate(licenseKey, instanceId);
-  } catch (error) {
+  const leftInUse = (reason: string) =>
     deps.logger.error('seat left in use at LemonSqueezy: deactivate it by hand', {
       instanceId,
-      reason: error instanceof Error ? error.message : 'unknown',
+      reason,
     });
+  try {
+    const answer = await deps.provider.deactivate(licenseKey, instanceId);
+    if (!answer.freed) leftInUse(`the key is ${answer.license.status}`);
+  } catch (error) {
+    leftInUse(error instanceof Error ? error.message : 'unknown');
   }
-}
-
-/** The stored facts, updated with what LemonSqueezy's activation answer says of the key. */
-function activationFacts(
-  license: LicenseRecord,
-  upstream: ProviderLicense,
-  now: Date,
-): ProviderFacts {
-  const provider = license.provider && {
-    ...license.provider,
-    activationLimit: upstream.activationLimit,
-    activationUsage: upstream.activationUsage,
-  };
-  return {
-    ...storedFacts(license),
-    status: upstream.status,
-    provider,
-    statusCheckedAt: now.toISOString(),
-  };
 }
 
 /**

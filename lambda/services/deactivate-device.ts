@@ -1,5 +1,6 @@
 import type { DeviceDeactivation, ListedDevice } from '#domain/devices.ts';
 import { listedDevice } from '#domain/devices.ts';
+import { unexpectedUpstreamAnswer } from '#domain/errors.ts';
 import {
   type Activation,
   type DeviceSlot,
@@ -8,12 +9,16 @@ import {
   isDeviceWanted,
   type LicenseRecord,
   licenseHashOf,
+  type ProviderLicense,
   slotOf,
 } from '#domain/license.ts';
+import { checkLicense } from '#domain/license-rules.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { DeactivateRequest } from '#schemas/deactivate.ts';
 import { claimWithWait } from './claim-with-wait.ts';
+import { enforceLicense } from './enforce-license.ts';
+import { answeredFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
@@ -28,7 +33,9 @@ import type { ServiceDeps } from './service-deps.ts';
  *    (LemonSqueezy refuses to free seats of such keys);
  * 5. active → claim its slot with a conditional write; the winner deactivates at LemonSqueezy
  *    (an instance it no longer has counts as freed) and marks the slot deactivated with the seat
- *    count one lower; a failure gives the claim back (the device stays active, a retry works);
+ *    count one lower; a failure gives the claim back (the device stays active, a retry works),
+ *    and so does LemonSqueezy refusing because the key turned disabled or expired meanwhile
+ *    (that news is stored and enforced, and the answer says why);
  *    every other request waits for the winner's result (`claimWithWait`).
  * The license's AI key is left alone: it belongs to the license, not to the device.
  */
@@ -70,8 +77,8 @@ export async function deactivateDevice(
       }
       target = device;
       if (device.state === 'deactivated') return { ok: true, value: { license, device } };
-      // LemonSqueezy refuses to free a seat of a disabled or expired key (a 400): say why rather
-      // than answer 503 for ever. A key disabled there since our last check still gets the 503.
+      // LemonSqueezy refuses to free a seat of a disabled or expired key (a 400): say why without
+      // asking. A key disabled there since our last check learns it from that 400.
       if (license.status === 'disabled') {
         return refused('LICENSE_DISABLED', 'This license key has been disabled.');
       }
@@ -104,8 +111,8 @@ export async function deactivateDevice(
 }
 
 /**
- * We hold the claim: free the seat at LemonSqueezy, then record it. A failure at either step
- * gives the claim back and throws (503): the slot is still active, and a retry deactivates again
+ * We hold the claim: free the seat at LemonSqueezy, then record it. A refusal gives the claim
+ * back and says why; a failure at either step gives the claim back and throws (503): the slot is still active, and a retry deactivates again
  * (LemonSqueezy answering that the instance is gone counts as freed). Undefined when the slot
  * changed under us (the claim was taken over as stale, or a reconciliation deactivated it): the
  * caller re-reads and decides again.
@@ -116,14 +123,18 @@ async function deactivateClaimed(
   licenseKey: string,
   device: ListedDevice,
   claimId: string,
-): Promise<{ ok: true; value: DeviceDeactivation } | undefined> {
+): Promise<Outcome<DeviceDeactivation> | undefined> {
   const release = () =>
     deps.store
       .releaseDeactivation(license.licenseHash, device.instanceName, claimId)
       .catch(() => undefined);
   let stored: LicenseRecord | undefined;
   try {
-    await deps.provider.deactivate(licenseKey, device.instanceId);
+    const answer = await deps.provider.deactivate(licenseKey, device.instanceId);
+    if (!answer.freed) {
+      await release();
+      return refusedUpstream(deps, license, answer.license);
+    }
     stored = await deps.store.completeDeactivation(
       license.licenseHash,
       device.instanceName,
@@ -142,6 +153,30 @@ async function deactivateClaimed(
     instanceId: device.instanceId,
   });
   return { ok: true, value: { license: stored, device: freed } };
+}
+
+/**
+ * LemonSqueezy kept the seat: the key turned disabled or expired since we last heard. Its answer
+ * is news (stored if nothing newer is, I4), the license is enforced like after a webhook (its AI
+ * key disabled), and the customer hears why, as a request after a webhook would. An answer that
+ * still calls the key usable explains nothing: 503, and the device stays active.
+ */
+async function refusedUpstream(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  upstream: ProviderLicense,
+): Promise<Outcome<DeviceDeactivation>> {
+  const now = deps.clock.now();
+  const saved =
+    (await deps.store.saveProviderFactsIfNewer(
+      license,
+      answeredFacts(license, upstream, now),
+      now.toISOString(),
+    )) ?? (await deps.store.get(license.licenseHash));
+  await enforceLicense(deps, saved);
+  const verdict = saved && checkLicense(saved, now, 'validate');
+  if (verdict && !verdict.ok) return refused(verdict.code, verdict.detail);
+  throw unexpectedUpstreamAnswer('lemonsqueezy', 'a deactivation refusal of a usable key');
 }
 
 /**

@@ -108,3 +108,25 @@ export function newLicenseRecord(
     updatedAt: now.toISOString(),
   };
 }
+
+/**
+ * The stored facts, updated with what a License API answer about this license (an activation,
+ * a refused deactivation) says of the key: its status and seats.
+ */
+export function answeredFacts(
+  license: LicenseRecord,
+  upstream: ProviderLicense,
+  now: Date,
+): ProviderFacts {
+  const provider = license.provider && {
+    ...license.provider,
+    activationLimit: upstream.activationLimit,
+    activationUsage: upstream.activationUsage,
+  };
+  return {
+    ...storedFacts(license),
+    status: upstream.status,
+    provider,
+    statusCheckedAt: now.toISOString(),
+  };
+}

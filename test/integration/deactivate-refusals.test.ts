@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { licenseHashOf } from '#domain/license.ts';
 import type { Fault } from '#local/sandbox/faults.ts';
 import { storedSlot, twoDevices } from '#test/helpers/devices.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
@@ -8,6 +9,8 @@ import { deviceId, seedLicense, useTestStack } from '#test/helpers/test-stack.ts
 
 describe('POST /v1/deactivate refusals', () => {
   const stack = useTestStack();
+  const liveKeysOf = (licenseKey: string) =>
+    stack.openRouter.liveKeys().filter((key) => key.name.includes(licenseHashOf(licenseKey)));
 
   it('answers TRIAL_NOT_TRANSFERABLE for a trial, which keeps its device', async () => {
     // Prepare
@@ -84,6 +87,44 @@ describe('POST /v1/deactivate refusals', () => {
     expect([response.status, response.body.code]).toEqual([400, 'LICENSE_DISABLED']);
     expect(stack.lemonSqueezy.callCount('deactivate')).toBe(deactivations);
   });
+
+  it.each([
+    ['disabled', 'LICENSE_DISABLED'],
+    ['expired', 'LICENSE_EXPIRED'],
+  ] as const)(
+    'learns from LemonSqueezy that a key turned %s since the last check: %s, stored, key disabled',
+    async (status, code) => {
+      // Prepare: the key changes at LemonSqueezy and no webhook or refresh tells us.
+      const { license, first } = await twoDevices(stack);
+      const deactivations = stack.lemonSqueezy.callCount('deactivate');
+      expect(liveKeysOf(license.key)).toHaveLength(1);
+      stack.lemonSqueezy.updateLicense(license.key, {
+        status,
+        ...(status === 'expired' ? { expiresAt: stack.clock.now().toISOString() } : {}),
+      });
+
+      // Act
+      const response = await stack.post('/v1/deactivate', {
+        licenseKey: license.key,
+        instanceId: first.instanceId,
+      });
+      const again = await stack.post('/v1/deactivate', {
+        licenseKey: license.key,
+        instanceId: first.instanceId,
+      });
+
+      // Assess: one upstream call; the refusal is stored, so a retry needs none.
+      expect([response.status, response.body.code]).toEqual([400, code]);
+      expect(response.body).toEqual(errorBodyOf(response.body.code, response.body.error));
+      expect([again.status, again.body.code]).toEqual([400, code]);
+      expect(stack.lemonSqueezy.callCount('deactivate')).toBe(deactivations + 1);
+      expect((await storedSlot(stack, license.key, first.instanceName)).slot).toMatchObject({
+        state: 'active',
+        instanceId: first.instanceId,
+      });
+      expect(liveKeysOf(license.key)).toEqual([]);
+    },
+  );
 });
 
 describe('POST /v1/deactivate while LemonSqueezy fails', () => {

@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import { fetchJson, unexpectedAnswer } from '#adapters/http/fetch-json.ts';
 import type { Subscription } from '#domain/license.ts';
-import type { LicenseProvider, ProviderAnswer, ProviderInstance } from '#ports/license-provider.ts';
+import type {
+  DeactivationAnswer,
+  LicenseProvider,
+  ProviderAnswer,
+  ProviderInstance,
+} from '#ports/license-provider.ts';
 import {
   instanceListSchema,
   type LicenseAnswer,
@@ -39,13 +44,18 @@ export class LemonSqueezyClient implements LicenseProvider {
     );
   }
 
-  async deactivate(licenseKey: string, instanceId: string): Promise<void> {
+  async deactivate(licenseKey: string, instanceId: string): Promise<DeactivationAnswer> {
     const response = await this.post('deactivate', {
       license_key: licenseKey,
       instance_id: instanceId,
     });
     // 404 means the instance (or key) is gone already: the seat is free, which is what we wanted.
-    if (response.status === 200 || response.status === 404) return;
+    if (response.status === 200 || response.status === 404) return { freed: true };
+    // A disabled or expired key keeps its seats: the 400 still describes the key.
+    const described = licenseAnswerSchema.safeParse(response.body);
+    if (response.status === 400 && described.success) {
+      return { freed: false, license: toAnswer(described.data, false).license };
+    }
     throw unexpectedAnswer('lemonsqueezy', 'a deactivation', response.status);
   }
 

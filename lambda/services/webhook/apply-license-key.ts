@@ -1,9 +1,9 @@
 import { findPlanVariant } from '#config/products-schema.ts';
 import { licenseHashOf } from '#domain/license.ts';
 import type { LicenseKeyEvent } from '#domain/webhook-event.ts';
+import { enforceLicense } from '../enforce-license.ts';
 import { newLicenseRecord, toProviderFacts } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { enforceLicense } from './enforce-license.ts';
 import type { EventOutcome } from './outcome.ts';
 
 /**

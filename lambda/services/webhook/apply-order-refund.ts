@@ -1,6 +1,6 @@
 import type { OrderRefundEvent } from '#domain/webhook-event.ts';
+import { enforceLicense } from '../enforce-license.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { enforceLicense } from './enforce-license.ts';
 import type { EventOutcome } from './outcome.ts';
 
 /**

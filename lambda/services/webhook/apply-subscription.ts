@@ -1,8 +1,8 @@
 import { findPlanVariant } from '#config/products-schema.ts';
 import type { PaymentEvent, SubscriptionEvent } from '#domain/webhook-event.ts';
+import { enforceLicense } from '../enforce-license.ts';
 import { toLicensePlan } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { enforceLicense } from './enforce-license.ts';
 import type { EventOutcome } from './outcome.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { activeDevices, type LicenseRecord } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
-import { reconcileSeats } from '../activate-device.ts';
-import { revokeKey } from '../rotate-key.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import { reconcileSeats } from './activate-device.ts';
+import { revokeKey } from './rotate-key.ts';
+import type { ServiceDeps } from './service-deps.ts';
 
 /**
  * Brings devices and the AI key in line with the stored license:
