@@ -40,6 +40,12 @@ const product = z
      * seat on at most `activation_limit + device_changes` new devices in that window.
      */
     device_changes: z.number().int().nonnegative().max(100).default(3),
+    /**
+     * Devices not seen (no validate) for this many days are deactivated at LemonSqueezy by the
+     * scheduled function, freeing their seats; absent = never. At least 2: a device in use is
+     * recorded as seen at most once a day, so its sighting may be a day old.
+     */
+    release_after_days: z.number().int().min(2).max(3650).optional(),
   })
   .superRefine((value, context) => {
     if (value.ai_mode !== 'saas') return;
@@ -111,6 +117,8 @@ export interface PlanTerms {
   graceMs: number;
   /** New devices allowed in a rolling window beyond the seats (trials: none, one device). */
   deviceChanges: number;
+  /** How long a device may go unseen before its seat is freed; undefined = kept for ever. */
+  releaseAfterMs: number | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -136,5 +144,9 @@ export function planTermsOf(
     cacheMs: (terms?.cache_hours ?? 24) * HOUR_MS,
     graceMs: (terms?.grace_days ?? 7) * 24 * HOUR_MS,
     deviceChanges: terms && 'device_changes' in terms ? terms.device_changes : 3,
+    releaseAfterMs:
+      terms && 'release_after_days' in terms && terms.release_after_days !== undefined
+        ? terms.release_after_days * 24 * HOUR_MS
+        : undefined,
   };
 }

@@ -169,6 +169,32 @@ export function heartbeatDue(license: LicenseRecord, device: Activation, now: Da
   return now.getTime() - seen >= HEARTBEAT_INTERVAL_MS;
 }
 
+/**
+ * The devices of a license whose seats may be freed for being unused: active, not being freed by
+ * a request right now (a claim younger than `staleBefore`), and not seen (no heartbeat, else not
+ * since activation) since `seenBefore`. Only a usable key's: LemonSqueezy refuses to free seats of
+ * a disabled or expired key, and an inactive one holds none.
+ */
+export function idleDevices(
+  license: LicenseRecord,
+  seenBefore: Date,
+  staleBefore: string,
+): Activation[] {
+  if (license.kind !== 'lemonsqueezy' || license.status !== 'active') return [];
+  return deviceSlots(license).flatMap((slot) => {
+    if (slot.state !== 'active') return [];
+    if (slot.deactivation && slot.deactivation.claimedAt >= staleBefore) return [];
+    if (Date.parse(slot.lastSeenAt ?? slot.activatedAt) >= seenBefore.getTime()) return [];
+    return [
+      {
+        instanceId: slot.instanceId,
+        instanceName: slot.instanceName,
+        activatedAt: slot.activatedAt,
+      },
+    ];
+  });
+}
+
 /** The rolling window the device-change limit counts new devices in. */
 export const DEVICE_CHANGE_WINDOW_MS = 30 * 86_400_000;
 

@@ -43,6 +43,12 @@ export interface LicenseProvider {
   /** The subscription a license key was sold with, found through its order, if any. */
   findSubscription(orderId: number, orderItemId: number): Promise<Subscription | null>;
   getSubscription(subscriptionId: number): Promise<Subscription | null>;
+  /**
+   * The license key itself, read with the REST API key: we store only its hash, and freeing a
+   * seat with no customer request (an idle device) needs the key. Null when LemonSqueezy no longer
+   * has it. Hold it in memory for the call at hand; never store or log it.
+   */
+  licenseKeyOf(licenseId: number): Promise<string | null>;
   /** The instances (seats) a license key holds upstream. */
   listInstances(licenseId: number): Promise<ProviderInstance[]>;
 }

@@ -16,7 +16,7 @@ import { checkLicense } from '#domain/license-rules.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { DeactivateRequest } from '#schemas/deactivate.ts';
-import { claimWithWait } from './claim-with-wait.ts';
+import { type ClaimTry, claimWithWait } from './claim-with-wait.ts';
 import { enforceLicense } from './enforce-license.ts';
 import { answeredFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -93,21 +93,33 @@ export async function deactivateDevice(
       ) {
         return undefined;
       }
-      const claimed = await deps.store.claimDeactivation(
-        licenseHash,
-        device,
-        claimId,
-        now.toISOString(),
-        staleBefore,
-      );
-      return claimed
-        ? deactivateClaimed(deps, license, request.licenseKey, device, claimId)
-        : undefined;
+      return freeSeat(deps, license, request.licenseKey, device, { claimId, now, staleBefore });
     },
     async () => {
       current = (await deps.store.get(licenseHash)) ?? current;
     },
   );
+}
+
+/**
+ * Claims the active slot of `device` and, if the claim is won, frees its seat (below). Undefined
+ * when another request holds the claim or the slot changed (or, with `unseenSince`, the device
+ * was seen since): re-read and decide again.
+ */
+export async function freeSeat(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  licenseKey: string,
+  device: Activation,
+  claim: ClaimTry & { unseenSince?: string },
+): Promise<Outcome<DeviceDeactivation> | undefined> {
+  const claimed = await deps.store.claimDeactivation(license.licenseHash, device, {
+    claimId: claim.claimId,
+    claimedAt: claim.now.toISOString(),
+    staleBefore: claim.staleBefore,
+    ...(claim.unseenSince === undefined ? {} : { unseenSince: claim.unseenSince }),
+  });
+  return claimed ? deactivateClaimed(deps, license, licenseKey, device, claim.claimId) : undefined;
 }
 
 /**
@@ -121,7 +133,7 @@ async function deactivateClaimed(
   deps: ServiceDeps,
   license: LicenseRecord,
   licenseKey: string,
-  device: ListedDevice,
+  device: Activation,
   claimId: string,
 ): Promise<Outcome<DeviceDeactivation> | undefined> {
   const release = () =>

@@ -101,30 +101,37 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
    * Reserves the active slot holding `device` for its deactivation by `claimId`. Succeeds when the
    * slot still holds that instance, is active, and carries no other deactivation claim made at or
    * after `staleBefore` (an older one's holder died); false otherwise (re-read and decide again).
-   * The device stays active, and is served as such, until `completeDeactivation`.
+   * The device stays active, and is served as such, until `completeDeactivation`. With
+   * `unseenSince`, also only if the device has not been seen since then (an idle device's release
+   * never frees a device that just called in).
    */
   async claimDeactivation(
     licenseHash: string,
     device: Activation,
-    claimId: string,
-    claimedAt: string,
-    staleBefore: string,
+    claim: { claimId: string; claimedAt: string; staleBefore: string; unseenSince?: string },
   ): Promise<boolean> {
+    const unseen =
+      claim.unseenSince === undefined
+        ? ''
+        : ' AND (devices.#device.lastSeenAt < :unseenSince OR ' +
+          '(attribute_not_exists(devices.#device.lastSeenAt) AND ' +
+          'devices.#device.activatedAt < :unseenSince))';
     return this.conditionalUpdate(licenseHash, {
       UpdateExpression: 'SET devices.#device.deactivation = :claim',
       ConditionExpression:
         'devices.#device.#state = :active AND devices.#device.instanceId = :instanceId AND ' +
         '(attribute_not_exists(devices.#device.deactivation) OR ' +
-        'devices.#device.deactivation.claimedAt < :staleBefore)',
+        `devices.#device.deactivation.claimedAt < :staleBefore)${unseen}`,
       ExpressionAttributeNames: {
         '#device': deviceSlotKey(device.instanceName),
         '#state': 'state',
       },
       ExpressionAttributeValues: {
-        ':claim': { claimId, claimedAt },
+        ':claim': { claimId: claim.claimId, claimedAt: claim.claimedAt },
         ':active': 'active',
         ':instanceId': device.instanceId,
-        ':staleBefore': staleBefore,
+        ':staleBefore': claim.staleBefore,
+        ...(claim.unseenSince === undefined ? {} : { ':unseenSince': claim.unseenSince }),
       },
     }).then((record) => record !== undefined);
   }

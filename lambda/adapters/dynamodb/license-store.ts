@@ -1,6 +1,8 @@
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LicensePlan, LicenseRecord, ProviderFacts, Subscription } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
 import { LicenseDeviceWrites } from './license-device-writes.ts';
+import { fromItem } from './license-item.ts';
 
 /** Fields set only when a license is first stored. */
 const CREATION_ONLY = ['kind', 'periodAnchor', 'devices', 'createdAt'] as const;
@@ -74,6 +76,54 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
   }
 
   /**
+   * One page of a walk over the usable LemonSqueezy licenses (a Scan, filtered: it reads, and is
+   * billed for, `limit` items of any kind). `cursor` is where the previous page stopped; the
+   * answer's `next` is undefined once the walk has reached the end of the table.
+   */
+  async activeLicensePage(
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ licenses: LicenseRecord[]; next: string | undefined }> {
+    const result = await this.documents.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: limit,
+        FilterExpression: 'sk = :sk AND kind = :kind AND #status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':sk': 'LICENSE',
+          ':kind': 'lemonsqueezy',
+          ':active': 'active',
+        },
+        ExclusiveStartKey: cursor === undefined ? undefined : parseCursor(cursor),
+      }),
+    );
+    return {
+      licenses: (result.Items ?? []).flatMap((item) => fromItem(item) ?? []),
+      next: result.LastEvaluatedKey ? JSON.stringify(result.LastEvaluatedKey) : undefined,
+    };
+  }
+
+  /** Where the scheduled sweep `name` stopped last time (undefined: start from the beginning). */
+  async sweepCursor(name: string): Promise<string | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: sweepKey(name), ConsistentRead: true }),
+    );
+    const cursor = result.Item?.cursor;
+    return typeof cursor === 'string' ? cursor : undefined;
+  }
+
+  /** Records where the sweep `name` goes on next time; undefined starts it over. */
+  async saveSweepCursor(name: string, cursor: string | undefined, at: string): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...sweepKey(name), ...(cursor === undefined ? {} : { cursor }), updatedAt: at },
+      }),
+    );
+  }
+
+  /**
    * One UpdateItem that writes the facts and, the first time, the creation-only fields,
    * conditional on the stored facts (and subscription, when the facts carry one) not being newer
    * than `asOf`.
@@ -112,4 +162,18 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
       ExpressionAttributeValues: values,
     });
   }
+}
+
+/** The item holding a scheduled sweep's progress: one per sweep, beside the licenses. */
+const sweepKey = (name: string) => ({ pk: `SWEEP#${name}`, sk: 'CURSOR' });
+
+/** A stored cursor back to Scan's start key; a cursor we cannot read starts the walk over. */
+function parseCursor(cursor: string): Record<string, string> | undefined {
+  try {
+    const { pk, sk } = JSON.parse(cursor) as Record<string, unknown>;
+    if (typeof pk === 'string' && typeof sk === 'string') return { pk, sk };
+  } catch {
+    // Not JSON, or null: start over.
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import {
   instanceListSchema,
   type LicenseAnswer,
   licenseAnswerSchema,
+  licenseKeyDocumentSchema,
   subscriptionDocumentSchema,
   subscriptionListSchema,
 } from './schemas.ts';
@@ -74,6 +75,11 @@ export class LemonSqueezyClient implements LicenseProvider {
       subscriptionDocumentSchema,
     );
     return body?.data ?? null;
+  }
+
+  async licenseKeyOf(licenseId: number): Promise<string | null> {
+    const body = await this.restGet(`/v1/license-keys/${licenseId}`, licenseKeyDocumentSchema);
+    return body?.data.attributes.key ?? null;
   }
 
   async listInstances(licenseId: number): Promise<ProviderInstance[]> {

@@ -80,6 +80,14 @@ export const subscriptionResourceSchema = z
 export const subscriptionDocumentSchema = z.object({ data: subscriptionResourceSchema });
 export const subscriptionListSchema = z.object({ data: z.array(subscriptionResourceSchema) });
 
+/** `license-keys/:id` (REST): only the key, which the License API calls take. */
+export const licenseKeyDocumentSchema = z.object({
+  data: z.object({
+    type: z.literal('license-keys'),
+    attributes: z.object({ key: z.string().min(1) }),
+  }),
+});
+
 /** `license-key-instances` (REST): `identifier` is the instance id the License API uses. */
 export const instanceListSchema = z.object({
   data: z.array(

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { planTermsOf } from '#config/products-schema.ts';
+import { isDomainError } from '#domain/errors.ts';
+import { type Activation, type LicenseRecord, licenseHashOf } from '#domain/license.ts';
+import { idleDevices } from '#domain/license-rules.ts';
+import { shortHash } from '#domain/secrets.ts';
+import { freeSeat } from './deactivate-device.ts';
+import type { ServiceDeps } from './service-deps.ts';
+
+export interface ReleaseOptions {
+  /**
+   * Seats freed per run at most. Each costs two LemonSqueezy calls (the REST read of the key,
+   * the License API deactivation), and the License API allows 60 a minute for the whole store.
+   */
+  maxReleases: number;
+  /** Pause after each release, so a run never bursts into the store-wide budget. */
+  spacingMs: number;
+  /** License items read per run at most, in pages of `pageSize` (a Scan, billed per item read). */
+  maxPages: number;
+  pageSize: number;
+}
+
+/** 20 releases a run, one every 2 s: with the 15-minute schedule, under 2 % of the budget. */
+export const DEFAULT_RELEASE_OPTIONS: ReleaseOptions = {
+  maxReleases: 20,
+  spacingMs: 2000,
+  maxPages: 50,
+  pageSize: 200,
+};
+
+/** The name the walk's progress is stored under (`SWEEP#release-idle-devices`). */
+export const RELEASE_SWEEP = 'release-idle-devices';
+
+export interface ReleaseSummary {
+  licensesRead: number;
+  released: number;
+  /** Whether the walk reached the end of the table (the next run starts from the beginning). */
+  wrapped: boolean;
+  /** Why the run stopped early: a LemonSqueezy failure, or the per-run cap. */
+  stoppedBy?: 'upstream' | 'cap';
+}
+
+/**
+ * Frees the seats of devices that stopped calling in, on plans that set `release_after_days`
+ * (config/products.json): the customer moved to a new machine without deactivating the old one,
+ * and the seat comes back without a support ticket. Runs on a schedule and resumes where the last
+ * run stopped (a cursor in the table), so every license is reached however large the table.
+ * 1. read a page of usable LemonSqueezy licenses; pick the devices not seen for the plan's time;
+ * 2. read the license key from LemonSqueezy's REST API (we keep only its hash) and check it is
+ *    the key of that license;
+ * 3. free each seat like `POST /v1/deactivate` does (the same claim, so a customer deactivating
+ *    or the device activating again at the same moment is never undone);
+ * 4. stop at `maxReleases`, or at the first LemonSqueezy failure (the rest waits for the next run,
+ *    which starts again at the same page).
+ * A device that comes back later finds itself deactivated (`DEVICE_DEACTIVATED`) and can be
+ * activated again; that is not a new device for the device-change limit.
+ */
+export async function releaseIdleDevices(
+  deps: ServiceDeps,
+  options: ReleaseOptions = DEFAULT_RELEASE_OPTIONS,
+): Promise<ReleaseSummary> {
+  const summary: ReleaseSummary = { licensesRead: 0, released: 0, wrapped: false };
+  let cursor = await deps.store.sweepCursor(RELEASE_SWEEP);
+  for (let page = 0; page < options.maxPages; page += 1) {
+    const { licenses, next } = await deps.store.activeLicensePage(cursor, options.pageSize);
+    summary.licensesRead += licenses.length;
+    for (const license of licenses) {
+      const stop = await releaseLicense(deps, license, options, summary);
+      if (stop) {
+        // This page again next time: what it still holds is picked up then.
+        summary.stoppedBy = stop;
+        await deps.store.saveSweepCursor(RELEASE_SWEEP, cursor, deps.clock.now().toISOString());
+        return summary;
+      }
+    }
+    cursor = next;
+    if (next === undefined) summary.wrapped = true;
+    await deps.store.saveSweepCursor(RELEASE_SWEEP, cursor, deps.clock.now().toISOString());
+    if (summary.wrapped) break;
+  }
+  return summary;
+}
+
+/** Frees the idle seats of one license; says why the run must stop, if it must. */
+async function releaseLicense(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  options: ReleaseOptions,
+  summary: ReleaseSummary,
+): Promise<'upstream' | 'cap' | undefined> {
+  const { releaseAfterMs } = planTermsOf(deps.products, license.kind, license.plan.productName);
+  if (releaseAfterMs === undefined || !license.provider) return undefined;
+  const now = deps.clock.now();
+  const staleBefore = new Date(now.getTime() - deps.policy.activationLeaseMs).toISOString();
+  const seenBefore = new Date(now.getTime() - releaseAfterMs);
+  const idle = idleDevices(license, seenBefore, staleBefore);
+  if (idle.length === 0) return undefined;
+  if (summary.released >= options.maxReleases) return 'cap';
+  try {
+    const licenseKey = await deps.provider.licenseKeyOf(license.provider.licenseId);
+    if (licenseKey === null || licenseHashOf(licenseKey) !== license.licenseHash) {
+      // Deleted upstream, or an id that is not this key's: nothing we can free; a refresh sorts it.
+      deps.logger.warn('idle devices left: LemonSqueezy has no such key', {
+        license: shortHash(license.licenseHash),
+      });
+      return undefined;
+    }
+    let current = license;
+    for (const device of idle) {
+      if (summary.released >= options.maxReleases) return 'cap';
+      const freed = await releaseDevice(deps, current, licenseKey, device, seenBefore);
+      if (!freed) continue;
+      if (!freed.ok) return undefined; // the key turned unusable: its seats stay
+      current = freed.value.license;
+      summary.released += 1;
+      deps.logger.info('idle device released', {
+        license: shortHash(license.licenseHash),
+        instanceId: device.instanceId,
+      });
+      if (options.spacingMs > 0) await sleep(options.spacingMs);
+    }
+    return undefined;
+  } catch (error) {
+    if (!isDomainError(error) || error.name !== 'UpstreamError') throw error;
+    deps.logger.warn('idle device release stopped: LemonSqueezy failed', {
+      license: shortHash(license.licenseHash),
+      reason: error.message,
+    });
+    return 'upstream';
+  }
+}
+
+/**
+ * One try, conditional on the device still being unseen since `seenBefore`; a claim held by a
+ * customer's request right now means the seat is theirs to free.
+ */
+function releaseDevice(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  licenseKey: string,
+  device: Activation,
+  seenBefore: Date,
+) {
+  const now = deps.clock.now();
+  const staleBefore = new Date(now.getTime() - deps.policy.activationLeaseMs).toISOString();
+  return freeSeat(deps, license, licenseKey, device, {
+    claimId: randomUUID(),
+    now,
+    staleBefore,
+    unseenSince: seenBefore.toISOString(),
+  });
+}
