@@ -66,7 +66,11 @@ export async function releaseIdleDevices(
     const { licenses, next } = await deps.store.activeLicensePage(cursor, options.pageSize);
     summary.licensesRead += licenses.length;
     for (const license of licenses) {
-      const stop = await releaseLicense(deps, license, options, summary);
+      const { released, stoppedBy: stop } = await releaseIdleSeats(deps, license, {
+        allowed: options.maxReleases - summary.released,
+        spacingMs: options.spacingMs,
+      });
+      summary.released += released;
       if (stop) {
         // This page again next time: what it still holds is picked up then.
         summary.stoppedBy = stop;
@@ -82,21 +86,24 @@ export async function releaseIdleDevices(
   return summary;
 }
 
-/** Frees the idle seats of one license; says why the run must stop, if it must. */
-async function releaseLicense(
+/**
+ * Frees the idle seats of one license (as read by the caller), at most `allowed` of them; says
+ * why the run must stop, if it must.
+ */
+export async function releaseIdleSeats(
   deps: ServiceDeps,
   license: LicenseRecord,
-  options: ReleaseOptions,
-  summary: ReleaseSummary,
-): Promise<'upstream' | 'cap' | undefined> {
+  pace: { allowed: number; spacingMs: number },
+): Promise<{ released: number; stoppedBy?: 'upstream' | 'cap' }> {
+  let released = 0;
   const { releaseAfterMs } = planTermsOf(deps.products, license.kind, license.plan.productName);
-  if (releaseAfterMs === undefined || !license.provider) return undefined;
+  if (releaseAfterMs === undefined || !license.provider) return { released };
   const now = deps.clock.now();
   const staleBefore = new Date(now.getTime() - deps.policy.activationLeaseMs).toISOString();
   const seenBefore = new Date(now.getTime() - releaseAfterMs);
   const idle = idleDevices(license, seenBefore, staleBefore);
-  if (idle.length === 0) return undefined;
-  if (summary.released >= options.maxReleases) return 'cap';
+  if (idle.length === 0) return { released };
+  if (pace.allowed <= 0) return { released, stoppedBy: 'cap' };
   try {
     const licenseKey = await deps.provider.licenseKeyOf(license.provider.licenseId);
     if (licenseKey === null || licenseHashOf(licenseKey) !== license.licenseHash) {
@@ -104,30 +111,30 @@ async function releaseLicense(
       deps.logger.warn('idle devices left: LemonSqueezy has no such key', {
         license: shortHash(license.licenseHash),
       });
-      return undefined;
+      return { released };
     }
     let current = license;
     for (const device of idle) {
-      if (summary.released >= options.maxReleases) return 'cap';
+      if (released >= pace.allowed) return { released, stoppedBy: 'cap' };
       const freed = await releaseDevice(deps, current, licenseKey, device, seenBefore);
       if (!freed) continue;
-      if (!freed.ok) return undefined; // the key turned unusable: its seats stay
+      if (!freed.ok) return { released }; // the key turned unusable: its seats stay
       current = freed.value.license;
-      summary.released += 1;
+      released += 1;
       deps.logger.info('idle device released', {
         license: shortHash(license.licenseHash),
         instanceId: device.instanceId,
       });
-      if (options.spacingMs > 0) await sleep(options.spacingMs);
+      if (pace.spacingMs > 0) await sleep(pace.spacingMs);
     }
-    return undefined;
+    return { released };
   } catch (error) {
     if (!isDomainError(error) || error.name !== 'UpstreamError') throw error;
     deps.logger.warn('idle device release stopped: LemonSqueezy failed', {
       license: shortHash(license.licenseHash),
       reason: error.message,
     });
-    return 'upstream';
+    return { released, stoppedBy: 'upstream' };
   }
 }
 

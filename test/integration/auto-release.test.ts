@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ProductsConfig } from '#config/products-schema.ts';
 import { licenseHashOf } from '#domain/license.ts';
 import {
   DEFAULT_RELEASE_OPTIONS,
@@ -8,24 +7,11 @@ import {
   releaseIdleDevices,
 } from '#services/release-idle-devices.ts';
 import type { ServiceDeps } from '#services/service-deps.ts';
-import { storedSlot, twoDevices } from '#test/helpers/devices.ts';
+import { storedSlot, twoDevices, withReleaseAfter } from '#test/helpers/devices.ts';
 import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
-import { PLANS, useTestStack } from '#test/helpers/test-stack.ts';
+import { useTestStack } from '#test/helpers/test-stack.ts';
 
 const RELEASE_AFTER_DAYS = 7;
-
-/** The products config with `release_after_days` set on the SaaS test plan's product. */
-function withRelease(products: ProductsConfig, days: number): ProductsConfig {
-  const entry = Object.entries(products.products).find(
-    ([, product]) => product.product_id === PLANS.saas.productId,
-  );
-  if (!entry) throw new Error('no SaaS test product in config');
-  const [name, product] = entry;
-  return {
-    ...products,
-    products: { ...products.products, [name]: { ...product, release_after_days: days } },
-  };
-}
 
 /** Tests run the sweep without pauses; the cap and the cursor are what they look at. */
 const FAST: ReleaseOptions = { ...DEFAULT_RELEASE_OPTIONS, spacingMs: 0 };
@@ -34,7 +20,7 @@ describe('auto-release of idle devices (release_after_days)', () => {
   const stack = useTestStack();
   const deps = (): ServiceDeps => ({
     ...stack.deps,
-    products: withRelease(stack.deps.products, RELEASE_AFTER_DAYS),
+    products: withReleaseAfter(stack.deps.products, RELEASE_AFTER_DAYS),
   });
   /** Each test walks the table from its start: an earlier test may have left the cursor anywhere. */
   async function sweep(options: ReleaseOptions = FAST, over: ServiceDeps = deps()) {

@@ -12,12 +12,15 @@ import { deviceId, seedLicense, type TestStack, useTestStack } from '#test/helpe
 /**
  * Model-based test of the integrity invariants (README, "Invariants"): fast-check generates
  * random sequences of activations and validates on three devices (two of them named `__proto__`
- * and `constructor`), deactivations through us and device lists, a trial, seats freed at
+ * and `constructor`) and on new machines (what the device-change limit counts), deactivations
+ * through us, device lists, the sweep that frees idle devices' seats, a trial, seats freed at
  * LemonSqueezy behind our back, license and subscription changes whose webhooks are delivered,
  * dropped, duplicated or delayed and reordered, a full refund, spending on the live key, clock jumps (minutes to past the period
  * end), an upstream failing on its next call, and reaper runs. They run against the real
  * handlers on DynamoDB Local with the sandbox doubles, and after every step I1–I4 are checked
- * against the doubles' ground truth (test/helpers/model/world.ts). A failure prints the seed and
+ * against the doubles' ground truth (test/helpers/model/world.ts), and the device rules where
+ * they apply (test/helpers/model/device-checks.ts: the device-change limit, heartbeats, what the
+ * sweep may free). A failure prints the seed and
  * the shrunk sequence; `pnpm test:model -- --runs N --seed S` runs longer or replays one.
  */
 const RUNS = Number(process.env.MODEL_RUNS ?? 500);

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import {
   Activate,
+  ActivateNew,
   AdvanceClock,
   Deactivate,
   FAULT_POINTS,
   InjectFault,
   ListDevices,
   Reap,
+  ReleaseIdle,
   Spend,
   Trial,
   Validate,
@@ -23,13 +25,15 @@ import {
 
 const delivery = fc.constantFrom<Delivery>('deliver', 'deliver', 'drop', 'duplicate', 'delay');
 const device = fc.nat({ max: 2 });
+/** A device of the model's list, new machines included (wrapping around the list). */
+const anyDevice = fc.nat({ max: 5 });
 
 const activate = device.map((index) => new Activate(index));
 const deactivate = fc
-  .tuple(device, fc.boolean())
+  .tuple(anyDevice, fc.boolean())
   .map(([index, byName]) => new Deactivate(index, byName));
 const validate = fc
-  .tuple(device, fc.boolean())
+  .tuple(anyDevice, fc.boolean())
   .map(([index, naming]) => new Validate(index, naming));
 const spend = fc.integer({ min: 1, max: 400 }).map((cents) => new Spend(cents / 100));
 /** Access taken away and given back: the changes that could mint credit if keys were re-issued. */
@@ -76,9 +80,11 @@ export const modelCommands = fc.commands(
     toggleLicense,
     toggleSubscription,
     fc.constant(new Trial()),
-    device.map((index) => new DeactivateAtLemonSqueezy(index)),
+    anyDevice.map((index) => new DeactivateAtLemonSqueezy(index)),
     deactivate,
     fc.constant(new ListDevices()),
+    fc.constant(new ActivateNew()),
+    fc.constant(new ReleaseIdle()),
     fc.nat({ max: 9 }).map((pick) => new DeliverDelayed(pick)),
     clock,
     fc

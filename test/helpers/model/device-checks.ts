@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { DEVICE_CHANGE_WINDOW_MS, HEARTBEAT_INTERVAL_MS } from '#domain/license-rules.ts';
 import { type Model, SEATS, truthOf, type World } from '#test/helpers/model/world.ts';
 import type { HttpResult } from '#test/helpers/test-stack.ts';
 
@@ -6,7 +7,12 @@ interface StoredSlot {
   state: string;
   instanceId?: string;
   instanceName: string;
+  activatedAt?: string;
+  lastSeenAt?: string;
 }
+
+/** Device changes the model's plan allows in 30 days beyond its seats (config: default 3). */
+export const DEVICE_CHANGES = 3;
 
 function slotsOf(item: Record<string, unknown> | undefined): StoredSlot[] {
   return Object.values((item?.devices ?? {}) as Record<string, StoredSlot>);
@@ -108,4 +114,92 @@ export async function checkDeviceList(
   expect(active.length, `I3: devices listed active: ${context}`).toBeLessThanOrEqual(SEATS);
   const provider = item?.provider as { activationUsage: number } | undefined;
   expect(response.body.activation_usage, context).toBe(provider?.activationUsage);
+}
+
+/** Whether the stored license knows the device `name` (a slot other than one under way). */
+export async function knowsDevice(world: World, name: string): Promise<boolean> {
+  return slotsOf(await world.readItem()).some(
+    (slot) => slot.instanceName === name && slot.state !== 'pending',
+  );
+}
+
+/**
+ * Checks an activation's answer against the device-change limit: a device the license did not
+ * know (`knownBefore` false) that got a seat is counted, and in no 30 days do more than
+ * `SEATS + DEVICE_CHANGES` such devices get one; a 429 is only ever DEVICE_CHANGE_LIMIT, for a
+ * device the license did not know, with `Retry-After` and a `retry_at` within the window.
+ */
+export function checkDeviceChange(
+  world: World,
+  model: Model,
+  name: string,
+  knownBefore: boolean,
+  response: HttpResult,
+): void {
+  const context = `/v1/activate → ${response.status} ${response.text.slice(0, 300)}`;
+  const now = world.stack.clock.now().getTime();
+  if (response.status === 429) {
+    expect(response.body.code, context).toBe('DEVICE_CHANGE_LIMIT');
+    expect(knownBefore, `a known device was counted as a change: ${context}`).toBe(false);
+    expect(Number(response.headers?.['retry-after']), context).toBeGreaterThan(0);
+    const retryAt = Date.parse(response.body.retry_at);
+    expect(retryAt > now && retryAt <= now + DEVICE_CHANGE_WINDOW_MS, context).toBe(true);
+    return;
+  }
+  if (response.status !== 200 || knownBefore) return;
+  model.newSeats.push({ name, at: now });
+  const recent = model.newSeats.filter((seat) => seat.at > now - DEVICE_CHANGE_WINDOW_MS);
+  expect(
+    recent.length,
+    `more new devices in 30 days than seats + changes: ${recent.map((seat) => seat.name)}`,
+  ).toBeLessThanOrEqual(SEATS + DEVICE_CHANGES);
+}
+
+/**
+ * Checks the heartbeat after a validate that named an active device: its recorded sighting (or,
+ * before the first, its activation) is less than a day old, so a device in use never looks idle
+ * to the auto-release sweep.
+ */
+export async function checkHeartbeat(
+  world: World,
+  instanceId: string,
+  response: HttpResult,
+): Promise<void> {
+  if (response.status !== 200 || response.body.status !== 'active') return;
+  const slot = slotsOf(await world.readItem()).find(
+    (candidate) => candidate.instanceId === instanceId && candidate.state === 'active',
+  );
+  if (!slot) return;
+  const seen = Date.parse(slot.lastSeenAt ?? slot.activatedAt ?? '');
+  expect(
+    world.stack.clock.now().getTime() - seen,
+    `heartbeat: a device that just validated was last seen at ${slot.lastSeenAt}`,
+  ).toBeLessThan(HEARTBEAT_INTERVAL_MS);
+}
+
+/**
+ * Checks an auto-release run (`before`: the item read before it): every device it moved from
+ * active to deactivated had gone unseen for `releaseAfterMs` and LemonSqueezy no longer holds
+ * its instance (I3).
+ */
+export async function checkRelease(
+  world: World,
+  before: Record<string, unknown> | undefined,
+  releaseAfterMs: number,
+): Promise<void> {
+  const now = world.stack.clock.now().getTime();
+  const held = truthOf(world).snapshot.instances.map((instance) => instance.id);
+  const after = slotsOf(await world.readItem());
+  for (const was of slotsOf(before)) {
+    if (was.state !== 'active') continue;
+    const slot = after.find((candidate) => candidate.instanceName === was.instanceName);
+    if (slot?.state !== 'deactivated' || slot.instanceId !== was.instanceId) continue;
+    const seen = Date.parse(was.lastSeenAt ?? was.activatedAt ?? '');
+    expect(now - seen, `released a device seen at ${new Date(seen).toISOString()}`).toBeGreaterThan(
+      releaseAfterMs,
+    );
+    expect(held, 'I3: a released device is still held at LemonSqueezy').not.toContain(
+      was.instanceId,
+    );
+  }
 }

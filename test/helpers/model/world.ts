@@ -36,6 +36,10 @@ export interface Model {
   faultRoute?: string;
   factsAsOf?: string;
   trial?: { key: string; device: string; email: string };
+  /** Devices the license had never had when an activation of theirs answered 200, and when. */
+  newSeats: Array<{ name: string; at: number }>;
+  /** How many brand-new device names the sequence has made up so far. */
+  freshDevices: number;
 }
 
 export interface World {
@@ -56,6 +60,8 @@ export function newModel(devices: string[]): Model {
     informed: { license: true, subscription: true },
     refunded: false,
     faultArmed: false,
+    newSeats: [],
+    freshDevices: 0,
   };
 }
 
