@@ -134,8 +134,53 @@ describe('planTermsOf', () => {
       cacheMs: 24 * 3_600_000,
       graceMs: 7 * 86_400_000,
       deviceChanges: 3,
+      releaseAfterMs: undefined,
     });
   });
+
+  it('reads release_after_days in milliseconds; a trial never releases its device', () => {
+    // Prepare
+    const raw = saasProduct('monthly');
+    const withRelease = productsConfigSchema.parse({
+      ...raw,
+      products: {
+        ai_subscription: { ...raw.products.ai_subscription, release_after_days: 60 },
+      },
+    });
+
+    // Act
+    const product = planTermsOf(withRelease, 'lemonsqueezy', 'ai_subscription');
+    const trial = planTermsOf(withRelease, 'trial', 'trial');
+
+    // Assess
+    expect(product.releaseAfterMs).toBe(60 * 86_400_000);
+    expect(trial.releaseAfterMs).toBeUndefined();
+  });
+
+  it.each([1, 0, 2.5, '30'])(
+    'refuses release_after_days %j (a day or less would free devices in use)',
+    (days) => {
+      // Prepare
+      const raw = saasProduct('monthly');
+      const bad = {
+        ...raw,
+        products: {
+          ai_subscription: { ...raw.products.ai_subscription, release_after_days: days },
+        },
+      };
+
+      // Act
+      const result = productsConfigSchema.safeParse(bad);
+
+      // Assess
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual([
+        'products',
+        'ai_subscription',
+        'release_after_days',
+      ]);
+    },
+  );
 
   it.each(['__proto__', 'constructor', 'toString', 'gone_product'])(
     'reads a product named %j that config does not have as the defaults',
