@@ -5,7 +5,7 @@ import type { ServiceDeps } from './service-deps.ts';
 export interface ReapOptions {
   /** Keys younger than this may belong to a request still in flight: leave them. */
   minAgeMs: number;
-  /** Pages of 100 keys to read at most per run (newest first). */
+  /** Pages of 100 keys to read at most per run; the next run goes on from there. */
   maxPages: number;
 }
 
@@ -16,19 +16,26 @@ export const DEFAULT_REAP_OPTIONS: ReapOptions = { minAgeMs: 15 * 60 * 1000, max
  * the keys of lost races and failed writes; this catches what it cannot: a key whose creation
  * answer never reached us (timeout after OpenRouter acted), a compensation that failed, a
  * function that died between creating a key and storing it. Runs on a schedule.
- * 1. list enabled keys, newest first, page by page;
+ * 1. list enabled keys, newest first, page by page, from where the last run stopped (an offset
+ *    kept in the table), so every key is reached across runs however many there are;
  * 2. skip keys not named by us and keys younger than `minAgeMs`;
- * 3. delete a key unless its license still holds exactly that key.
+ * 3. delete a key unless its license still holds exactly that key;
+ * 4. at the end of the list, start over next run. Keys created meanwhile push older ones further
+ *    down the list (they are looked at again, which is harmless); new keys are reached at the
+ *    next wrap, at most `total / (maxPages × 100)` runs later.
  */
 export async function reapOrphanKeys(
   deps: ServiceDeps,
   options: ReapOptions = DEFAULT_REAP_OPTIONS,
-): Promise<{ examined: number; deleted: number }> {
+): Promise<{ examined: number; deleted: number; wrapped: boolean }> {
   const cutoff = deps.clock.now().getTime() - options.minAgeMs;
+  let offset = offsetOf(await deps.store.sweepCursor(ORPHAN_SWEEP));
   let examined = 0;
   let deleted = 0;
-  for (let page = 0; page < options.maxPages; page += 1) {
-    const keys = await deps.keys.list(page * 100);
+  let wrapped = false;
+  for (let page = 0; page < options.maxPages && !wrapped; page += 1) {
+    const keys = await deps.keys.list(offset);
+    let deletedHere = 0;
     for (const key of keys) {
       const licenseHash = licenseHashInKeyName(key.name, deps.policy.deploymentId);
       if (!licenseHash || key.disabled || new Date(key.createdAt).getTime() > cutoff) continue;
@@ -37,13 +44,32 @@ export async function reapOrphanKeys(
       // The license's key, live or disabled (kept to be enabled again in its period), stays.
       if (license?.ai?.hash === key.hash) continue;
       await deps.keys.remove(key.hash);
-      deleted += 1;
+      deletedHere += 1;
       deps.logger.warn('deleted an orphan ai key', {
         key: shortHash(key.hash),
         license: shortHash(licenseHash),
       });
     }
-    if (keys.length < 100) break;
+    deleted += deletedHere;
+    // The keys after this page moved up by the ones deleted from it.
+    offset += keys.length - deletedHere;
+    wrapped = keys.length < PAGE_SIZE;
   }
-  return { examined, deleted };
+  await deps.store.saveSweepCursor(
+    ORPHAN_SWEEP,
+    wrapped ? undefined : String(offset),
+    deps.clock.now().toISOString(),
+  );
+  return { examined, deleted, wrapped };
+}
+
+/** OpenRouter lists keys 100 at a time. */
+const PAGE_SIZE = 100;
+
+/** The name the walk's progress is stored under (`SWEEP#orphan-keys`): an offset in the list. */
+export const ORPHAN_SWEEP = 'orphan-keys';
+
+function offsetOf(cursor: string | undefined): number {
+  const offset = Number(cursor);
+  return Number.isSafeInteger(offset) && offset > 0 ? offset : 0;
 }
