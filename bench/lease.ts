@@ -34,7 +34,10 @@ try {
 
   // 1. The write step: one real grant, as validate hands it to the writer.
   const first = licenses[0] as BenchLicense;
-  const served = await validateLicense(deps, { licenseKey: first.key });
+  const served = await validateLicense(deps, {
+    licenseKey: first.key,
+    caller: { ip: '127.0.0.1' },
+  });
   if (!served.ok) throw new Error(`validate refused: ${served.code}`);
   const grant = served.value;
   const now = new Date();

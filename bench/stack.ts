@@ -32,7 +32,12 @@ export async function startBenchStack(dynamoDbEndpoint: string, clock?: Clock) {
     dynamoDbEndpoint,
     tableName,
     clock,
-    env: { LOG_LEVEL: 'SILENT' },
+    // The bench seeds and activates hundreds of licenses in seconds and simulates days of
+    // traffic: the store-wide LemonSqueezy budget (a per-minute counter) would refuse most of it.
+    // It measures the service's own cost, so the budget is off (README, "LemonSqueezy budget").
+    // So are the in-app rate limits: every bench request comes from one address, and the load
+    // run's item count must not include limiter counters (README, "Rate limits").
+    env: { LOG_LEVEL: 'SILENT', LEMONSQUEEZY_BUDGET_PER_MINUTE: '0', RATE_LIMITS: 'off' },
   });
   const { client, documents } = createDynamoDbClients({
     region: 'us-east-1',

@@ -2,6 +2,11 @@ import type { BenchResults } from './report.ts';
 import { kb, ms, rate, ratio } from './stats.ts';
 
 const MAX_BUNDLE_BYTES = 300 * 1024;
+/**
+ * The activate function carries the disposable email domain list (about 145 KB, read only by
+ * trials; README, "Trial identities"): its own budget, the others keep 300 KB.
+ */
+const MAX_ACTIVATE_BUNDLE_BYTES = 400 * 1024;
 const MAX_INIT_MS = 150;
 const MAX_P50_RATIO = 1.3;
 
@@ -12,6 +17,8 @@ export function targets(results: BenchResults) {
   const other = bundles.filter((bundle) => !bundle.deployed);
   const otherName = other[0]?.variant ?? 'other';
   const biggest = (of: typeof bundles) => Math.max(...of.map((bundle) => bundle.bytes));
+  const withinBudget = (bundle: (typeof bundles)[number]) =>
+    bundle.bytes <= (bundle.entry === 'activate' ? MAX_ACTIVATE_BUNDLE_BYTES : MAX_BUNDLE_BYTES);
   const slowest = Math.max(
     ...deployed.map((bundle) => bundle.initWithSourceMapsMs ?? bundle.initMs),
   );
@@ -33,9 +40,9 @@ export function targets(results: BenchResults) {
       met: steadyLs === 0,
     },
     {
-      target: 'bundle ≤ 300 KB (as deployed)',
+      target: 'bundle ≤ 300 KB (as deployed; activate ≤ 400 KB: the disposable-domain list)',
       measured: `largest ${kb(biggest(deployed))} (${biggest(deployed)} B, ${deployedVariant}; ${otherName}: ${kb(biggest(other))})`,
-      met: biggest(deployed) <= MAX_BUNDLE_BYTES,
+      met: deployed.every(withinBudget),
     },
     {
       target: `init ≤ ${MAX_INIT_MS} ms (as deployed${deployedWithSourceMaps ? ', --enable-source-maps' : ''})`,

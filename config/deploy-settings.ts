@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { DEFAULT_RESERVED_CONCURRENCY, type ReservedFunction } from './concurrency.ts';
+import { settingsMap, wholeNumber } from './settings-map.ts';
+import { MANAGED_RULE_ACTIONS, MANAGED_RULE_GROUPS, type ManagedRuleGroupId } from './waf.ts';
 
 /** CloudFront reads certificates, and keeps its web ACLs and metrics, in this region only. */
 export const EDGE_REGION = 'us-east-1';
@@ -30,6 +33,28 @@ const origins = z
   )
   .default(['*']);
 
+const reserved = (name: ReservedFunction) =>
+  wholeNumber.default(DEFAULT_RESERVED_CONCURRENCY[name]);
+const reservedConcurrency = settingsMap(
+  {
+    activate: reserved('activate'),
+    validate: reserved('validate'),
+    webhook: reserved('webhook'),
+    reaper: reserved('reaper'),
+  } satisfies Record<ReservedFunction, unknown>,
+  { activate: 0, validate: 0, webhook: 0, reaper: 0 },
+);
+
+const ruleAction = (group: ManagedRuleGroupId) =>
+  z
+    .enum(MANAGED_RULE_ACTIONS, { message: 'must be block or count' })
+    .default(MANAGED_RULE_GROUPS[group].action);
+const wafManagedRules = settingsMap({
+  ipReputation: ruleAction('ipReputation'),
+  knownBadInputs: ruleAction('knownBadInputs'),
+  commonRuleSet: ruleAction('commonRuleSet'),
+} satisfies Record<ManagedRuleGroupId, unknown>);
+
 /**
  * How one deployment differs from another. Each value comes from CDK context
  * (`--context certificateArn=…`, cdk.json) or else from the environment (`CERTIFICATE_ARN=…`).
@@ -48,10 +73,14 @@ export const deploySettingsSchema = z
         .optional(),
     ),
     enableWaf: flag,
+    // Per managed rule group (config/waf.ts): block, or only count.
+    wafManagedRules,
     alarmEmail: optionalText.pipe(
       z.email({ message: 'alarmEmail must be an email address' }).optional(),
     ),
     corsAllowOrigins: origins,
+    // Per function (config/concurrency.ts); 0 or `off` reserves nothing.
+    reservedConcurrency,
     // Any new value (e.g. today's date) makes CloudFront re-read the origin secret.
     originSecretRotation: optionalText.pipe(
       z
@@ -104,8 +133,10 @@ const SOURCES = {
   certificateArn: 'CERTIFICATE_ARN',
   domainName: 'DOMAIN_NAME',
   enableWaf: 'ENABLE_WAF',
+  wafManagedRules: 'WAF_MANAGED_RULES',
   alarmEmail: 'ALARM_EMAIL',
   corsAllowOrigins: 'CORS_ALLOW_ORIGINS',
+  reservedConcurrency: 'RESERVED_CONCURRENCY',
   originSecretRotation: 'ORIGIN_SECRET_ROTATION',
 } as const;
 

@@ -7,6 +7,25 @@ import { methodOf, ROUTE_PATHS, ROUTES } from './routes.ts';
 export const ORIGIN_HEADER = 'x-origin-verify';
 
 /**
+ * The request headers CloudFront passes to the functions: the ones they read, and nothing else.
+ * Not every viewer header, for two reasons: a function URL needs its own Host, and the viewer's
+ * address must be CloudFront's `CloudFront-Viewer-Address` (set from the connection; the rate
+ * limits key on it), which a policy forwarding all viewer headers would neither add nor protect
+ * from a client sending its own. CORS preflights need `Origin` and the `Access-Control-Request-*`
+ * pair for the function URL's CORS answer.
+ */
+export const FORWARDED_HEADERS = [
+  'Content-Type',
+  'Idempotency-Key',
+  'X-Signature',
+  'User-Agent',
+  'Origin',
+  'Access-Control-Request-Method',
+  'Access-Control-Request-Headers',
+  'CloudFront-Viewer-Address',
+] as const;
+
+/**
  * The client endpoints: every POST route but the webhook, which LemonSqueezy calls server to
  * server. CloudFront runs the method guard (`lambda/edge/method-guard.js`) on them, so a non-POST
  * request (the shipped client's `GET /v1/validate` probe) is answered at the edge; the local
@@ -28,3 +47,14 @@ export const PUBLIC_PATHS = ROUTE_PATHS.filter((path) => methodOf(path) === 'GET
  * signing key is published for longer than this before it signs (`DEFAULT_PUBLISH_AHEAD_MS`).
  */
 export const PUBLIC_MAX_AGE_SECONDS = 3600;
+
+/**
+ * What a browser's CORS preflight of the API is answered (CloudFront's response headers policy
+ * on the client paths and the function URLs' CORS settings say the same; `corsAllowOrigins`, a
+ * deploy setting, `*` by default, names the origins). The webhook has no CORS.
+ */
+export const CORS_PREFLIGHT = {
+  allowMethods: ['POST', 'OPTIONS'],
+  allowHeaders: ['content-type'],
+  maxAgeSeconds: 3600,
+} as const;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { SecretName } from '#adapters/ssm/secrets.ts';
+import { DYNAMODB_CLIENT_DEFAULTS } from '#config/time-budget.ts';
+import type { RateLimit, RateLimits } from '#domain/rate-limits.ts';
 
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 
@@ -9,6 +11,54 @@ const flag = z
   .enum(['true', 'false', '1', '0', ''])
   .default('false')
   .transform((value) => value === 'true' || value === '1');
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .default('on')
+  .transform((value) => value === 'on' || value === 'true' || value === '1');
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 };
+
+/**
+ * A rate limit as `<requests>/<window>`, the window in seconds or with a unit: `5/1h`, `20/10m`,
+ * `10/60`. At least one request; windows from a second to a day.
+ */
+const rateLimit = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, context): RateLimit => {
+      const match = /^(\d{1,6})\/(\d{1,6})([smhd]?)$/.exec(text.trim());
+      const max = Number(match?.[1]);
+      const windowSeconds = Number(match?.[2]) * (UNIT_SECONDS[match?.[3] ?? ''] ?? 0);
+      if (!match || max < 1 || windowSeconds < 1 || windowSeconds > 86_400) {
+        context.addIssue({
+          code: 'custom',
+          message: 'expected <requests>/<window>, e.g. 5/1h (at least 1 request, 1 s to 1 d)',
+        });
+        return z.NEVER;
+      }
+      return { name, max, windowSeconds };
+    });
+
+/** What the shipped RAVN Mail client sends as its device id: an HMAC-SHA-256 in hex. */
+const RAVN_DEVICE_ID = '[0-9a-f]{64}';
+
+/**
+ * A pattern the whole canonical device id must match (anchored here, so `[0-9a-f]{64}` means
+ * exactly that), with the `u` flag for `\p{…}` classes; a pattern that does not compile fails
+ * the cold start.
+ */
+const wholeMatch = z
+  .string()
+  .default(RAVN_DEVICE_ID)
+  .transform((source, context) => {
+    try {
+      return new RegExp(`^(?:${source})$`, 'u');
+    } catch {
+      context.addIssue({ code: 'custom', message: 'not a valid regular expression' });
+      return z.NEVER;
+    }
+  });
 
 /**
  * Runtime configuration, from environment variables, checked when a function starts: a missing
@@ -24,7 +74,26 @@ const envSchema = z.object({
     .optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   DYNAMODB_ENDPOINT: z.url().optional(),
+  // Defaults and the time budget they fit: config/time-budget.ts.
+  DYNAMODB_CONNECT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DYNAMODB_CLIENT_DEFAULTS.connectTimeoutMs),
+  DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DYNAMODB_CLIENT_DEFAULTS.requestTimeoutMs),
+  DYNAMODB_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DYNAMODB_CLIENT_DEFAULTS.maxAttempts),
   LEMONSQUEEZY_BASE_URL: z.url().default('https://api.lemonsqueezy.com'),
+  // The store-wide License API budget (LemonSqueezy allows 60 a minute): 0 turns it off.
+  LEMONSQUEEZY_BUDGET_PER_MINUTE: z.coerce.number().int().min(0).max(60).default(50),
+  LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE: z.coerce.number().int().min(0).max(60).default(30),
   OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   STATUS_TTL_SECONDS: seconds(24 * 3600),
@@ -33,6 +102,15 @@ const envSchema = z.object({
   ACTIVATION_LEASE_SECONDS: seconds(30),
   ACTIVATION_WAIT_SECONDS: seconds(10),
   ALLOW_TEST_MODE: flag,
+  TRIAL_DEVICE_ID_PATTERN: wholeMatch,
+  BLOCK_DISPOSABLE_EMAILS: onOff,
+  // In-app rate limits (README, "Rate limits"): on unless `off`, locally too.
+  RATE_LIMITS: onOff,
+  RATE_LIMIT_TRIAL: rateLimit('trial', '5/1h'),
+  RATE_LIMIT_UNKNOWN_KEY: rateLimit('unknown-key', '20/10m'),
+  RATE_LIMIT_ACTIVATE: rateLimit('activate', '10/1m'),
+  RATE_LIMIT_VALIDATE_UPSTREAM: rateLimit('validate-upstream', '60/1h'),
+  NEGATIVE_CACHE_SECONDS: seconds(600),
   SECRETS_CACHE_SECONDS: seconds(300),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('INFO'),
   LEMONSQUEEZY_API_KEY_PARAM: z.string().min(1).optional(),
@@ -78,8 +156,16 @@ export interface ServicePolicy {
   activationWaitMs: number;
   /** Accept LemonSqueezy test-mode keys (sandbox/staging only). */
   allowTestMode: boolean;
+  /** What a trial's canonical device id must match as a whole; anything else is refused. */
+  trialDeviceIdPattern: RegExp;
+  /** Refuse trials for addresses at disposable email domains (and their subdomains). */
+  blockDisposableEmails: boolean;
   /** Carried in every OpenRouter key name; the reaper only touches keys with its own (I6). */
   deploymentId: string;
+  /** The in-app rate limits; with `enabled` false nothing is counted (load tests, benchmark). */
+  rateLimits: RateLimits & { enabled: boolean };
+  /** How long LemonSqueezy's "unknown"/"not ours" of a key we do not hold is reused; 0: never. */
+  negativeCacheMs: number;
 }
 
 /** The one typed shape of the runtime configuration: what `createDeps` builds from. */
@@ -87,9 +173,16 @@ export interface ServiceConfig {
   tableName: string;
   region: string;
   dynamoDbEndpoint?: string | undefined;
+  /** Limits of every DynamoDB call (config/time-budget.ts). */
+  dynamoDbClient: { connectTimeoutMs: number; requestTimeoutMs: number; maxAttempts: number };
   lemonSqueezyBaseUrl: string;
   openRouterBaseUrl: string;
   upstreamTimeoutMs: number;
+  /**
+   * LemonSqueezy License API calls a minute for the whole deployment, and the share first
+   * contacts with unknown keys may use; undefined = no budget.
+   */
+  lemonSqueezyBudget: { perMinute: number; firstContactPerMinute: number } | undefined;
   secretsCacheSeconds: number;
   logLevel: (typeof LOG_LEVELS)[number];
   secrets: SecretsConfig;
@@ -120,9 +213,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     tableName: e.TABLE_NAME,
     region: e.AWS_REGION,
     dynamoDbEndpoint: e.DYNAMODB_ENDPOINT,
+    dynamoDbClient: {
+      connectTimeoutMs: e.DYNAMODB_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: e.DYNAMODB_REQUEST_TIMEOUT_MS,
+      maxAttempts: e.DYNAMODB_MAX_ATTEMPTS,
+    },
     lemonSqueezyBaseUrl: e.LEMONSQUEEZY_BASE_URL.replace(/\/+$/, ''),
     openRouterBaseUrl: e.OPENROUTER_BASE_URL.replace(/\/+$/, ''),
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    lemonSqueezyBudget:
+      e.LEMONSQUEEZY_BUDGET_PER_MINUTE === 0
+        ? undefined
+        : {
+            perMinute: e.LEMONSQUEEZY_BUDGET_PER_MINUTE,
+            firstContactPerMinute: Math.min(
+              e.LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE,
+              e.LEMONSQUEEZY_BUDGET_PER_MINUTE,
+            ),
+          },
     secretsCacheSeconds: e.SECRETS_CACHE_SECONDS,
     logLevel: e.LOG_LEVEL,
     secrets: {
@@ -145,7 +253,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       activationLeaseMs: e.ACTIVATION_LEASE_SECONDS * 1000,
       activationWaitMs: e.ACTIVATION_WAIT_SECONDS * 1000,
       allowTestMode: e.ALLOW_TEST_MODE,
+      trialDeviceIdPattern: e.TRIAL_DEVICE_ID_PATTERN,
+      blockDisposableEmails: e.BLOCK_DISPOSABLE_EMAILS,
       deploymentId: e.DEPLOYMENT_ID ?? deploymentIdOf(e.TABLE_NAME),
+      rateLimits: {
+        enabled: e.RATE_LIMITS,
+        trial: e.RATE_LIMIT_TRIAL,
+        unknownKey: e.RATE_LIMIT_UNKNOWN_KEY,
+        activate: e.RATE_LIMIT_ACTIVATE,
+        validateUpstream: e.RATE_LIMIT_VALIDATE_UPSTREAM,
+      },
+      negativeCacheMs: e.NEGATIVE_CACHE_SECONDS * 1000,
     },
   };
 }

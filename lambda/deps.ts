@@ -2,8 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClients } from '#adapters/dynamodb/client.ts';
 import { DynamoDbIdempotencyStore } from '#adapters/dynamodb/idempotency-store.ts';
 import { DynamoDbLicenseStore } from '#adapters/dynamodb/license-store.ts';
+import { DynamoDbNegativeCache } from '#adapters/dynamodb/negative-cache.ts';
+import { DynamoDbRateLimiter } from '#adapters/dynamodb/rate-limits.ts';
 import { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
+import { type BudgetPriority, DynamoDbUpstreamBudget } from '#adapters/dynamodb/upstream-budget.ts';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
+import { BudgetedLicenseProvider } from '#adapters/lemonsqueezy/budgeted-provider.ts';
 import { LemonSqueezyClient } from '#adapters/lemonsqueezy/lemonsqueezy-client.ts';
 import { OpenRouterClient } from '#adapters/openrouter/openrouter-client.ts';
 import { SigningKeys } from '#adapters/signing/key-set.ts';
@@ -11,6 +15,7 @@ import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { productsConfig } from '#config/products.ts';
 import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
+import { unlimited } from '#ports/rate-limiter.ts';
 import type { ServiceDeps } from '#services/service-deps.ts';
 import type { ServiceConfig } from './config.ts';
 
@@ -38,22 +43,41 @@ export function createDeps(
   const { documents } = createDynamoDbClients({
     region: config.region,
     endpoint: config.dynamoDbEndpoint,
+    ...config.dynamoDbClient,
   });
+  const clock = options.clock ?? systemClock;
+  const lemonSqueezy = new LemonSqueezyClient({
+    baseUrl: config.lemonSqueezyBaseUrl,
+    timeoutMs: config.upstreamTimeoutMs,
+    apiKey: () => secrets.get('lemonsqueezyApiKey'),
+  });
+  const budget =
+    config.lemonSqueezyBudget &&
+    new DynamoDbUpstreamBudget(
+      documents,
+      config.tableName,
+      'lemonsqueezy',
+      config.lemonSqueezyBudget,
+      clock,
+    );
+  const withBudget = (priority: BudgetPriority) =>
+    budget ? new BudgetedLicenseProvider(lemonSqueezy, budget, priority, clock) : lemonSqueezy;
   return {
     store: new DynamoDbLicenseStore(documents, config.tableName),
     trials: new DynamoDbTrialStore(documents, config.tableName),
     webhooks: new DynamoDbWebhookStore(documents, config.tableName),
-    provider: new LemonSqueezyClient({
-      baseUrl: config.lemonSqueezyBaseUrl,
-      timeoutMs: config.upstreamTimeoutMs,
-      apiKey: () => secrets.get('lemonsqueezyApiKey'),
-    }),
+    limiter: config.policy.rateLimits.enabled
+      ? new DynamoDbRateLimiter(documents, config.tableName)
+      : unlimited,
+    negativeCache: new DynamoDbNegativeCache(documents, config.tableName),
+    provider: withBudget('known'),
+    firstContact: withBudget('first-contact'),
     keys: new OpenRouterClient({
       baseUrl: config.openRouterBaseUrl,
       timeoutMs: config.upstreamTimeoutMs,
       managementKey: () => secrets.get('openrouterManagementKey'),
     }),
-    clock: options.clock ?? systemClock,
+    clock,
     products: productsConfig,
     policy: config.policy,
     logger,

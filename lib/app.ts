@@ -36,6 +36,7 @@ export function composeApp(app: App, settings: DeploySettings): RavnActivateApp 
           crossRegionReferences: true,
           description: 'ravn-activate: CloudFront web ACL (us-east-1)',
           webAclName: WEB_ACL_NAME,
+          managedRules: settings.wafManagedRules,
         })
       : undefined;
   const service = new RavnActivateStack(app, 'RavnActivate', {

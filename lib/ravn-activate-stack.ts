@@ -41,10 +41,17 @@ export class RavnActivateStack extends Stack {
       table: data.table,
       secrets,
       cors: { allowOrigins: settings.corsAllowOrigins },
+      reservedConcurrency: settings.reservedConcurrency,
     });
-    const reaper = new KeyReaper(this, 'KeyReaper', { table: data.table, secrets });
+    const reaper = new KeyReaper(this, 'KeyReaper', {
+      table: data.table,
+      secrets,
+      reservedConcurrency: settings.reservedConcurrency.reaper,
+    });
     const webAcl =
-      settings.enableWaf && atEdge ? new WebAcl(this, 'Waf', { name: WEB_ACL_NAME }) : undefined;
+      settings.enableWaf && atEdge
+        ? new WebAcl(this, 'Waf', { name: WEB_ACL_NAME, managedRules: settings.wafManagedRules })
+        : undefined;
     const edge = new Edge(this, 'Edge', {
       origins: { activate: api.activate.url, validate: api.validate.url, webhook: api.webhook.url },
       originSecret: secrets.originSecret,

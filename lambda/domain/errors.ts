@@ -4,6 +4,7 @@
  */
 export const ERROR_CODES = [
   'INVALID_REQUEST',
+  'INVALID_DEVICE_ID',
   'INVALID_SIGNATURE',
   'INVALID_EVENT',
   'LICENSE_NOT_FOUND',
@@ -14,12 +15,14 @@ export const ERROR_CODES = [
   'PRODUCT_NOT_ALLOWED',
   'ACTIVATION_LIMIT_REACHED',
   'DEVICE_CHANGE_LIMIT',
+  'RATE_LIMITED',
   'INSTANCE_MISMATCH',
   'INSTANCE_NOT_FOUND',
   'DEVICE_DEACTIVATED',
   'TRIAL_NOT_TRANSFERABLE',
   'FORBIDDEN',
   'TRIAL_ALREADY_USED',
+  'DISPOSABLE_EMAIL',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_IN_PROGRESS',
   'NOT_FOUND',
@@ -29,6 +32,7 @@ export const ERROR_CODES = [
   'INTERNAL_ERROR',
   'UPSTREAM_ERROR',
   'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_BUSY',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -80,6 +84,17 @@ export class InvalidRequestError extends DomainError {
   }
 }
 
+/**
+ * A trial's device id that is not one the configured pattern accepts. The message names the
+ * field, never the value: a client may send anything there.
+ */
+export class InvalidDeviceIdError extends DomainError {
+  constructor() {
+    super('INVALID_DEVICE_ID', "Field 'instanceName' is not a device id this service accepts.");
+    this.name = 'InvalidDeviceIdError';
+  }
+}
+
 export type UpstreamName = 'lemonsqueezy' | 'openrouter';
 
 /**
@@ -89,26 +104,45 @@ export type UpstreamName = 'lemonsqueezy' | 'openrouter';
 export class UpstreamError extends DomainError {
   readonly upstream: UpstreamName;
   readonly status: number | undefined;
+  /**
+   * When a `busy` upstream may be asked again (our own budget for it is spent until then), as an
+   * instant and in seconds from the service's clock.
+   */
+  readonly retry: { at: string; afterSeconds: number } | undefined;
 
   constructor(
     upstream: UpstreamName,
-    kind: 'unavailable' | 'bad-response',
+    kind: 'unavailable' | 'bad-response' | 'busy',
     detail: string,
-    options: { status?: number; cause?: unknown } = {},
+    options: {
+      status?: number;
+      cause?: unknown;
+      retry?: { at: string; afterSeconds: number };
+    } = {},
   ) {
-    const unavailable = kind === 'unavailable';
-    super(
-      unavailable ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR',
-      `${upstream === 'lemonsqueezy' ? 'LemonSqueezy' : 'OpenRouter'} ${detail}`,
-      { cause: options.cause, retryable: unavailable },
-    );
+    const code =
+      kind === 'busy'
+        ? 'UPSTREAM_BUSY'
+        : kind === 'unavailable'
+          ? 'UPSTREAM_UNAVAILABLE'
+          : 'UPSTREAM_ERROR';
+    super(code, `${upstream === 'lemonsqueezy' ? 'LemonSqueezy' : 'OpenRouter'} ${detail}`, {
+      cause: options.cause,
+      retryable: kind !== 'bad-response',
+    });
     this.name = 'UpstreamError';
     this.upstream = upstream;
     this.status = options.status;
+    this.retry = options.retry;
   }
 }
 
-const DOMAIN_ERROR_NAMES = new Set(['DomainError', 'InvalidRequestError', 'UpstreamError']);
+const DOMAIN_ERROR_NAMES = new Set([
+  'DomainError',
+  'InvalidRequestError',
+  'InvalidDeviceIdError',
+  'UpstreamError',
+]);
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
 /**

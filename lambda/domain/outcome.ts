@@ -1,13 +1,22 @@
 import type { DeviceRefusalCode, LicenseRefusalCode } from './errors.ts';
 import type { Activation, AiKey, LicenseRecord } from './license.ts';
+import type { RateLimit } from './rate-limits.ts';
 
 /** A refused business outcome, for the HTTP layer to answer with a 4xx and `code`. */
 export interface Refusal {
   ok: false;
-  code: LicenseRefusalCode | DeviceRefusalCode | 'LICENSE_NOT_FOUND' | 'TRIAL_ALREADY_USED';
+  code:
+    | LicenseRefusalCode
+    | DeviceRefusalCode
+    | 'LICENSE_NOT_FOUND'
+    | 'TRIAL_ALREADY_USED'
+    | 'DISPOSABLE_EMAIL'
+    | 'RATE_LIMITED';
   detail: string;
   /** When asking again can succeed, for a refusal that lifts by itself. */
   retry?: Retry;
+  /** The rate limit that refused (RATE_LIMITED): its policy goes into the answer's headers. */
+  limit?: RateLimit;
 }
 
 export type Outcome<T> = { ok: true; value: T } | Refusal;
@@ -18,7 +27,10 @@ export interface Retry {
   afterSeconds: number;
 }
 
-/** A refusal that lifts by itself at `retryAt` (the device-change limit): 429 with `Retry-After`. */
+/**
+ * A refusal that lifts by itself at `retryAt` (the device-change limit, the rate limits): 429
+ * with `Retry-After`.
+ */
 export function refusedUntil(
   code: Refusal['code'],
   detail: string,

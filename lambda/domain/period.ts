@@ -1,4 +1,4 @@
-import type { LicenseRecord, PeriodDuration, SubscriptionStatus } from './license.ts';
+import type { LicenseRecord, PeriodDuration, SpentKey, SubscriptionStatus } from './license.ts';
 
 const MONTHS: Record<Exclude<PeriodDuration, 'weekly' | 'lifetime'>, number> = {
   monthly: 1,
@@ -76,4 +76,21 @@ function paidSubscriptionBoundary(
         ? subscription.renewsAt
         : null;
   return candidate && new Date(candidate).getTime() > now.getTime() ? new Date(candidate) : null;
+}
+
+/** Cents are the finest unit OpenRouter limits are worth comparing at. */
+export const roundUsd = (usd: number) => Math.round(usd * 100) / 100;
+
+/**
+ * What the credit period ending at `periodEnd` has left to hand out: the plan's credit minus
+ * what the period's dead keys spent (I1), and those keys.
+ */
+export function periodCredit(
+  license: LicenseRecord,
+  periodEnd: Date,
+): { left: number; spentKeys: SpentKey[] } {
+  const period = periodEnd.toISOString();
+  const spentKeys = (license.spentKeys ?? []).filter((entry) => entry.periodEnd === period);
+  const spent = spentKeys.reduce((sum, entry) => sum + entry.usage, 0);
+  return { left: roundUsd(license.plan.creditsUsd - spent), spentKeys };
 }

@@ -21,7 +21,10 @@ export function isTrialKey(licenseKey: string): boolean {
   return licenseKey.startsWith('trial-');
 }
 
-/** Emails are compared trimmed and lower-cased, so `A@x.com ` and `a@x.com` are one person. */
+/**
+ * An email trimmed and lower-cased: what the operators' email index holds, and the form trial
+ * claims were keyed by before `canonicalEmail` (domain/trial-identity.ts).
+ */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { RouteMethod } from '#config/routes.ts';
-import { type ErrorCode, isDomainError } from '#domain/errors.ts';
+import { type ErrorCode, isDomainError, UpstreamError } from '#domain/errors.ts';
 import type { Retry } from '#domain/outcome.ts';
+import type { RateLimit } from '#domain/rate-limits.ts';
 import type { ErrorResponse } from '#schemas/error-response.ts';
 import { jsonResponse, wireTime } from './messages.ts';
 
@@ -15,6 +16,7 @@ import { jsonResponse, wireTime } from './messages.ts';
 export function codeToStatus(code: ErrorCode): number {
   switch (code) {
     case 'INVALID_REQUEST':
+    case 'INVALID_DEVICE_ID':
     case 'INVALID_EVENT':
     case 'DEVICE_DEACTIVATED':
     case 'LICENSE_EXPIRED':
@@ -26,6 +28,8 @@ export function codeToStatus(code: ErrorCode): number {
       return 401;
     case 'TRIAL_EXPIRED':
     case 'TRIAL_ALREADY_USED':
+    // The shipped client says "trial already used": true enough, this address gets no trial.
+    case 'DISPOSABLE_EMAIL':
     case 'INSTANCE_MISMATCH':
     case 'TRIAL_NOT_TRANSFERABLE':
     case 'FORBIDDEN':
@@ -46,11 +50,13 @@ export function codeToStatus(code: ErrorCode): number {
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
     case 'DEVICE_CHANGE_LIMIT':
+    case 'RATE_LIMITED':
       return 429;
     case 'INTERNAL_ERROR':
       return 500;
     case 'UPSTREAM_ERROR':
     case 'UPSTREAM_UNAVAILABLE':
+    case 'UPSTREAM_BUSY':
       return 503;
     default: {
       const unhandled: never = code;
@@ -62,6 +68,7 @@ export function codeToStatus(code: ErrorCode): number {
 /** What the person in front of the client can do about each error: the body's `details`. */
 export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   INVALID_REQUEST: 'Check the request body against the API description.',
+  INVALID_DEVICE_ID: 'Send the device id the RAVN Mail app computes for this machine.',
   INVALID_SIGNATURE: 'Sign the raw body with the webhook secret (hex HMAC-SHA256 in X-Signature).',
   INVALID_EVENT: 'The signed event has a field that is not what LemonSqueezy documents.',
   LICENSE_NOT_FOUND: 'Check the license key, or activate it on this device first.',
@@ -73,11 +80,13 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   ACTIVATION_LIMIT_REACHED: 'Deactivate another device or upgrade to more seats.',
   DEVICE_CHANGE_LIMIT:
     'This license has moved to new devices too often lately; use a device it knows, or retry at retry_at.',
+  RATE_LIMITED: 'Slow down: try again after Retry-After seconds (at retry_at).',
   INSTANCE_MISMATCH: 'Use this license key on the device it was activated on.',
   INSTANCE_NOT_FOUND: 'List the devices of this license key and name one of them.',
   DEVICE_DEACTIVATED: 'This device was deactivated: activate the license on it again.',
   FORBIDDEN: 'Call the service through its public address.',
   TRIAL_ALREADY_USED: 'Buy a license to keep using the app.',
+  DISPOSABLE_EMAIL: 'Start the trial with a permanent email address.',
   TRIAL_NOT_TRANSFERABLE:
     'A trial stays on the device it was started on; buy a license to move it.',
   IDEMPOTENCY_KEY_REUSED: 'Use a new Idempotency-Key for a different request body.',
@@ -90,6 +99,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   INTERNAL_ERROR: 'Try again later; if it persists, contact support with the request id.',
   UPSTREAM_ERROR: 'Try again later; if it persists, contact support with the request id.',
   UPSTREAM_UNAVAILABLE: 'Try again in a few seconds.',
+  UPSTREAM_BUSY: 'The license service is busy; try again after Retry-After seconds.',
 };
 
 /** Headers an error status needs: when to retry a 503, which method a 405 wants. */
@@ -112,6 +122,7 @@ export function errorResponse(
   message: string,
   requestId: string,
   retry?: Retry,
+  limit?: RateLimit,
 ): APIGatewayProxyResultV2 {
   const body = errorBody(code, message, requestId);
   if (retry === undefined) return jsonResponse(codeToStatus(code), body, errorHeaders(code));
@@ -119,8 +130,26 @@ export function errorResponse(
   return jsonResponse(
     codeToStatus(code),
     { ...body, retry_at: wireTime(retry.at) },
-    { ...errorHeaders(code), 'retry-after': String(retry.afterSeconds) },
+    {
+      ...errorHeaders(code),
+      'retry-after': String(retry.afterSeconds),
+      ...(limit ? rateLimitHeaders(limit, retry) : {}),
+    },
   );
+}
+
+/**
+ * The IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers, structured-field form): the
+ * policy that refused and, for it, nothing left until the window resets, at the same instant
+ * Retry-After names. Only refusals carry them: most requests never consult a limit (a validate
+ * served from the table does not), so a success has no count to report.
+ */
+function rateLimitHeaders(limit: RateLimit, retry: Retry): Record<string, string> {
+  const policy = JSON.stringify(limit.name);
+  return {
+    'ratelimit-policy': `${policy};q=${limit.max};w=${limit.windowSeconds}`,
+    ratelimit: `${policy};r=0;t=${retry.afterSeconds}`,
+  };
 }
 
 /**
@@ -139,8 +168,11 @@ export function methodNotAllowed(method: RouteMethod, requestId: string): APIGat
  * a bare 500 (or a 503 for an AWS dependency that is down) so no stack, cause or upstream text
  * ever reaches the client.
  */
-export function errorOf(error: unknown): { code: ErrorCode; message: string } {
-  if (isDomainError(error)) return { code: error.code, message: error.message };
+export function errorOf(error: unknown): { code: ErrorCode; message: string; retry?: Retry } {
+  if (isDomainError(error)) {
+    const retry = error instanceof UpstreamError ? error.retry : undefined;
+    return { code: error.code, message: error.message, ...(retry ? { retry } : {}) };
+  }
   if (isTransient(error)) {
     return {
       code: 'UPSTREAM_UNAVAILABLE',
@@ -152,8 +184,8 @@ export function errorOf(error: unknown): { code: ErrorCode; message: string } {
 
 /** Any throw as a response (see `errorOf`). */
 export function errorFromThrown(error: unknown, requestId: string): APIGatewayProxyResultV2 {
-  const { code, message } = errorOf(error);
-  return errorResponse(code, message, requestId);
+  const { code, message, retry } = errorOf(error);
+  return errorResponse(code, message, requestId, retry);
 }
 
 const NETWORK_CODES = new Set([

@@ -42,8 +42,8 @@ type Claim =
  * the route runs as before. With it, the first request runs and its answer is kept 24 h; a retry
  * with the same key and body gets that answer again (`idempotent-replayed: true`) without
  * running anything, the same key with another body 422, and a retry while the first is still
- * running 409. 2xx and 4xx answers are kept (a refusal is the answer to that request); 5xx
- * answers are not: the claim is released so a retry runs the request again.
+ * running 409. 2xx and 4xx answers are kept (a refusal is the answer to that request); 5xx and
+ * 429 answers are not: the claim is released so a retry runs the request again.
  */
 export function withIdempotency(deps: IdempotencyDeps, route: ApiHandler): ApiHandler {
   return async (event, context) => {
@@ -131,7 +131,7 @@ async function runClaimed(
     throw error;
   }
   try {
-    if (response.statusCode >= 500) {
+    if (!isKept(response.statusCode)) {
       await deps.idempotency.release(claim, claim.claimId);
     } else {
       const expiresAt = new Date(deps.clock.now().getTime() + IDEMPOTENCY_WINDOW_MS);
@@ -147,6 +147,15 @@ async function runClaimed(
     });
   }
   return response;
+}
+
+/**
+ * Which answers are the answer to their request, replayed for the key's lifetime: 2xx and 4xx but
+ * 429. A 429 says "retry after this many seconds" (a rate limit, the device-change limit), and
+ * nothing was spent: replaying it for 24 h would outlast its own Retry-After. 5xx are failures.
+ */
+function isKept(statusCode: number): boolean {
+  return statusCode < 500 && statusCode !== 429;
 }
 
 /** Status, headers and body exactly as first sent; the body is never logged (it holds keys). */

@@ -14,9 +14,11 @@ import { PUBLIC_MAX_AGE_SECONDS } from '#config/edge.ts';
 import { activeDevices, licenseHashOf } from '#domain/license.ts';
 import { accessAfterRefusal } from '#domain/license-rules.ts';
 import type { LicenseGrant, Outcome } from '#domain/outcome.ts';
+import type { FromCaller } from '#domain/rate-limits.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { LeaseKeysResponse } from '#schemas/lease-keys.ts';
 import type { LicenseResponse, UnsignedLicenseResponse } from '#schemas/license-response.ts';
+import { callerOf } from './client-ip.ts';
 import { parseJsonRequest, wireTime } from './messages.ts';
 import type { Route } from './run-route.ts';
 
@@ -159,18 +161,19 @@ export function signedLicenseBody(
  * Trial, activate and validate: a JSON route whose success is the license body with its lease.
  * The key set is loaded before the service runs, so an unreadable or broken one answers 503
  * before a trial is spent or a seat taken (deps without any key set, as some tests build, fail
- * only when signing). The `nonce` is read here and never reaches the service.
+ * only when signing). The `nonce` is read here and never reaches the service; the caller
+ * (`callerOf`) does.
  */
 export function licenseRoute<S extends z.ZodType<{ nonce?: string | undefined }>>(
   deps: LeaseDeps,
   schema: S,
-  serve: (input: Omit<z.infer<S>, 'nonce'>) => Promise<Outcome<LicenseGrant>>,
-): Route<z.infer<S>, LicenseGrant> {
+  serve: (input: Omit<z.infer<S>, 'nonce'> & FromCaller) => Promise<Outcome<LicenseGrant>>,
+): Route<z.infer<S> & FromCaller, LicenseGrant> {
   return {
     read: async (event) => {
       const input = parseJsonRequest(event, schema);
       if (deps.signingKeys.configured) await deps.signingKeys.current();
-      return input;
+      return { ...input, caller: callerOf(event) };
     },
     serve: ({ nonce: _nonce, ...input }) => serve(input),
     write: async (grant, input) =>

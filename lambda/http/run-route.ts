@@ -6,7 +6,9 @@ import { ORIGIN_HEADER } from '#config/edge.ts';
 import { type FunctionName, methodOf, type PathOf } from '#config/routes.ts';
 import { type ErrorCode, isDomainError } from '#domain/errors.ts';
 import type { Outcome } from '#domain/outcome.ts';
+import type { FromCaller } from '#domain/rate-limits.ts';
 import type { ServiceLogger } from '#services/service-deps.ts';
+import { callerOf } from './client-ip.ts';
 import { errorOf, errorResponse, methodNotAllowed } from './error-response.ts';
 import { header, jsonResponse, methodAccepted, parseJsonRequest } from './messages.ts';
 
@@ -37,13 +39,20 @@ export interface Route<Input, Value> {
   headers?: Readonly<Record<string, string>>;
 }
 
-/** A route whose request is a JSON body checked by `schema` (POST, media type, size: request.ts). */
-export function jsonRoute<S extends z.ZodType, Value>(
+/**
+ * A route whose request is a JSON body checked by `schema` (POST, media type, size: messages.ts),
+ * handed to the service with its caller (`callerOf`: the client IP the rate limits count).
+ */
+export function jsonRoute<S extends z.ZodType<object>, Value>(
   schema: S,
-  serve: (input: z.infer<S>) => Promise<Outcome<Value>>,
-  write: (value: Value, input: z.infer<S>) => unknown,
-): Route<z.infer<S>, Value> {
-  return { read: (event) => parseJsonRequest(event, schema), serve, write };
+  serve: (input: z.infer<S> & FromCaller) => Promise<Outcome<Value>>,
+  write: (value: Value, input: z.infer<S> & FromCaller) => unknown,
+): Route<z.infer<S> & FromCaller, Value> {
+  return {
+    read: (event) => ({ ...parseJsonRequest(event, schema), caller: callerOf(event) }),
+    serve,
+    write,
+  };
 }
 
 /**
@@ -68,7 +77,13 @@ export function runRoute<Input, Value>(
         return { response: jsonResponse(200, body, route.headers) };
       }
       return {
-        response: errorResponse(outcome.code, outcome.detail, context.awsRequestId, outcome.retry),
+        response: errorResponse(
+          outcome.code,
+          outcome.detail,
+          context.awsRequestId,
+          outcome.retry,
+          outcome.limit,
+        ),
         code: outcome.code,
       };
     });
@@ -90,8 +105,8 @@ export async function respond(
   try {
     answer = await work();
   } catch (error) {
-    const { code, message } = errorOf(error);
-    answer = { response: errorResponse(code, message, requestId), code };
+    const { code, message, retry } = errorOf(error);
+    answer = { response: errorResponse(code, message, requestId, retry), code };
     if (!isDomainError(error) || statusOf(answer) >= 500) {
       logger.error('request failed', { requestId, error: describe(error) });
     }

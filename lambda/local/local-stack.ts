@@ -69,6 +69,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
       : {}),
     WEBHOOK_SECRET: SANDBOX_SECRETS.WEBHOOK_SECRET,
+    // DynamoDB Local is a JVM sharing this machine: before its JIT warms up, or under the tests'
+    // 50 parallel requests on two cores, an answer can take ~2 s, and AWS's 2 s limit would
+    // time out (and retry) writes that went through.
+    DYNAMODB_REQUEST_TIMEOUT_MS: '10000',
     // A lease signing key made for this run (in memory), unless one is given.
     ...(env.SIGNING_KEY || env.SIGNING_KEY_PARAM
       ? {}

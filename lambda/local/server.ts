@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { CLIENT_PATHS } from '#config/edge.ts';
 import { type FunctionName, functionOf } from '#config/routes.ts';
+import { VIEWER_ADDRESS_HEADER } from '#http/client-ip.ts';
 import { errorResponse } from '#http/error-response.ts';
 import type { ApiHandler } from '#http/run-route.ts';
 import { type EdgeResponse, loadEdgeFunction } from '#lambda/edge/edge-function.ts';
 import { apiEvent } from './api-event.ts';
+import { preflightAnswer } from './preflight.ts';
 
 /** Far above the handlers' own 16 KB limit: big enough to let them answer 413 themselves. */
 const MAX_LOCAL_BODY_BYTES = 1024 * 1024;
@@ -26,7 +28,8 @@ export type LocalFunctions = Readonly<Record<FunctionName, ApiHandler>>;
  * Serves Lambda handlers over plain HTTP, each path to its function as config/routes.ts says,
  * translating each request into the event a Lambda function URL would deliver (payload format
  * 2.0), so the handlers run exactly as in AWS. The client paths first go through the same
- * CloudFront Function the deployed edge runs.
+ * CloudFront Function the deployed edge runs; CORS preflights are answered as the function URLs
+ * answer them (`preflight.ts`); `CloudFront-Viewer-Address` is set from the socket.
  */
 export async function startLocalServer(
   functions: LocalFunctions,
@@ -35,6 +38,13 @@ export async function startLocalServer(
   const methodGuard = loadEdgeFunction();
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    const preflight = preflightAnswer(request.method, url.pathname, request.headers);
+    if (preflight) {
+      request.resume();
+      response.writeHead(preflight.statusCode, preflight.headers);
+      response.end();
+      return;
+    }
     if (clientPaths.has(url.pathname)) {
       const answer = methodGuard(
         { method: request.method ?? 'GET', uri: url.pathname },
@@ -94,6 +104,9 @@ function toEvent(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // As CloudFront does: the address the connection came from, whatever the client sent under
+  // this name (Node lower-cases header names, so this replaces every spelling of it).
+  headers[VIEWER_ADDRESS_HEADER] = viewerAddress(request);
   const contentType = headers['content-type'] ?? '';
   // Function URLs pass text bodies as they are and base64-encode anything else.
   const textual = /^(application\/json|text\/)/i.test(contentType);
@@ -108,6 +121,12 @@ function toEvent(
     protocol: `HTTP/${request.httpVersion}`,
     requestId,
   });
+}
+
+/** `address:port`, IPv6 unbracketed, as CloudFront writes `CloudFront-Viewer-Address`. */
+function viewerAddress(request: IncomingMessage): string {
+  const { remoteAddress = '127.0.0.1', remotePort = 0 } = request.socket;
+  return `${remoteAddress}:${remotePort}`;
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {

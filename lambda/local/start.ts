@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { productsConfig } from '#config/products.ts';
 import { reapOrphanKeys } from '#services/reap-orphan-keys.ts';
+import { releaseIdleDevices } from '#services/release-idle-devices.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { startLocalStack } from './local-stack.ts';
 import { seedSandboxLicenses } from './sandbox/seed.ts';
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
     ? seedSandboxLicenses(stack.lemonSqueezy, productsConfig, new Date())
     : [];
   const base = stack.url.replace('127.0.0.1', 'localhost');
+  // A device id shaped as RAVN Mail sends one (64 hex): the only shape a trial accepts by default.
+  const device = randomBytes(32).toString('hex');
   const curl = (path: string, body: unknown) =>
     `curl -s ${base}${path} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
 
@@ -33,15 +37,16 @@ async function main(): Promise<void> {
     `  DynamoDB Local: ${dynamoDb.endpoint} (${dataDir ? `data in ${dataDir}` : 'in memory'})`,
     `  LemonSqueezy:   ${stack.lemonSqueezy ? `sandbox at ${stack.lemonSqueezy.url}` : 'real (LEMONSQUEEZY_BASE_URL)'}`,
     `  OpenRouter:     ${stack.openRouter ? `sandbox at ${stack.openRouter.url}` : 'real (OPENROUTER_BASE_URL)'}`,
+    // On by default here too: a sixth trial from this machine within the hour gets 429.
+    `  Rate limits:    ${stack.deps.policy.rateLimits.enabled ? 'on (RATE_LIMITS=off turns them off)' : 'off'}`,
     '',
     'Sandbox license keys (one per plan in config/products.json):',
     ...keys.map((key) => `  ${key.product}/${key.variant} (${key.aiMode}): ${key.licenseKey}`),
     '',
     'Try it:',
-    `  ${curl('/v1/trial', { instanceName: 'device-1', email: 'you@example.com', name: 'Your Name' })}`,
+    `  ${curl('/v1/trial', { instanceName: device, email: 'you@example.com', name: 'Your Name' })}`,
     ...keys.map(
-      (key) =>
-        `  ${curl('/v1/activate', { instanceName: 'device-1', licenseKey: key.licenseKey })}`,
+      (key) => `  ${curl('/v1/activate', { instanceName: device, licenseKey: key.licenseKey })}`,
     ),
     ...keys.slice(0, 1).map((key) => `  ${curl('/v1/validate', { licenseKey: key.licenseKey })}`),
     ...keys
@@ -56,12 +61,14 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  // In AWS a schedule runs the orphan-key reaper (ravn-reaper); locally a timer does, but only
-  // against the sandbox: pointed at a real OpenRouter account, a laptop's reaper has no business
-  // deleting keys (I6; key names carry a deployment id besides, so it could not touch a stack's).
+  // In AWS a schedule runs the reaper's sweeps (ravn-reaper); locally a timer does, but only
+  // against the sandboxes: pointed at real accounts, a laptop's reaper has no business deleting
+  // keys or freeing seats (I6; key names carry a deployment id besides, so it could not touch a
+  // stack's).
   const reaper = stack.openRouter
     ? setInterval(() => {
         reapOrphanKeys(stack.deps).catch(() => undefined);
+        if (stack.lemonSqueezy) releaseIdleDevices(stack.deps).catch(() => undefined);
       }, 60_000)
     : undefined;
   reaper?.unref();

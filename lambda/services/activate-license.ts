@@ -6,21 +6,28 @@ import {
   pickDevice,
   slotOf,
 } from '#domain/license.ts';
-import { checkLicense } from '#domain/license-rules.ts';
+import { checkLicense, refreshDecision, seatsOutOfStep } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
+import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
 import { isTrialKey } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { activateDevice, reconcileSeats } from './activate-device.ts';
 import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-facts.ts';
+import { overLimit } from './rate-limit.ts';
 import { revokeKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
+import { rememberRefusal, screenUnknownKey } from './unknown-keys.ts';
 import { serveLicense } from './validate-license.ts';
 
 /**
- * Activates a license key on a device.
+ * Activates a license key on a device. Each request first counts against its license's rate
+ * limit; one naming a key we do not hold also against its IP's limit on unknown keys, and is
+ * answered LemonSqueezy's recent refusal of that key again, if any (negative cache).
  * Trial keys: answer the trial on its own device only.
  * LemonSqueezy keys:
+ * 0. a device that holds its seat on fresh, usable facts is served from the table (no upstream
+ *    call, as a validate would be);
  * 1. validate upstream (uses no seat) — with the device's instance id when we know the device,
  *    so a seat LemonSqueezy no longer holds is noticed (I2) — and refuse keys that are unknown,
  *    not ours, test-mode, disabled or expired;
@@ -34,18 +41,34 @@ import { serveLicense } from './validate-license.ts';
  */
 export async function activateLicense(
   deps: ServiceDeps,
-  request: ActivateRequest,
+  request: ActivateRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {
+  const licenseHash = licenseHashOf(request.licenseKey);
+  const limited = await overLimit(deps, 'activate', licenseHash);
+  if (limited) return limited;
   if (isTrialKey(request.licenseKey)) return activateTrial(deps, request);
 
-  const licenseHash = licenseHashOf(request.licenseKey);
   const stored = await deps.store.get(licenseHash);
+  // A key we do not hold: the caller's IP limit, and LemonSqueezy's recent "no" (negative cache).
+  const screened = stored ? undefined : await screenUnknownKey(deps, request.caller, licenseHash);
+  if (screened) return screened;
   const known = stored ? knownDevice(stored, request.instanceName) : undefined;
+  // The device holds its seat on facts fresh enough to serve a validate: so is a re-activation.
+  if (stored && known && servableFromTable(deps, stored)) {
+    return serveLicense(deps, stored, known, request.licenseKey, 'activate');
+  }
   const asOf = deps.clock.now();
-  const answer = await deps.provider.validate(request.licenseKey, known?.instanceId);
-  if (!answer.found) return refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
+  // A key never stored here asks with the first-contact share of LemonSqueezy's budget.
+  const provider = stored ? deps.provider : deps.firstContact;
+  const answer = await provider.validate(request.licenseKey, known?.instanceId);
+  if (!answer.found) {
+    const unknown = refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
+    return rememberRefusal(deps, stored, licenseHash, unknown);
+  }
   const sellable = checkSellable(deps, answer.license);
-  if (!sellable.ok) return refused(sellable.code, sellable.detail);
+  if (!sellable.ok) {
+    return rememberRefusal(deps, stored, licenseHash, refused(sellable.code, sellable.detail));
+  }
 
   const subscription =
     sellable.plan.aiMode === 'saas'
@@ -86,6 +109,23 @@ export async function activateLicense(
   );
 }
 
+/**
+ * Whether a device that holds its seat can be answered from the table, with no LemonSqueezy
+ * call: the license is usable as stored, its status is younger than `STATUS_TTL_SECONDS`, no key
+ * is due (a key is only issued on a confirmed status), and the stored seats agree with
+ * LemonSqueezy's count. Exactly when a validate would not ask either. A device whose seat
+ * LemonSqueezy freed behind our back is noticed at the next refresh, as by validate (I3).
+ */
+function servableFromTable(deps: ServiceDeps, license: LicenseRecord): boolean {
+  const now = deps.clock.now();
+  const verdict = checkLicense(license, now, 'validate');
+  if (!verdict.ok) return false;
+  return (
+    !refreshDecision(license, now, verdict, deps.policy.statusTtlMs).due &&
+    !seatsOutOfStep(license, now)
+  );
+}
+
 /** The device's stored activation, if it holds one. */
 function knownDevice(license: LicenseRecord, instanceName: string): Activation | undefined {
   const slot = slotOf(license, instanceName);
@@ -118,11 +158,12 @@ async function seat(
 
 async function activateTrial(
   deps: ServiceDeps,
-  request: ActivateRequest,
+  request: ActivateRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {
   const license = await deps.store.get(licenseHashOf(request.licenseKey));
   if (license?.kind !== 'trial') {
-    return refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
+    const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
+    return limited ?? refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
   }
   const device = pickDevice(license, { instanceName: request.instanceName });
   if (!device) return refused('INSTANCE_MISMATCH', 'This trial belongs to another device.');

@@ -1,4 +1,4 @@
-import type { DeviceDeactivation, ListedDevice } from '#domain/devices.ts';
+import type { DeviceDeactivation } from '#domain/devices.ts';
 import { listedDevice } from '#domain/devices.ts';
 import { unexpectedUpstreamAnswer } from '#domain/errors.ts';
 import {
@@ -14,17 +14,20 @@ import {
 } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
+import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { DeactivateRequest } from '#schemas/deactivate.ts';
 import { type ClaimTry, claimWithWait } from './claim-with-wait.ts';
 import { enforceLicense } from './enforce-license.ts';
 import { answeredFacts } from './provider-facts.ts';
+import { overLimit } from './rate-limit.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
  * Frees the seat of one device of a LemonSqueezy license, with exactly one LemonSqueezy
  * deactivation however many requests for the device arrive at once:
- * 1. a license never activated here → LICENSE_NOT_FOUND; a trial → TRIAL_NOT_TRANSFERABLE;
+ * 1. a license never activated here → LICENSE_NOT_FOUND (counted against the caller's IP limit
+ *    on unknown keys); a trial → TRIAL_NOT_TRANSFERABLE;
  * 2. the device the request names (instance id, name, or both, which must then agree) → else
  *    INSTANCE_NOT_FOUND (a device whose activation is still under way has no instance yet);
  * 3. already deactivated (here, or found gone at LemonSqueezy) → that deactivation again, with
@@ -41,12 +44,13 @@ import type { ServiceDeps } from './service-deps.ts';
  */
 export async function deactivateDevice(
   deps: ServiceDeps,
-  request: DeactivateRequest,
+  request: DeactivateRequest & FromCaller,
 ): Promise<Outcome<DeviceDeactivation>> {
   const licenseHash = licenseHashOf(request.licenseKey);
   let current = await deps.store.get(licenseHash);
   if (!current?.lastActivation) {
-    return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
+    const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
+    return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
   if (current.kind === 'trial') {
     return refused(

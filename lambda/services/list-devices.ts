@@ -1,20 +1,24 @@
 import { type LicenseDevices, listedDevices } from '#domain/devices.ts';
 import { licenseHashOf } from '#domain/license.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
+import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
 import type { DevicesRequest } from '#schemas/devices.ts';
+import { type LimitDeps, overLimit } from './rate-limit.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
  * The devices of the license whose key is sent, active and deactivated, from one read of its
- * own item (no upstream call): a license never activated here → LICENSE_NOT_FOUND, as validate.
+ * own item (no upstream call): a license never activated here → LICENSE_NOT_FOUND, as validate
+ * (counted against the caller's IP limit on unknown keys).
  */
 export async function listDevices(
-  deps: Pick<ServiceDeps, 'store'>,
-  request: DevicesRequest,
+  deps: Pick<ServiceDeps, 'store'> & LimitDeps,
+  request: DevicesRequest & FromCaller,
 ): Promise<Outcome<LicenseDevices>> {
   const license = await deps.store.get(licenseHashOf(request.licenseKey));
   if (!license?.lastActivation) {
-    return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
+    const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
+    return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
   return { ok: true, value: { license, devices: listedDevices(license) } };
 }

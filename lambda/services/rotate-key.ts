@@ -1,14 +1,11 @@
 import { UpstreamError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
-import { currentPeriodEnd } from '#domain/period.ts';
+import { currentPeriodEnd, periodCredit, roundUsd } from '#domain/period.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 const MAX_ATTEMPTS = 3;
-
-/** Cents are the finest unit OpenRouter limits are worth comparing at. */
-const roundUsd = (usd: number) => Math.round(usd * 100) / 100;
 
 /**
  * What `ensureAiKey` did: the license as stored now, or `changed` when the license's facts moved
@@ -44,11 +41,7 @@ export async function ensureAiKey(deps: ServiceDeps, license: LicenseRecord): Pr
     }
     const periodEnd = currentPeriodEnd(current, now);
     if (periodEnd === null) return { license: current };
-    const period = periodEnd.toISOString();
-    const spentKeys = (current.spentKeys ?? []).filter((entry) => entry.periodEnd === period);
-    const left = roundUsd(
-      current.plan.creditsUsd - spentKeys.reduce((sum, entry) => sum + entry.usage, 0),
-    );
+    const { left, spentKeys } = periodCredit(current, periodEnd);
     if (left <= 0) return { license: current };
     const installed = await installNewKey(deps, current, periodEnd, left, spentKeys);
     if (installed) {

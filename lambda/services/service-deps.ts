@@ -1,4 +1,5 @@
 import type { DynamoDbLicenseStore } from '#adapters/dynamodb/license-store.ts';
+import type { DynamoDbNegativeCache } from '#adapters/dynamodb/negative-cache.ts';
 import type { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
 import type { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
 import type { ProductsConfig } from '#config/products-schema.ts';
@@ -6,6 +7,7 @@ import type { ServicePolicy } from '#lambda/config.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { KeyProvisioner } from '#ports/key-provisioner.ts';
 import type { LicenseProvider } from '#ports/license-provider.ts';
+import type { RateLimiter } from '#ports/rate-limiter.ts';
 
 /** Structured logging as the services need it (Powertools Logger fits). Never pass secrets. */
 export interface ServiceLogger {
@@ -19,7 +21,17 @@ export interface ServiceDeps {
   store: DynamoDbLicenseStore;
   trials: DynamoDbTrialStore;
   webhooks: DynamoDbWebhookStore;
+  /** The in-app rate limits (`unlimited` with `RATE_LIMITS=off`). */
+  limiter: RateLimiter;
+  /** LemonSqueezy's refusals of keys we do not hold, remembered for a while. */
+  negativeCache: DynamoDbNegativeCache;
+  /** LemonSqueezy for work on licenses we hold (refreshes, seats, deactivations). */
   provider: LicenseProvider;
+  /**
+   * LemonSqueezy for the first question about a key we never stored (a first activation): a
+   * smaller share of the store-wide budget, so unknown keys cannot starve known licenses.
+   */
+  firstContact: LicenseProvider;
   keys: KeyProvisioner;
   clock: Clock;
   products: ProductsConfig;

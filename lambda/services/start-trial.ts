@@ -1,37 +1,67 @@
 import { randomUUID } from 'node:crypto';
+import { disposableDomains } from '#adapters/blocklist/disposable-domains.ts';
+import { InvalidDeviceIdError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { Activation, AiKey, LicenseRecord } from '#domain/license.ts';
 import { deviceSlotKey, licenseHashOf } from '#domain/license.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
+import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
 import { generateTrialKey, normaliseEmail, shortHash } from '#domain/secrets.ts';
+import {
+  canonicalDeviceId,
+  canonicalEmail,
+  emailDomain,
+  isListedDomain,
+} from '#domain/trial-identity.ts';
 import type { TrialRequest } from '#schemas/trial.ts';
+import { overLimit } from './rate-limit.ts';
 import { discardKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import { serveLicense } from './validate-license.ts';
 
 const ALREADY_USED = 'A trial has already been used for this email address or device.';
+const DISPOSABLE = 'Trials are not available for disposable email addresses.';
 
 /**
- * Starts the one trial an email and a device may have.
- * 1. refuse early (no upstream call) if the email or the device had a trial;
- * 2. SaaS trial: create its OpenRouter key first, expiring with the trial;
- * 3. store trial + email claim + device claim in one transaction (conditional on both claims);
- * 4. lost the race or the write failed: delete the key we created (no orphan, nothing half-done);
- * 5. answer like an activation of the new trial key on this device.
+ * Starts the one trial an email and a device may have, each compared in its canonical form
+ * (`domain/trial-identity.ts`).
+ * 1. refuse a device id the configured pattern does not accept, and (when configured) an
+ *    address at a disposable email domain; then count the request against its IP's trial limit;
+ * 2. refuse early (no upstream call) if the email or the device had a trial;
+ * 3. SaaS trial: create its OpenRouter key first, expiring with the trial;
+ * 4. store trial + email claim + device claim in one transaction (conditional on both claims);
+ * 5. lost the race or the write failed: delete the key we created (no orphan, nothing half-done);
+ * 6. answer like an activation of the new trial key on this device.
  */
 export async function startTrial(
   deps: ServiceDeps,
-  input: TrialRequest,
+  input: TrialRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {
-  const email = normaliseEmail(input.email);
-  if (await deps.trials.isTrialClaimed(email, input.instanceName)) {
-    return refused('TRIAL_ALREADY_USED', ALREADY_USED);
+  const device = canonicalDeviceId(input.instanceName);
+  if (!deps.policy.trialDeviceIdPattern.test(device)) throw new InvalidDeviceIdError();
+  if (
+    deps.policy.blockDisposableEmails &&
+    isListedDomain(emailDomain(input.email), await disposableDomains())
+  ) {
+    return refused('DISPOSABLE_EMAIL', DISPOSABLE);
   }
+  // Counted once the request could start a trial: junk costs nothing to refuse, farming does.
+  const limited = await overLimit(deps, 'trial', ipSubject(input.caller));
+  if (limited) return limited;
+  const email = canonicalEmail(input.email);
+  // Claims made before canonical forms (the email trimmed and lower-cased, the device id as
+  // sent) still count: looked up too, in the same read. None is written in those forms any more.
+  const claimed = await deps.trials.isTrialClaimed(
+    [email, normaliseEmail(input.email)],
+    [device, input.instanceName],
+  );
+  if (claimed) return refused('TRIAL_ALREADY_USED', ALREADY_USED);
   const trial = deps.products.trial;
   const now = deps.clock.now();
   const trialEnd = new Date(now.getTime() + trial.duration_days * 86_400_000);
   const licenseKey = generateTrialKey();
-  const device: Activation = {
+  // The device keeps the id as sent: its trial key is activated and validated with that id.
+  const activation: Activation = {
     instanceId: randomUUID(),
     instanceName: input.instanceName,
     activatedAt: now.toISOString(),
@@ -49,11 +79,11 @@ export async function startTrial(
     status: 'active',
     expiresAt: trialEnd.toISOString(),
     customerName: input.name?.trim() || null,
-    customerEmail: email,
+    customerEmail: input.email,
     statusCheckedAt: now.toISOString(),
     periodAnchor: now.toISOString(),
-    devices: { [deviceSlotKey(device.instanceName)]: { state: 'active', ...device } },
-    lastActivation: device,
+    devices: { [deviceSlotKey(activation.instanceName)]: { state: 'active', ...activation } },
+    lastActivation: activation,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
@@ -61,7 +91,7 @@ export async function startTrial(
 
   let created: boolean;
   try {
-    created = await deps.trials.createTrial({ record, email, instanceName: input.instanceName });
+    created = await deps.trials.createTrial({ record, email, device });
   } catch (error) {
     if (record.ai) await discardKey(deps, record.ai.hash);
     throw error;
@@ -74,7 +104,7 @@ export async function startTrial(
     license: shortHash(record.licenseHash),
     trialEnd: record.expiresAt,
   });
-  return serveLicense(deps, record, device, licenseKey, 'activate');
+  return serveLicense(deps, record, activation, licenseKey, 'activate');
 }
 
 async function createTrialKey(

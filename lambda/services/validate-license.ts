@@ -20,9 +20,12 @@ import {
   type Verdict,
 } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
+import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
 import { shortHash } from '#domain/secrets.ts';
+import { upstreamWork } from '#domain/upstream-work.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
 import { reconcileSeats } from './activate-device.ts';
+import { overLimit } from './rate-limit.ts';
 import { refreshLicense } from './refresh-license.ts';
 import { ensureAiKey, revokeKey, withFreshUsage } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -36,8 +39,11 @@ const MISMATCH = 'This device is not activated on this license key.';
 
 /**
  * Re-validates an activated license.
- * 1. unknown here, or never activated → LICENSE_NOT_FOUND;
+ * 1. unknown here, or never activated → LICENSE_NOT_FOUND (counted against the caller's IP
+ *    limit on unknown keys);
  * 2. a device named in the request must be one of the license's devices;
+ * 2a. a validate about to reach an upstream (`upstreamWork`) counts against the license's limit:
+ *    over it, 429 RATE_LIMITED, or, when only the usage figure is stale, the cached figure;
  * 3. LemonSqueezy licenses: refresh the status (and the devices) when `refreshDecision` says so
  *    (stale, or a key due); otherwise finish a seat reconciliation left undone, if any;
  * 4. a device whose instance LemonSqueezy no longer holds is answered `suspended` with
@@ -47,11 +53,12 @@ const MISMATCH = 'This device is not activated on this license key.';
  */
 export async function validateLicense(
   deps: ServiceDeps,
-  request: ValidateRequest,
+  request: ValidateRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {
   const license = await deps.store.get(licenseHashOf(request.licenseKey));
   if (!license?.lastActivation) {
-    return refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
+    const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
+    return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
   // A request naming no device speaks for the last one, active or not (answered below).
   const named = request.instanceName !== undefined || request.instanceId !== undefined;
@@ -61,6 +68,12 @@ export async function validateLicense(
   const now = deps.clock.now();
   const verdict = checkLicense(license, now, 'validate');
   const refresh = refreshDecision(license, now, verdict, deps.policy.statusTtlMs);
+  // Only a validate that reaches an upstream counts (and writes): from the table it stays free.
+  const work = upstreamWork(license, now, verdict, refresh, deps.policy.usageTtlMs);
+  const limited =
+    work === 'none' ? undefined : await overLimit(deps, 'validateUpstream', license.licenseHash);
+  // Over the limit, a stale `limit_remaining` (display only) is served rather than refused.
+  if (limited && work === 'required') return limited;
   const checked = refresh.due
     ? await refreshLicense(deps, license, request.licenseKey, refresh.keyDue)
     : seatsOutOfStep(license, now)
@@ -71,7 +84,9 @@ export async function validateLicense(
     if (heartbeatDue(checked, device, now)) await recordHeartbeat(deps, checked, device, now);
     // Unchanged facts keep their verdict; anything re-read is checked again.
     const known = checked === license ? verdict : undefined;
-    return serveLicense(deps, checked, device, request.licenseKey, 'validate', known);
+    return serveLicense(deps, checked, device, request.licenseKey, 'validate', known, {
+      refreshUsage: !limited,
+    });
   }
   // A device deactivated long ago is forgotten (bounded item size); the last activation stands in.
   const gone = named
@@ -129,7 +144,8 @@ const MAX_ATTEMPTS = 3;
  *    `expired`/`suspended` makes it stop treating the license as licensed (I2);
  * 2. SaaS without a live key: make sure this period's key is live (enabled again, or issued within
  *    the period's credit, I1); facts that change meanwhile send us back to 1;
- * 3. refresh the key's remaining credit if the cached figure is stale;
+ * 3. refresh the key's remaining credit if the cached figure is stale (unless
+ *    `options.refreshUsage` is false: the caller is over its upstream limit);
  * 4. grant the live key, if any (none when no period may start until LemonSqueezy says it is
  *    paid, I5). `verdict`, when given, is `checkLicense` of `license` now (not checked twice).
  */
@@ -140,6 +156,7 @@ export async function serveLicense(
   licenseKey: string,
   phase: CheckPhase,
   verdict?: Verdict,
+  options: { refreshUsage?: boolean } = {},
 ): Promise<Outcome<LicenseGrant>> {
   let current = license;
   let known = verdict;
@@ -163,9 +180,10 @@ export async function serveLicense(
       }
       keyed = ensured.license;
     }
-    const fresh = usageDue(keyed, now, deps.policy.usageTtlMs)
-      ? await withFreshUsage(deps, keyed)
-      : keyed;
+    const fresh =
+      options.refreshUsage !== false && usageDue(keyed, now, deps.policy.usageTtlMs)
+        ? await withFreshUsage(deps, keyed)
+        : keyed;
     // The key vanished at OpenRouter while we looked: issue its replacement now.
     if (fresh.plan.aiMode === 'saas' && keyed.ai && !fresh.ai) {
       current = fresh;

@@ -16,6 +16,8 @@ export interface ApiFunctionsProps {
   readonly table: ITable;
   readonly secrets: ServiceSecrets;
   readonly cors: CorsSettings;
+  /** Reserved concurrency per function (config/concurrency.ts); 0 reserves none. */
+  readonly reservedConcurrency: Readonly<Record<FunctionName, number>>;
 }
 
 /** One function of the API with the public URL CloudFront uses as its origin. */
@@ -64,6 +66,7 @@ export class ApiFunctions extends Construct {
         handlerFile: `${name}.ts`,
         description: `${functionName}: ${routes.join(', ')}`,
         environment: { ...environment, ...extraEnvironment },
+        reservedConcurrency: props.reservedConcurrency[name],
       });
       secrets.grantOriginSecret(fn);
       acknowledgeWildcardResource(

@@ -14,7 +14,10 @@ import {
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
   OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
   ResponseHeadersPolicy,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
@@ -23,8 +26,15 @@ import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CLIENT_PATHS, ORIGIN_HEADER, PUBLIC_MAX_AGE_SECONDS, PUBLIC_PATHS } from '#config/edge.ts';
+import {
+  CLIENT_PATHS,
+  FORWARDED_HEADERS,
+  ORIGIN_HEADER,
+  PUBLIC_MAX_AGE_SECONDS,
+  PUBLIC_PATHS,
+} from '#config/edge.ts';
 import { type FunctionName, ROUTE_PATHS, ROUTES } from '#config/routes.ts';
+import { ORIGIN_READ_TIMEOUT_SECONDS } from '#config/time-budget.ts';
 import { acknowledge } from '../nag.ts';
 import { PROJECT_ROOT } from './service-function.ts';
 
@@ -94,11 +104,22 @@ export class Edge extends Construct {
       securityHeadersBehavior: securityHeaders,
     });
 
+    const originRequests = new OriginRequestPolicy(this, 'OriginRequests', {
+      comment: 'ravn-activate: the headers the functions read, and CloudFront-Viewer-Address',
+      headerBehavior: OriginRequestHeaderBehavior.allowList(...FORWARDED_HEADERS),
+      queryStringBehavior: OriginRequestQueryStringBehavior.none(),
+      cookieBehavior: OriginRequestCookieBehavior.none(),
+    });
+
     // Rendered as a {{resolve:secretsmanager:…}} reference: the value never enters the template.
     const customHeaders = { [ORIGIN_HEADER]: props.originSecret.secretValue.unsafeUnwrap() };
-    // One origin per function URL, shared by every behaviour that routes to it.
+    // One origin per function URL, shared by every behaviour that routes to it. CloudFront waits
+    // longer than the functions' own timeout, so a slow request gets the function's answer.
     const originOf = (url: FunctionUrl) =>
-      new FunctionUrlOrigin(url, { customHeaders, readTimeout: Duration.seconds(30) });
+      new FunctionUrlOrigin(url, {
+        customHeaders,
+        readTimeout: Duration.seconds(ORIGIN_READ_TIMEOUT_SECONDS),
+      });
     const origins: Record<FunctionName, FunctionUrlOrigin> = {
       activate: originOf(props.origins.activate),
       validate: originOf(props.origins.validate),
@@ -112,8 +133,8 @@ export class Edge extends Construct {
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,
-      // A function URL needs its own Host; everything else (X-Signature, body) passes through.
-      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      // The headers the functions read and the viewer's address, never Host (FORWARDED_HEADERS).
+      originRequestPolicy: originRequests,
       responseHeadersPolicy,
     });
 

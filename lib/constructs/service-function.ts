@@ -5,6 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '#config/time-budget.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 
 /** The repository root: function entries and the edge function source are named from it. */
@@ -13,10 +14,10 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * Long enough for the slowest request: an activation may make five upstream calls in a row
  * (validate, order, subscription, activate, create key), each cut off at UPSTREAM_TIMEOUT_MS
- * (5 s), and then compensate. It stays below CloudFront's 30 s origin read timeout, so the
- * function, not CloudFront, answers a slow request.
+ * (5 s). It stays below CloudFront's origin read timeout, so the function, not CloudFront,
+ * answers a slow request (config/time-budget.ts).
  */
-export const FUNCTION_TIMEOUT = Duration.seconds(25);
+export const FUNCTION_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS);
 
 export interface ServiceFunctionProps {
   /** Physical name; the log group is `/aws/lambda/<functionName>`. */
@@ -25,6 +26,10 @@ export interface ServiceFunctionProps {
   readonly handlerFile: string;
   readonly description: string;
   readonly environment: Record<string, string>;
+  /** Concurrent executions reserved for the function, and its cap; 0 or absent reserves none. */
+  readonly reservedConcurrency?: number | undefined;
+  /** Defaults to FUNCTION_TIMEOUT, which fits behind CloudFront; only a scheduled job sets more. */
+  readonly timeout?: Duration;
 }
 
 /**
@@ -61,7 +66,9 @@ export class ServiceFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: FUNCTION_TIMEOUT,
+      timeout: props.timeout ?? FUNCTION_TIMEOUT,
+      // 0 must mean "no reservation": Lambda reads a reservation of 0 as "throttle every call".
+      reservedConcurrentExecutions: props.reservedConcurrency || undefined,
       tracing: Tracing.ACTIVE,
       role,
       logGroup,

@@ -1,106 +1,77 @@
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { WEBHOOK_PATH } from '#config/routes.ts';
+import {
+  type ManagedRuleActions,
+  WAF_PATH_RATE_LIMITS,
+  WAF_RATE_LIMIT,
+  WAF_RATE_WINDOW_SECONDS,
+} from '#config/waf.ts';
+import { managedRuleGroup, type UnorderedRule } from './waf-managed-rules.ts';
+import { customResponseBodies, RATE_LIMITED } from './waf-responses.ts';
+import { notWebhook, pathIs, visibility } from './waf-statements.ts';
 
-/** Requests per IP per 5 minutes before the rate rule blocks that IP. */
-export const RATE_LIMIT_PER_5_MINUTES = 100;
+export interface WebAclProps {
+  /** Name, also the `WebACL` dimension of its CloudWatch metrics. */
+  readonly name: string;
+  /** Block or only count, per managed rule group (deploy setting `wafManagedRules`). */
+  readonly managedRules: ManagedRuleActions;
+}
 
-const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
-  cloudWatchMetricsEnabled: true,
-  metricName,
-  sampledRequestsEnabled: true,
-});
-
-// Everything but the webhook: LemonSqueezy delivers it from a few IPs, each delivery is
-// HMAC-signed, and its bodies (up to 256 KB of customer data) would trip generic body rules such
-// as the common rule set's 8 KB size limit.
-const notWebhook: CfnWebACL.StatementProperty = {
-  notStatement: {
-    statement: {
-      byteMatchStatement: {
-        fieldToMatch: { uriPath: {} },
-        positionalConstraint: 'STARTS_WITH',
-        searchString: WEBHOOK_PATH,
-        textTransformations: [{ priority: 0, type: 'NONE' }],
-      },
-    },
-  },
-};
-
-/**
- * Rules of the common rule set that the shipped RAVN Mail client trips, counted instead of
- * blocked: its HTTP client sends no User-Agent on any request (the probe included), so
- * `NoUserAgent_HEADER` would block every call, and the block's 403 reads "trial already used".
- */
-export const COMMON_RULES_COUNTED = ['NoUserAgent_HEADER'] as const;
-
-const managedRuleGroup = (
+const rateRule = (
   name: string,
-  priority: number,
-  options: {
-    scopeDownStatement?: CfnWebACL.StatementProperty;
-    countOnly?: readonly string[];
-  } = {},
-): CfnWebACL.RuleProperty => ({
+  limit: number,
+  scopeDownStatement: CfnWebACL.StatementProperty,
+): UnorderedRule => ({
   name,
-  priority,
-  overrideAction: { none: {} },
+  action: RATE_LIMITED,
   statement: {
-    managedRuleGroupStatement: {
-      vendorName: 'AWS',
-      name,
-      ...(options.scopeDownStatement ? { scopeDownStatement: options.scopeDownStatement } : {}),
-      ...(options.countOnly
-        ? {
-            ruleActionOverrides: options.countOnly.map((rule) => ({
-              name: rule,
-              actionToUse: { count: {} },
-            })),
-          }
-        : {}),
+    rateBasedStatement: {
+      limit,
+      evaluationWindowSec: WAF_RATE_WINDOW_SECONDS,
+      aggregateKeyType: 'IP',
+      scopeDownStatement,
     },
   },
   visibilityConfig: visibility(name),
 });
 
+/** `RateLimitTrial` for `/v1/trial`: one rule, and one metric, per limited path. */
+const rateRuleName = (path: string) => {
+  const last = path.split('/').pop() ?? path;
+  return `RateLimit${last.charAt(0).toUpperCase()}${last.slice(1)}`;
+};
+
 /**
- * The CloudFront web ACL (scope CLOUDFRONT, so it must be created in us-east-1): a per-IP rate
- * limit on the client endpoints, AWS's common rule set on them, and known bad inputs everywhere.
+ * The CloudFront web ACL (scope CLOUDFRONT, so it must be created in us-east-1): per-IP rate
+ * limits, tighter on the paths that spend money, then AWS's IP reputation list, known bad inputs
+ * and common rule set. The webhook is exempt from all of them. Every block answers JSON in the
+ * functions' error shape: 429 `RATE_LIMITED` with `Retry-After`, or 403 `REQUEST_BLOCKED`.
  */
 export class WebAcl extends Construct {
-  /** Name, also the `WebACL` dimension of its CloudWatch metrics. */
   readonly name: string;
   readonly arn: string;
 
-  constructor(scope: Construct, id: string, props: { readonly name: string }) {
+  constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
+    // Evaluated in this order. The rate rules go first, so a flooding address hears 429 with
+    // Retry-After (slow down) rather than a 403 from a managed rule it also trips.
+    const rules: UnorderedRule[] = [
+      ...Object.entries(WAF_PATH_RATE_LIMITS).map(([path, limit]) =>
+        rateRule(rateRuleName(path), limit, pathIs(path)),
+      ),
+      rateRule('RateLimitPerIp', WAF_RATE_LIMIT, notWebhook),
+      managedRuleGroup('ipReputation', props.managedRules.ipReputation),
+      managedRuleGroup('knownBadInputs', props.managedRules.knownBadInputs),
+      managedRuleGroup('commonRuleSet', props.managedRules.commonRuleSet),
+    ];
     const acl = new CfnWebACL(this, 'WebAcl', {
       name: props.name,
-      description: 'ravn-activate: rate limit and AWS managed rules in front of the API',
+      description: 'ravn-activate: rate limits and AWS managed rules in front of the API',
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
+      customResponseBodies: customResponseBodies(),
       visibilityConfig: visibility(props.name),
-      rules: [
-        {
-          name: 'RateLimitPerIp',
-          priority: 0,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: {
-              limit: RATE_LIMIT_PER_5_MINUTES,
-              evaluationWindowSec: 300,
-              aggregateKeyType: 'IP',
-              scopeDownStatement: notWebhook,
-            },
-          },
-          visibilityConfig: visibility('RateLimitPerIp'),
-        },
-        managedRuleGroup('AWSManagedRulesCommonRuleSet', 1, {
-          scopeDownStatement: notWebhook,
-          countOnly: COMMON_RULES_COUNTED,
-        }),
-        managedRuleGroup('AWSManagedRulesKnownBadInputsRuleSet', 2),
-      ],
+      rules: rules.map((rule, priority) => ({ ...rule, priority })),
     });
     this.name = props.name;
     this.arn = acl.attrArn;

@@ -36,10 +36,33 @@ export interface HttpResult {
 }
 
 /**
+ * The rate limits a test stack runs with unless the test says otherwise: on (every request that
+ * a limit covers is counted, in the table, as in production) but far above what a test sends.
+ * Tests fire dozens of trials from 127.0.0.1 and activate one license many times within one
+ * instant of their manual clock, which the production defaults would refuse; the suites about
+ * the limits set their own (`SERVICE_RATE_LIMITS` for the service's defaults).
+ */
+export const ROOMY_RATE_LIMITS = {
+  RATE_LIMIT_TRIAL: '100000/1h',
+  RATE_LIMIT_UNKNOWN_KEY: '100000/1h',
+  RATE_LIMIT_ACTIVATE: '100000/1h',
+  RATE_LIMIT_VALIDATE_UPSTREAM: '100000/1h',
+} as const;
+
+/** The service's own default limits (an empty variable counts as unset). */
+export const SERVICE_RATE_LIMITS = {
+  RATE_LIMIT_TRIAL: '',
+  RATE_LIMIT_UNKNOWN_KEY: '',
+  RATE_LIMIT_ACTIVATE: '',
+  RATE_LIMIT_VALIDATE_UPSTREAM: '',
+} as const;
+
+/**
  * The service as `pnpm start` runs it (local HTTP server → handlers → DynamoDB Local + sandbox
  * doubles), on a fresh table, with a clock the test controls. Logs are on at DEBUG: the
  * per-file log check (test/helpers/log-check.setup.ts) reads them all. The upstream timeout leaves room
  * for 50 parallel requests on two cores; fault tests that stall an upstream pass a shorter one.
+ * The rate limits are on but roomy (`ROOMY_RATE_LIMITS`) unless `env` sets them.
  */
 export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestStack> {
   const clock = new ManualClock(START);
@@ -49,7 +72,15 @@ export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestS
     dynamoDbEndpoint,
     tableName,
     clock,
-    env: { UPSTREAM_TIMEOUT_MS: '3000', LOG_LEVEL: 'DEBUG', ...env },
+    env: {
+      UPSTREAM_TIMEOUT_MS: '3000',
+      LOG_LEVEL: 'DEBUG',
+      // The manual clock stands still, so a whole file's LemonSqueezy calls would share one
+      // minute of the store-wide budget: off, except in the tests about it.
+      LEMONSQUEEZY_BUDGET_PER_MINUTE: '0',
+      ...ROOMY_RATE_LIMITS,
+      ...env,
+    },
   });
   const documents = DynamoDBDocumentClient.from(
     new DynamoDBClient({

@@ -10,12 +10,18 @@ const fromContext =
     context[key];
 
 describe('readDeploySettings', () => {
-  it('defaults to eu-west-1, no WAF, no domain, no alarm email and CORS from anywhere', () => {
+  it('defaults to eu-west-1, no WAF, no domain, no alarm email, CORS from anywhere and the default reservations', () => {
     // Act
     const settings = readDeploySettings(fromContext({}), {});
 
     // Assess
-    expect(settings).toEqual({ region: 'eu-west-1', enableWaf: false, corsAllowOrigins: ['*'] });
+    expect(settings).toEqual({
+      region: 'eu-west-1',
+      enableWaf: false,
+      wafManagedRules: { ipReputation: 'block', knownBadInputs: 'block', commonRuleSet: 'count' },
+      corsAllowOrigins: ['*'],
+      reservedConcurrency: { activate: 20, validate: 100, webhook: 10, reaper: 1 },
+    });
   });
 
   it('takes the account and region the CDK CLI resolved', () => {
@@ -38,10 +44,14 @@ describe('readDeploySettings', () => {
       ALARM_EMAIL: 'ops@example.com',
       CORS_ALLOW_ORIGINS: 'https://ravn.example.com,https://app.example.com',
       ORIGIN_SECRET_ROTATION: '2026-11-23',
+      WAF_MANAGED_RULES: 'commonRuleSet=block',
+      RESERVED_CONCURRENCY: 'off',
     });
 
     // Assess
     expect(settings).toMatchObject({
+      wafManagedRules: { ipReputation: 'block', knownBadInputs: 'block', commonRuleSet: 'block' },
+      reservedConcurrency: { activate: 0, validate: 0, webhook: 0, reaper: 0 },
       certificateArn: CERTIFICATE_ARN,
       domainName: 'activate.example.com',
       enableWaf: true,
@@ -75,6 +85,33 @@ describe('readDeploySettings', () => {
 
     // Assess
     expect(settings.enableWaf).toBe(expected);
+  });
+
+  it.each([
+    ['off', { activate: 0, validate: 0, webhook: 0, reaper: 0 }],
+    ['NONE', { activate: 0, validate: 0, webhook: 0, reaper: 0 }],
+    ['validate=50, reaper=0', { activate: 20, validate: 50, webhook: 10, reaper: 0 }],
+    [
+      { activate: 5, webhook: '2' },
+      { activate: 5, validate: 100, webhook: 2, reaper: 1 },
+    ],
+  ])('reads reservedConcurrency %j', (value, expected) => {
+    // Act
+    const settings = readDeploySettings(fromContext({ reservedConcurrency: value }), {});
+
+    // Assess
+    expect(settings.reservedConcurrency).toEqual(expected);
+  });
+
+  it.each([
+    ['ipReputation=count,knownBadInputs=count', { ipReputation: 'count', knownBadInputs: 'count' }],
+    [{ commonRuleSet: 'block' }, { commonRuleSet: 'block', ipReputation: 'block' }],
+  ])('reads wafManagedRules %j', (value, expected) => {
+    // Act
+    const settings = readDeploySettings(fromContext({ wafManagedRules: value }), {});
+
+    // Assess
+    expect(settings.wafManagedRules).toMatchObject(expected);
   });
 
   it('throws naming the certificate when a domain comes without one', () => {
@@ -121,6 +158,31 @@ describe('readDeploySettings', () => {
     ['a CORS origin with a path', { corsAllowOrigins: 'https://a.example.com/app' }, /CORS origin/],
     ['enableWaf that is no boolean', { enableWaf: 'maybe' }, /enableWaf/],
     ['a rotation stamp with spaces', { originSecretRotation: 'next week' }, /originSecretRotation/],
+    [
+      'a reservation for a function that does not exist',
+      { reservedConcurrency: 'validat=50' },
+      /reservedConcurrency: Unrecognized key: "validat"/,
+    ],
+    [
+      'a reservation below 0',
+      { reservedConcurrency: 'activate=-1' },
+      /reservedConcurrency\.activate: must be a whole number/,
+    ],
+    [
+      'a reservation without a number',
+      { reservedConcurrency: 'activate' },
+      /reservedConcurrency\.activate: must be a whole number/,
+    ],
+    [
+      'a managed rule action WAF rules do not take',
+      { wafManagedRules: 'commonRuleSet=allow' },
+      /wafManagedRules\.commonRuleSet: must be block or count/,
+    ],
+    [
+      'a managed rule group that does not exist',
+      { wafManagedRules: 'botControl=block' },
+      /wafManagedRules: Unrecognized key: "botControl"/,
+    ],
   ])('refuses %s', (_case, context, message) => {
     // Act
     const read = () => readDeploySettings(fromContext(context), {});

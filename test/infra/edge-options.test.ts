@@ -10,65 +10,30 @@ const ruleNamed = (acl: any, name: string) =>
   // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
   acl.properties.Rules.find((rule: any) => rule.Name === name);
 
-const assertWebAclRules = (template: Template) => {
+/**
+ * The web ACL of the app, with the rule groups' actions the settings chose; test/infra/web-acl.test.ts
+ * checks its rules in detail.
+ */
+const assertWebAcl = (template: Template, overrides: Record<string, 'None' | 'Count'>) => {
   const acl = onlyResource(template, 'AWS::WAFv2::WebACL');
-  const notWebhook = {
-    NotStatement: {
-      Statement: {
-        ByteMatchStatement: {
-          FieldToMatch: { UriPath: {} },
-          PositionalConstraint: 'STARTS_WITH',
-          SearchString: '/v1/webhook',
-          TextTransformations: [{ Priority: 0, Type: 'NONE' }],
-        },
-      },
-    },
-  };
   expect(acl.properties).toMatchObject({
     Name: 'ravn-activate',
     Scope: 'CLOUDFRONT',
     DefaultAction: { Allow: {} },
     VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true },
   });
-  expect(ruleNamed(acl, 'RateLimitPerIp')).toMatchObject({
-    Action: { Block: {} },
-    Statement: {
-      RateBasedStatement: {
-        Limit: 100,
-        EvaluationWindowSec: 300,
-        AggregateKeyType: 'IP',
-        ScopeDownStatement: notWebhook,
-      },
-    },
-    VisibilityConfig: { CloudWatchMetricsEnabled: true },
-  });
-  expect(ruleNamed(acl, 'AWSManagedRulesCommonRuleSet')).toMatchObject({
-    OverrideAction: { None: {} },
-    Statement: {
-      ManagedRuleGroupStatement: {
-        VendorName: 'AWS',
-        Name: 'AWSManagedRulesCommonRuleSet',
-        ScopeDownStatement: notWebhook,
-      },
-    },
-    VisibilityConfig: { CloudWatchMetricsEnabled: true },
-  });
-  // The shipped client sends no User-Agent: that one rule counts instead of blocking, the rest
-  // of the common rule set still blocks.
-  expect(
-    ruleNamed(acl, 'AWSManagedRulesCommonRuleSet').Statement.ManagedRuleGroupStatement
-      .RuleActionOverrides,
-  ).toEqual([{ Name: 'NoUserAgent_HEADER', ActionToUse: { Count: {} } }]);
-  expect(ruleNamed(acl, 'AWSManagedRulesKnownBadInputsRuleSet')).toMatchObject({
-    Statement: {
-      ManagedRuleGroupStatement: {
-        VendorName: 'AWS',
-        Name: 'AWSManagedRulesKnownBadInputsRuleSet',
-      },
-    },
-    VisibilityConfig: { CloudWatchMetricsEnabled: true },
-  });
-  expect(acl.properties.Rules).toHaveLength(3);
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+  expect(acl.properties.Rules.map((rule: any) => rule.Name)).toEqual([
+    'RateLimitTrial',
+    'RateLimitActivate',
+    'RateLimitPerIp',
+    'AWSManagedRulesAmazonIpReputationList',
+    'AWSManagedRulesKnownBadInputsRuleSet',
+    'AWSManagedRulesCommonRuleSet',
+  ]);
+  for (const [name, override] of Object.entries(overrides)) {
+    expect(ruleNamed(acl, name).OverrideAction, name).toEqual({ [override]: {} });
+  }
   return acl;
 };
 
@@ -89,16 +54,21 @@ describe('RavnActivateStack with WAF in another region', () => {
     region: 'eu-west-1',
     enableWaf: true,
     alarmEmail: 'ops@example.com',
+    wafManagedRules: 'knownBadInputs=count',
   });
 
-  it('creates the web ACL in a us-east-1 stack with the rate limit and managed rules', () => {
+  it('creates the web ACL in a us-east-1 stack with the rate limits and managed rules chosen', () => {
     // Prepare
     const waf = synthesised.waf;
 
     // Assess
     expect(waf?.region).toBe('us-east-1');
     if (!waf) return;
-    assertWebAclRules(synthesised.template(waf));
+    assertWebAcl(synthesised.template(waf), {
+      AWSManagedRulesAmazonIpReputationList: 'None',
+      AWSManagedRulesKnownBadInputsRuleSet: 'Count',
+      AWSManagedRulesCommonRuleSet: 'Count',
+    });
     synthesised.template(synthesised.service).resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
@@ -167,6 +137,7 @@ describe('RavnActivateStack in us-east-1 with WAF and a custom domain', () => {
     domainName: 'activate.example.com',
     corsAllowOrigins: 'https://ravn.example.com, https://app.example.com',
     originSecretRotation: '2026-11-23',
+    wafManagedRules: { commonRuleSet: 'block' },
   });
 
   it('is one stack: no separate WAF or edge alarm stack', () => {
@@ -178,9 +149,13 @@ describe('RavnActivateStack in us-east-1 with WAF and a custom domain', () => {
     ]);
   });
 
-  it('creates the web ACL in the stack and attaches it to the distribution', () => {
+  it('creates the web ACL with the managed rules chosen in the stack and attaches it to the distribution', () => {
     // Prepare
-    const acl = assertWebAclRules(template);
+    const acl = assertWebAcl(template, {
+      AWSManagedRulesAmazonIpReputationList: 'None',
+      AWSManagedRulesKnownBadInputsRuleSet: 'None',
+      AWSManagedRulesCommonRuleSet: 'None',
+    });
     const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
 
     // Assess

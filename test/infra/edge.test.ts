@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
-import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { CachePolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_PATHS, PUBLIC_PATHS } from '#config/edge.ts';
+import { CLIENT_PATHS, FORWARDED_HEADERS, PUBLIC_PATHS } from '#config/edge.ts';
 import { METHOD_GUARD_PATH } from '#lambda/edge/edge-function.ts';
 import { useSynthesisedApp } from '#test/infra/synth-app.ts';
 import { onlyResource } from '#test/infra/template-queries.ts';
@@ -97,18 +97,23 @@ describe('RavnActivateStack edge', () => {
       );
     });
 
-    it('serves HTTPS only, caches nothing but the public documents and passes every viewer header but Host', () => {
+    it('serves HTTPS only, caches nothing but the public documents and passes only the headers the functions read', () => {
       // Prepare
       const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
       const config = properties.DistributionConfig;
       const publicPaths: ReadonlySet<string> = new Set(PUBLIC_PATHS);
+      const policy = onlyResource(template, 'AWS::CloudFront::OriginRequestPolicy');
+      const headers = policy.properties.OriginRequestPolicyConfig.HeadersConfig;
 
-      // Assess
+      // Assess: the viewer's address comes from CloudFront, Host never reaches a function URL.
+      expect(headers.HeaderBehavior).toBe('whitelist');
+      expect(headers.Headers).toEqual([...FORWARDED_HEADERS]);
+      expect(headers.Headers).toContain('CloudFront-Viewer-Address');
+      expect(headers.Headers.map((name: string) => name.toLowerCase())).not.toContain('host');
       for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
         expect(behavior).toMatchObject({
           ViewerProtocolPolicy: 'https-only',
-          OriginRequestPolicyId:
-            OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+          OriginRequestPolicyId: { Ref: policy.id },
         });
         if (!publicPaths.has(behavior.PathPattern)) {
           expect(behavior.CachePolicyId).toBe(CachePolicy.CACHING_DISABLED.cachePolicyId);

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { disposableEmailBlocklist } from 'disposable-email-domains-js';
 import { describe, expect, it } from 'vitest';
 import { PARAMETER_NAMES } from '#lib/constructs/service-secrets.ts';
 import { synthApp, useSynthesisedApp } from '#test/infra/synth-app.ts';
@@ -16,6 +17,8 @@ import {
 } from '#test/infra/template-queries.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** An entry of the disposable-domain list: present in the bundle that carries the list. */
+const LISTED_DOMAIN = disposableEmailBlocklist().at(-1) as string;
 
 const FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook'] as const;
 const ssmArn = (name: string) => `arn:aws:ssm:eu-west-1:123456789012:parameter${name}`;
@@ -168,7 +171,7 @@ describe('RavnActivateStack', () => {
       ['ravn-activate', ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']],
       ['ravn-validate', ['GetItem', 'UpdateItem']],
       ['ravn-webhook', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']],
-      ['ravn-reaper', ['GetItem']],
+      ['ravn-reaper', ['GetItem', 'PutItem', 'Scan', 'UpdateItem']],
     ])('allows %s exactly the table actions %j', (name, actions) => {
       // Prepare
       const dynamodb = statementsFor(statementsOf(template, name), 'dynamodb');
@@ -184,7 +187,7 @@ describe('RavnActivateStack', () => {
       ['ravn-activate', ['lemonSqueezyApiKey', 'openRouterApiKey', 'signingKey']],
       ['ravn-validate', ['lemonSqueezyApiKey', 'openRouterApiKey', 'signingKey']],
       ['ravn-webhook', ['lemonSqueezyApiKey', 'openRouterApiKey', 'webhookSecret']],
-      ['ravn-reaper', ['openRouterApiKey']],
+      ['ravn-reaper', ['lemonSqueezyApiKey', 'openRouterApiKey']],
     ] as const)('lets %s read exactly the parameters %j', (name, keys) => {
       // Prepare
       const ssm = statementsFor(statementsOf(template, name), 'ssm');
@@ -257,7 +260,7 @@ describe('RavnActivateStack', () => {
   });
 
   describe('bundles', () => {
-    it('bundles each of the four functions as one ESM file under 300 KB that loads and exports handler', () => {
+    it('bundles each of the four functions as one ESM file under 300 KB (activate: 400 KB) that loads and exports handler', () => {
       // Prepare: the runtime provides @aws-sdk/*, so load each bundle from inside the project,
       // where node_modules stands in for the runtime's SDK.
       const directories = synthesised.assetDirectories();
@@ -274,7 +277,8 @@ describe('RavnActivateStack', () => {
         ])
           .toString()
           .trim();
-        return { kind, bytes: statSync(copy).size };
+        const carriesList = readFileSync(copy, 'utf8').includes(LISTED_DOMAIN);
+        return { kind, bytes: statSync(copy).size, carriesList };
       });
       rmSync(scratch, { recursive: true, force: true });
 
@@ -285,7 +289,12 @@ describe('RavnActivateStack', () => {
         'function',
         'function',
       ]);
-      for (const entry of checked) expect(entry.bytes).toBeLessThan(300 * 1024);
+      // Only activate (trials) carries the disposable-domain list, about 145 KB that is evaluated
+      // on the first trial only: its budget is larger, every other function's stays 300 KB.
+      expect(checked.filter((entry) => entry.carriesList)).toHaveLength(1);
+      for (const entry of checked) {
+        expect(entry.bytes).toBeLessThan((entry.carriesList ? 400 : 300) * 1024);
+      }
     });
   });
 });

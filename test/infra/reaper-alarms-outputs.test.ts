@@ -23,6 +23,21 @@ describe('RavnActivateStack reaper, alarms and outputs', () => {
       const urls = Object.values(template.findResources('AWS::Lambda::Url'));
       expect(urls.some((url) => JSON.stringify(url).includes(fn.id))).toBe(false);
     });
+
+    it('gives ravn-reaper minutes, not the 25 s of the functions behind CloudFront', () => {
+      // Prepare
+      const reaper = onlyResource(template, 'AWS::Lambda::Function', {
+        FunctionName: 'ravn-reaper',
+      });
+      const validate = onlyResource(template, 'AWS::Lambda::Function', {
+        FunctionName: 'ravn-validate',
+      });
+
+      // Assess: 20 releases a run, one every 2 s, fit with room to spare; a run ends before the
+      // next one (15 minutes) starts.
+      expect(reaper.properties.Timeout).toBe(300);
+      expect(validate.properties.Timeout).toBe(25);
+    });
   });
 
   describe('alarms', () => {

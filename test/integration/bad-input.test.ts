@@ -51,6 +51,8 @@ const plausible = fc
     instanceName: fc.oneof(
       fc.string({ minLength: 1, maxLength: 300 }),
       fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+      // Device ids a trial accepts (64 hex, any case), so trials get past the id check too.
+      fc.stringMatching(/^[0-9a-fA-F]{64}$/),
     ),
     licenseKey: fc.oneof(
       fc.string({ minLength: 1, maxLength: 300 }),

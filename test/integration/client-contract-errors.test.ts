@@ -22,6 +22,7 @@ describe('client contract: every refusal has the status whose client message is 
 
   it.each([
     ['TRIAL_ALREADY_USED', 403, 'TrialAlreadyUsed'],
+    ['DISPOSABLE_EMAIL', 403, 'TrialAlreadyUsed'],
     ['TRIAL_EXPIRED', 403, 'TrialAlreadyUsed'],
     ['INSTANCE_MISMATCH', 403, 'TrialAlreadyUsed'],
     ['ACTIVATION_LIMIT_REACHED', 409, 'LicenseAlreadyActivated'],
@@ -30,8 +31,11 @@ describe('client contract: every refusal has the status whose client message is 
     ['LICENSE_EXPIRED', 400, 'ActivationFailed'],
     ['PRODUCT_NOT_ALLOWED', 400, 'ActivationFailed'],
     ['INVALID_REQUEST', 400, 'ActivationFailed'],
+    ['INVALID_DEVICE_ID', 400, 'ActivationFailed'],
     ['UPSTREAM_UNAVAILABLE', 503, 'ServiceUnavailable'],
     ['UPSTREAM_ERROR', 503, 'ServiceUnavailable'],
+    ['RATE_LIMITED', 429, 'Unknown'],
+    ['UPSTREAM_BUSY', 503, 'ServiceUnavailable'],
   ] as const)('%s answers %i: the client says %s', async (code, status, message) => {
     // Prepare
     const instanceName = deviceId();
@@ -40,6 +44,8 @@ describe('client contract: every refusal has the status whose client message is 
         case 'TRIAL_ALREADY_USED':
           await stack.post('/v1/trial', { instanceName, email: 'twice@example.com' });
           return stack.post('/v1/trial', { instanceName, email: 'twice@example.com' });
+        case 'DISPOSABLE_EMAIL':
+          return stack.post('/v1/trial', { instanceName, email: 'someone@mailinator.com' });
         case 'TRIAL_EXPIRED': {
           const local = await startTestStack();
           const trial = await local.post('/v1/trial', { instanceName, email: 'a@example.com' });
@@ -77,6 +83,8 @@ describe('client contract: every refusal has the status whose client message is 
         }
         case 'INVALID_REQUEST':
           return stack.post('/v1/activate', { instanceName });
+        case 'INVALID_DEVICE_ID':
+          return stack.post('/v1/trial', { instanceName: 'device-1', email: 'c@example.com' });
         case 'UPSTREAM_UNAVAILABLE':
         case 'UPSTREAM_ERROR': {
           const license = seedLicense(stack, 'byok');
@@ -85,6 +93,32 @@ describe('client contract: every refusal has the status whose client message is 
             code === 'UPSTREAM_ERROR' ? { kind: 'status', status: 401 } : { kind: 'reset' },
           );
           return stack.post('/v1/activate', { instanceName, licenseKey: license.key });
+        }
+        case 'RATE_LIMITED': {
+          // The client shows 429 as "unknown" with our message: true, and it retries by itself
+          // (its hourly loop) after the window anyway.
+          const local = await startTestStack({ RATE_LIMIT_TRIAL: '1/1h' });
+          await local.post('/v1/trial', { instanceName, email: 'd@example.com' });
+          const answer = await local.post('/v1/trial', {
+            instanceName: deviceId(),
+            email: 'e@example.com',
+          });
+          await local.close();
+          return answer;
+        }
+        case 'UPSTREAM_BUSY': {
+          // A budget of one License API call a minute: the first activation takes it.
+          const local = await startTestStack({
+            LEMONSQUEEZY_BUDGET_PER_MINUTE: '1',
+            LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE: '1',
+          });
+          await local.post('/v1/activate', { instanceName, licenseKey: deviceId() });
+          const answer = await local.post('/v1/activate', {
+            instanceName,
+            licenseKey: seedLicense(local, 'byok').key,
+          });
+          await local.close();
+          return answer;
         }
       }
     };

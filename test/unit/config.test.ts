@@ -41,8 +41,10 @@ describe('loadConfig', () => {
         activationLeaseMs: 30_000,
         activationWaitMs: 10_000,
         allowTestMode: false,
+        blockDisposableEmails: true,
       },
     });
+    expect(config.policy.trialDeviceIdPattern.source).toBe('^(?:[0-9a-f]{64})$');
     expect(config.dynamoDbEndpoint).toBeUndefined();
     expect(config.secrets).toEqual({
       lemonsqueezyApiKey: { value: 'ls-secret-value-111' },
@@ -125,6 +127,37 @@ describe('loadConfig', () => {
     expect(config.policy.allowTestMode).toBe(expected);
   });
 
+  it.each([
+    ['on', true],
+    ['true', true],
+    ['1', true],
+    ['off', false],
+    ['false', false],
+    ['0', false],
+    ['', true],
+  ])('reads BLOCK_DISPOSABLE_EMAILS=%j as %s', (value, expected) => {
+    // Act
+    const config = loadConfig(minimalEnv({ BLOCK_DISPOSABLE_EMAILS: value }));
+
+    // Assess
+    expect(config.policy.blockDisposableEmails).toBe(expected);
+  });
+
+  it.each([
+    ['the default', undefined, 'a'.repeat(64), true],
+    ['the default', undefined, 'a'.repeat(63), false],
+    ['the default', undefined, `${'a'.repeat(64)}0`, false],
+    ['a pattern, anchored', '[0-9a-f]{8}', `x${'0'.repeat(8)}`, false],
+    ['a pattern, anchored', '[0-9a-f]{8}|dev-\\d+', 'dev-42', true],
+    ['a pattern with a Unicode class', '\\p{L}+', 'grüße', true],
+  ])('matches whole device ids with %s (%j): %j → %s', (_label, pattern, id, expected) => {
+    // Act
+    const config = loadConfig(minimalEnv({ TRIAL_DEVICE_ID_PATTERN: pattern }));
+
+    // Assess
+    expect(config.policy.trialDeviceIdPattern.test(id)).toBe(expected);
+  });
+
   it('throws naming TABLE_NAME when it is missing, without any secret value', () => {
     // Prepare
     const env = minimalEnv({ TABLE_NAME: undefined });
@@ -159,6 +192,8 @@ describe('loadConfig', () => {
     ['UPSTREAM_TIMEOUT_MS', '0'],
     ['LEMONSQUEEZY_BASE_URL', 'not a url'],
     ['ALLOW_TEST_MODE', 'yes'],
+    ['BLOCK_DISPOSABLE_EMAILS', 'no'],
+    ['TRIAL_DEVICE_ID_PATTERN', '[0-9a-f'],
   ])('throws naming %s when it is malformed', (variable, value) => {
     // Prepare
     const env = minimalEnv({ [variable]: value });
@@ -211,5 +246,24 @@ describe('loadConfig', () => {
     expect(config.secrets.lemonsqueezyApiKey).toEqual({
       value: SECRET_VALUES.LEMONSQUEEZY_API_KEY,
     });
+  });
+
+  it('limits DynamoDB calls with the time budget defaults, or the values given', () => {
+    // Act
+    const defaults = loadConfig(minimalEnv()).dynamoDbClient;
+    const given = loadConfig(
+      minimalEnv({
+        DYNAMODB_CONNECT_TIMEOUT_MS: '500',
+        DYNAMODB_REQUEST_TIMEOUT_MS: '10000',
+        DYNAMODB_MAX_ATTEMPTS: '1',
+      }),
+    ).dynamoDbClient;
+
+    // Assess
+    expect(defaults).toEqual({ connectTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 3 });
+    expect(given).toEqual({ connectTimeoutMs: 500, requestTimeoutMs: 10_000, maxAttempts: 1 });
+    expect(() => loadConfig(minimalEnv({ DYNAMODB_MAX_ATTEMPTS: '0' }))).toThrow(
+      /DYNAMODB_MAX_ATTEMPTS/,
+    );
   });
 });

@@ -7,11 +7,11 @@ import type { LicenseRecord } from '#domain/license.ts';
 import { deviceClaimKey, emailClaimKey, isCancelledByCondition } from './items.ts';
 import { toItem } from './license-item.ts';
 
-/** A new trial and the two things it uses up: its email and its device. */
+/** A new trial and the two things it uses up, in canonical form: its email and its device. */
 export interface NewTrial {
   record: LicenseRecord;
   email: string;
-  instanceName: string;
+  device: string;
 }
 
 /**
@@ -24,13 +24,18 @@ export class DynamoDbTrialStore {
     private readonly tableName: string,
   ) {}
 
-  /** True when this email or this device has had a trial already. */
-  async isTrialClaimed(email: string, instanceName: string): Promise<boolean> {
+  /** True when any of these emails or devices (forms of one each) has had a trial already. */
+  async isTrialClaimed(emails: string[], devices: string[]): Promise<boolean> {
+    // One read for all forms; BatchGetItem refuses a request that names a key twice.
+    const keys = [
+      ...[...new Set(emails)].map(emailClaimKey),
+      ...[...new Set(devices)].map(deviceClaimKey),
+    ];
     const result = await this.documents.send(
       new BatchGetCommand({
         RequestItems: {
           [this.tableName]: {
-            Keys: [emailClaimKey(email), deviceClaimKey(instanceName)],
+            Keys: keys,
             ConsistentRead: true,
             ProjectionExpression: 'pk',
           },
@@ -65,7 +70,7 @@ export class DynamoDbTrialStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...deviceClaimKey(trial.instanceName), ...claim },
+                Item: { ...deviceClaimKey(trial.device), ...claim },
                 ConditionExpression: absent,
               },
             },

@@ -19,7 +19,9 @@ export class DeactivateAtLemonSqueezy extends Step {
     super();
   }
   protected async act(model: Model, world: World) {
-    const instanceId = model.instanceOf.get(model.devices[this.device % model.devices.length] as string);
+    const instanceId = model.instanceOf.get(
+      model.devices[this.device % model.devices.length] as string,
+    );
     // A fault armed on LemonSqueezy's deactivate is for our service's next call, not the customer's.
     if (!instanceId || model.faultRoute === 'lemonSqueezy deactivate') return;
     const { instances, status } = truthOf(world).snapshot;

@@ -1,6 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { DomainError, type ErrorCode, InvalidRequestError, UpstreamError } from '#domain/errors.ts';
+import {
+  DomainError,
+  type ErrorCode,
+  InvalidDeviceIdError,
+  InvalidRequestError,
+  UpstreamError,
+} from '#domain/errors.ts';
 import { codeToStatus, errorFromThrown, errorResponse } from '#http/error-response.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
 
@@ -10,6 +16,7 @@ import { errorBodyOf } from '#test/helpers/error-body.ts';
  */
 const STATUS_OF = {
   INVALID_REQUEST: 400,
+  INVALID_DEVICE_ID: 400,
   INVALID_EVENT: 400,
   DEVICE_DEACTIVATED: 400,
   LICENSE_EXPIRED: 400,
@@ -19,6 +26,7 @@ const STATUS_OF = {
   INVALID_SIGNATURE: 401,
   TRIAL_EXPIRED: 403,
   TRIAL_ALREADY_USED: 403,
+  DISPOSABLE_EMAIL: 403,
   INSTANCE_MISMATCH: 403,
   TRIAL_NOT_TRANSFERABLE: 403,
   FORBIDDEN: 403,
@@ -28,6 +36,7 @@ const STATUS_OF = {
   METHOD_NOT_ALLOWED: 405,
   ACTIVATION_LIMIT_REACHED: 409,
   DEVICE_CHANGE_LIMIT: 429,
+  RATE_LIMITED: 429,
   IDEMPOTENCY_IN_PROGRESS: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   PAYLOAD_TOO_LARGE: 413,
@@ -35,6 +44,7 @@ const STATUS_OF = {
   INTERNAL_ERROR: 500,
   UPSTREAM_ERROR: 503,
   UPSTREAM_UNAVAILABLE: 503,
+  UPSTREAM_BUSY: 503,
 } satisfies Record<ErrorCode, number>;
 
 const CODES = Object.entries(STATUS_OF) as [ErrorCode, number][];
@@ -201,6 +211,7 @@ describe('errorFromThrown', () => {
 
   it.each([
     ['InvalidRequestError', new InvalidRequestError("Field 'licenseKey' is required."), 400],
+    ['InvalidDeviceIdError', new InvalidDeviceIdError(), 400],
     ['LICENSE_EXPIRED', new DomainError('LICENSE_EXPIRED', 'Expired.'), 400],
     ['TRIAL_ALREADY_USED', new DomainError('TRIAL_ALREADY_USED', 'Used.'), 403],
     ['a DomainError', new DomainError('PAYLOAD_TOO_LARGE', 'Too large.'), 413],

@@ -1,0 +1,58 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { epochSeconds } from './claimed-items.ts';
+import { TABLE_KEYS } from './table-definition.ts';
+
+/** The refusals LemonSqueezy's answer about a key we do not hold can lead to. */
+export const REMEMBERED_CODES = ['LICENSE_NOT_FOUND', 'PRODUCT_NOT_ALLOWED'] as const;
+
+export interface RememberedRefusal {
+  code: (typeof REMEMBERED_CODES)[number];
+  detail: string;
+}
+
+const negativeKey = (licenseHash: string) => ({ pk: `NEGATIVE#${licenseHash}`, sk: 'NEGATIVE' });
+const remembered: ReadonlySet<string> = new Set(REMEMBERED_CODES);
+
+/**
+ * What LemonSqueezy said about license keys we do not hold and could not use (unknown there, or
+ * not ours): `NEGATIVE#<sha256 of the key>` items holding the refusal, dropped by the table's
+ * TTL. A repeat within the TTL is answered from here, so guessing keys, or a client retrying a
+ * mistyped one, costs no LemonSqueezy call.
+ */
+export class DynamoDbNegativeCache {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * The refusal remembered for the key, if it is still live at `now` (DynamoDB deletes expired
+   * items lazily, so the TTL is checked here too).
+   */
+  async get(licenseHash: string, now: Date): Promise<RememberedRefusal | undefined> {
+    const { Item: item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: negativeKey(licenseHash) }),
+    );
+    if (!item || Number(item[TABLE_KEYS.ttlAttribute]) <= epochSeconds(now)) return undefined;
+    const { code, detail } = item;
+    if (typeof code !== 'string' || !remembered.has(code) || typeof detail !== 'string') {
+      return undefined;
+    }
+    return { code: code as RememberedRefusal['code'], detail };
+  }
+
+  /** Remembers the refusal until `expiresAt` (a later answer simply replaces it). */
+  async remember(licenseHash: string, refusal: RememberedRefusal, expiresAt: Date): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...negativeKey(licenseHash),
+          code: refusal.code,
+          detail: refusal.detail,
+          [TABLE_KEYS.ttlAttribute]: epochSeconds(expiresAt),
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import type { Refusal } from '#domain/outcome.ts';
+import { type RateLimitName, rateLimited } from '#domain/rate-limits.ts';
+import type { ServiceDeps } from './service-deps.ts';
+
+export type LimitDeps = Pick<ServiceDeps, 'limiter' | 'clock' | 'policy'>;
+
+/**
+ * Counts this request against limit `which` for `subject` (an IP's subject, or a license hash:
+ * never a raw key). Undefined while within the limit; otherwise the 429 refusal to answer with.
+ * A failing table fails the request (503): the limits guard upstream budgets, so they are not
+ * skipped when they cannot be counted.
+ */
+export async function overLimit(
+  deps: LimitDeps,
+  which: RateLimitName,
+  subject: string,
+): Promise<Refusal | undefined> {
+  const limit = deps.policy.rateLimits[which];
+  const now = deps.clock.now();
+  const check = await deps.limiter.take(limit, subject, now);
+  return check.allowed ? undefined : rateLimited(which, limit, check.retryAt, now);
+}
