@@ -5,9 +5,16 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { licenseHashOf } from '#domain/license.ts';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { DAY } from '#local/manual-clock.ts';
+import { postFrom } from '#test/helpers/client-address.ts';
 import { modelCommands } from '#test/helpers/model/commands.ts';
 import { newModel, SEATS, type World } from '#test/helpers/model/world.ts';
-import { deviceId, seedLicense, type TestStack, useTestStack } from '#test/helpers/test-stack.ts';
+import {
+  deviceId,
+  SERVICE_RATE_LIMITS,
+  seedLicense,
+  type TestStack,
+  useTestStack,
+} from '#test/helpers/test-stack.ts';
 
 /**
  * Model-based test of the integrity invariants (README, "Invariants"): fast-check generates
@@ -51,7 +58,12 @@ async function retireSequenceKeys(stack: TestStack): Promise<void> {
 
 describe('model: random sequences of operations, upstream changes and faults', () => {
   // Logs at WARN: thousands of requests, and the per-file secret check reads every line.
-  const stack = useTestStack({ LOG_LEVEL: 'WARN', UPSTREAM_TIMEOUT_MS: '2000' });
+  // At the service's default rate limits: each sequence is a client of its own address.
+  const stack = useTestStack({
+    LOG_LEVEL: 'WARN',
+    UPSTREAM_TIMEOUT_MS: '2000',
+    ...SERVICE_RATE_LIMITS,
+  });
   let documents: DynamoDBDocumentClient;
 
   beforeAll(() => {
@@ -80,8 +92,10 @@ describe('model: random sequences of operations, upstream changes and faults', (
             activationLimit: SEATS,
             subscription: { status: 'active', renewsAt },
           });
+          const address = `127.1.${(sequences >> 8) & 255}.${sequences & 255}`;
           const world: World = {
             stack,
+            post: (path, body) => postFrom(stack, address, path, body),
             readItem: async () =>
               (
                 await documents.send(

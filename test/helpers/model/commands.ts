@@ -84,6 +84,8 @@ export const modelCommands = fc.commands(
     deactivate,
     fc.constant(new ListDevices()),
     fc.constant(new ActivateNew()),
+    fc.constant(new ActivateNew(true)),
+    fc.constant(new ActivateNew(true)),
     fc.constant(new ReleaseIdle()),
     fc.nat({ max: 9 }).map((pick) => new DeliverDelayed(pick)),
     clock,

@@ -22,7 +22,7 @@ import { checkAnswer, type Model, truthOf, type World } from '#test/helpers/mode
 /** Activates the device `name`, checking the answer and the device-change limit. */
 async function activate(model: Model, world: World, name: string): Promise<void> {
   const knownBefore = await knowsDevice(world, name);
-  const response = await world.stack.post('/v1/activate', {
+  const response = await world.post('/v1/activate', {
     instanceName: name,
     licenseKey: world.license.key,
   });
@@ -48,15 +48,35 @@ export class Activate extends Step {
  * device-change limit counts. It joins the model's devices, so device lists may show it.
  */
 export class ActivateNew extends Step {
+  /** `move`: first free the seat of the license's oldest active device through us, as a move does. */
+  constructor(readonly move = false) {
+    super();
+  }
   protected async act(model: Model, world: World) {
+    if (this.move) await freeOldestSeat(model, world);
     model.freshDevices += 1;
     const name = `new-machine-${model.freshDevices}`;
     model.devices.push(name);
     await activate(model, world, name);
   }
   toString() {
-    return 'activate(new machine)';
+    return this.move ? 'move to a new machine' : 'activate(new machine)';
   }
+}
+
+/** Deactivates the oldest active device of the license through us (checked like any). */
+async function freeOldestSeat(model: Model, world: World): Promise<void> {
+  const item = await world.readItem();
+  const slots = Object.values((item?.devices ?? {}) as Record<string, Record<string, string>>);
+  const oldest = slots
+    .filter((slot) => slot.state === 'active')
+    .sort((a, b) => String(a.activatedAt).localeCompare(String(b.activatedAt)))[0];
+  if (!oldest?.instanceName) return;
+  const response = await world.post('/v1/deactivate', {
+    licenseKey: world.license.key,
+    instanceName: oldest.instanceName,
+  });
+  await checkDeactivation(world, model, oldest.instanceName, 'name', response);
 }
 
 export class Validate extends Step {
@@ -70,7 +90,7 @@ export class Validate extends Step {
     const instanceId = this.naming
       ? model.instanceOf.get(model.devices[this.device % model.devices.length] as string)
       : undefined;
-    const response = await world.stack.post('/v1/validate', {
+    const response = await world.post('/v1/validate', {
       licenseKey: world.license.key,
       ...(instanceId ? { instanceId } : {}),
     });
@@ -98,13 +118,13 @@ export class Deactivate extends Step {
     const name = model.devices[this.device % model.devices.length] as string;
     const instanceId = model.instanceOf.get(name);
     if (!this.byName && !instanceId) return;
-    const response = await world.stack.post('/v1/deactivate', {
+    const response = await world.post('/v1/deactivate', {
       licenseKey: world.license.key,
       ...(this.byName ? { instanceName: name } : { instanceId }),
     });
     await checkDeactivation(world, model, name, this.byName ? 'name' : 'id', response);
     if (response.status !== 200 || model.faultArmed) return;
-    const validated = await world.stack.post('/v1/validate', {
+    const validated = await world.post('/v1/validate', {
       licenseKey: world.license.key,
       instanceId: response.body.instanceId,
     });
@@ -129,7 +149,7 @@ export class Deactivate extends Step {
 /** The customer lists the license's devices: one read, no upstream call, never a 5xx. */
 export class ListDevices extends Step {
   protected async act(model: Model, world: World) {
-    const response = await world.stack.post('/v1/devices', { licenseKey: world.license.key });
+    const response = await world.post('/v1/devices', { licenseKey: world.license.key });
     await checkDeviceList(world, model, response);
   }
   toString() {
@@ -143,11 +163,11 @@ export class Trial extends Step {
     const device =
       model.trial?.device ?? createHash('sha256').update(world.trialEmail).digest('hex');
     if (model.trial) {
-      const again = await world.stack.post('/v1/validate', { licenseKey: model.trial.key });
+      const again = await world.post('/v1/validate', { licenseKey: model.trial.key });
       checkAnswer(world, model, '/v1/validate', again);
       return;
     }
-    const response = await world.stack.post('/v1/trial', {
+    const response = await world.post('/v1/trial', {
       instanceName: device,
       email: world.trialEmail,
     });

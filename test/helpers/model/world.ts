@@ -44,6 +44,11 @@ export interface Model {
 
 export interface World {
   stack: TestStack;
+  /**
+   * A client request, from this sequence's own address: the model runs at the service's default
+   * rate limits, which count per client IP (trials, unknown keys) and per license.
+   */
+  post(path: string, body: unknown): Promise<HttpResult>;
   /** The license item as stored (a plain GetItem: the table, not our store adapter). */
   readItem(): Promise<Record<string, unknown> | undefined>;
   license: SeededLicense;
@@ -86,6 +91,8 @@ export function truthOf(world: World) {
 /**
  * Checks an answer of trial, activate or validate:
  * - never a 500, never a 5xx but 503 after an injected fault;
+ * - a 429 is RATE_LIMITED (the default limits: e.g. more than 10 activations of the license in
+ *   a minute) or, for an activation, DEVICE_CHANGE_LIMIT, with `Retry-After`;
  * - I2: no `ai_details` once the service was told (by a delivered webhook describing the newest
  *   change) that the license cannot be used, or after a delivered full refund;
  * - an activation's 200 names an instance LemonSqueezy holds right now (I2/I3).
@@ -96,6 +103,12 @@ export function checkAnswer(world: World, model: Model, route: string, response:
   if (response.status >= 500) {
     expect(model.faultArmed, `unexpected ${context}`).toBe(true);
     expect(response.status, context).toBe(503);
+  }
+  if (response.status === 429) {
+    const codes =
+      route === '/v1/activate' ? ['RATE_LIMITED', 'DEVICE_CHANGE_LIMIT'] : ['RATE_LIMITED'];
+    expect(codes, context).toContain(response.body.code);
+    expect(Number(response.headers?.['retry-after']), context).toBeGreaterThan(0);
   }
   if (response.status !== 200 || route === '/v1/trial') return;
   const truth = truthOf(world);
