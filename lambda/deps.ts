@@ -5,9 +5,12 @@ import { DynamoDbLicenseStore } from '#adapters/dynamodb/license-store.ts';
 import { DynamoDbNegativeCache } from '#adapters/dynamodb/negative-cache.ts';
 import { DynamoDbRateLimiter } from '#adapters/dynamodb/rate-limits.ts';
 import { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
-import { type BudgetPriority, DynamoDbUpstreamBudget } from '#adapters/dynamodb/upstream-budget.ts';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
-import { BudgetedLicenseProvider } from '#adapters/lemonsqueezy/budgeted-provider.ts';
+import {
+  BudgetedLicenseProvider,
+  type BudgetPriority,
+  budgetLimit,
+} from '#adapters/lemonsqueezy/budgeted-provider.ts';
 import { LemonSqueezyClient } from '#adapters/lemonsqueezy/lemonsqueezy-client.ts';
 import { OpenRouterClient } from '#adapters/openrouter/openrouter-client.ts';
 import { SigningKeys } from '#adapters/signing/key-set.ts';
@@ -51,24 +54,18 @@ export function createDeps(
     timeoutMs: config.upstreamTimeoutMs,
     apiKey: () => secrets.get('lemonsqueezyApiKey'),
   });
-  const budget =
-    config.lemonSqueezyBudget &&
-    new DynamoDbUpstreamBudget(
-      documents,
-      config.tableName,
-      'lemonsqueezy',
-      config.lemonSqueezyBudget,
-      clock,
-    );
+  // The LemonSqueezy budget counts on its own counter even when RATE_LIMITS=off.
+  const counters = new DynamoDbRateLimiter(documents, config.tableName);
+  const budget = config.lemonSqueezyBudget;
   const withBudget = (priority: BudgetPriority) =>
-    budget ? new BudgetedLicenseProvider(lemonSqueezy, budget, priority, clock) : lemonSqueezy;
+    budget
+      ? new BudgetedLicenseProvider(lemonSqueezy, counters, budgetLimit(priority, budget), clock)
+      : lemonSqueezy;
   return {
     store: new DynamoDbLicenseStore(documents, config.tableName),
     trials: new DynamoDbTrialStore(documents, config.tableName),
     webhooks: new DynamoDbWebhookStore(documents, config.tableName),
-    limiter: config.policy.rateLimits.enabled
-      ? new DynamoDbRateLimiter(documents, config.tableName)
-      : unlimited,
+    limiter: config.policy.rateLimits.enabled ? counters : unlimited,
     negativeCache: new DynamoDbNegativeCache(documents, config.tableName),
     provider: withBudget('known'),
     firstContact: withBudget('first-contact'),

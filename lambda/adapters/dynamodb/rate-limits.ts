@@ -24,7 +24,7 @@ const MEMO_LIMIT = 10_000;
  * subject costs at most `max` writes plus one per instance per window.
  */
 export class DynamoDbRateLimiter implements RateLimiter {
-  /** `<limit>#<subject>#<window start>` of the refusals this instance has seen. */
+  /** `<limit>#<subject>#<window start>#<max>` of the refusals this instance has seen. */
   private readonly refused = new Set<string>();
 
   constructor(
@@ -36,7 +36,9 @@ export class DynamoDbRateLimiter implements RateLimiter {
     const windowMs = limit.windowSeconds * 1000;
     const start = Math.floor(now.getTime() / windowMs) * windowMs;
     const resetAt = new Date(start + windowMs);
-    const memoKey = `${limit.name}#${subject}#${start}`;
+    // With the max: one counter may be checked against several caps (the LemonSqueezy budget's
+    // shares), and a refusal at one cap says nothing of a higher one.
+    const memoKey = `${limit.name}#${subject}#${start}#${limit.max}`;
     if (this.refused.has(memoKey)) return { allowed: false, retryAt: resetAt };
     try {
       const result = await this.documents.send(

@@ -1,6 +1,6 @@
-import type { BudgetPriority, DynamoDbUpstreamBudget } from '#adapters/dynamodb/upstream-budget.ts';
 import { UpstreamError } from '#domain/errors.ts';
 import type { Subscription } from '#domain/license.ts';
+import type { RateLimit } from '#domain/rate-limits.ts';
 import type { Clock } from '#ports/clock.ts';
 import type {
   DeactivationAnswer,
@@ -8,6 +8,26 @@ import type {
   ProviderAnswer,
   ProviderInstance,
 } from '#ports/license-provider.ts';
+import type { RateLimiter } from '#ports/rate-limiter.ts';
+
+/** Who is asking: work on a license we hold, or the first contact with a key we never stored. */
+export type BudgetPriority = 'known' | 'first-contact';
+
+/**
+ * The store-wide budget as rate limits on one shared counter (`RATE#lemonsqueezy-budget#store`,
+ * one per calendar minute): known work may raise it to `perMinute`, a first contact only to its
+ * smaller share, so unknown keys never take what is kept for known licenses.
+ */
+export function budgetLimit(
+  priority: BudgetPriority,
+  budget: { perMinute: number; firstContactPerMinute: number },
+): RateLimit {
+  const max = priority === 'known' ? budget.perMinute : budget.firstContactPerMinute;
+  return { name: 'lemonsqueezy-budget', max, windowSeconds: 60 };
+}
+
+/** Every License API call of the deployment counts against one subject. */
+const STORE = 'store';
 
 /**
  * LemonSqueezy with the store-wide budget in front of its License API (validate, activate,
@@ -19,8 +39,8 @@ import type {
 export class BudgetedLicenseProvider implements LicenseProvider {
   constructor(
     private readonly inner: LicenseProvider,
-    private readonly budget: DynamoDbUpstreamBudget,
-    private readonly priority: BudgetPriority,
+    private readonly counter: RateLimiter,
+    private readonly limit: RateLimit,
     private readonly clock: Clock,
   ) {}
 
@@ -56,14 +76,12 @@ export class BudgetedLicenseProvider implements LicenseProvider {
   }
 
   private async spend(): Promise<void> {
-    const answer = await this.budget.take(this.priority);
-    if (answer.ok) return;
-    const afterSeconds = Math.max(
-      1,
-      Math.ceil((answer.retryAt.getTime() - this.clock.now().getTime()) / 1000),
-    );
+    const now = this.clock.now();
+    const check = await this.counter.take(this.limit, STORE, now);
+    if (check.allowed) return;
+    const afterSeconds = Math.max(1, Math.ceil((check.retryAt.getTime() - now.getTime()) / 1000));
     throw new UpstreamError('lemonsqueezy', 'busy', 'calls are at their budget for this minute.', {
-      retry: { at: answer.retryAt.toISOString(), afterSeconds },
+      retry: { at: check.retryAt.toISOString(), afterSeconds },
     });
   }
 }
