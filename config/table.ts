@@ -3,8 +3,10 @@
  * `LICENSE#<sha256 of key>`/`LICENSE` (one per license), `TRIAL#EMAIL#<email>`/`CLAIM` and
  * `TRIAL#DEVICE#<device>`/`CLAIM` (one trial each), `EVENT#<event id>`/`EVENT` (webhook
  * deliveries, expired by TTL), `ALIAS#ORDER|SUBSCRIPTION#<id>`/`ALIAS` (webhook look-ups),
- * and, expired by TTL, `RATE#<policy>#<subject>`/`WINDOW#<start>` (rate-limit counters) and
- * `NEGATIVE#<sha256 of key>`/`NEGATIVE` (LemonSqueezy's refusals of keys we do not hold).
+ * `SWEEP#<name>`/`CURSOR` (where a scheduled sweep goes on), and, expired by TTL,
+ * `RATE#<policy>#<subject>`/`WINDOW#<start>` (rate-limit counters, the LemonSqueezy budget's
+ * among them) and `NEGATIVE#<sha256 of key>`/`NEGATIVE` (LemonSqueezy's refusals of keys we do
+ * not hold).
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',
