@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { median } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -26,6 +26,16 @@ export function deployedBuild(): { variant: Variant; sourceMaps: boolean } {
   };
 }
 
+/** The esbuild options NodejsFunction uses for our handlers (lib/constructs/service-function.ts). */
+export const HANDLER_BUILD = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+} as const satisfies BuildOptions;
+
 /**
  * Builds each Lambda entry the way NodejsFunction runs esbuild (ESM, minified, node22, main
  * fields module/main, external source map without sources), with and without the SDK, then
@@ -41,14 +51,9 @@ export async function measureBundles(runs: number) {
     for (const entry of ENTRIES) {
       const outfile = `${OUT_DIR}/${variant}/${entry}.mjs`;
       await build({
+        ...HANDLER_BUILD,
         entryPoints: [`${ROOT}lambda/handlers/${entry}.ts`],
         outfile,
-        bundle: true,
-        minify: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'node22',
-        mainFields: ['module', 'main'],
         sourcemap: true,
         sourcesContent: false,
         external: variant === 'sdk-external' ? ['@aws-sdk/*'] : [],

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { disposableEmailBlocklist } from 'disposable-email-domains-js';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { HANDLER_BUILD } from '../../bench/bundles.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** An entry of the disposable-domain list: present wherever the list is bundled. */
@@ -10,13 +11,8 @@ const LISTED_DOMAIN = disposableEmailBlocklist().at(-1) as string;
 /** A handler bundled as `NodejsFunction` bundles it (ESM, minified, node22, SDK external). */
 async function bundled(handler: string): Promise<string> {
   const result = await build({
+    ...HANDLER_BUILD,
     entryPoints: [`${ROOT}lambda/handlers/${handler}.ts`],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    mainFields: ['module', 'main'],
     external: ['@aws-sdk/*'],
     write: false,
     logLevel: 'silent',
