@@ -7,7 +7,7 @@ import { median } from './stats.ts';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** Inside the repo, so an external `@aws-sdk/*` import resolves from its node_modules. */
 const OUT_DIR = `${ROOT}bench/tmp/bundles`;
-const ENTRIES = ['activate', 'validate', 'webhook', 'reaper'] as const;
+const ENTRIES = ['activate', 'validate', 'webhook', 'reaper', 'reconciler'] as const;
 
 const VARIANTS = ['sdk-bundled', 'sdk-external'] as const;
 export type Variant = (typeof VARIANTS)[number];

@@ -1,7 +1,7 @@
 import type { FunctionName } from './routes.ts';
 
-/** The functions whose concurrency a deployment reserves: the three behind CloudFront and the reaper. */
-export type ReservedFunction = FunctionName | 'reaper';
+/** The functions whose concurrency a deployment reserves: the three behind CloudFront and the jobs. */
+export type ReservedFunction = FunctionName | 'reaper' | 'reconciler';
 
 /**
  * Concurrent executions reserved for (and capped at) each function; 0 reserves nothing. A cap
@@ -14,6 +14,7 @@ export const DEFAULT_RESERVED_CONCURRENCY: Readonly<Record<ReservedFunction, num
   activate: 20,
   webhook: 10,
   reaper: 1,
+  reconciler: 1,
 };
 
 /**

@@ -41,8 +41,9 @@ const reservedConcurrency = settingsMap(
     validate: reserved('validate'),
     webhook: reserved('webhook'),
     reaper: reserved('reaper'),
+    reconciler: reserved('reconciler'),
   } satisfies Record<ReservedFunction, unknown>,
-  { activate: 0, validate: 0, webhook: 0, reaper: 0 },
+  { activate: 0, validate: 0, webhook: 0, reaper: 0, reconciler: 0 },
 );
 
 const ruleAction = (group: ManagedRuleGroupId) =>

@@ -6,8 +6,8 @@ import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ApiFunctions } from './constructs/api-functions.ts';
 import { Edge } from './constructs/edge.ts';
 import { EdgeAlarms } from './constructs/edge-alarms.ts';
-import { KeyReaper } from './constructs/key-reaper.ts';
 import { LicenseTable } from './constructs/license-table.ts';
+import { KeyReaper, Reconciler } from './constructs/scheduled-jobs.ts';
 import { ServiceAlarms } from './constructs/service-alarms.ts';
 import { ServiceSecrets } from './constructs/service-secrets.ts';
 import { WebAcl } from './constructs/web-acl.ts';
@@ -48,6 +48,11 @@ export class RavnActivateStack extends Stack {
       secrets,
       reservedConcurrency: settings.reservedConcurrency.reaper,
     });
+    const reconciler = new Reconciler(this, 'Reconciler', {
+      table: data.table,
+      secrets,
+      reservedConcurrency: settings.reservedConcurrency.reconciler,
+    });
     const webAcl =
       settings.enableWaf && atEdge
         ? new WebAcl(this, 'Waf', { name: WEB_ACL_NAME, managedRules: settings.wafManagedRules })
@@ -69,7 +74,9 @@ export class RavnActivateStack extends Stack {
       ? new AlarmTopic(this, 'Alarms', { email: settings.alarmEmail }).action
       : undefined;
     new ServiceAlarms(this, 'ServiceAlarms', {
-      functions: Object.fromEntries([...api.all(), reaper.fn].map((fn) => [fn.name, fn])),
+      functions: Object.fromEntries(
+        [...api.all(), reaper.fn, reconciler.fn].map((fn) => [fn.name, fn]),
+      ),
       table: data.table,
       action,
     });

@@ -6,9 +6,10 @@ import { type Activation, type LicenseRecord, licenseHashOf } from '#domain/lice
 import { idleDevices } from '#domain/license-rules.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { freeSeat } from './deactivate-device.ts';
+import { type SweepPages, type SweepProgress, sweepLicenses } from './license-sweep.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
-export interface ReleaseOptions {
+export interface ReleaseOptions extends SweepPages {
   /**
    * Seats freed per run at most. Each costs two LemonSqueezy calls (the REST read of the key,
    * the License API deactivation), and the License API allows 60 a minute for the whole store.
@@ -16,9 +17,6 @@ export interface ReleaseOptions {
   maxReleases: number;
   /** Pause after each release, so a run never bursts into the store-wide budget. */
   spacingMs: number;
-  /** License items read per run at most, in pages of `pageSize` (a Scan, billed per item read). */
-  maxPages: number;
-  pageSize: number;
 }
 
 /** 20 releases a run, one every 2 s: with the 15-minute schedule, under 2 % of the budget. */
@@ -32,13 +30,8 @@ export const DEFAULT_RELEASE_OPTIONS: ReleaseOptions = {
 /** The name the walk's progress is stored under (`SWEEP#release-idle-devices`). */
 export const RELEASE_SWEEP = 'release-idle-devices';
 
-export interface ReleaseSummary {
-  licensesRead: number;
+export interface ReleaseSummary extends SweepProgress {
   released: number;
-  /** Whether the walk reached the end of the table (the next run starts from the beginning). */
-  wrapped: boolean;
-  /** Why the run stopped early: a LemonSqueezy failure, or the per-run cap. */
-  stoppedBy?: 'upstream' | 'cap';
 }
 
 /**
@@ -60,30 +53,16 @@ export async function releaseIdleDevices(
   deps: ServiceDeps,
   options: ReleaseOptions = DEFAULT_RELEASE_OPTIONS,
 ): Promise<ReleaseSummary> {
-  const summary: ReleaseSummary = { licensesRead: 0, released: 0, wrapped: false };
-  let cursor = await deps.store.sweepCursor(RELEASE_SWEEP);
-  for (let page = 0; page < options.maxPages; page += 1) {
-    const { licenses, next } = await deps.store.activeLicensePage(cursor, options.pageSize);
-    summary.licensesRead += licenses.length;
-    for (const license of licenses) {
-      const { released, stoppedBy: stop } = await releaseIdleSeats(deps, license, {
-        allowed: options.maxReleases - summary.released,
-        spacingMs: options.spacingMs,
-      });
-      summary.released += released;
-      if (stop) {
-        // This page again next time: what it still holds is picked up then.
-        summary.stoppedBy = stop;
-        await deps.store.saveSweepCursor(RELEASE_SWEEP, cursor, deps.clock.now().toISOString());
-        return summary;
-      }
-    }
-    cursor = next;
-    if (next === undefined) summary.wrapped = true;
-    await deps.store.saveSweepCursor(RELEASE_SWEEP, cursor, deps.clock.now().toISOString());
-    if (summary.wrapped) break;
-  }
-  return summary;
+  let released = 0;
+  const progress = await sweepLicenses(deps, RELEASE_SWEEP, options, async (license) => {
+    const result = await releaseIdleSeats(deps, license, {
+      allowed: options.maxReleases - released,
+      spacingMs: options.spacingMs,
+    });
+    released += result.released;
+    return result.stoppedBy;
+  });
+  return { ...progress, released };
 }
 
 /**

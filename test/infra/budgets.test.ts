@@ -12,6 +12,7 @@ const FUNCTIONS = [
   ['ravn-validate', 'validate'],
   ['ravn-webhook', 'webhook'],
   ['ravn-reaper', 'reaper'],
+  ['ravn-reconciler', 'reconciler'],
 ] as const;
 
 /** The SDK's backoff between three attempts, at most (0.2 s, then 0.4 s). */

@@ -20,7 +20,7 @@ describe('readDeploySettings', () => {
       enableWaf: false,
       wafManagedRules: { ipReputation: 'block', knownBadInputs: 'block', commonRuleSet: 'count' },
       corsAllowOrigins: ['*'],
-      reservedConcurrency: { activate: 20, validate: 100, webhook: 10, reaper: 1 },
+      reservedConcurrency: { activate: 20, validate: 100, webhook: 10, reaper: 1, reconciler: 1 },
     });
   });
 
@@ -51,7 +51,7 @@ describe('readDeploySettings', () => {
     // Assess
     expect(settings).toMatchObject({
       wafManagedRules: { ipReputation: 'block', knownBadInputs: 'block', commonRuleSet: 'block' },
-      reservedConcurrency: { activate: 0, validate: 0, webhook: 0, reaper: 0 },
+      reservedConcurrency: { activate: 0, validate: 0, webhook: 0, reaper: 0, reconciler: 0 },
       certificateArn: CERTIFICATE_ARN,
       domainName: 'activate.example.com',
       enableWaf: true,
@@ -88,12 +88,15 @@ describe('readDeploySettings', () => {
   });
 
   it.each([
-    ['off', { activate: 0, validate: 0, webhook: 0, reaper: 0 }],
-    ['NONE', { activate: 0, validate: 0, webhook: 0, reaper: 0 }],
-    ['validate=50, reaper=0', { activate: 20, validate: 50, webhook: 10, reaper: 0 }],
+    ['off', { activate: 0, validate: 0, webhook: 0, reaper: 0, reconciler: 0 }],
+    ['NONE', { activate: 0, validate: 0, webhook: 0, reaper: 0, reconciler: 0 }],
+    [
+      'validate=50, reaper=0',
+      { activate: 20, validate: 50, webhook: 10, reaper: 0, reconciler: 1 },
+    ],
     [
       { activate: 5, webhook: '2' },
-      { activate: 5, validate: 100, webhook: 2, reaper: 1 },
+      { activate: 5, validate: 100, webhook: 2, reaper: 1, reconciler: 1 },
     ],
   ])('reads reservedConcurrency %j', (value, expected) => {
     // Act

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { useSynthesisedApp } from '#test/infra/synth-app.ts';
 import { onlyResource } from '#test/infra/template-queries.ts';
 
-const FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook', 'ravn-reaper'] as const;
+const FUNCTIONS = [
+  'ravn-activate',
+  'ravn-validate',
+  'ravn-webhook',
+  'ravn-reaper',
+  'ravn-reconciler',
+] as const;
 
 // The default deployment: eu-west-1, no WAF, no custom domain, no alarm email.
 describe('RavnActivateStack reaper, alarms and outputs', () => {
@@ -20,6 +26,23 @@ describe('RavnActivateStack reaper, alarms and outputs', () => {
         Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] } })],
       });
       expect(fn.properties.Environment.Variables.ORIGIN_SECRET_ARN).toBeUndefined();
+      const urls = Object.values(template.findResources('AWS::Lambda::Url'));
+      expect(urls.some((url) => JSON.stringify(url).includes(fn.id))).toBe(false);
+    });
+
+    it('runs ravn-reconciler daily from EventBridge, with no URL, for up to 15 minutes', () => {
+      // Prepare
+      const fn = onlyResource(template, 'AWS::Lambda::Function', {
+        FunctionName: 'ravn-reconciler',
+      });
+
+      // Assess
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 day)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] } })],
+      });
+      expect(fn.properties.Timeout).toBe(900);
+      expect(fn.properties.ReservedConcurrentExecutions).toBe(1);
       const urls = Object.values(template.findResources('AWS::Lambda::Url'));
       expect(urls.some((url) => JSON.stringify(url).includes(fn.id))).toBe(false);
     });
@@ -102,7 +125,8 @@ describe('RavnActivateStack reaper, alarms and outputs', () => {
 
       // Assess
       expect(edgeAlarms?.region).toBe('us-east-1');
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+      const here = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      expect(JSON.stringify(here)).not.toContain('AWS/CloudFront');
       if (!edgeAlarms) return;
       synthesised.template(edgeAlarms).hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/CloudFront',

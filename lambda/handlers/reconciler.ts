@@ -1,0 +1,12 @@
+import { DEFAULT_RECONCILE_OPTIONS, reconcileLicenses } from '#services/reconcile-licenses.ts';
+import { lambdaDeps } from './lazy-deps.ts';
+
+/**
+ * `ravn-reconciler`: runs on a schedule (EventBridge, daily). Confirms silent licenses with
+ * LemonSqueezy and applies what it finds; its summary goes to the log.
+ */
+export const handler = async (): Promise<void> => {
+  const deps = lambdaDeps();
+  const summary = await reconcileLicenses(deps, DEFAULT_RECONCILE_OPTIONS);
+  deps.logger.info('license reconciliation', { ...summary });
+};
