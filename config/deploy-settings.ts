@@ -9,6 +9,12 @@ export const EDGE_REGION = 'us-east-1';
 /** Where the stack goes when neither the CLI profile nor the environment names a region. */
 export const FALLBACK_REGION = 'eu-west-1';
 
+/**
+ * The money alarm's default: 50 trials (2 USD each) or about 16 new SaaS periods (6 USD) in one
+ * hour, well above what a small store sells, well below what a leak or a bug could issue.
+ */
+export const DEFAULT_CREDIT_ALARM_USD_PER_HOUR = 100;
+
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
 
 const optionalText = z.string().trim().min(1).optional();
@@ -80,6 +86,11 @@ export const deploySettingsSchema = z
       z.email({ message: 'alarmEmail must be an email address' }).optional(),
     ),
     corsAllowOrigins: origins,
+    // USD of AI credit issued in one hour above which the money alarm fires (lib/constructs/dashboard.ts).
+    creditAlarmUsdPerHour: z.coerce
+      .number({ message: 'creditAlarmUsdPerHour must be a number of US dollars' })
+      .positive({ message: 'creditAlarmUsdPerHour must be above 0' })
+      .default(DEFAULT_CREDIT_ALARM_USD_PER_HOUR),
     // Per function (config/concurrency.ts); 0 or `off` reserves nothing.
     reservedConcurrency,
     // Any new value (e.g. today's date) makes CloudFront re-read the origin secret.
@@ -137,6 +148,7 @@ const SOURCES = {
   wafManagedRules: 'WAF_MANAGED_RULES',
   alarmEmail: 'ALARM_EMAIL',
   corsAllowOrigins: 'CORS_ALLOW_ORIGINS',
+  creditAlarmUsdPerHour: 'CREDIT_ALARM_USD_PER_HOUR',
   reservedConcurrency: 'RESERVED_CONCURRENCY',
   originSecretRotation: 'ORIGIN_SECRET_ROTATION',
 } as const;

@@ -1,4 +1,4 @@
-import { methodOf, ROUTE_PATHS, ROUTES } from './routes.ts';
+import { methodOf, ROUTE_PATHS, ROUTES, type RoutePath } from './routes.ts';
 
 /**
  * The header CloudFront adds to every request it forwards to a function URL, carrying the origin
@@ -36,11 +36,20 @@ export const CLIENT_PATHS = ROUTE_PATHS.filter(
 );
 
 /**
- * The public documents read with GET (`/v1/keys`): CloudFront caches them for at most
- * `PUBLIC_MAX_AGE_SECONDS` and runs no method guard there (another method reaches the function,
- * which answers 405 `allow: GET, HEAD`).
+ * The GET paths CloudFront must never cache: a health probe answered from an edge cache would
+ * report "ok" for an hour after the functions stopped answering. They get the webhook's
+ * behaviour (caching disabled, no method guard, no CORS: probes are not browsers).
  */
-export const PUBLIC_PATHS = ROUTE_PATHS.filter((path) => methodOf(path) === 'GET');
+export const PROBE_PATHS: readonly RoutePath[] = ['/health'];
+
+/**
+ * The public documents read with GET (`/v1/keys`, `/v1/openapi.json`): CloudFront caches them
+ * for at most `PUBLIC_MAX_AGE_SECONDS` and runs no method guard there (another method reaches
+ * the function, which answers 405 `allow: GET, HEAD`).
+ */
+export const PUBLIC_PATHS = ROUTE_PATHS.filter(
+  (path) => methodOf(path) === 'GET' && !PROBE_PATHS.includes(path),
+);
 
 /**
  * How long a public document may be cached, by CloudFront and by clients (`cache-control`). A new

@@ -14,7 +14,11 @@ export const ROUTES = {
   '/v1/devices': 'validate',
   // The public keys of the signed leases (GET, cached at the edge): no secret, no table read.
   '/v1/keys': 'validate',
+  // The API description, built from the schemas on its first request (GET, cached at the edge).
+  '/v1/openapi.json': 'validate',
   '/v1/webhook': 'webhook',
+  // The uptime probe (GET, never cached): the hot function, answering from memory.
+  '/health': 'validate',
 } as const;
 
 export type RoutePath = keyof typeof ROUTES;
@@ -27,10 +31,15 @@ export type PathOf<F extends FunctionName> = {
 export type RouteMethod = 'GET' | 'POST';
 
 /**
- * The paths read with GET (HEAD too): public documents CloudFront may cache. Every other path
- * takes POST. The runner answers any other method 405 with the `allow` this says.
+ * The paths read with GET (HEAD too): the public documents CloudFront may cache, and the health
+ * probe, which it must not (config/edge.ts). Every other path takes POST. The runner answers any
+ * other method 405 with the `allow` this says.
  */
-export const GET_PATHS: ReadonlySet<string> = new Set<RoutePath>(['/v1/keys']);
+export const GET_PATHS: ReadonlySet<string> = new Set<RoutePath>([
+  '/v1/keys',
+  '/v1/openapi.json',
+  '/health',
+]);
 
 /** The method `path` takes (POST for a path the API does not have: it is answered 404 anyway). */
 export function methodOf(path: string): RouteMethod {

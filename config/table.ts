@@ -1,6 +1,7 @@
 /**
  * The table's key schema, shared by the CDK stack and the service. Items:
- * `LICENSE#<sha256 of key>`/`LICENSE` (one per license), `TRIAL#EMAIL#<email>`/`CLAIM` and
+ * `LICENSE#<sha256 of key>`/`LICENSE` (one per license), beside it `LICENSE#<sha256 of key>`/
+ * `AUDIT#<iso time>#<id>` (the operators' audit trail, expired by TTL), `TRIAL#EMAIL#<email>`/`CLAIM` and
  * `TRIAL#DEVICE#<device>`/`CLAIM` (one trial each), `EVENT#<event id>`/`EVENT` (webhook
  * deliveries, expired by TTL), `ALIAS#ORDER|SUBSCRIPTION#<id>`/`ALIAS` (webhook look-ups),
  * `SWEEP#<name>`/`CURSOR` (where a scheduled sweep goes on), and, expired by TTL,

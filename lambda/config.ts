@@ -73,6 +73,8 @@ const envSchema = z.object({
     .regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes, at most 40')
     .optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  // Set by Lambda; the `service` dimension of the function's metrics (config/metrics.ts).
+  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).default('ravn-local'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   // Defaults and the time budget they fit: config/time-budget.ts.
   DYNAMODB_CONNECT_TIMEOUT_MS: z.coerce
@@ -172,6 +174,8 @@ export interface ServicePolicy {
 export interface ServiceConfig {
   tableName: string;
   region: string;
+  /** The function's name (`ravn-local` outside Lambda): its metrics' `service` dimension. */
+  functionName: string;
   dynamoDbEndpoint?: string | undefined;
   /** Limits of every DynamoDB call (config/time-budget.ts). */
   dynamoDbClient: { connectTimeoutMs: number; requestTimeoutMs: number; maxAttempts: number };
@@ -212,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   return {
     tableName: e.TABLE_NAME,
     region: e.AWS_REGION,
+    functionName: e.AWS_LAMBDA_FUNCTION_NAME,
     dynamoDbEndpoint: e.DYNAMODB_ENDPOINT,
     dynamoDbClient: {
       connectTimeoutMs: e.DYNAMODB_CONNECT_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDbAdminStore } from '#adapters/dynamodb/admin-store.ts';
 import { createDynamoDbClients } from '#adapters/dynamodb/client.ts';
 import { DynamoDbIdempotencyStore } from '#adapters/dynamodb/idempotency-store.ts';
 import { DynamoDbLicenseStore } from '#adapters/dynamodb/license-store.ts';
@@ -12,6 +13,7 @@ import {
   budgetLimit,
 } from '#adapters/lemonsqueezy/budgeted-provider.ts';
 import { LemonSqueezyClient } from '#adapters/lemonsqueezy/lemonsqueezy-client.ts';
+import { EmfMetrics } from '#adapters/metrics/emf-metrics.ts';
 import { OpenRouterClient } from '#adapters/openrouter/openrouter-client.ts';
 import { SigningKeys } from '#adapters/signing/key-set.ts';
 import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
@@ -25,10 +27,14 @@ import type { ServiceConfig } from './config.ts';
 export interface AppDeps extends ServiceDeps {
   secrets: ConfiguredSecrets;
   logger: Logger;
+  /** The services' metrics, which the entry point flushes once per invocation. */
+  metrics: EmfMetrics;
   /** `Idempotency-Key` records: an HTTP concern, so the services never see it. */
   idempotency: DynamoDbIdempotencyStore;
   /** The lease signing key set: an HTTP concern too (the lease signs the wire body). */
   signingKeys: SigningKeys;
+  /** Audit records, the email index and trial claims: read and written by the admin function only. */
+  admin: DynamoDbAdminStore;
 }
 
 /**
@@ -49,17 +55,22 @@ export function createDeps(
     ...config.dynamoDbClient,
   });
   const clock = options.clock ?? systemClock;
+  const metrics = new EmfMetrics(config.functionName, logger);
   const lemonSqueezy = new LemonSqueezyClient({
     baseUrl: config.lemonSqueezyBaseUrl,
     timeoutMs: config.upstreamTimeoutMs,
     apiKey: () => secrets.get('lemonsqueezyApiKey'),
+    metrics,
   });
   // The LemonSqueezy budget counts on its own counter even when RATE_LIMITS=off.
   const counters = new DynamoDbRateLimiter(documents, config.tableName);
   const budget = config.lemonSqueezyBudget;
   const withBudget = (priority: BudgetPriority) =>
     budget
-      ? new BudgetedLicenseProvider(lemonSqueezy, counters, budgetLimit(priority, budget), clock)
+      ? new BudgetedLicenseProvider(lemonSqueezy, counters, budgetLimit(priority, budget), clock, {
+          metrics,
+          priority,
+        })
       : lemonSqueezy;
   return {
     store: new DynamoDbLicenseStore(documents, config.tableName),
@@ -73,13 +84,16 @@ export function createDeps(
       baseUrl: config.openRouterBaseUrl,
       timeoutMs: config.upstreamTimeoutMs,
       managementKey: () => secrets.get('openrouterManagementKey'),
+      metrics,
     }),
     clock,
     products: productsConfig,
     policy: config.policy,
     logger,
+    metrics,
     secrets,
     idempotency: new DynamoDbIdempotencyStore(documents, config.tableName),
     signingKeys: new SigningKeys(secrets, logger, config.secretsCacheSeconds * 1000),
+    admin: new DynamoDbAdminStore(documents, config.tableName),
   };
 }

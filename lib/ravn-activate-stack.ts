@@ -2,11 +2,14 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type DeploySettings, EDGE_REGION } from '#config/deploy-settings.ts';
 import { WEBHOOK_PATH } from '#config/routes.ts';
+import { AdminApi } from './constructs/admin-api.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ApiFunctions } from './constructs/api-functions.ts';
+import { ServiceDashboard } from './constructs/dashboard.ts';
 import { Edge } from './constructs/edge.ts';
 import { EdgeAlarms } from './constructs/edge-alarms.ts';
 import { LicenseTable } from './constructs/license-table.ts';
+import { MetricAlarms } from './constructs/metric-alarms.ts';
 import { KeyReaper, Reconciler } from './constructs/scheduled-jobs.ts';
 import { ServiceAlarms } from './constructs/service-alarms.ts';
 import { ServiceSecrets } from './constructs/service-secrets.ts';
@@ -23,7 +26,7 @@ export interface RavnActivateStackProps extends StackProps {
 
 /**
  * The service: table, secrets, three functions behind CloudFront, the scheduled key reaper,
- * alarms. In us-east-1 it also
+ * alarms and the operators' dashboard. In us-east-1 it also
  * holds the web ACL (when WAF is on) and the edge alarms; elsewhere those live in small
  * us-east-1 stacks (see lib/app.ts).
  */
@@ -53,6 +56,8 @@ export class RavnActivateStack extends Stack {
       secrets,
       reservedConcurrency: settings.reservedConcurrency.reconciler,
     });
+    // Not an origin of the distribution below: operators call its own AWS_IAM URL.
+    const admin = new AdminApi(this, 'Admin', { table: data.table, secrets });
     const webAcl =
       settings.enableWaf && atEdge
         ? new WebAcl(this, 'Waf', { name: WEB_ACL_NAME, managedRules: settings.wafManagedRules })
@@ -73,20 +78,28 @@ export class RavnActivateStack extends Stack {
     const action = settings.alarmEmail
       ? new AlarmTopic(this, 'Alarms', { email: settings.alarmEmail }).action
       : undefined;
-    new ServiceAlarms(this, 'ServiceAlarms', {
+    const serviceAlarms = new ServiceAlarms(this, 'ServiceAlarms', {
       functions: Object.fromEntries(
-        [...api.all(), reaper.fn, reconciler.fn].map((fn) => [fn.name, fn]),
+        [...api.all(), reaper.fn, reconciler.fn, admin.fn].map((fn) => [fn.name, fn]),
       ),
       table: data.table,
       action,
     });
-    if (atEdge) {
-      new EdgeAlarms(this, 'EdgeAlarms', {
-        distributionId: this.distributionId,
-        webAclName: webAcl?.name,
-        action,
-      });
-    }
+    const edgeAlarms = atEdge
+      ? new EdgeAlarms(this, 'EdgeAlarms', {
+          distributionId: this.distributionId,
+          webAclName: webAcl?.name,
+          action,
+        })
+      : undefined;
+    const metricAlarms = new MetricAlarms(this, 'MetricAlarms', {
+      creditUsdPerHour: settings.creditAlarmUsdPerHour,
+      action,
+    });
+    new ServiceDashboard(this, 'Dashboard', {
+      alarms: [serviceAlarms, edgeAlarms, metricAlarms].flatMap((group) => group?.alarms ?? []),
+      metricAlarms,
+    });
 
     new CfnOutput(this, 'DistributionDomainName', {
       description: 'CloudFront domain: the CNAME target of the custom domain',

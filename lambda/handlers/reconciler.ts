@@ -7,6 +7,11 @@ import { lambdaDeps } from './lazy-deps.ts';
  */
 export const handler = async (): Promise<void> => {
   const deps = lambdaDeps();
-  const summary = await reconcileLicenses(deps, DEFAULT_RECONCILE_OPTIONS);
-  deps.logger.info('license reconciliation', { ...summary });
+  try {
+    const summary = await reconcileLicenses(deps, DEFAULT_RECONCILE_OPTIONS);
+    deps.logger.info('license reconciliation', { ...summary });
+  } finally {
+    // Keys revoked and upstream calls made on the way count like any function's.
+    deps.metrics.flush();
+  }
 };

@@ -25,6 +25,7 @@ export function codeToStatus(code: ErrorCode): number {
     case 'PRODUCT_NOT_ALLOWED':
       return 400;
     case 'INVALID_SIGNATURE':
+    case 'UNAUTHENTICATED':
       return 401;
     case 'TRIAL_EXPIRED':
     case 'TRIAL_ALREADY_USED':
@@ -84,6 +85,7 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   INSTANCE_MISMATCH: 'Use this license key on the device it was activated on.',
   INSTANCE_NOT_FOUND: 'List the devices of this license key and name one of them.',
   DEVICE_DEACTIVATED: 'This device was deactivated: activate the license on it again.',
+  UNAUTHENTICATED: 'Send the admin token as Authorization: Bearer <token>.',
   FORBIDDEN: 'Call the service through its public address.',
   TRIAL_ALREADY_USED: 'Buy a license to keep using the app.',
   DISPOSABLE_EMAIL: 'Start the trial with a permanent email address.',

@@ -1,10 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '#adapters/dynamodb/table-definition.ts';
 import { rotateKeySet, serializeKeySet } from '#adapters/signing/key-rotation.ts';
+import { readBuildInfo } from '#config/build-info.ts';
 import { createActivateHandler } from '#handlers/activate.ts';
+import { createAdminHandler } from '#handlers/admin.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
 import { createWebhookHandler } from '#handlers/webhook.ts';
+import { flushingMetrics } from '#http/flush-metrics.ts';
+import type { ApiHandler } from '#http/run-route.ts';
+import { loadAdminConfig } from '#lambda/admin-config.ts';
 import { loadConfig } from '#lambda/config.ts';
 import { type AppDeps, createDeps } from '#lambda/deps.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -32,6 +38,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   url: string;
+  /** The bearer token the admin API under /admin/ takes (`ADMIN_TOKEN`, else made at start). */
+  adminToken: string;
   deps: AppDeps;
   /** Present unless LEMONSQUEEZY_BASE_URL points elsewhere. */
   lemonSqueezy?: LemonSqueezyDouble;
@@ -90,16 +98,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   client.destroy();
 
   const deps = createDeps(config, { clock: options.clock, logger: options.logger });
+  // No IAM in front of the local server: the admin API takes a bearer token instead.
+  const adminToken = env.ADMIN_TOKEN || randomBytes(32).toString('hex');
+  const adminConfig = loadAdminConfig({ ...env, ADMIN_AUTH: 'token', ADMIN_TOKEN: adminToken });
+  // As lambdaEntry does, each request's metrics are published when it ends; one process serves
+  // every function here, so they all carry the configured `service` (`ravn-local`).
+  const metered = (handler: ApiHandler) => flushingMetrics(handler, deps.metrics);
   const server = await startLocalServer(
     {
-      activate: createActivateHandler(deps),
-      validate: createValidateHandler(deps),
-      webhook: createWebhookHandler(deps),
+      activate: metered(createActivateHandler(deps)),
+      // The build of this checkout, as the CDK app writes it into the functions' environment.
+      validate: metered(createValidateHandler(deps, readBuildInfo())),
+      webhook: metered(createWebhookHandler(deps)),
     },
-    { port: options.port, host: options.host },
+    { port: options.port, host: options.host, admin: createAdminHandler(deps, adminConfig) },
   );
   return {
     url: server.url,
+    adminToken,
     deps,
     lemonSqueezy,
     openRouter,

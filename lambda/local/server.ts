@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { ADMIN_PREFIX } from '#config/admin.ts';
 import { CLIENT_PATHS } from '#config/edge.ts';
 import { type FunctionName, functionOf } from '#config/routes.ts';
 import { VIEWER_ADDRESS_HEADER } from '#http/client-ip.ts';
@@ -33,7 +34,7 @@ export type LocalFunctions = Readonly<Record<FunctionName, ApiHandler>>;
  */
 export async function startLocalServer(
   functions: LocalFunctions,
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; admin?: ApiHandler } = {},
 ): Promise<LocalServer> {
   const methodGuard = loadEdgeFunction();
   const server = createServer((request, response) => {
@@ -56,7 +57,7 @@ export async function startLocalServer(
         return;
       }
     }
-    serve(functions, request, response).catch(() => {
+    serve(functions, request, response, options.admin).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end('{"error":"Internal error.","code":"INTERNAL_ERROR","requestId":"local"}');
     });
@@ -77,12 +78,14 @@ async function serve(
   functions: LocalFunctions,
   request: IncomingMessage,
   response: ServerResponse,
+  admin: ApiHandler | undefined,
 ): Promise<void> {
   const requestId = randomUUID();
   const url = new URL(request.url ?? '/', 'http://localhost');
   const body = await readBody(request);
   const name = functionOf(url.pathname);
-  const handler = name && functions[name];
+  // The admin function has a URL of its own in AWS; here it shares the server, under /admin/.
+  const handler = url.pathname.startsWith(ADMIN_PREFIX) ? admin : name && functions[name];
   let result: APIGatewayProxyResultV2;
   if (body === 'too-large') {
     result = errorResponse('PAYLOAD_TOO_LARGE', 'The body is too large.', requestId);

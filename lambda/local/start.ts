@@ -56,6 +56,10 @@ async function main(): Promise<void> {
           `  pnpm webhook:send license_key_updated --set data.attributes.key=${key.licenseKey} --set data.attributes.status=disabled`,
       ),
     '',
+    `Admin API (POST ${base}/admin/...; see README, "Operators: admin API and CLI"):`,
+    `  export RAVN_ADMIN_URL=${base} RAVN_ADMIN_TOKEN=${stack.adminToken}`,
+    ...keys.slice(0, 1).map((key) => `  pnpm admin license show --license-key ${key.licenseKey}`),
+    '',
     'Ctrl-C stops everything.',
     '',
   ];

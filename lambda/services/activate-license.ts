@@ -13,6 +13,7 @@ import { isTrialKey } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { activateDevice, reconcileSeats } from './activate-device.ts';
+import { countActivation } from './outcome-metrics.ts';
 import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-facts.ts';
 import { overLimit } from './rate-limit.ts';
 import { revokeKey } from './rotate-key.ts';
@@ -42,6 +43,23 @@ import { serveLicense } from './validate-license.ts';
 export async function activateLicense(
   deps: ServiceDeps,
   request: ActivateRequest & FromCaller,
+): Promise<Outcome<LicenseGrant>> {
+  const seating = { taken: false };
+  const outcome = await activateSteps(deps, request, seating);
+  countActivation(deps.metrics, outcome, seating.taken);
+  return outcome;
+}
+
+/** Whether the request took a seat for its device (an activation metric's `new`). */
+interface Seating {
+  taken: boolean;
+}
+
+/** The steps of `activateLicense`, above. */
+async function activateSteps(
+  deps: ServiceDeps,
+  request: ActivateRequest & FromCaller,
+  seating: Seating,
 ): Promise<Outcome<LicenseGrant>> {
   const licenseHash = licenseHashOf(request.licenseKey);
   const limited = await overLimit(deps, 'activate', licenseHash);
@@ -98,7 +116,7 @@ export async function activateLicense(
     await revokeKey(deps, license);
     return refused(verdict.code, verdict.detail);
   }
-  const seated = await seat(deps, { license, stored }, request, known, answer);
+  const seated = await seat(deps, { license, stored }, request, known, answer, seating);
   if (!seated.ok) return seated;
   return serveLicense(
     deps,
@@ -144,6 +162,7 @@ async function seat(
   request: ActivateRequest,
   known: Activation | undefined,
   answer: Extract<ProviderAnswer, { found: true }>,
+  seating: Seating,
 ): Promise<Outcome<{ license: LicenseRecord; device: Activation }>> {
   if (known && !answer.instanceMissing) return { ok: true, value: { license, device: known } };
   // Fewer seats in use at LemonSqueezy than devices we had recorded before asking: some of ours
@@ -153,7 +172,9 @@ async function seat(
   const suspect = answer.license.activationUsage < recordedBefore;
   const gone = known ? [known] : suspect ? undefined : [];
   const reconciled = await reconcileSeats(deps, license, gone);
-  return activateDevice(deps, reconciled, request);
+  const taken = await activateDevice(deps, reconciled, request);
+  seating.taken = taken.ok;
+  return taken;
 }
 
 async function activateTrial(

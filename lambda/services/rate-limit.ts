@@ -2,7 +2,7 @@ import type { Refusal } from '#domain/outcome.ts';
 import { type RateLimitName, rateLimited } from '#domain/rate-limits.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
-export type LimitDeps = Pick<ServiceDeps, 'limiter' | 'clock' | 'policy'>;
+export type LimitDeps = Pick<ServiceDeps, 'limiter' | 'clock' | 'policy' | 'metrics'>;
 
 /**
  * Counts this request against limit `which` for `subject` (an IP's subject, or a license hash:
@@ -18,5 +18,7 @@ export async function overLimit(
   const limit = deps.policy.rateLimits[which];
   const now = deps.clock.now();
   const check = await deps.limiter.take(limit, subject, now);
-  return check.allowed ? undefined : rateLimited(which, limit, check.retryAt, now);
+  if (check.allowed) return undefined;
+  deps.metrics.count('RateLimited', { Policy: limit.name });
+  return rateLimited(which, limit, check.retryAt, now);
 }

@@ -3,6 +3,7 @@ import { aiKeyName } from '#domain/key-name.ts';
 import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
 import { currentPeriodEnd, periodCredit, roundUsd } from '#domain/period.ts';
 import { shortHash } from '#domain/secrets.ts';
+import { countIssuedKey } from './outcome-metrics.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 const MAX_ATTEMPTS = 3;
@@ -88,6 +89,7 @@ async function installNewKey(
     await discardKey(deps, created.hash);
     return undefined;
   }
+  countIssuedKey(deps.metrics, next.limit);
   deps.logger.info('ai key issued', {
     license: shortHash(license.licenseHash),
     key: shortHash(created.hash),
@@ -114,6 +116,7 @@ async function enableAgain(
   }
   const enabled = await deps.store.markKeyEnabled(license, key.hash);
   if (enabled) {
+    deps.metrics.count('AiKeysReEnabled');
     deps.logger.info('ai key enabled again', {
       license: shortHash(license.licenseHash),
       key: shortHash(key.hash),
@@ -141,6 +144,7 @@ export async function revokeKey(deps: ServiceDeps, license: LicenseRecord): Prom
     at,
     disabled.usage,
   );
+  deps.metrics.count('AiKeysRevoked');
   deps.logger.info('ai key revoked', {
     license: shortHash(license.licenseHash),
     key: shortHash(key.hash),

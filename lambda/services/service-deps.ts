@@ -7,6 +7,7 @@ import type { ServicePolicy } from '#lambda/config.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { KeyProvisioner } from '#ports/key-provisioner.ts';
 import type { LicenseProvider } from '#ports/license-provider.ts';
+import type { ServiceMetrics } from '#ports/metrics.ts';
 import type { RateLimiter } from '#ports/rate-limiter.ts';
 
 /** Structured logging as the services need it (Powertools Logger fits). Never pass secrets. */
@@ -37,4 +38,6 @@ export interface ServiceDeps {
   products: ProductsConfig;
   policy: ServicePolicy;
   logger: ServiceLogger;
+  /** Business metrics (config/metrics.ts); published once per invocation by the entry point. */
+  metrics: ServiceMetrics;
 }

@@ -14,6 +14,7 @@ import {
   isListedDomain,
 } from '#domain/trial-identity.ts';
 import type { TrialRequest } from '#schemas/trial.ts';
+import { countIssuedKey } from './outcome-metrics.ts';
 import { overLimit } from './rate-limit.ts';
 import { discardKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -100,6 +101,8 @@ export async function startTrial(
     if (record.ai) await discardKey(deps, record.ai.hash);
     return refused('TRIAL_ALREADY_USED', ALREADY_USED);
   }
+  deps.metrics.count('TrialsStarted');
+  if (record.ai) countIssuedKey(deps.metrics, record.ai.limit);
   deps.logger.info('trial started', {
     license: shortHash(record.licenseHash),
     trialEnd: record.expiresAt,

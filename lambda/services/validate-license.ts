@@ -25,6 +25,7 @@ import { shortHash } from '#domain/secrets.ts';
 import { upstreamWork } from '#domain/upstream-work.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
 import { reconcileSeats } from './activate-device.ts';
+import { countFailedValidate, countValidate } from './outcome-metrics.ts';
 import { overLimit } from './rate-limit.ts';
 import { refreshLicense } from './refresh-license.ts';
 import { ensureAiKey, revokeKey, withFreshUsage } from './rotate-key.ts';
@@ -52,6 +53,22 @@ const MISMATCH = 'This device is not activated on this license key.';
  *    else the period's key with fresh usage.
  */
 export async function validateLicense(
+  deps: ServiceDeps,
+  request: ValidateRequest & FromCaller,
+): Promise<Outcome<LicenseGrant>> {
+  let outcome: Outcome<LicenseGrant>;
+  try {
+    outcome = await validateSteps(deps, request);
+  } catch (error) {
+    countFailedValidate(deps.metrics, error);
+    throw error;
+  }
+  countValidate(deps.metrics, outcome);
+  return outcome;
+}
+
+/** The steps of `validateLicense`, above. */
+async function validateSteps(
   deps: ServiceDeps,
   request: ValidateRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {

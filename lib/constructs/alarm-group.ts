@@ -31,7 +31,7 @@ export class AlarmGroup extends Construct {
     super(scope, id);
   }
 
-  protected addAlarm(id: string, props: GroupAlarmProps): void {
+  protected addAlarm(id: string, props: GroupAlarmProps): Alarm {
     const alarm = new Alarm(this, id, {
       treatMissingData: TreatMissingData.NOT_BREACHING,
       ...props,
@@ -39,5 +39,6 @@ export class AlarmGroup extends Construct {
     });
     if (this.action) alarm.addAlarmAction(this.action);
     this.alarms.push(alarm);
+    return alarm;
   }
 }

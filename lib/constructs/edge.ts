@@ -77,7 +77,8 @@ const publicPaths: ReadonlySet<string> = new Set(PUBLIC_PATHS);
 /**
  * The front door: one CloudFront distribution, HTTPS only, every path of config/routes.ts routed
  * to its function's URL with the shared origin secret added, optionally behind a WAF web ACL.
- * Nothing is cached but the public GET documents (`/v1/keys`), for at most an hour.
+ * Nothing is cached but the public GET documents (`/v1/keys`, `/v1/openapi.json`), for at most
+ * an hour; `/health` never is.
  */
 export class Edge extends Construct {
   readonly distribution: Distribution;
@@ -173,6 +174,7 @@ export class Edge extends Construct {
     const behaviorFor = (path: string, origin: FunctionUrlOrigin): BehaviorOptions => {
       if (publicPaths.has(path)) return publicBehavior(origin);
       if (clientPaths.has(path)) return clientBehavior(origin);
+      // The webhook and the health probe (PROBE_PATHS): server to server, no CORS, no caching.
       return behavior(origin, webhookHeaders);
     };
 

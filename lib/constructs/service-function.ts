@@ -5,6 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { buildEnvironment } from '#config/build-info.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '#config/time-budget.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 
@@ -72,7 +73,12 @@ export class ServiceFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       role,
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      // The build (version, commit) for `GET /health` and anyone reading the console.
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        ...buildEnvironment(),
+        ...props.environment,
+      },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { readDeploySettings } from '#config/deploy-settings.ts';
+import { DEFAULT_CREDIT_ALARM_USD_PER_HOUR, readDeploySettings } from '#config/deploy-settings.ts';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
 
@@ -21,7 +21,28 @@ describe('readDeploySettings', () => {
       wafManagedRules: { ipReputation: 'block', knownBadInputs: 'block', commonRuleSet: 'count' },
       corsAllowOrigins: ['*'],
       reservedConcurrency: { activate: 20, validate: 100, webhook: 10, reaper: 1, reconciler: 1 },
+      creditAlarmUsdPerHour: DEFAULT_CREDIT_ALARM_USD_PER_HOUR,
     });
+  });
+
+  it('reads the money alarm threshold from the environment, context first', () => {
+    // Act
+    const fromEnv = readDeploySettings(fromContext({}), { CREDIT_ALARM_USD_PER_HOUR: '250' });
+    const fromBoth = readDeploySettings(fromContext({ creditAlarmUsdPerHour: 40 }), {
+      CREDIT_ALARM_USD_PER_HOUR: '250',
+    });
+
+    // Assess
+    expect(fromEnv.creditAlarmUsdPerHour).toBe(250);
+    expect(fromBoth.creditAlarmUsdPerHour).toBe(40);
+  });
+
+  it.each(['0', '-5', 'lots'])('refuses creditAlarmUsdPerHour %s', (value) => {
+    // Act
+    const read = () => readDeploySettings(fromContext({ creditAlarmUsdPerHour: value }), {});
+
+    // Assess
+    expect(read).toThrow(/creditAlarmUsdPerHour/);
   });
 
   it('takes the account and region the CDK CLI resolved', () => {

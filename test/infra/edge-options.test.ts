@@ -218,7 +218,10 @@ describe('RavnActivateStack in us-east-1 with WAF and a custom domain', () => {
       Dimensions: Match.arrayWith([{ Name: 'DistributionId', Value: { Ref: distributionId } }]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', blockedRequestsAlarm);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    // An error-rate alarm per function (activate, validate, webhook, reaper, reconciler, admin),
+    // the table's throttling, CloudFront 5xx and WAF blocks, the upstream error rate and the
+    // credit issued per hour.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CachePolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_PATHS, FORWARDED_HEADERS, PUBLIC_PATHS } from '#config/edge.ts';
+import { readBuildInfo } from '#config/build-info.ts';
+import { CLIENT_PATHS, FORWARDED_HEADERS, PROBE_PATHS, PUBLIC_PATHS } from '#config/edge.ts';
 import { METHOD_GUARD_PATH } from '#lambda/edge/edge-function.ts';
 import { useSynthesisedApp } from '#test/infra/synth-app.ts';
 import { onlyResource } from '#test/infra/template-queries.ts';
@@ -46,8 +47,10 @@ describe('RavnActivateStack edge', () => {
 
     it('exposes each function through a public URL (origin access control would need signed bodies)', () => {
       // Assess
-      expect(Object.values(template.findResources('AWS::Lambda::Url'))).toHaveLength(3);
-      template.allResourcesProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+      const urls = Object.values(template.findResources('AWS::Lambda::Url'));
+      // The three behind CloudFront; the admin function's URL takes SigV4 (admin-api.test.ts).
+      expect(urls.filter((url) => url.Properties.AuthType === 'NONE')).toHaveLength(3);
+      expect(urls.filter((url) => url.Properties.AuthType === 'AWS_IAM')).toHaveLength(1);
     });
   });
 
@@ -73,7 +76,9 @@ describe('RavnActivateStack edge', () => {
       ['/v1/deactivate', 'ravn-activate'],
       ['/v1/devices', 'ravn-validate'],
       ['/v1/keys', 'ravn-validate'],
+      ['/v1/openapi.json', 'ravn-validate'],
       ['/v1/webhook', 'ravn-webhook'],
+      ['/health', 'ravn-validate'],
     ])('routes %s to %s', (path, functionName) => {
       // Prepare
       const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
@@ -196,7 +201,7 @@ describe('RavnActivateStack edge', () => {
       const policy = template.toJSON().Resources[keys.CachePolicyId.Ref];
 
       // Assess
-      expect(PUBLIC_PATHS).toEqual(['/v1/keys']);
+      expect(PUBLIC_PATHS).toEqual(['/v1/keys', '/v1/openapi.json']);
       expect(keys.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'HEAD']));
       expect(keys.CachedMethods).toEqual(['GET', 'HEAD']);
       expect(keys.FunctionAssociations).toBeUndefined();
@@ -209,6 +214,36 @@ describe('RavnActivateStack edge', () => {
           HeadersConfig: { HeaderBehavior: 'none' },
           QueryStringsConfig: { QueryStringBehavior: 'none' },
           CookiesConfig: { CookieBehavior: 'none' },
+        },
+      });
+    });
+  });
+
+  describe('health probe (GET /health)', () => {
+    it('reaches the function every time: no caching, no method guard, no CORS', () => {
+      // Prepare
+      const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');
+      const health = properties.DistributionConfig.CacheBehaviors.find(
+        // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
+        (behavior: any) => behavior.PathPattern === '/health',
+      );
+      const headers = template.toJSON().Resources[health.ResponseHeadersPolicyId.Ref];
+
+      // Assess
+      expect(PROBE_PATHS).toEqual(['/health']);
+      expect(PUBLIC_PATHS).not.toContain('/health');
+      expect(health.CachePolicyId).toBe(CachePolicy.CACHING_DISABLED.cachePolicyId);
+      expect(health.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'HEAD']));
+      expect(health.FunctionAssociations).toBeUndefined();
+      expect(headers.Properties.ResponseHeadersPolicyConfig.CorsConfig).toBeUndefined();
+    });
+
+    it('tells each function its build: package version and commit', () => {
+      // Assess
+      const { version, commit } = readBuildInfo();
+      template.allResourcesProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({ SERVICE_VERSION: version, BUILD_COMMIT: commit }),
         },
       });
     });

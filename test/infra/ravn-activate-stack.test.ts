@@ -155,9 +155,9 @@ describe('RavnActivateStack', () => {
       const roles = Object.values(template.findResources('AWS::IAM::Role'));
 
       // Assess
-      expect(roles).toHaveLength(5);
+      expect(roles).toHaveLength(6);
       for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-      for (const name of [...FUNCTIONS, 'ravn-reaper', 'ravn-reconciler']) {
+      for (const name of [...FUNCTIONS, 'ravn-reaper', 'ravn-reconciler', 'ravn-admin']) {
         const logs = statementsFor(statementsOf(template, name), 'logs');
         const group = onlyResource(template, 'AWS::Logs::LogGroup', {
           LogGroupName: `/aws/lambda/${name}`,
@@ -173,6 +173,7 @@ describe('RavnActivateStack', () => {
       ['ravn-webhook', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']],
       ['ravn-reaper', ['GetItem', 'PutItem', 'Scan', 'UpdateItem']],
       ['ravn-reconciler', ['GetItem', 'PutItem', 'Scan', 'UpdateItem']],
+      ['ravn-admin', ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem']],
     ])('allows %s exactly the table actions %j', (name, actions) => {
       // Prepare
       const dynamodb = statementsFor(statementsOf(template, name), 'dynamodb');
@@ -190,6 +191,7 @@ describe('RavnActivateStack', () => {
       ['ravn-webhook', ['lemonSqueezyApiKey', 'openRouterApiKey', 'webhookSecret']],
       ['ravn-reaper', ['lemonSqueezyApiKey', 'openRouterApiKey']],
       ['ravn-reconciler', ['lemonSqueezyApiKey', 'openRouterApiKey']],
+      ['ravn-admin', ['lemonSqueezyApiKey', 'openRouterApiKey']],
     ] as const)('lets %s read exactly the parameters %j', (name, keys) => {
       // Prepare
       const ssm = statementsFor(statementsOf(template, name), 'ssm');

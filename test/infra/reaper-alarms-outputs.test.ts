@@ -9,6 +9,7 @@ const FUNCTIONS = [
   'ravn-webhook',
   'ravn-reaper',
   'ravn-reconciler',
+  'ravn-admin',
 ] as const;
 
 // The default deployment: eu-west-1, no WAF, no custom domain, no alarm email.

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 
@@ -101,5 +102,42 @@ describe('pnpm start', () => {
     ]) {
       expect(logs).not.toContain(secret);
     }
+  });
+
+  it('prints the admin URL and token, which `pnpm admin` (a child process) uses', async () => {
+    // Prepare
+    const exported = /export RAVN_ADMIN_URL=(\S+) RAVN_ADMIN_TOKEN=([0-9a-f]{64})/.exec(output);
+    const [, , saas] = printedCurls(output);
+    const licenseKey = saas?.body.licenseKey ?? '';
+    await send(saas as PrintedCurl);
+
+    // Act
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/admin.ts',
+        'license',
+        'show',
+        '--license-key',
+        licenseKey,
+        '--json',
+      ],
+      { env: { ...process.env, RAVN_ADMIN_URL: exported?.[1], RAVN_ADMIN_TOKEN: exported?.[2] } },
+    );
+    const refused = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/admin.ts', 'license', 'show', '--license-key', licenseKey],
+      { env: { ...process.env, RAVN_ADMIN_URL: exported?.[1], RAVN_ADMIN_TOKEN: 'wrong' } },
+    ).catch((error: { code: number; stderr: string }) => error);
+
+    // Assess
+    expect(exported).not.toBeNull();
+    const shown = JSON.parse(stdout);
+    expect(shown.licenses[0].access).toBe('usable');
+    expect(stdout).not.toContain(licenseKey);
+    expect(refused).toMatchObject({ code: 1 });
+    expect((refused as { stderr: string }).stderr).toContain('UNAUTHENTICATED');
   });
 });

@@ -1,4 +1,5 @@
 import { UpstreamError, type UpstreamName } from '#domain/errors.ts';
+import type { ServiceMetrics } from '#ports/metrics.ts';
 
 export interface JsonRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -83,4 +84,33 @@ export function unexpectedAnswer(
       cause,
     },
   );
+}
+
+/**
+ * One upstream's exchanges, each named by its call point (`create-key`, `license-validate`: the
+ * adapter's operation, a closed set) and counted in UpstreamCalls; a failure, whether of the
+ * exchange or of the answer's interpretation (`unexpected`), in UpstreamErrors.
+ */
+export class UpstreamHttp {
+  constructor(
+    private readonly upstream: UpstreamName,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  async fetchJson(call: string, request: JsonRequest): Promise<JsonResponse> {
+    const dimensions = { Upstream: this.upstream, CallPoint: call };
+    this.metrics.count('UpstreamCalls', dimensions);
+    try {
+      return await fetchJson(this.upstream, request);
+    } catch (error) {
+      this.metrics.count('UpstreamErrors', dimensions);
+      throw error;
+    }
+  }
+
+  /** `unexpectedAnswer` for an answer to `call`, counted as that call's error. */
+  unexpected(call: string, what: string, status: number, cause?: unknown): UpstreamError {
+    this.metrics.count('UpstreamErrors', { Upstream: this.upstream, CallPoint: call });
+    return unexpectedAnswer(this.upstream, what, status, cause);
+  }
 }

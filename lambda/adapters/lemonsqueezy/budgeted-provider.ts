@@ -8,6 +8,7 @@ import type {
   ProviderAnswer,
   ProviderInstance,
 } from '#ports/license-provider.ts';
+import type { ServiceMetrics } from '#ports/metrics.ts';
 import type { RateLimiter } from '#ports/rate-limiter.ts';
 
 /** Who is asking: work on a license we hold, or the first contact with a key we never stored. */
@@ -42,6 +43,8 @@ export class BudgetedLicenseProvider implements LicenseProvider {
     private readonly counter: RateLimiter,
     private readonly limit: RateLimit,
     private readonly clock: Clock,
+    /** Each call not made counts in UpstreamBusy, by the priority that asked. */
+    private readonly busy: { metrics: ServiceMetrics; priority: BudgetPriority },
   ) {}
 
   async validate(licenseKey: string, instanceId?: string): Promise<ProviderAnswer> {
@@ -79,6 +82,7 @@ export class BudgetedLicenseProvider implements LicenseProvider {
     const now = this.clock.now();
     const check = await this.counter.take(this.limit, STORE, now);
     if (check.allowed) return;
+    this.busy.metrics.count('UpstreamBusy', { Priority: this.busy.priority });
     const afterSeconds = Math.max(1, Math.ceil((check.retryAt.getTime() - now.getTime()) / 1000));
     throw new UpstreamError('lemonsqueezy', 'busy', 'calls are at their budget for this minute.', {
       retry: { at: check.retryAt.toISOString(), afterSeconds },

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { fetchJson, unexpectedAnswer } from '#adapters/http/fetch-json.ts';
+import { UpstreamHttp } from '#adapters/http/fetch-json.ts';
 import type { Subscription } from '#domain/license.ts';
 import type {
   DeactivationAnswer,
@@ -7,6 +7,7 @@ import type {
   ProviderAnswer,
   ProviderInstance,
 } from '#ports/license-provider.ts';
+import type { ServiceMetrics } from '#ports/metrics.ts';
 import {
   instanceListSchema,
   type LicenseAnswer,
@@ -21,6 +22,7 @@ export interface LemonSqueezySettings {
   timeoutMs: number;
   /** The REST API key, fetched lazily: only subscription look-ups need it. */
   apiKey: () => Promise<string>;
+  metrics: ServiceMetrics;
 }
 
 /**
@@ -29,7 +31,11 @@ export interface LemonSqueezySettings {
  * is a constant and its config a module global, so it cannot reach the sandbox or a test double.
  */
 export class LemonSqueezyClient implements LicenseProvider {
-  constructor(private readonly settings: LemonSqueezySettings) {}
+  private readonly http: UpstreamHttp;
+
+  constructor(private readonly settings: LemonSqueezySettings) {
+    this.http = new UpstreamHttp('lemonsqueezy', settings.metrics);
+  }
 
   validate(licenseKey: string, instanceId?: string): Promise<ProviderAnswer> {
     const fields: Record<string, string> = { license_key: licenseKey };
@@ -57,7 +63,7 @@ export class LemonSqueezyClient implements LicenseProvider {
     if (response.status === 400 && described.success) {
       return { freed: false, license: toAnswer(described.data, false).license };
     }
-    throw unexpectedAnswer('lemonsqueezy', 'a deactivation', response.status);
+    throw this.http.unexpected('license-deactivate', 'a deactivation', response.status);
   }
 
   async findSubscription(orderId: number, orderItemId: number): Promise<Subscription | null> {
@@ -65,12 +71,17 @@ export class LemonSqueezyClient implements LicenseProvider {
       'filter[order_id]': String(orderId),
       'filter[order_item_id]': String(orderItemId),
     });
-    const body = await this.restGet(`/v1/subscriptions?${query}`, subscriptionListSchema);
+    const body = await this.restGet(
+      'find-subscription',
+      `/v1/subscriptions?${query}`,
+      subscriptionListSchema,
+    );
     return body?.data[0] ?? null;
   }
 
   async getSubscription(subscriptionId: number): Promise<Subscription | null> {
     const body = await this.restGet(
+      'get-subscription',
       `/v1/subscriptions/${subscriptionId}`,
       subscriptionDocumentSchema,
     );
@@ -78,7 +89,11 @@ export class LemonSqueezyClient implements LicenseProvider {
   }
 
   async licenseKeyOf(licenseId: number): Promise<string | null> {
-    const body = await this.restGet(`/v1/license-keys/${licenseId}`, licenseKeyDocumentSchema);
+    const body = await this.restGet(
+      'license-key',
+      `/v1/license-keys/${licenseId}`,
+      licenseKeyDocumentSchema,
+    );
     return body?.data.attributes.key ?? null;
   }
 
@@ -87,7 +102,11 @@ export class LemonSqueezyClient implements LicenseProvider {
       'filter[license_key_id]': String(licenseId),
       'page[size]': '100',
     });
-    const body = await this.restGet(`/v1/license-key-instances?${query}`, instanceListSchema);
+    const body = await this.restGet(
+      'list-instances',
+      `/v1/license-key-instances?${query}`,
+      instanceListSchema,
+    );
     return (body?.data ?? []).map((entry) => ({
       id: entry.attributes.identifier,
       name: entry.attributes.name,
@@ -116,11 +135,11 @@ export class LemonSqueezyClient implements LicenseProvider {
         return toAnswer(parsed.data, verdict && response.status === 200);
       }
     }
-    throw unexpectedAnswer('lemonsqueezy', `a license ${action}`, response.status);
+    throw this.http.unexpected(`license-${action}`, `a license ${action}`, response.status);
   }
 
-  private post(action: string, fields: Record<string, string>) {
-    return fetchJson('lemonsqueezy', {
+  private post(action: 'validate' | 'activate' | 'deactivate', fields: Record<string, string>) {
+    return this.http.fetchJson(`license-${action}`, {
       method: 'POST',
       url: `${this.settings.baseUrl}/v1/licenses/${action}`,
       headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
@@ -129,8 +148,8 @@ export class LemonSqueezyClient implements LicenseProvider {
     });
   }
 
-  private async restGet<T>(path: string, schema: z.ZodType<T>): Promise<T | null> {
-    const response = await fetchJson('lemonsqueezy', {
+  private async restGet<T>(call: string, path: string, schema: z.ZodType<T>): Promise<T | null> {
+    const response = await this.http.fetchJson(call, {
       method: 'GET',
       url: `${this.settings.baseUrl}${path}`,
       headers: {
@@ -142,7 +161,7 @@ export class LemonSqueezyClient implements LicenseProvider {
     if (response.status === 404) return null;
     const parsed = schema.safeParse(response.body);
     if (response.status !== 200 || !parsed.success) {
-      throw unexpectedAnswer('lemonsqueezy', 'a REST look-up', response.status);
+      throw this.http.unexpected(call, 'a REST look-up', response.status);
     }
     return parsed.data;
   }

@@ -1,17 +1,19 @@
 import * as z from 'zod';
-import { fetchJson, unexpectedAnswer } from '#adapters/http/fetch-json.ts';
+import { UpstreamHttp } from '#adapters/http/fetch-json.ts';
 import type {
   KeyProvisioner,
   KeyUsage,
   ListedKey,
   ProvisionedKey,
 } from '#ports/key-provisioner.ts';
+import type { ServiceMetrics } from '#ports/metrics.ts';
 
 export interface OpenRouterSettings {
   /** e.g. https://openrouter.ai/api/v1 */
   baseUrl: string;
   timeoutMs: number;
   managementKey: () => Promise<string>;
+  metrics: ServiceMetrics;
 }
 
 const keyObject = z.object({
@@ -35,14 +37,18 @@ const keySchema = z.object({ data: keyObject });
  * SDK, and snake_case bodies match the published spec one to one.
  */
 export class OpenRouterClient implements KeyProvisioner {
-  constructor(private readonly settings: OpenRouterSettings) {}
+  private readonly http: UpstreamHttp;
+
+  constructor(private readonly settings: OpenRouterSettings) {
+    this.http = new UpstreamHttp('openrouter', settings.metrics);
+  }
 
   async create(input: {
     name: string;
     limitUsd: number;
     expiresAt: Date;
   }): Promise<ProvisionedKey> {
-    const response = await this.call('POST', '/keys', {
+    const response = await this.call('create-key', 'POST', '/keys', {
       name: input.name,
       limit: input.limitUsd,
       // OpenRouter rejects non-UTC timestamps; toISOString is always UTC ("Z").
@@ -50,10 +56,10 @@ export class OpenRouterClient implements KeyProvisioner {
     });
     const parsed = createdSchema.safeParse(response.body);
     if (response.status !== 201 && response.status !== 200) {
-      throw unexpectedAnswer('openrouter', 'a key creation', response.status);
+      throw this.http.unexpected('create-key', 'a key creation', response.status);
     }
     if (!parsed.success)
-      throw unexpectedAnswer('openrouter', 'a key creation', response.status, parsed.error);
+      throw this.http.unexpected('create-key', 'a key creation', response.status, parsed.error);
     const limit = parsed.data.data.limit ?? input.limitUsd;
     return {
       hash: parsed.data.data.hash,
@@ -65,11 +71,11 @@ export class OpenRouterClient implements KeyProvisioner {
   }
 
   async usage(hash: string): Promise<KeyUsage | null> {
-    const response = await this.call('GET', `/keys/${encodeURIComponent(hash)}`);
+    const response = await this.call('key-usage', 'GET', `/keys/${encodeURIComponent(hash)}`);
     if (response.status === 404) return null;
     const parsed = keySchema.safeParse(response.body);
     if (response.status !== 200 || !parsed.success) {
-      throw unexpectedAnswer('openrouter', 'a key look-up', response.status);
+      throw this.http.unexpected('key-usage', 'a key look-up', response.status);
     }
     return {
       limitRemaining: parsed.data.data.limit_remaining ?? 0,
@@ -79,10 +85,14 @@ export class OpenRouterClient implements KeyProvisioner {
   }
 
   async list(offset: number): Promise<ListedKey[]> {
-    const response = await this.call('GET', `/keys?include_disabled=false&offset=${offset}`);
+    const response = await this.call(
+      'list-keys',
+      'GET',
+      `/keys?include_disabled=false&offset=${offset}`,
+    );
     const parsed = listSchema.safeParse(response.body);
     if (response.status !== 200 || !parsed.success) {
-      throw unexpectedAnswer('openrouter', 'a key listing', response.status);
+      throw this.http.unexpected('list-keys', 'a key listing', response.status);
     }
     return parsed.data.data.map((key) => ({
       hash: key.hash,
@@ -103,23 +113,31 @@ export class OpenRouterClient implements KeyProvisioner {
 
   /** PATCH `disabled`; the key as OpenRouter now has it, or null when it no longer exists. */
   private async patchDisabled(hash: string, disabled: boolean) {
-    const response = await this.call('PATCH', `/keys/${encodeURIComponent(hash)}`, { disabled });
+    const call = disabled ? 'disable-key' : 'enable-key';
+    const response = await this.call(call, 'PATCH', `/keys/${encodeURIComponent(hash)}`, {
+      disabled,
+    });
     if (response.status === 404) return null;
     const parsed = keySchema.safeParse(response.body);
     if (response.status !== 200 || !parsed.success) {
-      throw unexpectedAnswer('openrouter', 'a key update', response.status);
+      throw this.http.unexpected(call, 'a key update', response.status);
     }
     return parsed.data.data;
   }
 
   async remove(hash: string): Promise<void> {
-    const response = await this.call('DELETE', `/keys/${encodeURIComponent(hash)}`);
+    const response = await this.call('delete-key', 'DELETE', `/keys/${encodeURIComponent(hash)}`);
     if (response.status === 200 || response.status === 204 || response.status === 404) return;
-    throw unexpectedAnswer('openrouter', 'a key deletion', response.status);
+    throw this.http.unexpected('delete-key', 'a key deletion', response.status);
   }
 
-  private async call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) {
-    return fetchJson('openrouter', {
+  private async call(
+    point: string,
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ) {
+    return this.http.fetchJson(point, {
       method,
       url: `${this.settings.baseUrl}${path}`,
       headers: {

@@ -25,6 +25,20 @@ export async function handleWebhook(
   deps: ServiceDeps,
   delivery: WebhookDelivery,
 ): Promise<EventOutcome> {
+  // Handled events' names are a closed set; others are whatever LemonSqueezy adds: one value.
+  const event = delivery.event.kind === 'unhandled' ? 'other' : delivery.event.name;
+  try {
+    const outcome = await applyDelivery(deps, delivery);
+    deps.metrics.count('WebhookEvents', { Event: event, Outcome: outcome });
+    return outcome;
+  } catch (error) {
+    deps.metrics.count('WebhookEvents', { Event: event, Outcome: 'failed' });
+    throw error;
+  }
+}
+
+/** The steps of `handleWebhook`, above. */
+async function applyDelivery(deps: ServiceDeps, delivery: WebhookDelivery): Promise<EventOutcome> {
   const { event, deliveryId: eventId } = delivery;
   if (event.kind === 'unhandled') {
     deps.logger.info('webhook event not handled', { event: event.name, type: event.type });

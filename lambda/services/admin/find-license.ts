@@ -1,0 +1,58 @@
+import { InvalidRequestError } from '#domain/errors.ts';
+import { type LicenseRecord, licenseHashOf } from '#domain/license.ts';
+import { normaliseEmail } from '#domain/secrets.ts';
+import type { LicenseTarget } from '#schemas/admin.ts';
+import type { AdminDeps } from './admin-deps.ts';
+
+/**
+ * The licenses a request names: the one of its key, or those of its customer's email (the
+ * email index holds the address trimmed and lower-cased), narrowed by the `license` hash prefix.
+ */
+export async function findLicenses(
+  deps: AdminDeps,
+  target: LicenseTarget,
+): Promise<LicenseRecord[]> {
+  const hashes =
+    target.licenseKey !== undefined
+      ? [licenseHashOf(target.licenseKey)]
+      : await deps.admin.licenseHashesByEmail(normaliseEmail(target.email ?? ''));
+  const wanted = target.license;
+  const picked = wanted === undefined ? hashes : hashes.filter((hash) => hash.startsWith(wanted));
+  const licenses = await Promise.all(picked.map((hash) => deps.store.get(hash)));
+  return licenses
+    .filter((license): license is LicenseRecord => license !== undefined)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/**
+ * The one license an action is about. An email naming several is refused: an action must never
+ * pick a license for the operator (`license` names one of them).
+ */
+export async function findOneLicense(
+  deps: AdminDeps,
+  target: LicenseTarget,
+): Promise<LicenseRecord | undefined> {
+  const licenses = await findLicenses(deps, target);
+  if (licenses.length > 1) {
+    throw new InvalidRequestError(
+      `Field 'email' names ${licenses.length} licenses: add 'license' (the hash prefix license show prints).`,
+    );
+  }
+  return licenses[0];
+}
+
+/**
+ * The license key of a LemonSqueezy license: the one the request gave, or read from
+ * LemonSqueezy's REST API (we keep only its hash) and checked against the hash. Null when
+ * LemonSqueezy no longer has it. Held in memory for the call at hand; never stored or logged.
+ */
+export async function licenseKeyFor(
+  deps: AdminDeps,
+  license: LicenseRecord,
+  given: string | undefined,
+): Promise<string | null> {
+  if (given !== undefined) return given;
+  if (!license.provider) return null;
+  const key = await deps.provider.licenseKeyOf(license.provider.licenseId);
+  return key !== null && licenseHashOf(key) === license.licenseHash ? key : null;
+}
