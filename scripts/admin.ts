@@ -1,20 +1,22 @@
 import { pathToFileURL } from 'node:url';
 import { ADMIN_COMMANDS, type AdminCommand } from '#config/admin.ts';
 import { formatAnswer } from './admin-format.ts';
+import { functionUrlRegion, signedHeaders } from './admin-sigv4.ts';
 
 /**
  * `pnpm admin <command> [options] [--json]`: the operators' CLI for the admin API.
  *
- * Target: `--url` / `RAVN_ADMIN_URL` (the local server's base URL, printed by `pnpm start`) with
- * `--token` / `RAVN_ADMIN_TOKEN`. A deployed stack's admin URL takes SigV4-signed requests
- * (AWS_IAM); no SigV4 signer is installed in this project yet, so this CLI speaks the token mode
- * only: see README, "Operators: admin API and CLI", for calling a deployed stack.
+ * Target: `--url` / `RAVN_ADMIN_URL`. The local server's base URL (printed by `pnpm start`) takes
+ * `--token` / `RAVN_ADMIN_TOKEN`; a deployed stack's admin URL (the `AdminUrl` output, a Lambda
+ * function URL with AWS_IAM auth) takes requests signed with SigV4 by the operator's AWS
+ * credentials (the default chain: environment, profile, SSO), which the CLI does when no token
+ * is given.
  */
 const USAGE = `usage: pnpm admin <command> [options] [--json]
 commands: ${Object.keys(ADMIN_COMMANDS).join(', ')}
 options:  --license-key K | --email E [--license HASH]   the license
           --instance-id I | --instance-name N           the device (device deactivate; trial reset: --instance-name)
-          --reason TEXT  --limit N  --url URL  --token T  --json`;
+          --reason TEXT  --limit N  --url URL  [--token T | --region R]  --json`;
 
 /** Flags to body fields (kebab-case on the command line, the API's names in the body). */
 const FIELDS: Readonly<Record<string, string>> = {
@@ -38,12 +40,14 @@ class UsageError extends Error {}
 /** Runs one command; the exit code: 0 done, 1 refused or failed, 2 bad usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
-    const { command, body, json, url, token } = parse(argv, io.env);
-    const response = await fetch(`${url.replace(/\/+$/, '')}${ADMIN_COMMANDS[command]}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    });
+    const { command, body, json, url, auth } = parse(argv, io.env);
+    const target = `${url.replace(/\/+$/, '')}${ADMIN_COMMANDS[command]}`;
+    const payload = JSON.stringify(body);
+    const headers =
+      auth.kind === 'token'
+        ? { 'content-type': 'application/json', authorization: `Bearer ${auth.token}` }
+        : await signedHeaders(target, payload, auth.region);
+    const response = await fetch(target, { method: 'POST', headers, body: payload });
     const text = await response.text();
     const answer = parseJson(text);
     if (!response.ok) {
@@ -85,7 +89,7 @@ function parse(argv: string[], env: NodeJS.ProcessEnv) {
   if (!Object.hasOwn(ADMIN_COMMANDS, command)) throw new UsageError(`unknown command '${command}'`);
   const body: Record<string, unknown> = {};
   for (const [flag, value] of Object.entries(flags)) {
-    if (flag === 'url' || flag === 'token') continue;
+    if (flag === 'url' || flag === 'token' || flag === 'region') continue;
     const field = FIELDS[flag];
     if (!field) throw new UsageError(`unknown option --${flag}`);
     body[field] = field === 'limit' ? Number(value) : value;
@@ -93,12 +97,16 @@ function parse(argv: string[], env: NodeJS.ProcessEnv) {
   const url = flags.url ?? env.RAVN_ADMIN_URL;
   const token = flags.token ?? env.RAVN_ADMIN_TOKEN;
   if (!url) throw new UsageError('no admin URL: pass --url or set RAVN_ADMIN_URL');
-  if (!token) {
+  const region = flags.region ?? functionUrlRegion(url) ?? env.AWS_REGION;
+  let auth: { kind: 'token'; token: string } | { kind: 'sigv4'; region: string };
+  if (token) auth = { kind: 'token', token };
+  else if (region) auth = { kind: 'sigv4', region };
+  else {
     throw new UsageError(
-      'no admin token: pass --token or set RAVN_ADMIN_TOKEN (SigV4 for deployed stacks is not supported by this CLI yet)',
+      'no admin token (local server: --token or RAVN_ADMIN_TOKEN) and no region to sign for (deployed stack: --region or AWS_REGION)',
     );
   }
-  return { command: command as AdminCommand, body, json, url, token };
+  return { command: command as AdminCommand, body, json, url, auth };
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {
