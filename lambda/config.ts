@@ -75,6 +75,8 @@ const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   // Set by Lambda; the `service` dimension of the function's metrics (config/metrics.ts).
   AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).default('ravn-local'),
+  // How long audit records are kept (DynamoDB TTL); the admin function reads the same variable.
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   DYNAMODB_ENDPOINT: z.url().optional(),
   // Defaults and the time budget they fit: config/time-budget.ts.
   DYNAMODB_CONNECT_TIMEOUT_MS: z.coerce
@@ -176,6 +178,8 @@ export interface ServiceConfig {
   region: string;
   /** The function's name (`ravn-local` outside Lambda): its metrics' `service` dimension. */
   functionName: string;
+  /** Days an audit record is kept. */
+  auditRetentionDays: number;
   dynamoDbEndpoint?: string | undefined;
   /** Limits of every DynamoDB call (config/time-budget.ts). */
   dynamoDbClient: { connectTimeoutMs: number; requestTimeoutMs: number; maxAttempts: number };
@@ -217,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     tableName: e.TABLE_NAME,
     region: e.AWS_REGION,
     functionName: e.AWS_LAMBDA_FUNCTION_NAME,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     dynamoDbEndpoint: e.DYNAMODB_ENDPOINT,
     dynamoDbClient: {
       connectTimeoutMs: e.DYNAMODB_CONNECT_TIMEOUT_MS,

@@ -5,6 +5,7 @@ import { DynamoDbIdempotencyStore } from '#adapters/dynamodb/idempotency-store.t
 import { DynamoDbLicenseStore } from '#adapters/dynamodb/license-store.ts';
 import { DynamoDbNegativeCache } from '#adapters/dynamodb/negative-cache.ts';
 import { DynamoDbRateLimiter } from '#adapters/dynamodb/rate-limits.ts';
+import { DynamoDbSystemAudit } from '#adapters/dynamodb/system-audit.ts';
 import { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
 import { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
 import {
@@ -56,6 +57,7 @@ export function createDeps(
   });
   const clock = options.clock ?? systemClock;
   const metrics = new EmfMetrics(config.functionName, logger);
+  const admin = new DynamoDbAdminStore(documents, config.tableName);
   const lemonSqueezy = new LemonSqueezyClient({
     baseUrl: config.lemonSqueezyBaseUrl,
     timeoutMs: config.upstreamTimeoutMs,
@@ -94,6 +96,13 @@ export function createDeps(
     secrets,
     idempotency: new DynamoDbIdempotencyStore(documents, config.tableName),
     signingKeys: new SigningKeys(secrets, logger, config.secretsCacheSeconds * 1000),
-    admin: new DynamoDbAdminStore(documents, config.tableName),
+    admin,
+    audit: new DynamoDbSystemAudit(
+      admin,
+      `system:${config.functionName}`,
+      config.auditRetentionDays,
+      clock,
+      logger,
+    ),
   };
 }

@@ -98,8 +98,15 @@ export async function releaseIdleSeats(
       const freed = await releaseDevice(deps, current, licenseKey, device, seenBefore);
       if (!freed) continue;
       if (!freed.ok) return { released }; // the key turned unusable: its seats stay
+      const seatsBefore = seatsInUse(current);
       current = freed.value.license;
       released += 1;
+      await deps.audit.record({
+        licenseHash: license.licenseHash,
+        action: 'device.release',
+        before: { device: device.instanceId, state: 'active', seatsInUse: seatsBefore },
+        after: { device: device.instanceId, state: 'deactivated', seatsInUse: seatsInUse(current) },
+      });
       deps.logger.info('idle device released', {
         license: shortHash(license.licenseHash),
         instanceId: device.instanceId,
@@ -115,6 +122,11 @@ export async function releaseIdleSeats(
     });
     return { released, stoppedBy: 'upstream' };
   }
+}
+
+/** The seats LemonSqueezy counts for the key, as last stored. */
+function seatsInUse(license: LicenseRecord): number | null {
+  return license.provider?.activationUsage ?? null;
 }
 
 /**

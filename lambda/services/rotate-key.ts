@@ -1,3 +1,4 @@
+import { keyState } from '#domain/audit.ts';
 import { UpstreamError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
@@ -90,6 +91,12 @@ async function installNewKey(
     return undefined;
   }
   countIssuedKey(deps.metrics, next.limit);
+  await deps.audit.record({
+    licenseHash: license.licenseHash,
+    action: 'key.issue',
+    before: keyState(license.ai),
+    after: keyState(next),
+  });
   deps.logger.info('ai key issued', {
     license: shortHash(license.licenseHash),
     key: shortHash(created.hash),
@@ -117,6 +124,12 @@ async function enableAgain(
   const enabled = await deps.store.markKeyEnabled(license, key.hash);
   if (enabled) {
     deps.metrics.count('AiKeysReEnabled');
+    await deps.audit.record({
+      licenseHash: license.licenseHash,
+      action: 'key.enable',
+      before: keyState(key),
+      after: keyState(enabled.ai),
+    });
     deps.logger.info('ai key enabled again', {
       license: shortHash(license.licenseHash),
       key: shortHash(key.hash),
@@ -145,6 +158,12 @@ export async function revokeKey(deps: ServiceDeps, license: LicenseRecord): Prom
     disabled.usage,
   );
   deps.metrics.count('AiKeysRevoked');
+  await deps.audit.record({
+    licenseHash: license.licenseHash,
+    action: 'key.revoke',
+    before: keyState(key),
+    after: keyState(stored?.ai ?? { ...key, disabledAt: at }),
+  });
   deps.logger.info('ai key revoked', {
     license: shortHash(license.licenseHash),
     key: shortHash(key.hash),

@@ -4,6 +4,7 @@ import type { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
 import type { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
 import type { ProductsConfig } from '#config/products-schema.ts';
 import type { ServicePolicy } from '#lambda/config.ts';
+import type { AuditTrail } from '#ports/audit-trail.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { KeyProvisioner } from '#ports/key-provisioner.ts';
 import type { LicenseProvider } from '#ports/license-provider.ts';
@@ -40,4 +41,6 @@ export interface ServiceDeps {
   logger: ServiceLogger;
   /** Business metrics (config/metrics.ts); published once per invocation by the entry point. */
   metrics: ServiceMetrics;
+  /** The audit trail of automatic actions that change money or seats. */
+  audit: AuditTrail;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { disposableDomains } from '#adapters/blocklist/disposable-domains.ts';
+import { keyState } from '#domain/audit.ts';
 import { InvalidDeviceIdError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { Activation, AiKey, LicenseRecord } from '#domain/license.ts';
@@ -102,7 +103,16 @@ export async function startTrial(
     return refused('TRIAL_ALREADY_USED', ALREADY_USED);
   }
   deps.metrics.count('TrialsStarted');
-  if (record.ai) countIssuedKey(deps.metrics, record.ai.limit);
+  if (record.ai) {
+    countIssuedKey(deps.metrics, record.ai.limit);
+    await deps.audit.record({
+      licenseHash: record.licenseHash,
+      action: 'key.issue',
+      before: keyState(undefined),
+      after: keyState(record.ai),
+      detail: { trial: true },
+    });
+  }
   deps.logger.info('trial started', {
     license: shortHash(record.licenseHash),
     trialEnd: record.expiresAt,

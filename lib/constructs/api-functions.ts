@@ -90,7 +90,9 @@ export class ApiFunctions extends Construct {
     secrets.grantParameters(activate, ['lemonSqueezyApiKey', 'openRouterApiKey', 'signingKey']);
 
     const validate = make('validate', 'Validate', 'ravn-validate', signing);
-    table.grant(validate, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // PutItem: the audit record of a key it issues or enables again (the license item itself is
+    // only ever updated).
+    table.grant(validate, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     secrets.grantParameters(validate, ['lemonSqueezyApiKey', 'openRouterApiKey', 'signingKey']);
 
     const webhook = make('webhook', 'Webhook', 'ravn-webhook');

@@ -169,7 +169,7 @@ describe('RavnActivateStack', () => {
 
     it.each([
       ['ravn-activate', ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']],
-      ['ravn-validate', ['GetItem', 'UpdateItem']],
+      ['ravn-validate', ['GetItem', 'PutItem', 'UpdateItem']],
       ['ravn-webhook', ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem']],
       ['ravn-reaper', ['GetItem', 'PutItem', 'Scan', 'UpdateItem']],
       ['ravn-reconciler', ['GetItem', 'PutItem', 'Scan', 'UpdateItem']],

@@ -114,7 +114,9 @@ describe('admin API: authentication', () => {
     expect(reset.body.cleared.map((c: { kind: string }) => c.kind)).toEqual(['email']);
     expect(again.status).toBe(200);
     const audit = await admin(stack, 'audit list', { licenseKey: first.body.licenseKey });
-    expect(audit.body.records[0]).toMatchObject({ action: 'trial.reset', actor: 'local-token' });
+    expect(audit.body.records).toContainEqual(
+      expect.objectContaining({ action: 'trial.reset', actor: 'local-token' }),
+    );
   });
 
   it('resets a trial by device', async () => {

@@ -35,8 +35,7 @@ export function licenseState(deps: AdminDeps, license: LicenseRecord | undefined
 
 /**
  * Records one admin action on the license's audit trail, kept `auditRetentionDays`.
- * (Automatic actions that change money or seats — a key issued by validate, a device released by
- * the reaper — would call this too, with actor `system:<function>`: a later step.)
+ * Automatic actions write theirs through `deps.audit` (the same trail, actor `system:<function>`).
  */
 export async function recordAudit(
   deps: AdminDeps,
