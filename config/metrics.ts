@@ -54,6 +54,12 @@ export const METRICS = {
   RateLimited: { unit: 'Count', dimensions: ['Policy'] },
   /** A verified webhook delivery by `Event` (other: not acted on) and `Outcome`. */
   WebhookEvents: { unit: 'Count', dimensions: ['Event', 'Outcome'] },
+  /** A license the reconciler confirmed with LemonSqueezy (its facts were over a day old). */
+  LicensesReconciled: { unit: 'Count', dimensions: [] },
+  /** A seat the reaper freed because its device was idle past `release_after_days`. */
+  IdleDevicesReleased: { unit: 'Count', dimensions: [] },
+  /** A scheduled sweep's run that ended early, by `Sweep` and `Reason` (upstream, cap). */
+  SweepsStopped: { unit: 'Count', dimensions: ['Sweep', 'Reason'] },
 } as const satisfies Readonly<Record<string, MetricSpec>>;
 
 export type MetricName = keyof typeof METRICS;

@@ -40,6 +40,7 @@ export async function sweepLicenses(
       const stop = await visit(license);
       if (stop) {
         await save(cursor);
+        deps.metrics.count('SweepsStopped', { Sweep: name, Reason: stop });
         return { ...progress, stoppedBy: stop };
       }
     }

@@ -90,6 +90,7 @@ async function confirmIfStale(
     // for a sweep that is a failure to confirm, not a confirmation.
     if (refreshed.statusCheckedAt === license.statusCheckedAt) return 'upstream';
     summary.confirmed += 1;
+    deps.metrics.count('LicensesReconciled');
     const liveBefore = refreshed.ai !== undefined && refreshed.ai.disabledAt === undefined;
     await enforceLicense(deps, refreshed);
     const after = await deps.store.get(license.licenseHash);

@@ -101,6 +101,7 @@ export async function releaseIdleSeats(
       const seatsBefore = seatsInUse(current);
       current = freed.value.license;
       released += 1;
+      deps.metrics.count('IdleDevicesReleased');
       await deps.audit.record({
         licenseHash: license.licenseHash,
         action: 'device.release',

@@ -57,6 +57,9 @@ export class ServiceDashboard extends Construct {
       graph('Webhook events by type and outcome', ['WebhookEvents']),
       graph('Refused by the limits (RATE_LIMITED, UPSTREAM_BUSY)', ['RateLimited', 'UpstreamBusy']),
     );
+    this.dashboard.addWidgets(
+      graph('Scheduled sweeps', ['LicensesReconciled', 'IdleDevicesReleased', 'SweepsStopped']),
+    );
   }
 }
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { licenseHashOf } from '#domain/license.ts';
+import type { ServiceMetrics } from '#ports/metrics.ts';
 import {
   DEFAULT_RECONCILE_OPTIONS,
   RECONCILE_SWEEP,
   type ReconcileOptions,
   reconcileLicenses,
 } from '#services/reconcile-licenses.ts';
+import type { ServiceDeps } from '#services/service-deps.ts';
 import { storedSlot, twoDevices } from '#test/helpers/devices.ts';
 import { deactivateAtLemonSqueezy } from '#test/helpers/integrity-checks.ts';
 import { DAY } from '#test/helpers/manual-clock.ts';
@@ -86,13 +88,31 @@ describe('the reconciler: lost webhooks caught for licenses that stopped validat
     stack.clock.advance(2 * DAY);
     stack.lemonSqueezy.faults.inject('validate', { kind: 'status', status: 500 });
 
+    const counted: Array<[string, unknown]> = [];
+    const metrics: ServiceMetrics = {
+      count: (name, ...dimensions) => {
+        counted.push([name, dimensions[0]]);
+      },
+      usd: () => undefined,
+    };
+    const recording: ServiceDeps = { ...stack.deps, metrics };
+
     // Act
-    const failed = await reconcile();
+    await stack.deps.store.saveSweepCursor(RECONCILE_SWEEP, undefined, new Date().toISOString());
+    const failed = await reconcileLicenses(recording, FAST);
     const afterFailure = (await stored(license.key))?.status;
-    const retried = await reconcileLicenses(stack.deps, FAST);
+    const retried = await reconcileLicenses(recording, FAST);
 
     // Assess
     expect(failed.stoppedBy).toBe('upstream');
+    // The summary's counts are metrics too: the stop, and each license confirmed.
+    expect(counted).toContainEqual([
+      'SweepsStopped',
+      { Sweep: RECONCILE_SWEEP, Reason: 'upstream' },
+    ]);
+    expect(counted.filter(([name]) => name === 'LicensesReconciled')).toHaveLength(
+      retried.confirmed,
+    );
     expect(afterFailure).toBe('active');
     expect(retried.stoppedBy).toBeUndefined();
     expect((await stored(license.key))?.status).toBe('disabled');
