@@ -20,7 +20,8 @@ import {
  * Model-based test of the integrity invariants (README, "Invariants"): fast-check generates
  * random sequences of activations and validates on three devices (two of them named `__proto__`
  * and `constructor`) and on new machines (what the device-change limit counts), deactivations
- * through us, device lists, the sweep that frees idle devices' seats, a trial, seats freed at
+ * through us, device lists, the sweep that frees idle devices' seats, operators revoking,
+ * enabling and rotating the AI key (admin API), a trial, seats freed at
  * LemonSqueezy behind our back, license and subscription changes whose webhooks are delivered,
  * dropped, duplicated or delayed and reordered, a full refund, spending on the live key, clock jumps (minutes to past the period
  * end), an upstream failing on its next call, and reaper runs. They run against the real

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ADMIN_KEY_ACTIONS, AdminKey } from '#test/helpers/model/steps-admin.ts';
 import {
   Activate,
   ActivateNew,
@@ -84,6 +85,7 @@ export const modelCommands = fc.commands(
     deactivate,
     fc.constant(new ListDevices()),
     fc.constant(new ActivateNew()),
+    fc.constantFrom(...ADMIN_KEY_ACTIONS).map((action) => new AdminKey(action)),
     fc.constant(new ActivateNew(true)),
     fc.constant(new ActivateNew(true)),
     fc.constant(new ReleaseIdle()),
