@@ -169,6 +169,12 @@ export interface LicenseRecord {
   /** Dead keys of the credit period `ai` belongs to; reset when a new period's key is installed. */
   spentKeys?: SpentKey[];
   /**
+   * An operator turned the license's AI off (`pnpm admin key revoke`): no key is enabled again or
+   * issued, whatever the license's status, until an operator turns it on (`key enable`). Who and
+   * when, for the answer and the audit trail.
+   */
+  aiHold?: { at: string; actor: string };
+  /**
    * When each device the license never had before took its seat (by slot key), for the
    * device-change limit; entries older than its 30-day window are dropped by the next new device.
    * `newDevicesVersion` makes that read-modify-write conditional.

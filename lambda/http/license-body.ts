@@ -22,7 +22,13 @@ import { callerOf } from './client-ip.ts';
 import { parseJsonRequest, wireTime } from './messages.ts';
 import type { Route } from './run-route.ts';
 
-/** Why a usable SaaS license answers without a key. */
+/** Why a usable SaaS license answers without a key: an operator turned its AI off. */
+const AI_HELD = {
+  code: 'AI_KEY_HELD',
+  detail: 'AI for this license was turned off by support; contact them to turn it on again.',
+} as const;
+
+/** Why a usable SaaS license answers without a key: no credit to hand out now. */
 const CREDIT_PENDING = {
   code: 'AI_CREDIT_PENDING',
   detail:
@@ -40,7 +46,12 @@ export function licenseBody(grant: LicenseGrant): UnsignedLicenseResponse {
   const { license, device, aiKey, refusal } = grant;
   const isTrial = license.kind === 'trial';
   const email = license.customerEmail ?? '';
-  const notice = license.plan.aiMode === 'saas' && !refusal && !aiKey ? CREDIT_PENDING : undefined;
+  const notice =
+    license.plan.aiMode === 'saas' && !refusal && !aiKey
+      ? license.aiHold
+        ? AI_HELD
+        : CREDIT_PENDING
+      : undefined;
   const why = refusal ?? notice;
   return {
     instanceId: device.instanceId,

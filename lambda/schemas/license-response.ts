@@ -26,7 +26,8 @@ export const licenseResponseSchema = z.object({
   status: z.enum(ACCESS_STATUSES),
   /**
    * Present when `status` is `expired` or `suspended` (the refusal an activation would get), or
-   * `AI_CREDIT_PENDING` when an active SaaS license comes without `ai_details`.
+   * `AI_CREDIT_PENDING` when an active SaaS license comes without `ai_details` (no credit to hand
+   * out now), `AI_KEY_HELD` when an operator turned its AI off.
    */
   code: z.string().optional(),
   message: z.string().optional(),

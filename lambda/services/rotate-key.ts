@@ -18,7 +18,8 @@ export type KeyResult = { license: LicenseRecord } | { changed: true };
 /**
  * Makes sure a usable SaaS license holds a live key for its current credit period, never exposing
  * more than the period's credit (I1):
- * 1. BYOK, or a live key of the current period → nothing to do;
+ * 1. BYOK, a license an operator holds (`aiHold`), or a live key of the current period →
+ *    nothing to do;
  * 2. a disabled key of the current period (access was taken away and is back) → enable that same
  *    key again (OpenRouter PATCH); if OpenRouter no longer has it, record what it spent;
  * 3. no key for the current period → create one with the period's credit minus what dead keys of
@@ -31,6 +32,8 @@ export async function ensureAiKey(deps: ServiceDeps, license: LicenseRecord): Pr
   let current = license;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     if (current.plan.aiMode !== 'saas') return { license: current };
+    // An operator turned the AI off: the key stays as it is (disabled) until they turn it on.
+    if (current.aiHold) return { license: current };
     const now = deps.clock.now();
     const key = current.ai;
     if (key && new Date(key.periodEnd) > now) {

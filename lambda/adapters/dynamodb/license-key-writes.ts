@@ -109,6 +109,21 @@ export class LicenseKeyWrites extends LicenseItem {
     });
   }
 
+  /**
+   * Sets or lifts an operator's hold on the license's AI (`aiHold`); undefined when the license
+   * does not exist.
+   */
+  setAiHold(
+    licenseHash: string,
+    hold: NonNullable<LicenseRecord['aiHold']> | undefined,
+  ): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate(licenseHash, {
+      UpdateExpression: hold ? 'SET aiHold = :hold' : 'REMOVE aiHold',
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(hold ? { ExpressionAttributeValues: { ':hold': hold } } : {}),
+    });
+  }
+
   /** Forgets a key OpenRouter no longer has, keeping what it spent; if it is still the key. */
   markKeyGone(licenseHash: string, spent: SpentKey): Promise<LicenseRecord | undefined> {
     return this.conditionalUpdate(licenseHash, {
@@ -164,5 +179,8 @@ function factsUnchanged(license: LicenseRecord): {
     values[`:u_${field}`] = value;
     return `#u_${field} = :u_${field}`;
   });
+  // No operator hold either: a key is never enabled or issued on a license an operator turned off.
+  names['#u_aiHold'] = 'aiHold';
+  parts.push('attribute_not_exists(#u_aiHold)');
   return { condition: parts.join(' AND '), names, values };
 }

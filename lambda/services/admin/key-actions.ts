@@ -20,25 +20,29 @@ export interface KeyActionResult {
 type Action = (deps: AdminDeps, license: LicenseRecord) => Promise<Outcome<LicenseRecord>>;
 
 /**
- * Disables the license's AI key at OpenRouter now, keeping it with what it spent (I1), like a
- * license that lost access. A license that is still usable gets the same key enabled again at its
- * next validate: to end access for good, disable the license at LemonSqueezy; for a leaked
- * token, rotate.
+ * Turns the license's AI off until an operator turns it on again: the hold is set first (so a
+ * validate racing us cannot enable or issue a key any more: every key write is conditional on
+ * no hold), then the key is disabled at OpenRouter, kept with what it spent (I1).
  */
 export function revokeAiKey(deps: AdminDeps, request: KeyActionRequest & FromActor) {
-  return keyAction(deps, request, 'key.revoke', async (d, license) => ({
-    ok: true,
-    value: await revokeKey(d, license),
-  }));
+  return keyAction(deps, request, 'key.revoke', async (d, license) => {
+    const hold = { at: d.clock.now().toISOString(), actor: request.actor };
+    const held = (await d.store.setAiHold(license.licenseHash, hold)) ?? license;
+    return { ok: true, value: await revokeKey(d, held) };
+  });
 }
 
 /**
- * Enables the license's disabled key of the current period again: the same key, so its credit
- * is counted once (I1). Only for a usable license (I2); a key OpenRouter lost is replaced by
+ * Lifts an operator's hold and enables the license's disabled key of the current period again:
+ * the same key, so its credit is counted once (I1). Only for a usable license (I2); a key OpenRouter lost is replaced by
  * `ensureAiKey` with what is left of the period's credit, never more.
  */
 export function enableAiKey(deps: AdminDeps, request: KeyActionRequest & FromActor) {
-  return keyAction(deps, request, 'key.enable', async (d, license) => {
+  return keyAction(deps, request, 'key.enable', async (d, stored) => {
+    // Lifting the hold is what turns the AI on; the key itself follows when the license is usable.
+    const license = stored.aiHold
+      ? ((await d.store.setAiHold(stored.licenseHash, undefined)) ?? stored)
+      : stored;
     const usable = usableOrRefusal(d, license);
     if (usable) return usable;
     const key = license.ai;
