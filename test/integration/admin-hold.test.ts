@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { admin } from '#test/helpers/admin.ts';
 import { exposedCredit, keysOfLicense, SAAS_CREDIT } from '#test/helpers/integrity-checks.ts';
 import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
+import { parsedByClient } from '#test/helpers/ravn-client.ts';
 import { activatedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 import { deliver, eventFor } from '#test/helpers/webhook-events.ts';
 
@@ -41,6 +42,8 @@ describe('admin key revoke holds the AI off until an operator turns it on', () =
         'AI_KEY_HELD',
       ]);
       expect(held.body.ai_details).toBeUndefined();
+      // The shipped client reads it as an active license without AI.
+      expect(parsedByClient(held)).toMatchObject({ status: 'active' });
     }
     expect(liveWhileHeld).toBe(0);
     expect(enabled.status).toBe(200);
