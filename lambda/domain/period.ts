@@ -1,4 +1,10 @@
-import type { LicenseRecord, PeriodDuration, SpentKey, SubscriptionStatus } from './license.ts';
+import type {
+  AiKey,
+  LicenseRecord,
+  PeriodDuration,
+  SpentKey,
+  SubscriptionStatus,
+} from './license.ts';
 
 const MONTHS: Record<Exclude<PeriodDuration, 'weekly' | 'lifetime'>, number> = {
   monthly: 1,
@@ -80,6 +86,21 @@ function paidSubscriptionBoundary(
 
 /** Cents are the finest unit OpenRouter limits are worth comparing at. */
 export const roundUsd = (usd: number) => Math.round(usd * 100) / 100;
+
+/**
+ * A key of the period leaving the license (gone at OpenRouter, rotated away) as a dead key of
+ * its period: what it spent, between nothing and its limit, so the period's credit left is right.
+ */
+export function spentKeyOf(key: AiKey, usage: number, goneAt: Date): SpentKey {
+  return {
+    hash: key.hash,
+    limit: key.limit,
+    usage: roundUsd(Math.min(key.limit, Math.max(0, usage))),
+    periodEnd: key.periodEnd,
+    issuedAt: key.issuedAt,
+    goneAt: goneAt.toISOString(),
+  };
+}
 
 /**
  * What the credit period ending at `periodEnd` has left to hand out: the plan's credit minus

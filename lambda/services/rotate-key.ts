@@ -2,7 +2,7 @@ import { keyState } from '#domain/audit.ts';
 import { UpstreamError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
-import { currentPeriodEnd, periodCredit, roundUsd } from '#domain/period.ts';
+import { currentPeriodEnd, periodCredit, spentKeyOf } from '#domain/period.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { countIssuedKey } from './outcome-metrics.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -203,14 +203,7 @@ async function markGone(
   key: AiKey,
   usage: number,
 ): Promise<LicenseRecord> {
-  const spent: SpentKey = {
-    hash: key.hash,
-    limit: key.limit,
-    usage: roundUsd(Math.min(key.limit, Math.max(0, usage))),
-    periodEnd: key.periodEnd,
-    issuedAt: key.issuedAt,
-    goneAt: deps.clock.now().toISOString(),
-  };
+  const spent = spentKeyOf(key, usage, deps.clock.now());
   deps.logger.warn('ai key no longer exists at OpenRouter', {
     license: shortHash(license.licenseHash),
     key: shortHash(key.hash),

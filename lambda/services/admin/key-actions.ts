@@ -1,9 +1,9 @@
 import type { AuditAction } from '#domain/audit.ts';
 import { InvalidRequestError, UpstreamError } from '#domain/errors.ts';
-import type { LicenseRecord, SpentKey } from '#domain/license.ts';
+import type { LicenseRecord } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
-import { roundUsd } from '#domain/period.ts';
+import { spentKeyOf } from '#domain/period.ts';
 import type { KeyActionRequest } from '#schemas/admin.ts';
 import { discardKey, ensureAiKey, revokeKey } from '../rotate-key.ts';
 import type { AdminDeps, FromActor } from './admin-deps.ts';
@@ -70,14 +70,7 @@ export function rotateAiKey(deps: AdminDeps, request: KeyActionRequest & FromAct
     if (key) {
       const disabled = await d.keys.disable(key.hash);
       const usage = disabled ? disabled.usage : key.limit - key.limitRemaining;
-      const spent: SpentKey = {
-        hash: key.hash,
-        limit: key.limit,
-        usage: roundUsd(Math.min(key.limit, Math.max(0, usage))),
-        periodEnd: key.periodEnd,
-        issuedAt: key.issuedAt,
-        goneAt: d.clock.now().toISOString(),
-      };
+      const spent = spentKeyOf(key, usage, d.clock.now());
       const forgotten = await d.store.markKeyGone(license.licenseHash, spent);
       if (!forgotten) throw contended();
       current = forgotten;
