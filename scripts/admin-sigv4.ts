@@ -44,3 +44,18 @@ export async function signedHeaders(
   });
   return signed.headers;
 }
+
+/**
+ * The admin API's URL from a deployed stack's outputs (`AdminUrl`), read with the operator's
+ * credentials: `pnpm admin … --stack RavnActivate --region <region>`.
+ */
+export async function adminUrlOfStack(stackName: string, region: string): Promise<string> {
+  const { CloudFormationClient, DescribeStacksCommand } = await import(
+    '@aws-sdk/client-cloudformation'
+  );
+  const client = new CloudFormationClient({ region });
+  const answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+  const url = answer.Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === 'AdminUrl');
+  if (!url?.OutputValue) throw new Error(`stack ${stackName} has no AdminUrl output`);
+  return url.OutputValue;
+}

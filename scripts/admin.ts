@@ -1,22 +1,23 @@
 import { pathToFileURL } from 'node:url';
 import { ADMIN_COMMANDS, type AdminCommand } from '#config/admin.ts';
 import { formatAnswer } from './admin-format.ts';
-import { functionUrlRegion, signedHeaders } from './admin-sigv4.ts';
+import { adminUrlOfStack, functionUrlRegion, signedHeaders } from './admin-sigv4.ts';
 
 /**
  * `pnpm admin <command> [options] [--json]`: the operators' CLI for the admin API.
  *
  * Target: `--url` / `RAVN_ADMIN_URL`. The local server's base URL (printed by `pnpm start`) takes
  * `--token` / `RAVN_ADMIN_TOKEN`; a deployed stack's admin URL (the `AdminUrl` output, a Lambda
- * function URL with AWS_IAM auth) takes requests signed with SigV4 by the operator's AWS
- * credentials (the default chain: environment, profile, SSO), which the CLI does when no token
- * is given.
+ * function URL with AWS_IAM auth, or `--stack NAME` to read it from the stack's outputs) takes
+ * requests signed with SigV4 by the operator's AWS credentials (the default chain: environment,
+ * profile, SSO), which the CLI does when no token is given.
  */
 const USAGE = `usage: pnpm admin <command> [options] [--json]
 commands: ${Object.keys(ADMIN_COMMANDS).join(', ')}
 options:  --license-key K | --email E [--license HASH]   the license
           --instance-id I | --instance-name N           the device (device deactivate; trial reset: --instance-name)
-          --reason TEXT  --limit N  --url URL  [--token T | --region R]  --json`;
+          --reason TEXT  --limit N  --json
+target:   --url URL --token T (local server) | --stack NAME [--region R] | --url ADMIN_URL [--region R]`;
 
 /** Flags to body fields (kebab-case on the command line, the API's names in the body). */
 const FIELDS: Readonly<Record<string, string>> = {
@@ -40,7 +41,10 @@ class UsageError extends Error {}
 /** Runs one command; the exit code: 0 done, 1 refused or failed, 2 bad usage. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
-    const { command, body, json, url, auth } = parse(argv, io.env);
+    const { command, body, json, target: where, auth } = parse(argv, io.env);
+    // A deployed stack names its admin URL in its outputs (`AdminUrl`), read with the same credentials.
+    const url =
+      where.url ?? (await adminUrlOfStack(where.stack, auth.kind === 'sigv4' ? auth.region : ''));
     const target = `${url.replace(/\/+$/, '')}${ADMIN_COMMANDS[command]}`;
     const payload = JSON.stringify(body);
     const headers =
@@ -89,15 +93,18 @@ function parse(argv: string[], env: NodeJS.ProcessEnv) {
   if (!Object.hasOwn(ADMIN_COMMANDS, command)) throw new UsageError(`unknown command '${command}'`);
   const body: Record<string, unknown> = {};
   for (const [flag, value] of Object.entries(flags)) {
-    if (flag === 'url' || flag === 'token' || flag === 'region') continue;
+    if (flag === 'url' || flag === 'token' || flag === 'region' || flag === 'stack') continue;
     const field = FIELDS[flag];
     if (!field) throw new UsageError(`unknown option --${flag}`);
     body[field] = field === 'limit' ? Number(value) : value;
   }
-  const url = flags.url ?? env.RAVN_ADMIN_URL;
-  const token = flags.token ?? env.RAVN_ADMIN_TOKEN;
-  if (!url) throw new UsageError('no admin URL: pass --url or set RAVN_ADMIN_URL');
-  const region = flags.region ?? functionUrlRegion(url) ?? env.AWS_REGION;
+  const stack = flags.stack;
+  const url = flags.url ?? (stack ? undefined : env.RAVN_ADMIN_URL);
+  const token = stack ? undefined : (flags.token ?? env.RAVN_ADMIN_TOKEN);
+  if (!url && !stack) {
+    throw new UsageError('no admin URL: pass --url or --stack, or set RAVN_ADMIN_URL');
+  }
+  const region = flags.region ?? (url ? functionUrlRegion(url) : undefined) ?? env.AWS_REGION;
   let auth: { kind: 'token'; token: string } | { kind: 'sigv4'; region: string };
   if (token) auth = { kind: 'token', token };
   else if (region) auth = { kind: 'sigv4', region };
@@ -106,7 +113,10 @@ function parse(argv: string[], env: NodeJS.ProcessEnv) {
       'no admin token (local server: --token or RAVN_ADMIN_TOKEN) and no region to sign for (deployed stack: --region or AWS_REGION)',
     );
   }
-  return { command: command as AdminCommand, body, json, url, auth };
+  const target: { url: string } | { stack: string; url?: undefined } = url
+    ? { url }
+    : { stack: stack as string };
+  return { command: command as AdminCommand, body, json, target, auth };
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

@@ -25,6 +25,16 @@ function recordingServer() {
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (body.includes('Action=DescribeStacks')) {
+        // CloudFormation's query protocol: the stack and its AdminUrl output (this server).
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end(
+          `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>RavnActivate</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime><Outputs><member><OutputKey>AdminUrl</OutputKey><OutputValue>${url}</OutputValue></member></Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        );
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ records: [] }));
     });
@@ -107,6 +117,26 @@ describe('pnpm admin against a deployed stack: SigV4 with the operator credentia
     );
     expect(again.headers.authorization).toBe(authorization);
     expect(JSON.parse(request?.body ?? '{}')).toEqual({ licenseKey: 'ABC-123' });
+  });
+
+  it('reads the admin URL from the stack outputs with --stack, then signs the command', async () => {
+    // Prepare: CloudFormation is this server too.
+    process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = url;
+
+    // Act
+    const code = await main(
+      ['audit', 'list', '--license-key', 'K', '--stack', 'RavnActivate', '--region', 'eu-west-1'],
+      { out: () => undefined, err: (text) => expect.fail(text), env: {} },
+    );
+
+    // Assess: first the stack's outputs, then the command at the URL they named, signed.
+    expect(code).toBe(0);
+    const [describe, command] = seen.slice(-2);
+    expect(describe?.body).toContain('StackName=RavnActivate');
+    expect(command?.url).toBe('/admin/audit/list');
+    expect(String(command?.headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 .*\/eu-west-1\/lambda\//,
+    );
   });
 
   it('sends the bearer token instead when one is given (the local server)', async () => {
