@@ -174,8 +174,11 @@ export const COMPENSATION_CALL_POINTS: CompensationCallPoint[] = [
     run: async (stack, inject) => {
       const { license } = await activatedLicense(stack);
       const status = (value: string) => ({ 'data.attributes.status': value });
+      // LemonSqueezy's state is what each event says (a same-second event is checked with it).
+      stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
       await deliver(stack, eventFor(stack, 'license_key_updated', license, status('disabled')));
       stack.clock.advance(SECOND);
+      stack.lemonSqueezy.updateLicense(license.key, { status: 'active' });
       await deliver(stack, eventFor(stack, 'license_key_updated', license, status('active')));
       inject();
       const first = await validate(stack, license.key);
@@ -193,6 +196,7 @@ export const COMPENSATION_CALL_POINTS: CompensationCallPoint[] = [
     },
     run: async (stack, inject) => {
       const { license } = await activatedLicense(stack);
+      stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
       const event = eventFor(stack, 'license_key_updated', license, {
         'data.attributes.status': 'disabled',
       });

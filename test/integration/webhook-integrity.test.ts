@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeededLicense } from '#local/sandbox/lemonsqueezy-double.ts';
+import { HOUR } from '#test/helpers/manual-clock.ts';
 import { activatedLicense, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 import {
   activatedInOrder,
@@ -143,7 +144,7 @@ describe('POST /v1/webhook: events as LemonSqueezy really sends them (I8)', () =
     },
   );
 
-  it('applies two different events stamped with the same second, and recognises each redelivery', async () => {
+  it('applies two different events stamped with the same second as LemonSqueezy has them now, and recognises each redelivery', async () => {
     // Prepare
     const { license, token } = await activatedLicense(stack);
     const sameSecond = stack.clock.now().toISOString().replace('Z', '000Z');
@@ -160,7 +161,10 @@ describe('POST /v1/webhook: events as LemonSqueezy really sends them (I8)', () =
       'data.attributes.activation_limit': 5,
     });
 
-    // Act
+    // LemonSqueezy's state after both changes: a tie that differs is decided by asking it.
+    stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled', activationLimit: 5 });
+
+    // Act: delivered newest last, then again newest first.
     const first = await deliver(stack, raiseLimit);
     const second = await deliver(stack, disable);
     const firstAgain = await deliver(stack, raiseLimit);
@@ -177,6 +181,35 @@ describe('POST /v1/webhook: events as LemonSqueezy really sends them (I8)', () =
       provider: { activationLimit: 5 },
     });
     expect(keyOf(stack, token)?.disabled).toBe(true);
+  });
+
+  it('keeps what LemonSqueezy has when an older event of the same second arrives last (I8)', async () => {
+    // Prepare: within one second the key was disabled, then enabled, then disabled again at
+    // LemonSqueezy; the "active" event is delayed and arrives after the last "disabled".
+    const { license, token } = await activatedLicense(stack);
+    stack.clock.advance(HOUR);
+    const second = stack.clock.now().toISOString();
+    stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
+    const disabled = eventFor(stack, 'license_key_updated', license, {
+      'data.attributes.updated_at': second,
+      'data.attributes.status': 'disabled',
+    });
+    const delayedActive = eventFor(stack, 'license_key_updated', license, {
+      'data.attributes.updated_at': second,
+      'data.attributes.status': 'active',
+      'data.attributes.disabled': 0,
+    });
+
+    // Act
+    await deliver(stack, disabled);
+    const late = await deliver(stack, delayedActive);
+    const validated = await stack.post('/v1/validate', { licenseKey: license.key });
+
+    // Assess: the tie was decided by asking LemonSqueezy, not by arrival order.
+    expect(late.status).toBe(200);
+    expect((await storedLicense(stack, license))?.status).toBe('disabled');
+    expect(keyOf(stack, token)?.disabled).toBe(true);
+    expect([validated.body.status, validated.body.ai_details]).toEqual(['suspended', undefined]);
   });
 
   it('order_refunded of an order with two license keys revokes both', async () => {

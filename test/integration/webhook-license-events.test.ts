@@ -112,6 +112,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
   it('applies 20 parallel copies of one event exactly once', async () => {
     // Prepare
     const { license } = await activatedLicense(stack);
+    stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
     const body = eventFor(stack, 'license_key_updated', license);
     const disables = stack.openRouter.callCount('update');
 
@@ -152,6 +153,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
   it('answers 503 when OpenRouter fails during a disable, and the retry finishes the job', async () => {
     // Prepare
     const { license, token } = await activatedLicense(stack);
+    stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
     const body = eventFor(stack, 'license_key_updated', license);
     stack.openRouter.faults.inject('update', { kind: 'status', status: 500 });
 

@@ -1,5 +1,5 @@
 import { findPlanVariant } from '#config/products-schema.ts';
-import { licenseHashOf } from '#domain/license.ts';
+import { type LicenseRecord, licenseHashOf } from '#domain/license.ts';
 import type { LicenseKeyEvent } from '#domain/webhook-event.ts';
 import { enforceLicense } from '../enforce-license.ts';
 import { newLicenseRecord, toProviderFacts } from '../provider-facts.ts';
@@ -25,7 +25,15 @@ export async function applyLicenseKeyEvent(
   if (variantId === undefined || !plan) return 'ignored';
 
   const now = deps.clock.now();
-  const facts = toProviderFacts({ ...event.license, variantId }, plan, undefined, now);
+  // Two changes of the same second cannot be ordered by their times (one-second resolution):
+  // when this event ties with the stored facts but says something else, LemonSqueezy, the
+  // authority, says what is true now, and that is stored for the instant instead (I8).
+  const truth =
+    existing && tiesButDiffers(existing, event)
+      ? await currentLicense(deps, event.licenseKey)
+      : event.license;
+  if (!truth) return 'ignored';
+  const facts = toProviderFacts({ ...truth, variantId }, plan, undefined, now);
   const saved = await deps.store.saveProviderFactsIfNewer(
     newLicenseRecord(licenseHash, facts, now),
     facts,
@@ -44,6 +52,32 @@ export async function applyLicenseKeyEvent(
       : undefined;
   await enforceLicense(deps, refunded ?? current);
   return saved ? 'applied' : 'stale';
+}
+
+/** Whether the event has the stored facts' `updated_at` yet says something else of the key. */
+function tiesButDiffers(stored: LicenseRecord, event: LicenseKeyEvent): boolean {
+  if (stored.factsAsOf === undefined) return false;
+  if (Date.parse(stored.factsAsOf) !== Date.parse(event.updatedAt)) return false;
+  const facts = event.license;
+  return (
+    stored.status !== facts.status ||
+    instant(stored.expiresAt) !== instant(facts.expiresAt) ||
+    stored.provider?.activationLimit !== facts.activationLimit
+  );
+}
+
+/** A time as a number to compare (one instant may be written with or without milliseconds). */
+function instant(value: string | null): number | null {
+  return value === null ? null : Date.parse(value);
+}
+
+/**
+ * What LemonSqueezy says of the key now (License API validate, no seat used). A failure throws
+ * (503): LemonSqueezy delivers the event again later and the tie is decided then.
+ */
+async function currentLicense(deps: ServiceDeps, licenseKey: string) {
+  const answer = await deps.provider.validate(licenseKey);
+  return answer.found ? answer.license : undefined;
 }
 
 /**
