@@ -1,10 +1,11 @@
 import { findPlanVariant, type PlanVariant } from '#config/products-schema.ts';
-import type {
-  LicensePlan,
-  LicenseRecord,
-  ProviderFacts,
-  ProviderLicense,
-  Subscription,
+import {
+  type LicensePlan,
+  type LicenseRecord,
+  licenseHashOf,
+  type ProviderFacts,
+  type ProviderLicense,
+  type Subscription,
 } from '#domain/license.ts';
 import type { Verdict } from '#domain/license-rules.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -129,4 +130,18 @@ export function answeredFacts(
     provider,
     statusCheckedAt: now.toISOString(),
   };
+}
+
+/**
+ * The license key of a stored LemonSqueezy license, read from LemonSqueezy's REST API by license
+ * id (we keep only its hash) and checked against the hash; null when LemonSqueezy no longer has
+ * it, or the id names another key. Held in memory for the call at hand; never stored or logged.
+ */
+export async function storedLicenseKey(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+): Promise<string | null> {
+  if (!license.provider) return null;
+  const key = await deps.provider.licenseKeyOf(license.provider.licenseId);
+  return key !== null && licenseHashOf(key) === license.licenseHash ? key : null;
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDomainError } from '#domain/errors.ts';
-import { type LicenseRecord, licenseHashOf } from '#domain/license.ts';
+import type { LicenseRecord } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { enforceLicense } from './enforce-license.ts';
 import {
@@ -9,6 +9,7 @@ import {
   type SweepStop,
   sweepLicenses,
 } from './license-sweep.ts';
+import { storedLicenseKey } from './provider-facts.ts';
 import { refreshLicense } from './refresh-license.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -77,18 +78,16 @@ async function confirmIfStale(
   if (age < options.staleAfterMs || !license.provider) return undefined;
   if (summary.confirmed >= options.maxLicenses) return 'cap';
   try {
-    const licenseKey = await deps.provider.licenseKeyOf(license.provider.licenseId);
-    if (licenseKey === null || licenseHashOf(licenseKey) !== license.licenseHash) {
+    const licenseKey = await storedLicenseKey(deps, license);
+    if (licenseKey === null) {
       // Deleted at LemonSqueezy (or an id that is not this key's): the next validate finds out.
       deps.logger.warn('license not reconciled: LemonSqueezy has no such key', {
         license: shortHash(license.licenseHash),
       });
       return undefined;
     }
-    const refreshed = await refreshLicense(deps, license, licenseKey, false);
-    // refreshLicense serves the stored status when LemonSqueezy fails within the grace period:
-    // for a sweep that is a failure to confirm, not a confirmation.
-    if (refreshed.statusCheckedAt === license.statusCheckedAt) return 'upstream';
+    // Confirmed or failed: the stored status served again would not be a confirmation.
+    const refreshed = await refreshLicense(deps, license, licenseKey, true);
     summary.confirmed += 1;
     deps.metrics.count('LicensesReconciled');
     const liveBefore = refreshed.ai !== undefined && refreshed.ai.disabledAt === undefined;

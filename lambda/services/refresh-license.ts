@@ -11,16 +11,17 @@ import type { ServiceDeps } from './service-deps.ts';
  * The license with its status confirmed by LemonSqueezy now; the caller decides when that is due
  * (`refreshDecision`: the store-wide limit is 60 calls a minute, so one call per validate would
  * cap the service). If LemonSqueezy fails, the stored status is served while younger than the
- * grace period, except when a key is due (`keyDue`): new credits are only handed out on a
- * confirmed status. What LemonSqueezy says is stored only if nothing newer was stored meanwhile
- * (a webhook applied while we asked wins: I4), and the devices are reconciled with its
- * instances (I3).
+ * grace period, except when the caller must have a confirmed status (`mustConfirm`): a key is
+ * due (new credits are only handed out on a confirmed status), an operator's sync, the
+ * reconciler; their LemonSqueezy failure is thrown. What LemonSqueezy says is stored only if
+ * nothing newer was stored meanwhile (a webhook applied while we asked wins: I4), and the devices
+ * are reconciled with its instances (I3).
  */
 export async function refreshLicense(
   deps: ServiceDeps,
   license: LicenseRecord,
   licenseKey: string,
-  keyDue: boolean,
+  mustConfirm: boolean,
 ): Promise<LicenseRecord> {
   const now = deps.clock.now();
   const age = now.getTime() - new Date(license.statusCheckedAt).getTime();
@@ -36,7 +37,7 @@ export async function refreshLicense(
       isDomainError(error) &&
       error.name === 'UpstreamError' &&
       age < deps.policy.statusGraceMs &&
-      !keyDue
+      !mustConfirm
     ) {
       deps.logger.warn('LemonSqueezy unreachable: serving the stored status', {
         license: shortHash(license.licenseHash),

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { planTermsOf } from '#config/products-schema.ts';
 import { isDomainError } from '#domain/errors.ts';
-import { type Activation, type LicenseRecord, licenseHashOf } from '#domain/license.ts';
+import type { Activation, LicenseRecord } from '#domain/license.ts';
 import { idleDevices } from '#domain/license-rules.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { freeSeat } from './deactivate-device.ts';
 import { type SweepPages, type SweepProgress, sweepLicenses } from './license-sweep.ts';
+import { storedLicenseKey } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export interface ReleaseOptions extends SweepPages {
@@ -84,8 +85,8 @@ export async function releaseIdleSeats(
   if (idle.length === 0) return { released };
   if (pace.allowed <= 0) return { released, stoppedBy: 'cap' };
   try {
-    const licenseKey = await deps.provider.licenseKeyOf(license.provider.licenseId);
-    if (licenseKey === null || licenseHashOf(licenseKey) !== license.licenseHash) {
+    const licenseKey = await storedLicenseKey(deps, license);
+    if (licenseKey === null) {
       // Deleted upstream, or an id that is not this key's: nothing we can free; a refresh sorts it.
       deps.logger.warn('idle devices left: LemonSqueezy has no such key', {
         license: shortHash(license.licenseHash),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -20,9 +21,9 @@ export interface TrialClaim {
 const AUDIT_PREFIX = 'AUDIT#';
 
 /**
- * What only the admin function reads and writes on the service's table: audit records (beside
- * the license item, `LICENSE#<hash>`/`AUDIT#<time>#<id>`, expired by TTL), the email index, and
- * trial claims to reset.
+ * Audit records (beside the license item, `LICENSE#<hash>`/`AUDIT#<time>#<id>`, expired by TTL;
+ * every function appends them, the admin function reads them), and what only the admin function
+ * reads and writes: the email index and trial claims to reset.
  */
 export class DynamoDbAdminStore {
   constructor(
@@ -30,8 +31,17 @@ export class DynamoDbAdminStore {
     private readonly tableName: string,
   ) {}
 
-  /** Appends one audit record, kept until `expiresAt` (DynamoDB's TTL deletes it after). */
-  async appendAudit(record: AuditRecord, expiresAt: Date): Promise<void> {
+  /**
+   * Appends one audit record made at `at`, kept `retentionDays` (DynamoDB's TTL deletes it after),
+   * and returns it with its id.
+   */
+  async appendAudit(
+    entry: Omit<AuditRecord, 'id' | 'at'>,
+    at: Date,
+    retentionDays: number,
+  ): Promise<AuditRecord> {
+    const record: AuditRecord = { id: randomUUID(), at: at.toISOString(), ...entry };
+    const expiresAt = new Date(at.getTime() + retentionDays * 86_400_000);
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
@@ -44,6 +54,7 @@ export class DynamoDbAdminStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    return record;
   }
 
   /** A license's audit records, newest first; records past their TTL that DynamoDB still holds are skipped. */

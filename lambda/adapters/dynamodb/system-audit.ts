@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { shortHash } from '#domain/secrets.ts';
 import type { AuditTrail, SystemAuditEntry } from '#ports/audit-trail.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { ServiceLogger } from '#services/service-deps.ts';
 import type { DynamoDbAdminStore } from './admin-store.ts';
-
-const DAY_MS = 86_400_000;
 
 /**
  * Audit records of automatic actions, on the same trail (and item layout, and TTL) as the
@@ -23,11 +20,11 @@ export class DynamoDbSystemAudit implements AuditTrail {
   ) {}
 
   async record(entry: SystemAuditEntry): Promise<void> {
-    const now = this.clock.now();
     try {
       await this.store.appendAudit(
-        { id: randomUUID(), at: now.toISOString(), actor: this.actor, ...entry },
-        new Date(now.getTime() + this.retentionDays * DAY_MS),
+        { actor: this.actor, ...entry },
+        this.clock.now(),
+        this.retentionDays,
       );
     } catch (error) {
       this.logger.error('audit record not written', {

@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { AuditRecord, AuditState } from '#domain/audit.ts';
 import { activeDevices, type LicenseRecord } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { AdminDeps } from './admin-deps.ts';
-
-const DAY_MS = 86_400_000;
 
 /**
  * A license as an audit record shows it, before or after an action: what money and seats
@@ -41,9 +38,7 @@ export async function recordAudit(
   deps: AdminDeps,
   entry: Omit<AuditRecord, 'id' | 'at'>,
 ): Promise<AuditRecord> {
-  const now = deps.clock.now();
-  const record: AuditRecord = { id: randomUUID(), at: now.toISOString(), ...entry };
-  await deps.admin.appendAudit(record, new Date(now.getTime() + deps.auditRetentionDays * DAY_MS));
+  const record = await deps.admin.appendAudit(entry, deps.clock.now(), deps.auditRetentionDays);
   deps.logger.info('admin action', {
     action: record.action,
     license: shortHash(record.licenseHash),

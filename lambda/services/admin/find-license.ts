@@ -2,6 +2,7 @@ import { InvalidRequestError } from '#domain/errors.ts';
 import { type LicenseRecord, licenseHashOf } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
 import type { LicenseTarget } from '#schemas/admin.ts';
+import { storedLicenseKey } from '../provider-facts.ts';
 import type { AdminDeps } from './admin-deps.ts';
 
 /**
@@ -51,8 +52,5 @@ export async function licenseKeyFor(
   license: LicenseRecord,
   given: string | undefined,
 ): Promise<string | null> {
-  if (given !== undefined) return given;
-  if (!license.provider) return null;
-  const key = await deps.provider.licenseKeyOf(license.provider.licenseId);
-  return key !== null && licenseHashOf(key) === license.licenseHash ? key : null;
+  return given ?? storedLicenseKey(deps, license);
 }

@@ -11,7 +11,7 @@ import type { KeyActionResult } from './key-actions.ts';
 /**
  * Re-confirms a license with LemonSqueezy now, whatever its age, and applies what it says:
  * 1. read the key (the request's, or LemonSqueezy's REST API by license id);
- * 2. `refreshLicense` with a key due, so a LemonSqueezy failure is an error, never the stored
+ * 2. `refreshLicense` that must confirm, so a LemonSqueezy failure is an error, never the stored
  *    status served again; newer facts stored meanwhile still win (I4); seats are reconciled (I3);
  * 3. `enforceLicense`: a license that may no longer be used has its key disabled (I1, I2).
  * A usable license's key is left for its next validate to enable or issue.
