@@ -1,19 +1,17 @@
 import fc from 'fast-check';
 import { ADMIN_KEY_ACTIONS, AdminKey } from '#test/helpers/model/steps-admin.ts';
 import {
-  Activate,
-  ActivateNew,
   AdvanceClock,
   Deactivate,
   FAULT_POINTS,
   InjectFault,
   ListDevices,
   Reap,
-  ReleaseIdle,
   Spend,
   Trial,
   Validate,
 } from '#test/helpers/model/steps-client.ts';
+import { Activate, ActivateNew, ReleaseIdle } from '#test/helpers/model/steps-devices.ts';
 import {
   ChangeLicenseStatus,
   ChangeSubscription,
