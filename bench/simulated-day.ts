@@ -1,4 +1,5 @@
 import { loadEdgeFunction } from '#lambda/edge/edge-function.ts';
+import { type DynamoDbMeter, type MeterCounts, meterDelta } from '#local/dynamodb-meter.ts';
 import { DAY, HOUR, ManualClock } from '#local/manual-clock.ts';
 import { activateLicense, type BenchLicense, renew, seedSaasLicense } from './seed.ts';
 import {
@@ -23,7 +24,15 @@ export interface PatternSpec {
    * would run a Lambda function.
    */
   probe?: boolean;
+  /** Service environment for this run (e.g. the original design's TTLs: ORIGINAL_DESIGN_ENV). */
+  env?: Record<string, string>;
 }
+
+/**
+ * The original design (the product description): every validate asks LemonSqueezy and reads the
+ * key's usage at OpenRouter. Our handlers with both caches at zero behave so.
+ */
+export const ORIGINAL_DESIGN_ENV = { STATUS_TTL_SECONDS: '0', USAGE_TTL_SECONDS: '0' };
 
 /** The service's defaults (lambda/config.ts); the model below predicts refreshes from them. */
 const STATUS_TTL_MS = 24 * HOUR;
@@ -49,12 +58,20 @@ interface Tracked extends BenchLicense {
  */
 export async function simulatePattern(dynamoDbEndpoint: string, spec: PatternSpec) {
   const clock = new ManualClock(new Date(DAY_START.getTime() - DAY));
-  const stack = await startBenchStack(dynamoDbEndpoint, clock);
+  // The service's own limits: their counter writes are part of what a validate costs.
+  const stack = await startBenchStack(dynamoDbEndpoint, {
+    clock,
+    limits: 'service',
+    meter: true,
+    env: spec.env,
+  });
+  const meter = stack.meter as DynamoDbMeter;
   try {
     const licenses = await seed(stack, clock, spec);
     const zero = upstreamCounts(stack);
-    const due = { validates: 0, calls: diffCounts(zero, zero) };
-    const steady = { validates: 0, calls: diffCounts(zero, zero) };
+    const noTable = meterDelta(meter.counts(), meter.counts());
+    const due = { validates: 0, calls: diffCounts(zero, zero), table: noTable };
+    const steady = { validates: 0, calls: diffCounts(zero, zero), table: { ...noTable } };
     let renewals = 0;
     let failures = 0;
     const probes = { sent: 0, functionRuns: 0 };
@@ -77,6 +94,7 @@ export async function simulatePattern(dynamoDbEndpoint: string, spec: PatternSpe
         [steady, batch.filter((license) => !isDue(license))],
       ] as const) {
         const before = upstreamCounts(stack);
+        const tableBefore = meter.counts();
         const statuses = await mapLimit(members, spec.concurrency, async (license) => {
           if (spec.probe) {
             probes.sent += 1;
@@ -88,6 +106,7 @@ export async function simulatePattern(dynamoDbEndpoint: string, spec: PatternSpe
         });
         failures += statuses.filter((status) => status !== 200).length;
         addInto(group.calls, diffCounts(upstreamCounts(stack), before));
+        group.table = addTable(group.table, meterDelta(meter.counts(), tableBefore));
         group.validates += members.length;
       }
       for (const license of batch.filter(isDue)) {
@@ -132,13 +151,30 @@ async function validate(stack: BenchStack, license: Tracked): Promise<number> {
   return answer.status;
 }
 
+function addTable(total: MeterCounts, delta: MeterCounts): MeterCounts {
+  const merge = (a: Record<string, number>, b: Record<string, number>) => {
+    const out = { ...a };
+    for (const [name, value] of Object.entries(b)) out[name] = (out[name] ?? 0) + value;
+    return out;
+  };
+  return {
+    calls: merge(total.calls, delta.calls),
+    units: merge(total.units, delta.units),
+    writes: total.writes + delta.writes,
+    reads: total.reads + delta.reads,
+    writeUnits: total.writeUnits + delta.writeUnits,
+    readUnits: total.readUnits + delta.readUnits,
+    failedWrites: total.failedWrites + delta.failedWrites,
+  };
+}
+
 function addInto(total: UpstreamCounts, delta: UpstreamCounts): void {
   for (const name of Object.keys(total) as Array<keyof UpstreamCounts>) total[name] += delta[name];
 }
 
 interface Tally {
-  due: { validates: number; calls: UpstreamCounts };
-  steady: { validates: number; calls: UpstreamCounts };
+  due: { validates: number; calls: UpstreamCounts; table: MeterCounts };
+  steady: { validates: number; calls: UpstreamCounts; table: MeterCounts };
   renewals: number;
   failures: number;
   probes: { sent: number; functionRuns: number };
@@ -146,16 +182,16 @@ interface Tally {
 }
 
 /**
- * Per-validate rates. DynamoDB writes are derived from the service's write points: each usage
- * refresh (OpenRouter GET) records the figure, each LemonSqueezy re-check stores the facts, each
- * new key (OpenRouter create) is installed with one conditional write.
+ * Per-validate rates. DynamoDB requests and capacity units are measured at the DynamoDbMeter:
+ * every write the service sends (facts, usage, heartbeats, rate-limit and budget counters, key
+ * installs), conditional ones that were refused included.
  */
 function summarizePattern(spec: PatternSpec, tally: Tally) {
   const calls = { ...tally.due.calls };
   addInto(calls, tally.steady.calls);
   const validates = tally.due.validates + tally.steady.validates;
   const per = (value: number, of = validates) => (of === 0 ? 0 : value / of);
-  const writes = (c: UpstreamCounts) => c.orGet + c.lsValidate + c.orCreate;
+  const table = addTable(tally.due.table, tally.steady.table);
   return {
     name: spec.name,
     licenses: spec.licenses,
@@ -178,14 +214,19 @@ function summarizePattern(spec: PatternSpec, tally: Tally) {
       orCreate: per(calls.orCreate),
       orUpdate: per(calls.orUpdate),
       orDelete: per(calls.orDelete),
-      dynamoDbWrites: per(writes(calls)),
-      usageWrites: per(calls.orGet),
+      dynamoDbWrites: per(table.writes),
+      writeUnits: per(table.writeUnits),
+      dynamoDbReads: per(table.reads),
+      readUnits: per(table.readUnits),
+      refusedWrites: per(table.failedWrites),
     },
+    table,
     steadyState: {
       validates: tally.steady.validates,
       lemonSqueezyCalls: tally.steady.calls.lsValidate + tally.steady.calls.lsSubscriptions,
       openRouterWriteCalls:
         tally.steady.calls.orCreate + tally.steady.calls.orUpdate + tally.steady.calls.orDelete,
+      dynamoDbWrites: tally.steady.table.writes,
     },
     due: { validates: tally.due.validates, calls: tally.due.calls },
     originalDesign: { lemonSqueezy: validates, openRouter: validates },

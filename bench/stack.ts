@@ -6,6 +6,7 @@ import { createActivateHandler } from '#handlers/activate.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
 import type { ApiHandler } from '#http/run-route.ts';
 import { jsonEvent } from '#local/api-event.ts';
+import { type DynamoDbMeter, startDynamoDbMeter } from '#local/dynamodb-meter.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 import type { LemonSqueezyDouble } from '#local/sandbox/lemonsqueezy-double.ts';
 import type { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
@@ -20,24 +21,45 @@ export interface BenchStack extends LocalStack {
   /** Handler instances on the stack's deps: the code the local server runs, minus HTTP. */
   activate: ApiHandler;
   validate: ApiHandler;
+  /** Counts the service's DynamoDB requests and capacity, when started with `meter: true`. */
+  meter: DynamoDbMeter | undefined;
   countItems(): Promise<number>;
   /** The stored item's size by DynamoDB's item-size rules (what RRU/WRU are billed on). */
   itemBytes(key: Record<string, string>): Promise<{ bytes: number; attributes: string[] }>;
 }
 
+export interface BenchStackOptions {
+  clock?: Clock;
+  /**
+   * `off` (the default): no LemonSqueezy budget and no in-app rate limits. The latency and load
+   * parts seed and activate hundreds of licenses in seconds of real time from one address: the
+   * store-wide budget (a per-minute counter) would refuse most of it, and the load run's item
+   * count must not include limiter counters (README, "Rate limits", "LemonSqueezy budget").
+   * `service`: the service's defaults, whose counter writes are part of what a validate costs;
+   * the simulated days run so, their minutes being simulated ones.
+   */
+  limits?: 'off' | 'service';
+  /** Put a DynamoDbMeter between the service and DynamoDB Local (not the bare-GetItem client). */
+  meter?: boolean;
+  /** More environment for the service (e.g. the original design's TTLs); wins over the above. */
+  env?: Record<string, string>;
+}
+
+const LIMITS_OFF = { LEMONSQUEEZY_BUDGET_PER_MINUTE: '0', RATE_LIMITS: 'off' };
+
 /** The service on a fresh table, logs off so that log formatting does not skew the timings. */
-export async function startBenchStack(dynamoDbEndpoint: string, clock?: Clock) {
+export async function startBenchStack(dynamoDbEndpoint: string, options: BenchStackOptions = {}) {
   const tableName = `bench-${randomUUID()}`;
+  const meter = options.meter ? await startDynamoDbMeter(dynamoDbEndpoint) : undefined;
   const stack = await startLocalStack({
-    dynamoDbEndpoint,
+    dynamoDbEndpoint: meter?.endpoint ?? dynamoDbEndpoint,
     tableName,
-    clock,
-    // The bench seeds and activates hundreds of licenses in seconds and simulates days of
-    // traffic: the store-wide LemonSqueezy budget (a per-minute counter) would refuse most of it.
-    // It measures the service's own cost, so the budget is off (README, "LemonSqueezy budget").
-    // So are the in-app rate limits: every bench request comes from one address, and the load
-    // run's item count must not include limiter counters (README, "Rate limits").
-    env: { LOG_LEVEL: 'SILENT', LEMONSQUEEZY_BUDGET_PER_MINUTE: '0', RATE_LIMITS: 'off' },
+    clock: options.clock,
+    env: {
+      LOG_LEVEL: 'SILENT',
+      ...(options.limits === 'service' ? {} : LIMITS_OFF),
+      ...options.env,
+    },
   });
   const { client, documents } = createDynamoDbClients({
     region: 'us-east-1',
@@ -51,6 +73,7 @@ export async function startBenchStack(dynamoDbEndpoint: string, clock?: Clock) {
     documents,
     activate: createActivateHandler(stack.deps),
     validate: createValidateHandler(stack.deps),
+    meter,
     countItems: async () => {
       let count = 0;
       let start: Record<string, unknown> | undefined;
@@ -81,6 +104,7 @@ export async function startBenchStack(dynamoDbEndpoint: string, clock?: Clock) {
     },
     close: async () => {
       await stack.close();
+      await meter?.close();
       client.destroy();
     },
   };

@@ -102,7 +102,8 @@ const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   STATUS_TTL_SECONDS: seconds(24 * 3600),
   STATUS_GRACE_SECONDS: seconds(72 * 3600),
-  USAGE_TTL_SECONDS: seconds(60),
+  // README, "Usage freshness": read with the daily heartbeat, so a validate rarely writes.
+  USAGE_TTL_SECONDS: seconds(24 * 3600),
   ACTIVATION_LEASE_SECONDS: seconds(30),
   ACTIVATION_WAIT_SECONDS: seconds(10),
   ALLOW_TEST_MODE: flag,

@@ -19,6 +19,7 @@ import { OpenRouterClient } from '#adapters/openrouter/openrouter-client.ts';
 import { SigningKeys } from '#adapters/signing/key-set.ts';
 import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { productsConfig } from '#config/products.ts';
+import { UpstreamTrouble } from '#domain/upstream-trouble.ts';
 import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
 import { unlimited } from '#ports/rate-limiter.ts';
@@ -97,6 +98,7 @@ export function createDeps(
     idempotency: new DynamoDbIdempotencyStore(documents, config.tableName),
     signingKeys: new SigningKeys(secrets, logger, config.secretsCacheSeconds * 1000),
     admin,
+    upstreamTrouble: new UpstreamTrouble(),
     audit: new DynamoDbSystemAudit(
       admin,
       `system:${config.functionName}`,

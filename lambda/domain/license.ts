@@ -79,6 +79,17 @@ export interface DeviceSeen {
   lastSeenAt?: string;
 }
 
+/**
+ * What a validate learned in passing and records in a write it makes anyway (README, "Usage
+ * freshness"): that `device` called in at `at` (its heartbeat) and, when read, the key's
+ * remaining credit. Both ride on one UpdateItem, so neither costs a write of its own.
+ */
+export interface Sighting {
+  device?: Activation;
+  at: string;
+  usage?: { keyHash: string; limitRemaining: number };
+}
+
 /** How long a deactivated device is remembered before its slot is dropped (bounded item size). */
 export const FORGET_DEACTIVATED_MS = 30 * 86_400_000;
 

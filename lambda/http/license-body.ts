@@ -67,6 +67,7 @@ export function licenseBody(grant: LicenseGrant): UnsignedLicenseResponse {
             limit: aiKey.limit,
             limit_remaining: aiKey.limitRemaining,
             expires_at: wireTime(aiKey.periodEnd),
+            limit_checked_at: wireTime(aiKey.limitCheckedAt),
           },
         }
       : {}),

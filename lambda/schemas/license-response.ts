@@ -21,6 +21,12 @@ export const licenseResponseSchema = z.object({
       limit: z.number(),
       limit_remaining: z.number(),
       expires_at: z.string(),
+      /**
+       * When `limit_remaining` was read from OpenRouter (README, "Usage freshness": at most a
+       * day old while OpenRouter answers). An addition the shipped client ignores; a client that
+       * wants live usage asks OpenRouter with the key itself.
+       */
+      limit_checked_at: z.string(),
     })
     .optional(),
   status: z.enum(ACCESS_STATUSES),

@@ -1,6 +1,6 @@
 import { findPlanVariant } from '#config/products-schema.ts';
 import { isDomainError } from '#domain/errors.ts';
-import type { LicenseRecord, ProviderFacts, Subscription } from '#domain/license.ts';
+import type { LicenseRecord, ProviderFacts, Sighting, Subscription } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import { reconcileSeats } from './activate-device.ts';
@@ -15,13 +15,15 @@ import type { ServiceDeps } from './service-deps.ts';
  * due (new credits are only handed out on a confirmed status), an operator's sync, the
  * reconciler; their LemonSqueezy failure is thrown. What LemonSqueezy says is stored only if
  * nothing newer was stored meanwhile (a webhook applied while we asked wins: I4), and the devices
- * are reconciled with its instances (I3).
+ * are reconciled with its instances (I3). A validate's `sighting` (heartbeat, usage figure) rides
+ * on the same write.
  */
 export async function refreshLicense(
   deps: ServiceDeps,
   license: LicenseRecord,
   licenseKey: string,
   mustConfirm: boolean,
+  sighting?: Sighting,
 ): Promise<LicenseRecord> {
   const now = deps.clock.now();
   const age = now.getTime() - new Date(license.statusCheckedAt).getTime();
@@ -33,12 +35,9 @@ export async function refreshLicense(
       subscription = await deps.provider.getSubscription(license.subscription.id);
     }
   } catch (error) {
-    if (
-      isDomainError(error) &&
-      error.name === 'UpstreamError' &&
-      age < deps.policy.statusGraceMs &&
-      !mustConfirm
-    ) {
+    const upstream = isDomainError(error) && error.name === 'UpstreamError';
+    if (upstream) deps.upstreamTrouble.note(now);
+    if (upstream && age < deps.policy.statusGraceMs && !mustConfirm) {
       deps.logger.warn('LemonSqueezy unreachable: serving the stored status', {
         license: shortHash(license.licenseHash),
         statusAgeSeconds: Math.round(age / 1000),
@@ -52,6 +51,7 @@ export async function refreshLicense(
       license,
       factsFrom(deps, license, answer, subscription, now),
       now.toISOString(),
+      sighting,
     )) ?? (await deps.store.get(license.licenseHash));
   if (!saved) throw new Error('license vanished during a status refresh');
   return answer.found ? reconcileSeats(deps, saved) : saved;

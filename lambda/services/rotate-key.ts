@@ -175,29 +175,10 @@ export async function revokeKey(deps: ServiceDeps, license: LicenseRecord): Prom
 }
 
 /**
- * The license with `limit_remaining` read from OpenRouter now (one call), for a key whose cached
- * figure is stale (`usageDue`). A key OpenRouter no longer has is recorded as spent up to its
- * last reading and forgotten, so the next request issues a replacement with what is left of the
- * period's credit.
+ * Records a key OpenRouter no longer has as spent up to `usage` and forgets it, so the next
+ * request issues a replacement with what is left of the period's credit.
  */
-export async function withFreshUsage(
-  deps: ServiceDeps,
-  license: LicenseRecord,
-): Promise<LicenseRecord> {
-  const key = license.ai;
-  if (!key) return license;
-  const now = deps.clock.now();
-  const usage = await deps.keys.usage(key.hash);
-  if (!usage) return markGone(deps, license, key, key.limit - key.limitRemaining);
-  const checkedAt = now.toISOString();
-  await deps.store.recordKeyUsage(license.licenseHash, key.hash, usage.limitRemaining, checkedAt);
-  return {
-    ...license,
-    ai: { ...key, limitRemaining: usage.limitRemaining, limitCheckedAt: checkedAt },
-  };
-}
-
-async function markGone(
+export async function markGone(
   deps: ServiceDeps,
   license: LicenseRecord,
   key: AiKey,

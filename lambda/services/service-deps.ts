@@ -3,6 +3,7 @@ import type { DynamoDbNegativeCache } from '#adapters/dynamodb/negative-cache.ts
 import type { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
 import type { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
 import type { ProductsConfig } from '#config/products-schema.ts';
+import type { UpstreamTrouble } from '#domain/upstream-trouble.ts';
 import type { ServicePolicy } from '#lambda/config.ts';
 import type { AuditTrail } from '#ports/audit-trail.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -43,4 +44,6 @@ export interface ServiceDeps {
   metrics: ServiceMetrics;
   /** The audit trail of automatic actions that change money or seats. */
   audit: AuditTrail;
+  /** Whether an upstream call failed lately in this instance (memory only). */
+  upstreamTrouble: UpstreamTrouble;
 }

@@ -1,5 +1,5 @@
 import { planTermsOf } from '#config/products-schema.ts';
-import { UpstreamError } from '#domain/errors.ts';
+import { isDomainError, UpstreamError } from '#domain/errors.ts';
 import {
   type Activation,
   type DeviceWanted,
@@ -8,6 +8,7 @@ import {
   type LicenseRecord,
   licenseHashOf,
   pickDevice,
+  type Sighting,
 } from '#domain/license.ts';
 import {
   type CheckPhase,
@@ -25,10 +26,17 @@ import { shortHash } from '#domain/secrets.ts';
 import { upstreamWork } from '#domain/upstream-work.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
 import { reconcileSeats } from './activate-device.ts';
+import {
+  readKeyUsage,
+  sightingRecorded,
+  type UsageRead,
+  withFreshUsage,
+  withSighting,
+} from './key-usage.ts';
 import { countFailedValidate, countValidate } from './outcome-metrics.ts';
 import { overLimit } from './rate-limit.ts';
 import { refreshLicense } from './refresh-license.ts';
-import { ensureAiKey, revokeKey, withFreshUsage } from './rotate-key.ts';
+import { ensureAiKey, revokeKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 const DEACTIVATED = {
@@ -43,8 +51,10 @@ const MISMATCH = 'This device is not activated on this license key.';
  * 1. unknown here, or never activated → LICENSE_NOT_FOUND (counted against the caller's IP
  *    limit on unknown keys);
  * 2. a device named in the request must be one of the license's devices;
- * 2a. a validate about to reach an upstream (`upstreamWork`) counts against the license's limit:
- *    over it, 429 RATE_LIMITED, or, when only the usage figure is stale, the cached figure;
+ * 2a. while this instance is in upstream trouble, a validate that must reach an upstream
+ *    (`upstreamWork`) counts against the license's limit: over it, 429 RATE_LIMITED;
+ * 2b. the device's daily heartbeat and, with it, the key's usage when either is due (`sightingOf`),
+ *    recorded in the refresh's write below or else in one write of their own;
  * 3. LemonSqueezy licenses: refresh the status (and the devices) when `refreshDecision` says so
  *    (stale, or a key due); otherwise finish a seat reconciliation left undone, if any;
  * 4. a device whose instance LemonSqueezy no longer holds is answered `suspended` with
@@ -61,6 +71,9 @@ export async function validateLicense(
     outcome = await validateSteps(deps, request);
   } catch (error) {
     countFailedValidate(deps.metrics, error);
+    if (isDomainError(error) && error.name === 'UpstreamError') {
+      deps.upstreamTrouble.note(deps.clock.now());
+    }
     throw error;
   }
   countValidate(deps.metrics, outcome);
@@ -85,24 +98,31 @@ async function validateSteps(
   const now = deps.clock.now();
   const verdict = checkLicense(license, now, 'validate');
   const refresh = refreshDecision(license, now, verdict, deps.policy.statusTtlMs);
-  // Only a validate that reaches an upstream counts (and writes): from the table it stays free.
-  const work = upstreamWork(license, now, verdict, refresh, deps.policy.usageTtlMs);
-  const limited =
-    work === 'none' ? undefined : await overLimit(deps, 'validateUpstream', license.licenseHash);
-  // Over the limit, a stale `limit_remaining` (display only) is served rather than refused.
-  if (limited && work === 'required') return limited;
-  const checked = refresh.due
-    ? await refreshLicense(deps, license, request.licenseKey, refresh.keyDue)
-    : seatsOutOfStep(license, now)
-      ? await reconcileSeats(deps, license)
-      : license;
+  const trouble = deps.upstreamTrouble.recent(now);
+  // In health the stored timestamps bound what a license can make us ask upstream, so nothing is
+  // counted (a validate stays write-free); after a failure, one that must reach an upstream counts.
+  if (
+    trouble &&
+    upstreamWork(license, now, verdict, refresh, deps.policy.usageTtlMs) === 'required'
+  ) {
+    const limited = await overLimit(deps, 'validateUpstream', license.licenseHash);
+    if (limited) return limited;
+  }
+  const seen = await sightingOf(deps, license, pickDevice(license, request), now, trouble);
+  let sighting = seen.sighting;
+  let checked = seen.license;
+  if (refresh.due) {
+    checked = await refreshLicense(deps, checked, request.licenseKey, refresh.keyDue, sighting);
+    if (sighting && sightingRecorded(checked, sighting)) sighting = undefined;
+  } else if (seatsOutOfStep(checked, now)) {
+    checked = await reconcileSeats(deps, checked);
+  }
   const device = pickDevice(checked, request);
   if (device) {
-    if (heartbeatDue(checked, device, now)) await recordHeartbeat(deps, checked, device, now);
     // Unchanged facts keep their verdict; anything re-read is checked again.
     const known = checked === license ? verdict : undefined;
     return serveLicense(deps, checked, device, request.licenseKey, 'validate', known, {
-      refreshUsage: !limited,
+      sighting,
     });
   }
   // A device deactivated long ago is forgotten (bounded item size); the last activation stands in.
@@ -118,24 +138,54 @@ async function validateSteps(
 }
 
 /**
- * Records that `device` called in (`last_seen_at`). It is a fact for the device list and, later,
- * releasing devices not seen for long, not a condition of the answer: a failed write costs only
- * the heartbeat, and the next validate tries again.
+ * What this validate should record in passing (README, "Usage freshness"): the device's daily
+ * heartbeat, and with it the key's usage read from OpenRouter, once either is due; the usage alone
+ * when it is due (the device's `lastSeenAt` comes along, as the write is made anyway). Nothing is
+ * read while this instance is in upstream trouble: the cached figure is served.
  */
-async function recordHeartbeat(
+async function sightingOf(
   deps: ServiceDeps,
   license: LicenseRecord,
-  device: Activation,
+  device: Activation | undefined,
   now: Date,
-): Promise<void> {
+  trouble: boolean,
+): Promise<UsageRead & { sighting?: Sighting }> {
+  const beat = device !== undefined && heartbeatDue(license, device, now);
+  const wantsUsage =
+    !trouble &&
+    liveKey(license, now) !== undefined &&
+    (beat || usageDue(license, now, deps.policy.usageTtlMs));
+  if (!beat && !wantsUsage) return { license };
+  const read = wantsUsage ? await readKeyUsage(deps, license) : { license };
+  if (!beat && !read.usage) return { license: read.license };
+  const sighting: Sighting = { at: now.toISOString() };
+  if (device) sighting.device = device;
+  if (read.usage) sighting.usage = read.usage;
+  return { license: read.license, sighting };
+}
+
+/**
+ * Records `sighting` on its own write, when no other write of the request carried it. It is a
+ * fact for the device list, the idle-device release and the displayed credit, not a condition of
+ * the answer: a failed write costs only the sighting, and a later validate tries again.
+ */
+async function recordSighting(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  sighting: Sighting,
+): Promise<LicenseRecord> {
+  // A key replaced since the read (a new period) keeps its own, fresh figure.
+  const { usage, ...rest } = sighting;
+  const current: Sighting = usage && usage.keyHash === license.ai?.hash ? sighting : rest;
   try {
-    await deps.store.recordHeartbeat(license.licenseHash, device, now.toISOString());
+    await deps.store.recordSighting(license.licenseHash, current);
   } catch (error) {
-    deps.logger.warn('device heartbeat not recorded', {
+    deps.logger.warn('sighting not recorded', {
       license: shortHash(license.licenseHash),
       reason: error instanceof Error ? error.name : typeof error,
     });
   }
+  return withSighting(license, current);
 }
 
 /** The deactivated device the request names, if it names one. */
@@ -161,8 +211,8 @@ const MAX_ATTEMPTS = 3;
  *    `expired`/`suspended` makes it stop treating the license as licensed (I2);
  * 2. SaaS without a live key: make sure this period's key is live (enabled again, or issued within
  *    the period's credit, I1); facts that change meanwhile send us back to 1;
- * 3. refresh the key's remaining credit if the cached figure is stale (unless
- *    `options.refreshUsage` is false: the caller is over its upstream limit);
+ * 3. activations: refresh the key's remaining credit if the cached figure is stale; a validate
+ *    brings its own read in `options.sighting`, recorded here unless an earlier write carried it;
  * 4. grant the live key, if any (none when no period may start until LemonSqueezy says it is
  *    paid, I5). `verdict`, when given, is `checkLicense` of `license` now (not checked twice).
  */
@@ -173,7 +223,7 @@ export async function serveLicense(
   licenseKey: string,
   phase: CheckPhase,
   verdict?: Verdict,
-  options: { refreshUsage?: boolean } = {},
+  options: { sighting?: Sighting } = {},
 ): Promise<Outcome<LicenseGrant>> {
   let current = license;
   let known = verdict;
@@ -197,8 +247,9 @@ export async function serveLicense(
       }
       keyed = ensured.license;
     }
+    // A validate brings its own usage read (`options.sighting`); activations read it here.
     const fresh =
-      options.refreshUsage !== false && usageDue(keyed, now, deps.policy.usageTtlMs)
+      !options.sighting && phase === 'activate' && usageDue(keyed, now, deps.policy.usageTtlMs)
         ? await withFreshUsage(deps, keyed)
         : keyed;
     // The key vanished at OpenRouter while we looked: issue its replacement now.
@@ -206,10 +257,11 @@ export async function serveLicense(
       current = fresh;
       continue;
     }
+    const seen = options.sighting ? await recordSighting(deps, fresh, options.sighting) : fresh;
     const servedAt = deps.clock.now();
-    const aiKey = liveKey(fresh, servedAt);
-    const terms = grantTerms(deps, fresh, servedAt, true);
-    const grant = { license: fresh, device, licenseKey, ...terms };
+    const aiKey = liveKey(seen, servedAt);
+    const terms = grantTerms(deps, seen, servedAt, true);
+    const grant = { license: seen, device, licenseKey, ...terms };
     return { ok: true, value: aiKey ? { ...grant, aiKey } : grant };
   }
   throw new UpstreamError('openrouter', 'unavailable', 'the license changed while served; retry.');

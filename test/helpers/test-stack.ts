@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { productsConfig } from '#config/products.ts';
+import { type DynamoDbMeter, startDynamoDbMeter } from '#local/dynamodb-meter.ts';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
 import type {
   LemonSqueezyDouble,
@@ -22,6 +23,8 @@ export interface TestStack extends LocalStack {
   openRouter: OpenRouterDouble;
   clock: ManualClock;
   tableName: string;
+  /** The service's DynamoDB requests, counted, when started with `{ meter: true }`. */
+  meter: DynamoDbMeter | undefined;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   items(): Promise<Array<Record<string, unknown>>>;
 }
@@ -64,12 +67,17 @@ export const SERVICE_RATE_LIMITS = {
  * for 50 parallel requests on two cores; fault tests that stall an upstream pass a shorter one.
  * The rate limits are on but roomy (`ROOMY_RATE_LIMITS`) unless `env` sets them.
  */
-export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestStack> {
+export async function startTestStack(
+  env: NodeJS.ProcessEnv = {},
+  options: { meter?: boolean } = {},
+): Promise<TestStack> {
   const clock = new ManualClock(START);
   const tableName = `test-${randomUUID()}`;
   const dynamoDbEndpoint = inject('dynamoDbEndpoint');
+  // The service's requests through a counting proxy, when a test asserts how many it makes.
+  const meter = options.meter ? await startDynamoDbMeter(dynamoDbEndpoint) : undefined;
   const stack = await startLocalStack({
-    dynamoDbEndpoint,
+    dynamoDbEndpoint: meter?.endpoint ?? dynamoDbEndpoint,
     tableName,
     clock,
     env: {
@@ -92,6 +100,11 @@ export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestS
   rememberDoubles(stack);
   return {
     ...stack,
+    meter,
+    close: async () => {
+      await stack.close();
+      await meter?.close();
+    },
     lemonSqueezy: stack.lemonSqueezy as LemonSqueezyDouble,
     openRouter: stack.openRouter as OpenRouterDouble,
     clock,
@@ -109,10 +122,13 @@ export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestS
  * started stack. A test that needs a stack of its own (a clock moved far, an upstream broken for
  * good) still calls `startTestStack` and closes it itself.
  */
-export function useTestStack(env: NodeJS.ProcessEnv = {}): TestStack {
+export function useTestStack(
+  env: NodeJS.ProcessEnv = {},
+  options: { meter?: boolean } = {},
+): TestStack {
   return useFixture(
     'all',
-    () => startTestStack(env),
+    () => startTestStack(env, options),
     (stack) => stack.close(),
   ).current;
 }

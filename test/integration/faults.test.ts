@@ -101,16 +101,6 @@ const CALL_POINTS: CallPoint[] = [
     }),
   },
   {
-    name: 'validate: OpenRouter usage refresh',
-    upstream: 'openRouter',
-    route: 'get',
-    prepare: async (stack) => {
-      const { license } = await activatedSaas(stack);
-      stack.clock.advance(61 * SECOND);
-      return { path: '/v1/validate', body: { licenseKey: license.key } };
-    },
-  },
-  {
     name: 'validate: OpenRouter disable of a revoked license',
     upstream: 'openRouter',
     route: 'update',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, SECOND } from '#test/helpers/manual-clock.ts';
+import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
 import {
   activatedLicense,
   deviceId,
@@ -78,7 +78,7 @@ describe('POST /v1/validate', () => {
     expect([mixed.status, mixed.body.code]).toEqual([403, 'INSTANCE_MISMATCH']);
   });
 
-  it('caches limit_remaining for the usage TTL and then reads it from OpenRouter again', async () => {
+  it('caches limit_remaining for the usage TTL (a day) and then reads it from OpenRouter again', async () => {
     // Prepare
     const { license, activation } = await activated();
     const issued = stack.openRouter.keys().find((key) => key.key === activation.ai_details.token);
@@ -89,14 +89,24 @@ describe('POST /v1/validate', () => {
     const cached = await Promise.all(
       Array.from({ length: 10 }, () => stack.post('/v1/validate', { licenseKey: license.key })),
     );
-    stack.clock.advance(61 * SECOND);
+    stack.clock.advance(23 * HOUR);
+    const stillCached = await stack.post('/v1/validate', { licenseKey: license.key });
+    stack.clock.advance(HOUR);
+    const readAt = stack.clock.now();
     const fresh = await stack.post('/v1/validate', { licenseKey: license.key });
 
     // Assess
     expect(cached.map((response) => response.body.ai_details.limit_remaining)).toEqual(
       Array(10).fill(6),
     );
+    expect(stillCached.body.ai_details).toMatchObject({
+      limit_remaining: 6,
+      limit_checked_at: activation.ai_details.limit_checked_at,
+    });
     expect(fresh.body.ai_details.limit_remaining).toBe(4.5);
+    expect(Date.parse(fresh.body.ai_details.limit_checked_at)).toBe(
+      Math.floor(readAt.getTime() / 1000) * 1000,
+    );
     expect(stack.openRouter.callCount('get')).toBe(gets + 1);
   });
 

@@ -37,7 +37,7 @@ describe('loadConfig', () => {
       policy: {
         statusTtlMs: 86_400_000,
         statusGraceMs: 72 * 3600 * 1000,
-        usageTtlMs: 60_000,
+        usageTtlMs: 86_400_000,
         activationLeaseMs: 30_000,
         activationWaitMs: 10_000,
         allowTestMode: false,

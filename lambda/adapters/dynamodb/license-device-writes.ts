@@ -1,6 +1,7 @@
-import type { Activation, LicenseRecord } from '#domain/license.ts';
+import type { Activation, LicenseRecord, Sighting } from '#domain/license.ts';
 import { deviceSlotKey } from '#domain/license.ts';
 import { LicenseKeyWrites } from './license-key-writes.ts';
+import { sightingParts } from './sighting-update.ts';
 
 /**
  * The device slots' writes on the license item: claiming a slot for an activation (and counting
@@ -241,24 +242,19 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
   }
 
   /**
-   * Records when an active device last called in, if the slot still holds that instance (a
-   * device deactivated or re-activated meanwhile is left alone). Touches nothing else, so it
-   * never races the facts, the key or a claim.
+   * Records a sighting (a device's heartbeat, the key's usage figure, or both) in one write, on
+   * the conditions `sightingParts` gives: a slot re-activated or a key rotated meanwhile is left
+   * alone. Touches nothing else, so it never races the facts or a claim. Undefined when a
+   * condition failed.
    */
-  async recordHeartbeat(licenseHash: string, device: Activation, at: string): Promise<void> {
-    await this.conditionalUpdate(licenseHash, {
-      UpdateExpression: 'SET devices.#device.lastSeenAt = :at',
-      ConditionExpression:
-        'devices.#device.#state = :active AND devices.#device.instanceId = :instanceId',
-      ExpressionAttributeNames: {
-        '#device': deviceSlotKey(device.instanceName),
-        '#state': 'state',
-      },
-      ExpressionAttributeValues: {
-        ':at': at,
-        ':active': 'active',
-        ':instanceId': device.instanceId,
-      },
+  recordSighting(licenseHash: string, sighting: Sighting): Promise<LicenseRecord | undefined> {
+    const parts = sightingParts(sighting);
+    if (parts.sets.length === 0) return Promise.resolve(undefined);
+    return this.conditionalUpdate(licenseHash, {
+      UpdateExpression: `SET ${parts.sets.join(', ')}`,
+      ConditionExpression: parts.conditions.join(' AND '),
+      ExpressionAttributeNames: parts.names,
+      ExpressionAttributeValues: parts.values,
     });
   }
 }

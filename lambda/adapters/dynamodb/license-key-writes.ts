@@ -139,25 +139,6 @@ export class LicenseKeyWrites extends LicenseItem {
       },
     });
   }
-
-  /** Caches the key's remaining credit, if the key is still the current one. */
-  async recordKeyUsage(
-    licenseHash: string,
-    keyHash: string,
-    limitRemaining: number,
-    checkedAt: string,
-  ): Promise<void> {
-    await this.conditionalUpdate(licenseHash, {
-      UpdateExpression: 'SET ai.limitRemaining = :remaining, ai.limitCheckedAt = :checkedAt',
-      ConditionExpression: 'ai.#hash = :keyHash',
-      ExpressionAttributeNames: { '#hash': 'hash' },
-      ExpressionAttributeValues: {
-        ':remaining': limitRemaining,
-        ':checkedAt': checkedAt,
-        ':keyHash': keyHash,
-      },
-    });
-  }
 }
 
 /**

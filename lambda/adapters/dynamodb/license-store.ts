@@ -1,8 +1,15 @@
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { LicensePlan, LicenseRecord, ProviderFacts, Subscription } from '#domain/license.ts';
+import type {
+  LicensePlan,
+  LicenseRecord,
+  ProviderFacts,
+  Sighting,
+  Subscription,
+} from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
 import { LicenseDeviceWrites } from './license-device-writes.ts';
 import { fromItem } from './license-item.ts';
+import { sightingParts } from './sighting-update.ts';
 
 /** Fields set only when a license is first stored. */
 const CREATION_ONLY = ['kind', 'periodAnchor', 'devices', 'createdAt'] as const;
@@ -22,13 +29,18 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
    * not newer than `asOf`: the time the facts describe, taken *before* the upstream read (a
    * refresh, an activation) or the event's `updated_at` (a webhook). Undefined when newer facts
    * are stored ("newer wins", I4); nothing is written then. Facts of the very same instant
-   * replace the stored ones (the later write read later).
+   * replace the stored ones (the later write read later). A `sighting` (a validate's heartbeat
+   * and usage figure) rides on the same write; should its own conditions fail (the slot or the
+   * key changed meanwhile), the facts are written alone.
    */
-  saveProviderFactsIfNewer(
+  async saveProviderFactsIfNewer(
     initial: LicenseRecord,
     facts: ProviderFacts,
     asOf: string,
+    sighting?: Sighting,
   ): Promise<LicenseRecord | undefined> {
+    const saved = await this.writeFacts(initial, facts, asOf, sighting);
+    if (saved || !sighting) return saved;
     return this.writeFacts(initial, facts, asOf);
   }
 
@@ -132,10 +144,12 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
     initial: LicenseRecord,
     facts: ProviderFacts,
     asOf: string,
+    sighting?: Sighting,
   ): Promise<LicenseRecord | undefined> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
+    const extra = sighting ? sightingParts(sighting) : undefined;
+    const names: Record<string, string> = { ...extra?.names };
+    const values: Record<string, unknown> = { ...extra?.values };
+    const sets: string[] = [...(extra?.sets ?? [])];
     const set = (field: string, value: unknown, onlyIfAbsent = false) => {
       names[`#${field}`] = field;
       values[`:${field}`] = value;
@@ -146,18 +160,23 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
     for (const [field, value] of Object.entries(facts)) {
       if (value !== undefined) set(field, value);
     }
-    for (const field of CREATION_ONLY) set(field, initial[field], true);
+    // A sighting is of a stored license (its conditions need the slot), and its path inside
+    // `devices` may not overlap a SET of `devices` itself in the same expression.
+    if (!sighting) for (const field of CREATION_ONLY) set(field, initial[field], true);
     set('licenseHash', initial.licenseHash);
     set('updatedAt', facts.statusCheckedAt);
     set('factsAsOf', asOf);
     if (facts.subscription) set('subscriptionAsOf', asOf);
     if (facts.customerEmail) set('email', normaliseEmail(facts.customerEmail));
-    const newer = `(attribute_not_exists(#factsAsOf) OR #factsAsOf <= :factsAsOf)`;
+    const newer = [`(attribute_not_exists(#factsAsOf) OR #factsAsOf <= :factsAsOf)`];
+    if (facts.subscription) {
+      newer.push(
+        '(attribute_not_exists(#subscriptionAsOf) OR #subscriptionAsOf <= :subscriptionAsOf)',
+      );
+    }
     return this.conditionalUpdate(initial.licenseHash, {
       UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: facts.subscription
-        ? `${newer} AND (attribute_not_exists(#subscriptionAsOf) OR #subscriptionAsOf <= :subscriptionAsOf)`
-        : newer,
+      ConditionExpression: [...newer, ...(extra?.conditions ?? [])].join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     });

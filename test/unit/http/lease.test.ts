@@ -22,6 +22,7 @@ const BODY: UnsignedLicenseResponse = {
     limit: 6,
     limit_remaining: 4.5,
     expires_at: '2026-03-31T00:00:00Z',
+    limit_checked_at: '2026-03-01T00:00:00Z',
   },
   status: 'active',
   expires_at: null,

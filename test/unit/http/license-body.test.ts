@@ -89,6 +89,7 @@ describe('licenseBody', () => {
         limit: 6,
         limit_remaining: 4.5,
         expires_at: '2026-03-31T00:00:00Z',
+        limit_checked_at: '2026-03-01T00:00:00Z',
       },
       status: 'active',
       expires_at: '2027-01-31T12:34:56Z',

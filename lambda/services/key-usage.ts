@@ -1,0 +1,88 @@
+import { isDomainError } from '#domain/errors.ts';
+import {
+  type Activation,
+  deviceSlotKey,
+  type LicenseRecord,
+  type Sighting,
+} from '#domain/license.ts';
+import { shortHash } from '#domain/secrets.ts';
+import { markGone } from './rotate-key.ts';
+import type { ServiceDeps } from './service-deps.ts';
+
+/** What one read of the key's usage gave: the license (without its key, if OpenRouter lost it). */
+export interface UsageRead {
+  license: LicenseRecord;
+  usage?: Sighting['usage'];
+}
+
+/**
+ * Reads the live key's remaining credit from OpenRouter (one call). A key OpenRouter no longer
+ * has is recorded as spent and forgotten (`markGone`). OpenRouter failing is not the request's
+ * failure: the figure is one the client only displays, so the cached one is served, with the
+ * `limit_checked_at` that says how old it is, and this instance notes the trouble (no more usage
+ * reads for a while, README "Usage freshness").
+ */
+export async function readKeyUsage(deps: ServiceDeps, license: LicenseRecord): Promise<UsageRead> {
+  const key = license.ai;
+  if (!key) return { license };
+  try {
+    const usage = await deps.keys.usage(key.hash);
+    if (!usage) {
+      return { license: await markGone(deps, license, key, key.limit - key.limitRemaining) };
+    }
+    return { license, usage: { keyHash: key.hash, limitRemaining: usage.limitRemaining } };
+  } catch (error) {
+    if (!isDomainError(error) || error.name !== 'UpstreamError') throw error;
+    deps.upstreamTrouble.note(deps.clock.now());
+    deps.logger.warn('usage not read from OpenRouter: serving the cached figure', {
+      license: shortHash(license.licenseHash),
+      key: shortHash(key.hash),
+    });
+    return { license };
+  }
+}
+
+/**
+ * The license with `limit_remaining` read from OpenRouter now and recorded, for a key whose
+ * cached figure is stale (`usageDue`): activations and trials, whose writes are their own.
+ */
+export async function withFreshUsage(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+): Promise<LicenseRecord> {
+  const read = await readKeyUsage(deps, license);
+  if (!read.usage) return read.license;
+  const sighting = { at: deps.clock.now().toISOString(), usage: read.usage };
+  await deps.store.recordSighting(license.licenseHash, sighting);
+  return withSighting(read.license, sighting);
+}
+
+/** `license` as it reads once `sighting` is recorded (what the write did, without a re-read). */
+export function withSighting(license: LicenseRecord, sighting: Sighting): LicenseRecord {
+  let next = license;
+  const { device, usage } = sighting;
+  if (usage && next.ai?.hash === usage.keyHash) {
+    next = {
+      ...next,
+      ai: { ...next.ai, limitRemaining: usage.limitRemaining, limitCheckedAt: sighting.at },
+    };
+  }
+  if (device) {
+    const key = deviceSlotKey(device.instanceName);
+    const slot = Object.hasOwn(next.devices, key) ? next.devices[key] : undefined;
+    if (slot?.state === 'active' && slot.instanceId === device.instanceId) {
+      next = { ...next, devices: { ...next.devices, [key]: { ...slot, lastSeenAt: sighting.at } } };
+    }
+  }
+  return next;
+}
+
+/** Whether `license` (as stored after a write) carries `sighting`. */
+export function sightingRecorded(license: LicenseRecord, sighting: Sighting): boolean {
+  const usageOk = !sighting.usage || license.ai?.limitCheckedAt === sighting.at;
+  const device: Activation | undefined = sighting.device;
+  if (!device) return usageOk;
+  const key = deviceSlotKey(device.instanceName);
+  const slot = Object.hasOwn(license.devices, key) ? license.devices[key] : undefined;
+  return usageOk && slot?.state === 'active' && slot.lastSeenAt === sighting.at;
+}
