@@ -123,6 +123,7 @@ export function checkAnswer(world: World, model: Model, route: string, response:
       `I2: a token while known unusable: ${context}`,
     ).toBeUndefined();
   }
+  checkUsageFigure(world, response, context);
   if (route === '/v1/activate' && !isTrial) {
     const held = truth.snapshot.instances.map((instance) => instance.id);
     expect(
@@ -130,6 +131,30 @@ export function checkAnswer(world: World, model: Model, route: string, response:
       `I3: activation answered an instance LemonSqueezy does not hold: ${context}`,
     ).toContain(response.body.instanceId);
   }
+}
+
+/**
+ * The usage figure an answer shows is a reading OpenRouter gave, not a guess (README, "Usage
+ * freshness"): read no later than now, and, as a key's usage only grows, never less than what
+ * the key has left now.
+ */
+function checkUsageFigure(world: World, response: HttpResult, context: string): void {
+  const details = response.body?.ai_details as
+    | { token: string; limit_remaining: number; limit_checked_at: string }
+    | undefined;
+  if (!details) return;
+  const now = world.stack.clock.now().getTime();
+  expect(
+    Date.parse(details.limit_checked_at),
+    `usage read in the future: ${context}`,
+  ).toBeLessThanOrEqual(now);
+  const key = world.stack.openRouter.keys().find((entry) => entry.key === details.token);
+  expect(key, `a token OpenRouter does not have: ${context}`).toBeDefined();
+  const left = (key?.limit ?? Number.POSITIVE_INFINITY) - (key?.usage ?? 0);
+  expect(
+    details.limit_remaining + 1e-9,
+    `usage figure below the truth: ${context}`,
+  ).toBeGreaterThanOrEqual(left);
 }
 
 /**
