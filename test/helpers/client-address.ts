@@ -1,6 +1,5 @@
 import { request } from 'node:http';
-import { rememberSecretsOf } from '#test/helpers/secret-registry.ts';
-import type { HttpResult, TestStack } from '#test/helpers/test-stack.ts';
+import { type HttpResult, httpResult, type TestStack } from '#test/helpers/test-stack.ts';
 
 /**
  * A JSON POST to the local server from the loopback address `from` (any of 127.0.0.0/8 on
@@ -32,24 +31,12 @@ export function postFrom(
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
         response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = undefined;
-          }
-          rememberSecretsOf(parsed);
           const responseHeaders: Record<string, string> = {};
           for (const [name, value] of Object.entries(response.headers)) {
             if (value !== undefined) responseHeaders[name] = String(value);
           }
-          resolve({
-            status: response.statusCode ?? 0,
-            body: parsed,
-            text,
-            headers: responseHeaders,
-          });
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve(httpResult(response.statusCode ?? 0, text, responseHeaders));
         });
       },
     );

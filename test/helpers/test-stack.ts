@@ -144,7 +144,22 @@ export async function post(
     headers,
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  const text = await response.text();
+  return httpResult(
+    response.status,
+    await response.text(),
+    Object.fromEntries(response.headers.entries()),
+  );
+}
+
+/**
+ * What a test reads of an answer: its JSON body (undefined when it is not JSON), whose secrets
+ * the log check then looks for in the logs (test/helpers/secret-registry.ts).
+ */
+export function httpResult(
+  status: number,
+  text: string,
+  headers: Record<string, string>,
+): HttpResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -152,12 +167,7 @@ export async function post(
     parsed = undefined;
   }
   rememberSecretsOf(parsed);
-  return {
-    status: response.status,
-    body: parsed,
-    text,
-    headers: Object.fromEntries(response.headers.entries()),
-  };
+  return { status, body: parsed, text, headers };
 }
 
 const saasProduct = productsConfig.products.ai_subscription;
