@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { auditRetentionDays, parseEnv } from './config.ts';
 
 /**
  * The admin function's own settings, beside the service's (`lambda/config.ts`): how callers are
@@ -14,7 +15,7 @@ const adminEnvSchema = z
   .object({
     ADMIN_AUTH: z.enum(['iam', 'token']).default('iam'),
     ADMIN_TOKEN: z.string().min(32).optional(),
-    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    AUDIT_RETENTION_DAYS: auditRetentionDays,
   })
   .refine((env) => env.ADMIN_AUTH !== 'token' || env.ADMIN_TOKEN !== undefined, {
     message: 'ADMIN_AUTH=token needs ADMIN_TOKEN (at least 32 characters)',
@@ -30,17 +31,7 @@ export interface AdminConfig {
 
 /** Parses the admin settings; throws naming the variable (never its value). */
 export function loadAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConfig {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const parsed = adminEnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
-    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(adminEnvSchema, env);
   return {
     auth:
       e.ADMIN_AUTH === 'token'

@@ -65,6 +65,9 @@ const wholeMatch = z
  * or malformed variable fails the cold start with its name rather than a request later.
  * Secrets come either as SSM parameter *names* (AWS) or as values (local server, tests).
  */
+/** How long audit records are kept: read by the service's functions and the admin function. */
+export const auditRetentionDays = z.coerce.number().int().min(1).max(3650).default(90);
+
 const envSchema = z.object({
   TABLE_NAME: z.string().min(1),
   // Names this deployment's OpenRouter keys (I6); defaults to a digest of TABLE_NAME.
@@ -76,7 +79,7 @@ const envSchema = z.object({
   // Set by Lambda; the `service` dimension of the function's metrics (config/metrics.ts).
   AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).default('ravn-local'),
   // How long audit records are kept (DynamoDB TTL); the admin function reads the same variable.
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  AUDIT_RETENTION_DAYS: auditRetentionDays,
   DYNAMODB_ENDPOINT: z.url().optional(),
   // Defaults and the time budget they fit: config/time-budget.ts.
   DYNAMODB_CONNECT_TIMEOUT_MS: z.coerce
@@ -198,24 +201,39 @@ export interface ServiceConfig {
   policy: ServicePolicy;
 }
 
-/** Parses the environment; throws naming every missing or malformed variable (never values). */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  // An empty variable counts as unset, so a template that exports `FOO=` gets the default.
+/**
+ * `env` parsed by `schema`, an empty variable counting as unset (a template that exports `FOO=`
+ * gets the default); throws naming every missing or malformed variable, never a value.
+ * `moreProblems` adds checks across variables.
+ */
+export function parseEnv<Schema extends z.ZodType>(
+  schema: Schema,
+  env: NodeJS.ProcessEnv,
+  moreProblems: (present: Record<string, string>) => string[] = () => [],
+): z.infer<Schema> {
   const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
   );
-  const parsed = envSchema.safeParse(present);
+  const parsed = schema.safeParse(present);
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  for (const [param, value] of SECRET_VARIABLES) {
-    if (!present[param] && !present[value])
-      problems.push(`${param}: set ${param} (SSM name) or ${value}`);
-  }
+  problems.push(...moreProblems(present));
   if (!parsed.success || problems.length > 0) {
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Parses the environment; throws naming every missing or malformed variable (never values). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const e = parseEnv(envSchema, env, (present) =>
+    SECRET_VARIABLES.filter(([param, value]) => !present[param] && !present[value]).map(
+      ([param, value]) => `${param}: set ${param} (SSM name) or ${value}`,
+    ),
+  );
   const source = (param: string | undefined, value: string | undefined): SecretSource =>
     param ? { ssmName: param } : { value: value as string };
   return {
