@@ -259,6 +259,10 @@ export function deviceId(): string {
   return randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');
 }
 
+/** A local part nobody has used, and an address with it, so each run starts from no claim. */
+export const freshName = () => `t${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+export const freshEmail = () => `${freshName()}@example.com`;
+
 /** Keys alive at OpenRouter that no stored license points at: credits nobody accounts for. */
 export async function orphanKeys(stack: TestStack): Promise<string[]> {
   const referenced = new Set(
