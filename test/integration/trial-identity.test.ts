@@ -13,7 +13,6 @@ import {
 } from '#test/helpers/test-stack.ts';
 
 const SEED = 20261124;
-const _INVALID_DEVICE = "Field 'instanceName' is not a device id this service accepts.";
 /** Zero-width space, byte-order mark, soft hyphen: format characters (Cf) nobody sees. */
 const INVISIBLE = ['\u200b', '\ufeff', '\u00ad'] as const;
 
