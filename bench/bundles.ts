@@ -1,33 +1,55 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { BUNDLE_ALIASES } from '../lib/constructs/service-function.ts';
 import { median } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** Inside the repo, so an external `@aws-sdk/*` import resolves from its node_modules. */
 const OUT_DIR = `${ROOT}bench/tmp/bundles`;
-const ENTRIES = ['activate', 'validate', 'webhook', 'reaper', 'reconciler'] as const;
+/** Every function the CDK app deploys as a ServiceFunction (lib/constructs/*), by handler file. */
+export const ENTRIES = [
+  'activate',
+  'validate',
+  'webhook',
+  'reaper',
+  'reconciler',
+  'admin',
+] as const;
 
 const VARIANTS = ['sdk-bundled', 'sdk-external'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /**
+ * The AWS SDK and the packages it is made of: what a bundle carries that is not our code or a
+ * library we chose (zod, Powertools, the disposable-domain list). `ownBytes` counts the rest.
+ */
+const SDK_PACKAGES = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@aws)\//;
+
+/**
  * How the CDK deploys, read from ServiceFunction (edited in parallel, so not hard-coded here):
  * `externalModules: []` puts the SDK in the bundle; `['@aws-sdk/*']`, or no setting
- * (NodejsFunction's default for Node 22), leaves it to the runtime's copy. NODE_OPTIONS with
- * `--enable-source-maps` makes Node read the source map when the bundle loads.
+ * (NodejsFunction's default for Node 22), leaves it to the runtime's copy. `--enable-source-maps`
+ * in the NODE_OPTIONS it sets makes Node read the source map when the bundle loads (a mention of
+ * the flag in a comment does not count).
  */
 export function deployedBuild(): { variant: Variant; sourceMaps: boolean } {
   const source = readFileSync(`${ROOT}lib/constructs/service-function.ts`, 'utf8');
   return {
     variant: /externalModules:\s*\[\s*\]/.test(source) ? 'sdk-bundled' : 'sdk-external',
-    sourceMaps: source.includes('--enable-source-maps'),
+    sourceMaps: /NODE_OPTIONS:\s*['"`][^'"`]*--enable-source-maps/.test(source),
   };
 }
 
-/** The esbuild options NodejsFunction uses for our handlers (lib/constructs/service-function.ts). */
+/**
+ * The esbuild options NodejsFunction uses for our handlers (lib/constructs/service-function.ts),
+ * run from the project root as NodejsFunction runs esbuild: the same code, byte for byte
+ * (test/infra/ravn-activate-stack.test.ts compares them).
+ */
 export const HANDLER_BUILD = {
+  absWorkingDir: ROOT.replace(/\/$/, ''),
+  alias: BUNDLE_ALIASES,
   bundle: true,
   minify: true,
   format: 'esm',
@@ -36,12 +58,25 @@ export const HANDLER_BUILD = {
   mainFields: ['module', 'main'],
 } as const satisfies BuildOptions;
 
+/** A bundle's output bytes split into the AWS SDK's and everything else's (esbuild's metafile). */
+export function bundleComposition(metafile: Metafile): { sdkBytes: number; ownBytes: number } {
+  const output = Object.values(metafile.outputs).find((out) => out.entryPoint !== undefined);
+  let sdkBytes = 0;
+  let ownBytes = 0;
+  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+    if (SDK_PACKAGES.test(path)) sdkBytes += input.bytesInOutput;
+    else ownBytes += input.bytesInOutput;
+  }
+  return { sdkBytes, ownBytes };
+}
+
 /**
  * Builds each Lambda entry the way NodejsFunction runs esbuild (ESM, minified, node22, main
- * fields module/main, external source map without sources), with and without the SDK, then
- * times a cold `import()` of each bundle in fresh Node processes (the deployed build also with
- * the deployed `--enable-source-maps`). An external SDK loads from the repo's node_modules,
- * as it would from the runtime's own copy in Lambda.
+ * fields module/main, the `http` alias, external source map without sources), with and without
+ * the SDK, then times a cold `import()` of each bundle in fresh Node processes; the deployed
+ * build also with `--enable-source-maps`, whether or not it is deployed so, to keep that
+ * decision's cost in view. An external SDK loads from the repo's node_modules, as it would from
+ * the runtime's own copy in Lambda.
  */
 export async function measureBundles(runs: number) {
   rmSync(OUT_DIR, { recursive: true, force: true });
@@ -50,17 +85,27 @@ export async function measureBundles(runs: number) {
   for (const variant of VARIANTS) {
     for (const entry of ENTRIES) {
       const outfile = `${OUT_DIR}/${variant}/${entry}.mjs`;
-      await build({
+      const { metafile } = await build({
         ...HANDLER_BUILD,
         entryPoints: [`${ROOT}lambda/handlers/${entry}.ts`],
         outfile,
         sourcemap: true,
         sourcesContent: false,
         external: variant === 'sdk-external' ? ['@aws-sdk/*'] : [],
+        metafile: true,
         logLevel: 'silent',
       });
       const asDeployed = variant === deployed.variant;
-      builds.push({ entry, variant, asDeployed, outfile, bytes: statSync(outfile).size });
+      const mapFile = `${outfile}.map`;
+      builds.push({
+        entry,
+        variant,
+        asDeployed,
+        outfile,
+        bytes: statSync(outfile).size,
+        mapBytes: existsSync(mapFile) ? statSync(mapFile).size : 0,
+        ...bundleComposition(metafile),
+      });
     }
   }
   // Every run visits every bundle once, so other load on the machine hits them all alike.
@@ -69,23 +114,39 @@ export async function measureBundles(runs: number) {
     for (const [index, built] of builds.entries()) {
       const timing = timings[index] as (typeof timings)[number];
       timing.plain.push(await coldImport(built.outfile, []));
-      if (built.asDeployed && deployed.sourceMaps) {
+      if (built.asDeployed) {
         timing.sourceMaps.push(await coldImport(built.outfile, ['--enable-source-maps']));
       }
     }
   }
   const bundles = builds.map((built, index) => {
     const { plain, sourceMaps } = timings[index] as (typeof timings)[number];
+    const initMs = median(plain.map((t) => t.importMs));
+    const initWithSourceMapsMs = sourceMaps.length
+      ? median(sourceMaps.map((t) => t.importMs))
+      : null;
     return {
       entry: built.entry,
       variant: built.variant,
       deployed: built.asDeployed,
+      /** The whole bundle (index.mjs; the map is not counted). */
       bytes: built.bytes,
       kb: built.bytes / 1024,
-      initMs: median(plain.map((t) => t.importMs)),
+      /** Bytes of the bundle that are not the AWS SDK (@aws-sdk, @smithy, @aws-crypto, @aws). */
+      ownBytes: built.ownBytes,
+      /** Bytes of the bundle that are the AWS SDK (with it external: the few @smithy/@aws parts left). */
+      sdkBytes: built.sdkBytes,
+      /** The source map esbuild writes beside the bundle. */
+      mapBytes: built.mapBytes,
+      initMs,
       initMinMs: Math.min(...plain.map((t) => t.importMs)),
       processMs: median(plain.map((t) => t.processMs)),
-      initWithSourceMapsMs: sourceMaps.length ? median(sourceMaps.map((t) => t.importMs)) : null,
+      initWithSourceMapsMs,
+      initWithSourceMapsMinMs: sourceMaps.length
+        ? Math.min(...sourceMaps.map((t) => t.importMs))
+        : null,
+      /** The cold import as Lambda runs it: with `--enable-source-maps` only if deployed so. */
+      initAsDeployedMs: deployed.sourceMaps ? (initWithSourceMapsMs ?? initMs) : initMs,
     };
   });
   return {

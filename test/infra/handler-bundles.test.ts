@@ -2,22 +2,25 @@ import { fileURLToPath } from 'node:url';
 import { disposableEmailBlocklist } from 'disposable-email-domains-js';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { HANDLER_BUILD } from '../../bench/bundles.ts';
+import { bundleComposition, ENTRIES, HANDLER_BUILD } from '../../bench/bundles.ts';
+import { ownBytesBudget } from '../../bench/targets.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** An entry of the disposable-domain list: present wherever the list is bundled. */
 const LISTED_DOMAIN = disposableEmailBlocklist().at(-1) as string;
 
-/** A handler bundled as `NodejsFunction` bundles it (ESM, minified, node22, SDK external). */
-async function bundled(handler: string): Promise<string> {
+/** A handler bundled as `NodejsFunction` bundles it (ESM, minified, node22, the SDK inside). */
+async function bundled(handler: string) {
   const result = await build({
     ...HANDLER_BUILD,
     entryPoints: [`${ROOT}lambda/handlers/${handler}.ts`],
-    external: ['@aws-sdk/*'],
+    outfile: `${handler}.mjs`,
+    external: [],
+    metafile: true,
     write: false,
     logLevel: 'silent',
   });
-  return result.outputFiles[0]?.text ?? '';
+  return { text: result.outputFiles[0]?.text ?? '', ...bundleComposition(result.metafile) };
 }
 
 describe('handler bundles', () => {
@@ -27,9 +30,21 @@ describe('handler bundles', () => {
     ['webhook', false],
   ])('%s carries the disposable-domain list: %s', async (handler, expected) => {
     // Act
-    const text = await bundled(handler);
+    const { text } = await bundled(handler);
 
     // Assess: only the trial path may pay for the list (validate's cold start stays as it was).
     expect(text.includes(LISTED_DOMAIN)).toBe(expected);
   });
+
+  it.each(ENTRIES)(
+    '%s keeps what is not the AWS SDK within its budget (bench/targets.ts)',
+    async (handler) => {
+      // Act
+      const { ownBytes, sdkBytes } = await bundled(handler);
+
+      // Assess: the SDK is inside (tree-shaken), and our code beside it stays small.
+      expect(sdkBytes).toBeGreaterThan(0);
+      expect(ownBytes).toBeLessThanOrEqual(ownBytesBudget(handler));
+    },
+  );
 });
