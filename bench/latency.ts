@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS, tableDefinition } from '#adapters/dynamodb/table-definition.ts';
 import { addPeriods } from '#domain/period.ts';
-import { jsonEvent } from '#local/api-event.ts';
+import { type CadenceOptions, measureAtCadence } from './latency-cadence.ts';
 import {
   type BenchLicense,
   deviceId,
@@ -13,23 +12,34 @@ import {
 } from './seed.ts';
 import { type BenchStack, diffCounts, startBenchStack, upstreamCounts } from './stack.ts';
 import { median, type Summary, summarize } from './stats.ts';
+import { type Mode, timePost, timeValidate } from './timing.ts';
 
 export interface LatencyOptions {
   licenses: number;
   rounds: number;
   perRound: number;
   flowSamples: number;
+  cadence: CadenceOptions;
 }
 
-type Mode = 'getItem' | 'handler' | 'http';
 const MODES: Mode[] = ['getItem', 'handler', 'http'];
 
 /**
  * Warm latency on a real clock: validate three ways side by side, interleaved in rounds whose
  * order rotates, so DynamoDB Local's drift (GC, JIT) hits every mode alike; then activate and
- * trial through the local HTTP server, which are dominated by their upstream calls.
+ * trial through the local HTTP server, which are dominated by their upstream calls. Then (d)
+ * validate at the 10-minute cadence and (e) the original design, on a simulated clock with the
+ * upstream doubles answering late (`measureAtCadence`).
  */
 export async function measureLatency(dynamoDbEndpoint: string, options: LatencyOptions) {
+  const warm = await measureWarm(dynamoDbEndpoint, options);
+  const cadence = await measureAtCadence(dynamoDbEndpoint, options.cadence, 'service');
+  const originalDesign = await measureAtCadence(dynamoDbEndpoint, options.cadence, 'original');
+  return { ...warm, cadence, originalDesign };
+}
+
+/** Rows (a) to (c), then activate and trial: one stack on the real clock, upstreams at once. */
+async function measureWarm(dynamoDbEndpoint: string, options: LatencyOptions) {
   const stack = await startBenchStack(dynamoDbEndpoint);
   try {
     const licenses = await seedActivatedLicenses(stack, options.licenses);
@@ -103,50 +113,6 @@ function writesReachEmailIndex(tableName: string, attributes: string[]): boolean
   );
 }
 
-async function timeValidate(stack: BenchStack, mode: Mode, license: BenchLicense) {
-  if (mode === 'getItem') {
-    const started = performance.now();
-    const result = await stack.documents.send(
-      new GetCommand({
-        TableName: stack.tableName,
-        Key: licenseItemKey(license),
-        ConsistentRead: true,
-      }),
-    );
-    const took = performance.now() - started;
-    if (!result.Item) throw new Error('bare GetItem found no license item');
-    return took;
-  }
-  if (mode === 'handler') {
-    // The runtime builds the event before the handler runs, so it stays outside the timing.
-    const event = jsonEvent('/v1/validate', { licenseKey: license.key });
-    const started = performance.now();
-    const result = await stack.validate(event, { awsRequestId: randomUUID() });
-    const took = performance.now() - started;
-    expect200(typeof result === 'string' ? 200 : result.statusCode, 'validate (handler)');
-    return took;
-  }
-  return timePost(stack, '/v1/validate', { licenseKey: license.key });
-}
-
-/** One POST through the local server; Node's fetch keeps the connection alive between calls. */
-async function timePost(stack: BenchStack, path: string, body: unknown): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(`${stack.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  const took = performance.now() - started;
-  expect200(response.status, `${path} (HTTP)`, text);
-  return took;
-}
-
-function expect200(status: number | undefined, what: string, body = ''): void {
-  if (status !== 200) throw new Error(`${what} answered ${status} ${body.slice(0, 200)}`);
-}
-
 /** Activate (fresh and idempotent) and trial, sequentially through the local HTTP server. */
 async function measureFlows(stack: BenchStack, activated: BenchLicense[], count: number) {
   const renewsAt = addPeriods(new Date(), SAAS_PLAN.duration, 1);
@@ -189,3 +155,5 @@ async function measureFlows(stack: BenchStack, activated: BenchLicense[], count:
   };
   return { flows };
 }
+
+export type { CadenceOptions, CadenceResult } from './latency-cadence.ts';

@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { HOUR, MINUTE, SECOND } from '#local/manual-clock.ts';
 import { measureBundles } from './bundles.ts';
+import { writeCharts } from './charts.ts';
 import { estimateCost } from './cost.ts';
 import { measureLatency } from './latency.ts';
 import { measureLoad } from './load.ts';
 import { type BenchResults, renderMarkdown } from './report.ts';
-import { simulatePattern } from './simulated-day.ts';
+import { ORIGINAL_DESIGN_ENV, simulatePattern } from './simulated-day.ts';
 
 /**
  * `pnpm bench`: one DynamoDB Local for the run, a fresh table per part. BENCH_QUICK=1 shrinks
@@ -23,12 +24,30 @@ const size = (name: string, full: number, small: number): number => {
   return value;
 };
 
+/** A delay in ms: 0 is allowed (the double answers at once). */
+const delayMs = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
+  return value;
+};
+
 const settings = {
   latency: {
     licenses: size('BENCH_LATENCY_LICENSES', 200, 40),
     rounds: size('BENCH_LATENCY_ROUNDS', 5, 2),
     perRound: size('BENCH_LATENCY_PER_ROUND', 400, 100),
     flowSamples: size('BENCH_FLOW_SAMPLES', 300, 30),
+    // Rows (d) and (e): the 10-minute cadence on a simulated clock, upstreams answering late.
+    cadence: {
+      licenses: size('BENCH_CADENCE_LICENSES', 200, 40),
+      intervalMinutes: size('BENCH_INTERVAL_MINUTES', 10, 10),
+      rounds: size('BENCH_LATENCY_ROUNDS', 5, 2),
+      perRound: size('BENCH_LATENCY_PER_ROUND', 400, 100),
+      openRouterDelayMs: delayMs('BENCH_OPENROUTER_DELAY_MS', 80),
+      lemonSqueezyDelayMs: delayMs('BENCH_LEMONSQUEEZY_DELAY_MS', 80),
+      originalSamples: size('BENCH_ORIGINAL_SAMPLES', 200, 40),
+    },
   },
   // Pattern A's full size (1,000 licenses) is 144,000 validates, each with a usage write: 6 to 9
   // minutes here, where DynamoDB Local manages 250 to 400 of them a second. 300 licenses give the
@@ -56,6 +75,16 @@ const settings = {
     concurrency: size('BENCH_CONCURRENCY', 16, 16),
     probe: true,
   },
+  // Pattern A with the original design's TTLs (every validate asks LemonSqueezy and reads the
+  // usage): its writes per validate, measured. Every validate writes, so a smaller run.
+  original: {
+    name: 'A, original design',
+    licenses: size('BENCH_ORIGINAL_LICENSES', 40, 20),
+    intervalMs: size('BENCH_INTERVAL_MINUTES', 10, 10) * MINUTE,
+    durationMs: size('BENCH_ORIGINAL_HOURS', 4, 2) * HOUR,
+    concurrency: size('BENCH_CONCURRENCY', 16, 16),
+    env: ORIGINAL_DESIGN_ENV,
+  },
   load: {
     licenses: size('BENCH_LOAD_LICENSES', 200, 40),
     requests: size('BENCH_LOAD_REQUESTS', 20_000, 2_000),
@@ -78,7 +107,9 @@ async function main(): Promise<void> {
   const dynamoDb = await startDynamoDbLocal();
   let results: BenchResults;
   try {
-    step('1/5 latency: GetItem vs handler vs HTTP, then activate and trial');
+    step(
+      '1/5 latency: GetItem vs handler vs HTTP, activate and trial, then the 10-minute cadence and the original design',
+    );
     const latency = await measureLatency(dynamoDb.endpoint, settings.latency);
     step('2/5 simulated day: pattern A');
     const patternA = await simulatePattern(dynamoDb.endpoint, settings.patternA);
@@ -86,6 +117,8 @@ async function main(): Promise<void> {
     const patternB = await simulatePattern(dynamoDb.endpoint, settings.patternB);
     step('2/5 simulated day: pattern C (the shipped client)');
     const patternC = await simulatePattern(dynamoDb.endpoint, settings.patternC);
+    step('2/5 simulated day: pattern A with the original design (TTLs 0)');
+    const original = await simulatePattern(dynamoDb.endpoint, settings.original);
     step('3/5 load: autocannon');
     const load = await measureLoad(dynamoDb.endpoint, settings.load);
     step('4/5 bundles and cold imports');
@@ -103,9 +136,15 @@ async function main(): Promise<void> {
       },
       latency,
       patterns: [patternA, patternB, patternC],
+      originalDesign: original,
       load,
       bundles,
-      cost: estimateCost(latency, [patternA, patternB, patternC]),
+      cost: estimateCost({
+        latency,
+        patterns: [patternA, patternB, patternC],
+        original,
+        validateInitMs: deployedValidateInit(bundles),
+      }),
     };
   } finally {
     await dynamoDb.stop();
@@ -114,8 +153,15 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(`${outDir}/results.json`, `${JSON.stringify({ settings, ...results }, null, 2)}\n`);
   writeFileSync(`${outDir}/results.md`, markdown);
+  const charts = writeCharts(results, outDir);
   process.stdout.write(`${markdown}\n`);
-  step(`wrote ${outDir}/results.json and results.md`);
+  step(`wrote ${outDir}/results.json, results.md and ${charts.join(', ')}`);
+}
+
+/** The deployed validate bundle's cold import, for the memory sweep's init estimate. */
+function deployedValidateInit(bundles: Awaited<ReturnType<typeof measureBundles>>) {
+  const validate = bundles.bundles.find((b) => b.deployed && b.entry === 'validate');
+  return validate?.initAsDeployedMs;
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,7 @@ import {
   diffCounts,
   invoke,
   startBenchStack,
+  sumCounts,
   type UpstreamCounts,
   upstreamCounts,
 } from './stack.ts';
@@ -105,7 +106,7 @@ export async function simulatePattern(dynamoDbEndpoint: string, spec: PatternSpe
           return validate(stack, license);
         });
         failures += statuses.filter((status) => status !== 200).length;
-        addInto(group.calls, diffCounts(upstreamCounts(stack), before));
+        group.calls = sumCounts(group.calls, diffCounts(upstreamCounts(stack), before));
         group.table = addTable(group.table, meterDelta(meter.counts(), tableBefore));
         group.validates += members.length;
       }
@@ -168,10 +169,6 @@ function addTable(total: MeterCounts, delta: MeterCounts): MeterCounts {
   };
 }
 
-function addInto(total: UpstreamCounts, delta: UpstreamCounts): void {
-  for (const name of Object.keys(total) as Array<keyof UpstreamCounts>) total[name] += delta[name];
-}
-
 interface Tally {
   due: { validates: number; calls: UpstreamCounts; table: MeterCounts };
   steady: { validates: number; calls: UpstreamCounts; table: MeterCounts };
@@ -187,8 +184,7 @@ interface Tally {
  * installs), conditional ones that were refused included.
  */
 function summarizePattern(spec: PatternSpec, tally: Tally) {
-  const calls = { ...tally.due.calls };
-  addInto(calls, tally.steady.calls);
+  const calls = sumCounts(tally.due.calls, tally.steady.calls);
   const validates = tally.due.validates + tally.steady.validates;
   const per = (value: number, of = validates) => (of === 0 ? 0 : value / of);
   const table = addTable(tally.due.table, tally.steady.table);

@@ -139,6 +139,12 @@ export function upstreamCounts(stack: BenchStack): UpstreamCounts {
   };
 }
 
+export function sumCounts(a: UpstreamCounts, b: UpstreamCounts): UpstreamCounts {
+  const out = { ...a };
+  for (const name of Object.keys(out) as Array<keyof UpstreamCounts>) out[name] += b[name];
+  return out;
+}
+
 export function diffCounts(after: UpstreamCounts, before: UpstreamCounts): UpstreamCounts {
   const out = { ...after };
   for (const name of Object.keys(out) as Array<keyof UpstreamCounts>) out[name] -= before[name];

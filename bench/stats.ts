@@ -31,6 +31,15 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
+/**
+ * Mean of the durations rounded up to the millisecond, as Lambda bills each invocation
+ * (NaN for none).
+ */
+export function billedMs(samples: readonly number[]): number {
+  if (samples.length === 0) return Number.NaN;
+  return samples.reduce((sum, value) => sum + Math.ceil(value), 0) / samples.length;
+}
+
 export function median(samples: readonly number[]): number {
   return percentile(
     [...samples].sort((a, b) => a - b),
