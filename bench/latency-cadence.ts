@@ -1,6 +1,6 @@
 import { DAY, ManualClock, MINUTE } from '#local/manual-clock.ts';
-import type { LemonSqueezyRoute } from '#local/sandbox/lemonsqueezy-double.ts';
-import type { OpenRouterRoute } from '#local/sandbox/openrouter-double.ts';
+import { LEMONSQUEEZY_ROUTES, type LemonSqueezyRoute } from '#local/sandbox/lemonsqueezy-double.ts';
+import { OPENROUTER_ROUTES, type OpenRouterRoute } from '#local/sandbox/openrouter-double.ts';
 import { activateLicense, type BenchLicense, seedSaasLicense } from './seed.ts';
 import { ORIGINAL_DESIGN_ENV } from './simulated-day.ts';
 import {
@@ -30,15 +30,6 @@ export type Design = 'service' | 'original';
 
 /** The simulated day the cadence rows run on (as in simulated-day.ts). */
 const CADENCE_START = new Date('2026-03-10T12:00:00.000Z').getTime();
-const LEMONSQUEEZY_ROUTES: LemonSqueezyRoute[] = [
-  'validate',
-  'activate',
-  'deactivate',
-  'subscriptions',
-  'license-keys',
-  'license-key-instances',
-];
-const OPENROUTER_ROUTES: OpenRouterRoute[] = ['get', 'create', 'update', 'delete', 'list'];
 
 /**
  * Rows (d) and (e): validate in-process on a ManualClock, each license every `intervalMinutes`
@@ -172,8 +163,8 @@ export type CadenceResult = Awaited<ReturnType<typeof measureAtCadence>>;
 
 /** Slow faults on the doubles' routes, playing on every request until the stack closes. */
 function delayUpstreams(stack: BenchStack, options: CadenceOptions, design: Design) {
-  const ls: LemonSqueezyRoute[] = design === 'original' ? ['validate'] : LEMONSQUEEZY_ROUTES;
-  const or: OpenRouterRoute[] = design === 'original' ? ['get'] : OPENROUTER_ROUTES;
+  const ls: readonly LemonSqueezyRoute[] = design === 'original' ? ['validate'] : LEMONSQUEEZY_ROUTES;
+  const or: readonly OpenRouterRoute[] = design === 'original' ? ['get'] : OPENROUTER_ROUTES;
   const slow = (delayMs: number) => ({ kind: 'slow' as const, delayMs });
   if (options.lemonSqueezyDelayMs > 0) {
     for (const route of ls) {

@@ -1,5 +1,5 @@
 import type { BenchResults } from '../report.ts';
-import { COLORS, line, rect, svgDocument, text } from './svg.ts';
+import { COLORS, heading, line, rect, svgDocument, text } from './svg.ts';
 
 /** Stacked bars per 1 M validates, by part, with their totals and the $1.50 target. */
 export function costChart(results: BenchResults): string {
@@ -33,19 +33,10 @@ export function costChart(results: BenchResults): string {
   const plotWidth = 520;
   const y = (value: number) => bottom - (value / top) * plotHeight;
   const body: string[] = [
-    text(20, 28, 'Cost per 1 M validates on AWS, on paper (USD)', { size: 17, weight: 'bold' }),
-    text(
-      20,
-      48,
+    ...heading('Cost per 1 M validates on AWS, on paper (USD)', [
       `List prices ${cost.prices.region}; DynamoDB requests and capacity units measured per validate;`,
-      { size: 12, fill: COLORS.muted },
-    ),
-    text(
-      20,
-      64,
       `Lambda arm64 ${cost.prices.memoryMb} MB at the billed ms measured here. Dashed: the $${cost.target.toFixed(2)} target (pattern A).`,
-      { size: 12, fill: COLORS.muted },
-    ),
+    ]),
   ];
   for (let tick = 0; tick <= top + 1e-9; tick += step) {
     body.push(line(left, y(tick), left + plotWidth, y(tick), COLORS.grid));

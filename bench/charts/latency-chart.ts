@@ -3,8 +3,10 @@ import {
   COLORS,
   finite,
   fixed,
+  heading,
   legend,
   line,
+  logOffset,
   logRange,
   logTicks,
   niceBelow,
@@ -82,32 +84,12 @@ export function latencyChart(results: BenchResults): string {
   const rowHeight = 56;
   const axisBottom = top + rows.length * rowHeight;
   const height = axisBottom + 78;
-  const x = (value: number) =>
-    left +
-    ((Math.log10(value) - Math.log10(min)) / (Math.log10(max) - Math.log10(min))) * plotWidth;
+  const x = (value: number) => left + logOffset(value, min, max, plotWidth);
   const body: string[] = [
-    text(20, 28, 'validate latency against a bare GetItem (ms, log scale)', {
-      size: 17,
-      weight: 'bold',
-    }),
-    text(
-      20,
-      48,
+    ...heading('validate latency against a bare GetItem (ms, log scale)', [
       'Warm, real clock, wall time per request; DynamoDB Local, the sandbox doubles and the handlers share one 2-core machine.',
-      {
-        size: 12,
-        fill: COLORS.muted,
-      },
-    ),
-    text(
-      20,
-      64,
       `(d) and (e): simulated clock, each license validated every ${cadence.intervalMinutes} min; the upstream doubles answer after ${delays}.`,
-      {
-        size: 12,
-        fill: COLORS.muted,
-      },
-    ),
+    ]),
   ];
   for (const tick of logTicks(min, max)) {
     body.push(line(x(tick), top - 6, x(tick), axisBottom, COLORS.grid));

@@ -123,3 +123,17 @@ export function legend(
 /** `90` → `90 s`, `600` → `10 min`. */
 export const minutes = (seconds: number) =>
   seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+
+/** How far `value` lies along a log axis from `min` to `max` that is `length` px long. */
+export const logOffset = (value: number, min: number, max: number, length: number) =>
+  ((Math.log10(value) - Math.log10(min)) / (Math.log10(max) - Math.log10(min))) * length;
+
+/** A chart's title, in bold, and the lines that explain it, muted, one under the other. */
+export function heading(title: string, lines: string[]): string[] {
+  return [
+    text(20, 28, title, { size: 17, weight: 'bold' }),
+    ...lines.map((line, index) =>
+      text(20, 48 + 16 * index, line, { size: 12, fill: COLORS.muted }),
+    ),
+  ];
+}

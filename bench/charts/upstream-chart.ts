@@ -1,8 +1,10 @@
 import type { BenchResults } from '../report.ts';
 import {
   COLORS,
+  heading,
   legend,
   line,
+  logOffset,
   logRange,
   logTicks,
   minutes,
@@ -66,24 +68,12 @@ export function upstreamChart(results: BenchResults): string {
   const plotHeight = 290;
   const plotWidth = width - left - 30;
   const bottom = top + plotHeight;
-  const y = (value: number) =>
-    bottom -
-    ((Math.log10(value) - Math.log10(min)) / (Math.log10(max) - Math.log10(min))) * plotHeight;
+  const y = (value: number) => bottom - logOffset(value, min, max, plotHeight);
   const body: string[] = [
-    text(20, 28, 'Upstream calls and DynamoDB writes per validate (log scale)', {
-      size: 17,
-      weight: 'bold',
-    }),
-    text(
-      20,
-      48,
+    ...heading('Upstream calls and DynamoDB writes per validate (log scale)', [
       'Measured over simulated days: ManualClock, handlers in-process, DynamoDB requests counted at a proxy.',
-      { size: 12, fill: COLORS.muted },
-    ),
-    text(20, 64, 'Dashed: the 0.1 per validate target for OpenRouter calls and DynamoDB writes.', {
-      size: 12,
-      fill: COLORS.muted,
-    }),
+      'Dashed: the 0.1 per validate target for OpenRouter calls and DynamoDB writes.',
+    ]),
   ];
   // Powers of ten only: the bars span four decades or so.
   for (const tick of logTicks(min, max).filter((t) => Number.isInteger(Math.log10(t)))) {

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { LEMONSQUEEZY_ROUTES } from '#local/sandbox/lemonsqueezy-double.ts';
 import { deactivateAtLemonSqueezy } from '#test/helpers/integrity-checks.ts';
 import { HOUR } from '#test/helpers/manual-clock.ts';
 import { activatedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 
 /** Every call the LemonSqueezy double has answered so far (License API and REST). */
 function lemonSqueezyCalls(stack: ReturnType<typeof useTestStack>): number {
-  const routes = [
-    'validate',
-    'activate',
-    'deactivate',
-    'subscriptions',
-    'license-keys',
-    'license-key-instances',
-  ] as const;
-  return routes.reduce((sum, route) => sum + stack.lemonSqueezy.callCount(route), 0);
+  return LEMONSQUEEZY_ROUTES.reduce((sum, route) => sum + stack.lemonSqueezy.callCount(route), 0);
 }
 
 describe('re-activating a device that holds its seat', () => {

@@ -22,13 +22,16 @@ export type {
   SubscriptionStatus,
 } from './lemonsqueezy-records.ts';
 
-export type LemonSqueezyRoute =
-  | 'validate'
-  | 'activate'
-  | 'deactivate'
-  | 'subscriptions'
-  | 'license-keys'
-  | 'license-key-instances';
+/** Every route the double answers (License API and REST), for counting and delaying them all. */
+export const LEMONSQUEEZY_ROUTES = [
+  'validate',
+  'activate',
+  'deactivate',
+  'subscriptions',
+  'license-keys',
+  'license-key-instances',
+] as const;
+export type LemonSqueezyRoute = (typeof LEMONSQUEEZY_ROUTES)[number];
 
 export interface LemonSqueezyDoubleOptions extends DoubleOptions {
   /** The bearer token the authenticated REST routes accept. */

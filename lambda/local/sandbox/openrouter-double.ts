@@ -17,7 +17,9 @@ import { type RouteDef, SandboxServer } from './sandbox-server.ts';
 
 export type { IssuedKey } from './openrouter-keys.ts';
 
-export type OpenRouterRoute = 'create' | 'get' | 'update' | 'delete' | 'list';
+/** Every route the double answers, for counting and delaying them all. */
+export const OPENROUTER_ROUTES = ['create', 'get', 'update', 'delete', 'list'] as const;
+export type OpenRouterRoute = (typeof OPENROUTER_ROUTES)[number];
 
 export interface OpenRouterDoubleOptions extends DoubleOptions {
   /** The management key every route requires as `Authorization: Bearer`. */
