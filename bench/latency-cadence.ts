@@ -163,7 +163,8 @@ export type CadenceResult = Awaited<ReturnType<typeof measureAtCadence>>;
 
 /** Slow faults on the doubles' routes, playing on every request until the stack closes. */
 function delayUpstreams(stack: BenchStack, options: CadenceOptions, design: Design) {
-  const ls: readonly LemonSqueezyRoute[] = design === 'original' ? ['validate'] : LEMONSQUEEZY_ROUTES;
+  const ls: readonly LemonSqueezyRoute[] =
+    design === 'original' ? ['validate'] : LEMONSQUEEZY_ROUTES;
   const or: readonly OpenRouterRoute[] = design === 'original' ? ['get'] : OPENROUTER_ROUTES;
   const slow = (delayMs: number) => ({ kind: 'slow' as const, delayMs });
   if (options.lemonSqueezyDelayMs > 0) {
