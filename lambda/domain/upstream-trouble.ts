@@ -1,3 +1,5 @@
+import { isDomainError } from './errors.ts';
+
 /** How long an instance counts as "in trouble" after an upstream call failed. */
 export const TROUBLE_WINDOW_MS = 10 * 60_000;
 
@@ -12,8 +14,11 @@ export const TROUBLE_WINDOW_MS = 10 * 60_000;
 export class UpstreamTrouble {
   #lastFailure = Number.NEGATIVE_INFINITY;
 
-  note(at: Date): void {
+  /** Notes `error` at `at` if it is an upstream's failure (UpstreamError); says whether it was. */
+  noteFailure(error: unknown, at: Date): boolean {
+    if (!isDomainError(error) || error.name !== 'UpstreamError') return false;
     this.#lastFailure = Math.max(this.#lastFailure, at.getTime());
+    return true;
   }
 
   recent(now: Date): boolean {

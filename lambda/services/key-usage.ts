@@ -1,10 +1,4 @@
-import { isDomainError } from '#domain/errors.ts';
-import {
-  type Activation,
-  deviceSlotKey,
-  type LicenseRecord,
-  type Sighting,
-} from '#domain/license.ts';
+import { deviceSlotKey, type LicenseRecord, type Sighting, slotOf } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { markGone } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -32,8 +26,7 @@ export async function readKeyUsage(deps: ServiceDeps, license: LicenseRecord): P
     }
     return { license, usage: { keyHash: key.hash, limitRemaining: usage.limitRemaining } };
   } catch (error) {
-    if (!isDomainError(error) || error.name !== 'UpstreamError') throw error;
-    deps.upstreamTrouble.note(deps.clock.now());
+    if (!deps.upstreamTrouble.noteFailure(error, deps.clock.now())) throw error;
     deps.logger.warn('usage not read from OpenRouter: serving the cached figure', {
       license: shortHash(license.licenseHash),
       key: shortHash(key.hash),
@@ -67,12 +60,10 @@ export function withSighting(license: LicenseRecord, sighting: Sighting): Licens
       ai: { ...next.ai, limitRemaining: usage.limitRemaining, limitCheckedAt: sighting.at },
     };
   }
-  if (device) {
+  const slot = device && slotOf(next, device.instanceName);
+  if (device && slot?.state === 'active' && slot.instanceId === device.instanceId) {
     const key = deviceSlotKey(device.instanceName);
-    const slot = Object.hasOwn(next.devices, key) ? next.devices[key] : undefined;
-    if (slot?.state === 'active' && slot.instanceId === device.instanceId) {
-      next = { ...next, devices: { ...next.devices, [key]: { ...slot, lastSeenAt: sighting.at } } };
-    }
+    next = { ...next, devices: { ...next.devices, [key]: { ...slot, lastSeenAt: sighting.at } } };
   }
   return next;
 }
@@ -80,9 +71,7 @@ export function withSighting(license: LicenseRecord, sighting: Sighting): Licens
 /** Whether `license` (as stored after a write) carries `sighting`. */
 export function sightingRecorded(license: LicenseRecord, sighting: Sighting): boolean {
   const usageOk = !sighting.usage || license.ai?.limitCheckedAt === sighting.at;
-  const device: Activation | undefined = sighting.device;
-  if (!device) return usageOk;
-  const key = deviceSlotKey(device.instanceName);
-  const slot = Object.hasOwn(license.devices, key) ? license.devices[key] : undefined;
+  if (!sighting.device) return usageOk;
+  const slot = slotOf(license, sighting.device.instanceName);
   return usageOk && slot?.state === 'active' && slot.lastSeenAt === sighting.at;
 }

@@ -1,5 +1,4 @@
 import { findPlanVariant } from '#config/products-schema.ts';
-import { isDomainError } from '#domain/errors.ts';
 import type { LicenseRecord, ProviderFacts, Sighting, Subscription } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
@@ -35,8 +34,7 @@ export async function refreshLicense(
       subscription = await deps.provider.getSubscription(license.subscription.id);
     }
   } catch (error) {
-    const upstream = isDomainError(error) && error.name === 'UpstreamError';
-    if (upstream) deps.upstreamTrouble.note(now);
+    const upstream = deps.upstreamTrouble.noteFailure(error, now);
     if (upstream && age < deps.policy.statusGraceMs && !mustConfirm) {
       deps.logger.warn('LemonSqueezy unreachable: serving the stored status', {
         license: shortHash(license.licenseHash),

@@ -1,5 +1,5 @@
 import { planTermsOf } from '#config/products-schema.ts';
-import { isDomainError, UpstreamError } from '#domain/errors.ts';
+import { UpstreamError } from '#domain/errors.ts';
 import {
   type Activation,
   type DeviceWanted,
@@ -71,9 +71,7 @@ export async function validateLicense(
     outcome = await validateSteps(deps, request);
   } catch (error) {
     countFailedValidate(deps.metrics, error);
-    if (isDomainError(error) && error.name === 'UpstreamError') {
-      deps.upstreamTrouble.note(deps.clock.now());
-    }
+    deps.upstreamTrouble.noteFailure(error, deps.clock.now());
     throw error;
   }
   countValidate(deps.metrics, outcome);
