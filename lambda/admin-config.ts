@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { auditRetentionDays, parseEnv } from './config.ts';
+import { auditRetentionDays } from './config.ts';
+import { parseEnv } from './parse-env.ts';
 
 /**
  * The admin function's own settings, beside the service's (`lambda/config.ts`): how callers are

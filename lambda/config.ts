@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { SecretName } from '#adapters/ssm/secrets.ts';
 import { DYNAMODB_CLIENT_DEFAULTS } from '#config/time-budget.ts';
 import type { RateLimit, RateLimits } from '#domain/rate-limits.ts';
+import { parseEnv } from './parse-env.ts';
 
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 
@@ -199,32 +200,6 @@ export interface ServiceConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   secrets: SecretsConfig;
   policy: ServicePolicy;
-}
-
-/**
- * `env` parsed by `schema`, an empty variable counting as unset (a template that exports `FOO=`
- * gets the default); throws naming every missing or malformed variable, never a value.
- * `moreProblems` adds checks across variables.
- */
-export function parseEnv<Schema extends z.ZodType>(
-  schema: Schema,
-  env: NodeJS.ProcessEnv,
-  moreProblems: (present: Record<string, string>) => string[] = () => [],
-): z.infer<Schema> {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
-    ),
-  );
-  const parsed = schema.safeParse(present);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  problems.push(...moreProblems(present));
-  if (!parsed.success || problems.length > 0) {
-    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
 }
 
 /** Parses the environment; throws naming every missing or malformed variable (never values). */
