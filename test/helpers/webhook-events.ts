@@ -51,6 +51,14 @@ export function eventFor(
   return body;
 }
 
+/** `license_key_updated` saying the license is usable again (the fixture says disabled). */
+export function activeAgainEvent(stack: TestStack, license: SeededLicense): WebhookBody {
+  return eventFor(stack, 'license_key_updated', license, {
+    'data.attributes.status': 'active',
+    'data.attributes.disabled': 0,
+  });
+}
+
 /** Delivers an event to the stack's /v1/webhook, signed with the sandbox secret. */
 export async function deliver(
   stack: TestStack,

@@ -4,7 +4,7 @@ import { exposedCredit, keysOfLicense, SAAS_CREDIT } from '#test/helpers/integri
 import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
 import { parsedByClient } from '#test/helpers/ravn-client.ts';
 import { activatedLicense, useTestStack } from '#test/helpers/test-stack.ts';
-import { deliver, eventFor } from '#test/helpers/webhook-events.ts';
+import { activeAgainEvent, deliver } from '#test/helpers/webhook-events.ts';
 
 describe('admin key revoke holds the AI off until an operator turns it on', () => {
   const stack = useTestStack();
@@ -21,13 +21,7 @@ describe('admin key revoke holds the AI off until an operator turns it on', () =
     stack.clock.advance(25 * HOUR); // a status refresh
     const refreshed = await stack.post('/v1/validate', { licenseKey: license.key });
     stack.lemonSqueezy.updateLicense(license.key, { status: 'active' });
-    await deliver(
-      stack,
-      eventFor(stack, 'license_key_updated', license, {
-        'data.attributes.status': 'active',
-        'data.attributes.disabled': 0,
-      }),
-    );
+    await deliver(stack, activeAgainEvent(stack, license));
     const afterWebhook = await stack.post('/v1/validate', { licenseKey: license.key });
     const liveWhileHeld = liveKeys(license.key).length;
     const enabled = await admin(stack, 'key enable', { licenseKey: license.key });

@@ -5,7 +5,7 @@ import { admin, auditItems } from '#test/helpers/admin.ts';
 import { twoDevices, withReleaseAfter } from '#test/helpers/devices.ts';
 import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
 import { activatedLicense, deviceId, useTestStack } from '#test/helpers/test-stack.ts';
-import { deliver, eventFor } from '#test/helpers/webhook-events.ts';
+import { activeAgainEvent, deliver, eventFor } from '#test/helpers/webhook-events.ts';
 
 describe('the audit trail of automatic actions that change money or seats', () => {
   const stack = useTestStack();
@@ -43,13 +43,7 @@ describe('the audit trail of automatic actions that change money or seats', () =
     await deliver(stack, eventFor(stack, 'license_key_updated', license));
     stack.clock.advance(HOUR);
     stack.lemonSqueezy.updateLicense(license.key, { status: 'active' });
-    await deliver(
-      stack,
-      eventFor(stack, 'license_key_updated', license, {
-        'data.attributes.status': 'active',
-        'data.attributes.disabled': 0,
-      }),
-    );
+    await deliver(stack, activeAgainEvent(stack, license));
 
     // Act
     await stack.post('/v1/validate', { licenseKey: license.key });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HOUR } from '#test/helpers/manual-clock.ts';
 import { activatedLicense, deviceId, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 import {
+  activeAgainEvent,
   deliver,
   eventFor,
   hoursLater,
@@ -68,13 +69,7 @@ describe('POST /v1/webhook: license-key events, delivery and order', () => {
     stack.lemonSqueezy.updateLicense(license.key, { status: 'active' });
 
     // Act
-    await deliver(
-      stack,
-      eventFor(stack, 'license_key_updated', license, {
-        'data.attributes.status': 'active',
-        'data.attributes.disabled': 0,
-      }),
-    );
+    await deliver(stack, activeAgainEvent(stack, license));
     const validated = await validate(stack, license);
 
     // Assess
