@@ -1,4 +1,4 @@
-import { createServer, request } from 'node:http';
+import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** DynamoDB operations that write (and are billed in WRU), by their X-Amz-Target name. */
@@ -24,6 +24,35 @@ export interface MeterCounts {
   failedWrites: number;
 }
 
+/** One request on its way to DynamoDB Local, as a proxy hook sees it. */
+export interface ProxiedCall {
+  /** The X-Amz-Target operation (`PutItem`, `TransactWriteItems`, …). */
+  operation: string;
+  /** The request's JSON body (low-level AttributeValue form). */
+  body: Record<string, unknown>;
+}
+
+/** A DynamoDB error answer: its HTTP status, `__type` name and any extra fields. */
+export interface ProxyAnswer {
+  status: number;
+  type: string;
+  message: string;
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * What the proxy does with one request: pass it on (the default), answer it with `refuse` without
+ * passing it on, or pass it on and, once DynamoDB Local has applied it, call `afterCommit` and
+ * answer `lose` instead of the real answer (an answer lost after the write committed).
+ */
+export interface ProxyAction {
+  refuse?: ProxyAnswer;
+  lose?: ProxyAnswer;
+  afterCommit?: () => void | Promise<void>;
+}
+
+export type ProxyHook = (call: ProxiedCall) => ProxyAction | undefined;
+
 export interface DynamoDbMeter {
   /** Point the service at this instead of DynamoDB Local. */
   endpoint: string;
@@ -36,9 +65,10 @@ export interface DynamoDbMeter {
  * operation, and the capacity units each request consumed: it asks for them
  * (`ReturnConsumedCapacity: TOTAL`) where the caller did not, and reads them off the answer.
  * Writes are then measured, not derived from where the code is believed to write. DynamoDB Local
- * does not check request signatures, so the rewritten body reaches it as sent.
+ * does not check request signatures, so the rewritten body reaches it as sent. A `hook` may answer
+ * a request itself or lose its answer after it committed (test/helpers/dynamodb-faults.ts).
  */
-export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter> {
+export async function startDynamoDbMeter(target: string, hook?: ProxyHook): Promise<DynamoDbMeter> {
   const upstream = new URL(target);
   const calls = new Map<string, number>();
   const units = new Map<string, number>();
@@ -53,6 +83,11 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
       const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       let body = Buffer.concat(chunks);
       const metered = WRITES.has(operation) || READS.has(operation);
+      const action = hook?.({ operation, body: parseBody(body) });
+      if (action?.refuse) {
+        answerWith(outgoing, action.refuse);
+        return;
+      }
       if (metered) {
         add(calls, operation, 1);
         const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -71,8 +106,13 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
         (answer) => {
           const parts: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => parts.push(chunk));
-          answer.on('end', () => {
+          answer.on('end', async () => {
             const text = Buffer.concat(parts);
+            if (action?.lose) {
+              await action.afterCommit?.();
+              answerWith(outgoing, action.lose);
+              return;
+            }
             if (metered) {
               if (answer.statusCode === 200) {
                 add(units, operation, consumedUnits(text));
@@ -110,6 +150,29 @@ export async function startDynamoDbMeter(target: string): Promise<DynamoDbMeter>
         server.close(() => resolve());
       }),
   };
+}
+
+function parseBody(body: Buffer): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** An answer in DynamoDB's own error shape (JSON 1.0: `__type` and `message`). */
+function answerWith(outgoing: ServerResponse, answer: ProxyAnswer): void {
+  const body = JSON.stringify({
+    __type: `com.amazonaws.dynamodb.v20120810#${answer.type}`,
+    message: answer.message,
+    ...answer.extra,
+  });
+  outgoing.writeHead(answer.status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amzn-requestid': 'proxy',
+  });
+  outgoing.end(body);
 }
 
 /** The capacity an answer reports: one entry, or one per table for batches and transactions. */

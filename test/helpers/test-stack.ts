@@ -11,6 +11,7 @@ import type {
   SeededLicense,
 } from '#local/sandbox/lemonsqueezy-double.ts';
 import type { OpenRouterDouble } from '#local/sandbox/openrouter-double.ts';
+import { DynamoDbFaults } from '#test/helpers/dynamodb-faults.ts';
 import { useFixture } from '#test/helpers/fixture.ts';
 import { DAY, ManualClock } from '#test/helpers/manual-clock.ts';
 import { rememberDoubles, rememberSecretsOf } from '#test/helpers/secret-registry.ts';
@@ -25,6 +26,8 @@ export interface TestStack extends LocalStack {
   tableName: string;
   /** The service's DynamoDB requests, counted, when started with `{ meter: true }`. */
   meter: DynamoDbMeter | undefined;
+  /** Faults dealt to the service's DynamoDB requests, when started with `{ faults: true }`. */
+  faults: DynamoDbFaults | undefined;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   items(): Promise<Array<Record<string, unknown>>>;
 }
@@ -60,6 +63,13 @@ export const SERVICE_RATE_LIMITS = {
   RATE_LIMIT_VALIDATE_UPSTREAM: '',
 } as const;
 
+export interface StackOptions {
+  /** Count the service's DynamoDB requests (`meter`). */
+  meter?: boolean;
+  /** Put the fault proxy in front of DynamoDB Local (`faults`). */
+  faults?: boolean;
+}
+
 /**
  * The service as `pnpm start` runs it (local HTTP server → handlers → DynamoDB Local + sandbox
  * doubles), on a fresh table, with a clock the test controls. Logs are on at DEBUG: the
@@ -69,13 +79,15 @@ export const SERVICE_RATE_LIMITS = {
  */
 export async function startTestStack(
   env: NodeJS.ProcessEnv = {},
-  options: { meter?: boolean } = {},
+  options: StackOptions = {},
 ): Promise<TestStack> {
   const clock = new ManualClock(START);
   const tableName = `test-${randomUUID()}`;
   const dynamoDbEndpoint = inject('dynamoDbEndpoint');
-  // The service's requests through a counting proxy, when a test asserts how many it makes.
-  const meter = options.meter ? await startDynamoDbMeter(dynamoDbEndpoint) : undefined;
+  // The service's requests through a proxy, when a test counts them or deals them faults.
+  const faults = options.faults ? new DynamoDbFaults() : undefined;
+  const meter =
+    options.meter || faults ? await startDynamoDbMeter(dynamoDbEndpoint, faults?.hook) : undefined;
   const stack = await startLocalStack({
     dynamoDbEndpoint: meter?.endpoint ?? dynamoDbEndpoint,
     tableName,
@@ -101,6 +113,7 @@ export async function startTestStack(
   return {
     ...stack,
     meter,
+    faults,
     close: async () => {
       await stack.close();
       await meter?.close();
@@ -122,10 +135,7 @@ export async function startTestStack(
  * started stack. A test that needs a stack of its own (a clock moved far, an upstream broken for
  * good) still calls `startTestStack` and closes it itself.
  */
-export function useTestStack(
-  env: NodeJS.ProcessEnv = {},
-  options: { meter?: boolean } = {},
-): TestStack {
+export function useTestStack(env: NodeJS.ProcessEnv = {}, options: StackOptions = {}): TestStack {
   return useFixture(
     'all',
     () => startTestStack(env, options),
