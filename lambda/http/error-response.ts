@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { isConflict } from '#adapters/dynamodb/retry-conflicts.ts';
 import type { RouteMethod } from '#config/routes.ts';
 import { type ErrorCode, isDomainError, UpstreamError } from '#domain/errors.ts';
 import type { Retry } from '#domain/outcome.ts';
@@ -200,6 +201,17 @@ const NETWORK_CODES = new Set([
 ]);
 
 /**
+ * AWS's throttling answers (DynamoDB's, SSM's and Secrets Manager's names): client faults by their
+ * HTTP status, but nothing is wrong with the request, and nothing was written.
+ */
+const THROTTLING_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyUpdates',
+]);
+
+/**
  * An AWS dependency (DynamoDB, SSM, Secrets Manager) that is down, throttling or unreachable,
  * after the SDK's own retries: a 503 the client may retry, not a bug. Powertools wraps SDK
  * errors, so causes are followed a few levels down.
@@ -213,6 +225,7 @@ export function isTransient(error: unknown, depth = 0): boolean {
     code?: string;
   };
   if (sdk.$fault === 'server' || sdk.$retryable) return true;
+  if (THROTTLING_NAMES.has(sdk.name) || isConflict(error)) return true;
   if (sdk.$metadata && sdk.$metadata.httpStatusCode === undefined) return true;
   if (NETWORK_CODES.has(sdk.code ?? '') || sdk.name === 'TimeoutError') return true;
   return isTransient(error.cause, depth + 1);

@@ -16,6 +16,7 @@ import { shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { claimWithWait } from './claim-with-wait.ts';
+import { adoptLostSeat, answeredProvider, recordedAfterAll, undoActivation } from './lost-seats.ts';
 import { answeredFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -79,7 +80,12 @@ export async function activateDevice(
         staleBefore,
         newDevices,
       );
-      const counted = newDevices !== undefined;
+      // A stale claim taken over may have counted this device when it claimed (both written at
+      // its `claimedAt`) and died before the seat was recorded: that count is this claim's now.
+      const countedByDeadClaim =
+        slot?.state === 'pending' &&
+        current.newDevices?.[deviceSlotKey(request.instanceName)] === slot.claimedAt;
+      const counted = newDevices !== undefined || countedByDeadClaim;
       return claimed ? activateClaimed(deps, current, request, claimId, counted) : undefined;
     },
     async () => {
@@ -109,6 +115,12 @@ async function activateClaimed(
     answer =
       (await adoptLostSeat(deps, license, request.instanceName)) ??
       (await deps.provider.activate(request.licenseKey, request.instanceName));
+    // Refused for seats: LemonSqueezy's fresh count may show the seat an earlier attempt of this
+    // device took and never recorded (it died first); that seat is this device's.
+    if (answer.found && !answer.accepted && answer.license.activationLimit !== null) {
+      const counted = { ...license, provider: answeredProvider(license, answer.license) };
+      answer = (await adoptLostSeat(deps, counted, request.instanceName)) ?? answer;
+    }
   } catch (error) {
     await release();
     throw error;
@@ -132,9 +144,10 @@ async function activateClaimed(
   try {
     stored = await deps.store.completeDevice(license.licenseHash, claimId, device);
   } catch (error) {
-    await undoActivation(deps, request.licenseKey, device.instanceId);
-    await release().catch(() => undefined);
-    throw error;
+    stored = await recordedAfterAll(deps, license.licenseHash, device, error, async () => {
+      await undoActivation(deps, request.licenseKey, device.instanceId);
+      await release().catch(() => undefined);
+    });
   }
   if (!stored) {
     // Our claim was taken over as stale while LemonSqueezy was slow: free the seat we took.
@@ -156,50 +169,6 @@ async function activateClaimed(
   return { ok: true, value: { license: withFacts ?? stored, device } };
 }
 
-/**
- * LemonSqueezy holds more seats than we have recorded: an earlier activation of this device may
- * have succeeded upstream after we gave up waiting for its answer. Re-using that instance (same
- * name, unknown to us) keeps one seat per device; activating again would burn a second one.
- */
-async function adoptLostSeat(
-  deps: ServiceDeps,
-  license: LicenseRecord,
-  instanceName: string,
-): Promise<ProviderAnswer | undefined> {
-  const upstream = license.provider;
-  const known = activeDevices(license);
-  if (!upstream || upstream.activationUsage <= known.length) return undefined;
-  const knownIds = new Set(known.map((device) => device.instanceId));
-  const instances = await deps.provider.listInstances(upstream.licenseId);
-  const lost = instances.find(
-    (instance) => instance.name === instanceName && !knownIds.has(instance.id),
-  );
-  if (!lost) return undefined;
-  deps.logger.info('adopting a seat LemonSqueezy already holds for this device', {
-    instanceId: lost.id,
-  });
-  return {
-    found: true,
-    accepted: true,
-    instance: lost,
-    license: {
-      licenseId: upstream.licenseId,
-      status: 'active',
-      activationLimit: upstream.activationLimit,
-      activationUsage: upstream.activationUsage,
-      expiresAt: license.expiresAt,
-      testMode: upstream.testMode,
-      storeId: upstream.storeId,
-      orderId: upstream.orderId,
-      orderItemId: upstream.orderItemId,
-      productId: upstream.productId,
-      variantId: upstream.variantId,
-      customerName: license.customerName,
-      customerEmail: license.customerEmail,
-    },
-  };
-}
-
 /** Why LemonSqueezy refused an activation, decided from the key's numbers, not its error text. */
 function activationRefusal(license: ProviderLicense): Refusal | undefined {
   if (license.activationLimit !== null && license.activationUsage >= license.activationLimit) {
@@ -214,25 +183,6 @@ function activationRefusal(license: ProviderLicense): Refusal | undefined {
     return refused('LICENSE_EXPIRED', 'This license key has expired.');
   return undefined;
 }
-
-async function undoActivation(
-  deps: ServiceDeps,
-  licenseKey: string,
-  instanceId: string,
-): Promise<void> {
-  const leftInUse = (reason: string) =>
-    deps.logger.error('seat left in use at LemonSqueezy: deactivate it by hand', {
-      instanceId,
-      reason,
-    });
-  try {
-    const answer = await deps.provider.deactivate(licenseKey, instanceId);
-    if (!answer.freed) leftInUse(`the key is ${answer.license.status}`);
-  } catch (error) {
-    leftInUse(error instanceof Error ? error.message : 'unknown');
-  }
-}
-
 /**
  * Brings the stored devices in line with LemonSqueezy, the authority on seats (I3): devices
  * whose instance it no longer holds are marked deactivated, and deactivated devices older than

@@ -86,8 +86,7 @@ async function installNewKey(
   try {
     stored = await deps.store.installAiKey(license, license.ai?.hash ?? null, next, spentKeys);
   } catch (error) {
-    await discardKey(deps, created.hash);
-    throw error;
+    stored = await installedAfterAll(deps, license, created.hash, error);
   }
   if (!stored) {
     await discardKey(deps, created.hash);
@@ -107,6 +106,32 @@ async function installNewKey(
     periodEnd: next.periodEnd,
   });
   return stored;
+}
+
+/**
+ * The install failed with no answer we can read (DynamoDB down, or its answer lost and every
+ * retry refused): it may still have committed. The stored license says: our key is there (the
+ * install went through: carry on), or it is not (delete the key: no orphan, and throw). If even
+ * that read fails, the key is left to the orphan reaper, which deletes it unless a license holds
+ * it: deleting a key the record may point at would hand out a dead token.
+ */
+async function installedAfterAll(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  keyHash: string,
+  error: unknown,
+): Promise<LicenseRecord> {
+  const now = await deps.store.get(license.licenseHash).catch(() => null);
+  if (now?.ai?.hash === keyHash) return now;
+  if (now === null) {
+    deps.logger.warn('ai key install unconfirmed: left to the orphan reaper', {
+      license: shortHash(license.licenseHash),
+      key: shortHash(keyHash),
+    });
+  } else {
+    await discardKey(deps, keyHash);
+  }
+  throw error;
 }
 
 /**

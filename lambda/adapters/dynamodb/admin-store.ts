@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS } from '#config/table.ts';
 import type { AuditRecord } from '#domain/audit.ts';
-import { deviceClaimKey, emailClaimKey } from './items.ts';
+import { deviceClaimKey, emailClaimKey, isConditionFailure } from './items.ts';
 
 /** A trial claim as stored: the form it was claimed in and the trial that claimed it. */
 export interface TrialClaim {
@@ -42,18 +42,24 @@ export class DynamoDbAdminStore {
   ): Promise<AuditRecord> {
     const record: AuditRecord = { id: randomUUID(), at: at.toISOString(), ...entry };
     const expiresAt = new Date(at.getTime() + retentionDays * 86_400_000);
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: `LICENSE#${record.licenseHash}`,
-          sk: `${AUDIT_PREFIX}${record.at}#${record.id}`,
-          ...record,
-          [TABLE_KEYS.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `LICENSE#${record.licenseHash}`,
+            sk: `${AUDIT_PREFIX}${record.at}#${record.id}`,
+            ...record,
+            [TABLE_KEYS.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // The key ends in a UUID made just now: only this write (retried by the SDK after its
+      // answer was lost) can have put the record there.
+      if (!isConditionFailure(error)) throw error;
+    }
     return record;
   }
 

@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './items.ts';
+import { isConditionFailure, itemOfConditionFailure } from './items.ts';
 import { TABLE_KEYS } from './table-definition.ts';
 
 export interface ItemKey {
@@ -34,8 +34,16 @@ export class ClaimedItems {
     private readonly tableName: string,
   ) {}
 
-  /** Puts a `processing` claim with `fields` if `when` holds; false when it did not. */
-  async claim(key: ItemKey, fields: Record<string, unknown>, when: Condition): Promise<boolean> {
+  /**
+   * Puts a `processing` claim with `fields` (a `claimId` among them) if `when` holds; false when
+   * it did not. A claim that finds its own `claimId` is its own write retried by the SDK after
+   * the answer was lost: it holds the claim.
+   */
+  async claim(
+    key: ItemKey,
+    fields: { claimId: string } & Record<string, unknown>,
+    when: Condition,
+  ): Promise<boolean> {
     try {
       await this.documents.send(
         new PutCommand({
@@ -44,12 +52,14 @@ export class ClaimedItems {
           ConditionExpression: when.expression,
           ExpressionAttributeNames: when.names,
           ExpressionAttributeValues: when.values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return false;
+      const found = itemOfConditionFailure(error);
+      return found?.state === 'processing' && found.claimId === fields.claimId;
     }
   }
 

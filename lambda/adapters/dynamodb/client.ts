@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DYNAMODB_CLIENT_DEFAULTS } from '#config/time-budget.ts';
+import { ConflictRetryStrategy } from './retry-conflicts.ts';
 
 export interface DynamoDbSettings {
   region: string;
@@ -24,6 +25,10 @@ export function createDynamoDbClients(settings: DynamoDbSettings): {
   const client = new DynamoDBClient({
     region: settings.region,
     maxAttempts: settings.maxAttempts ?? DYNAMODB_CLIENT_DEFAULTS.maxAttempts,
+    // The SDK's own retries, conflicts included (nothing of a conflicting request was written).
+    retryStrategy: new ConflictRetryStrategy(
+      settings.maxAttempts ?? DYNAMODB_CLIENT_DEFAULTS.maxAttempts,
+    ),
     // The options form: the SDK builds its own NodeHttpHandler from it, so nothing beyond the
     // SDK (which the Lambda runtime ships) is imported or bundled.
     requestHandler: {

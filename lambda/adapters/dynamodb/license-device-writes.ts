@@ -1,5 +1,5 @@
 import type { Activation, LicenseRecord, Sighting } from '#domain/license.ts';
-import { deviceSlotKey } from '#domain/license.ts';
+import { deviceSlotKey, slotOf } from '#domain/license.ts';
 import { LicenseKeyWrites } from './license-key-writes.ts';
 import { sightingParts } from './sighting-update.ts';
 
@@ -38,21 +38,28 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
           },
         }
       : { update: '', condition: '', values: {} };
-    return this.conditionalUpdate(licenseHash, {
-      UpdateExpression: `SET devices.#device = :pending${counted.update}`,
-      ConditionExpression:
-        'attribute_exists(pk) AND (attribute_not_exists(devices.#device) OR ' +
-        'devices.#device.#state = :deactivated OR ' +
-        `(devices.#device.#state = :pendingState AND devices.#device.claimedAt < :staleBefore))${counted.condition}`,
-      ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName), '#state': 'state' },
-      ExpressionAttributeValues: {
-        ':pending': { state: 'pending', instanceName, claimId, claimedAt },
-        ':pendingState': 'pending',
-        ':deactivated': 'deactivated',
-        ':staleBefore': staleBefore,
-        ...counted.values,
+    return this.conditionalUpdate(
+      licenseHash,
+      {
+        UpdateExpression: `SET devices.#device = :pending${counted.update}`,
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(devices.#device) OR ' +
+          'devices.#device.#state = :deactivated OR ' +
+          `(devices.#device.#state = :pendingState AND devices.#device.claimedAt < :staleBefore))${counted.condition}`,
+        ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName), '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':pending': { state: 'pending', instanceName, claimId, claimedAt },
+          ':pendingState': 'pending',
+          ':deactivated': 'deactivated',
+          ':staleBefore': staleBefore,
+          ...counted.values,
+        },
       },
-    }).then((record) => record !== undefined);
+      (stored) => {
+        const slot = slotOf(stored, instanceName);
+        return slot?.state === 'pending' && slot.claimId === claimId;
+      },
+    ).then((record) => record !== undefined);
   }
 
   /** Turns our claim into an activation; undefined if the claim is no longer ours. */
@@ -61,18 +68,22 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
     claimId: string,
     activation: Activation,
   ): Promise<LicenseRecord | undefined> {
-    return this.conditionalUpdate(licenseHash, {
-      UpdateExpression:
-        'SET devices.#device = :slot, lastActivation = :activation, updatedAt = :now',
-      ConditionExpression: 'devices.#device.claimId = :claimId',
-      ExpressionAttributeNames: { '#device': deviceSlotKey(activation.instanceName) },
-      ExpressionAttributeValues: {
-        ':slot': { state: 'active', ...activation },
-        ':activation': activation,
-        ':now': activation.activatedAt,
-        ':claimId': claimId,
+    return this.conditionalUpdate(
+      licenseHash,
+      {
+        UpdateExpression:
+          'SET devices.#device = :slot, lastActivation = :activation, updatedAt = :now',
+        ConditionExpression: 'devices.#device.claimId = :claimId',
+        ExpressionAttributeNames: { '#device': deviceSlotKey(activation.instanceName) },
+        ExpressionAttributeValues: {
+          ':slot': { state: 'active', ...activation },
+          ':activation': activation,
+          ':now': activation.activatedAt,
+          ':claimId': claimId,
+        },
       },
-    });
+      (stored) => holdsActivation(stored, activation),
+    );
   }
 
   /** Gives a claim back (activation failed); a slot held by someone else is left alone. */
@@ -117,24 +128,31 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
         : ' AND (devices.#device.lastSeenAt < :unseenSince OR ' +
           '(attribute_not_exists(devices.#device.lastSeenAt) AND ' +
           'devices.#device.activatedAt < :unseenSince))';
-    return this.conditionalUpdate(licenseHash, {
-      UpdateExpression: 'SET devices.#device.deactivation = :claim',
-      ConditionExpression:
-        'devices.#device.#state = :active AND devices.#device.instanceId = :instanceId AND ' +
-        '(attribute_not_exists(devices.#device.deactivation) OR ' +
-        `devices.#device.deactivation.claimedAt < :staleBefore)${unseen}`,
-      ExpressionAttributeNames: {
-        '#device': deviceSlotKey(device.instanceName),
-        '#state': 'state',
+    return this.conditionalUpdate(
+      licenseHash,
+      {
+        UpdateExpression: 'SET devices.#device.deactivation = :claim',
+        ConditionExpression:
+          'devices.#device.#state = :active AND devices.#device.instanceId = :instanceId AND ' +
+          '(attribute_not_exists(devices.#device.deactivation) OR ' +
+          `devices.#device.deactivation.claimedAt < :staleBefore)${unseen}`,
+        ExpressionAttributeNames: {
+          '#device': deviceSlotKey(device.instanceName),
+          '#state': 'state',
+        },
+        ExpressionAttributeValues: {
+          ':claim': { claimId: claim.claimId, claimedAt: claim.claimedAt },
+          ':active': 'active',
+          ':instanceId': device.instanceId,
+          ':staleBefore': claim.staleBefore,
+          ...(claim.unseenSince === undefined ? {} : { ':unseenSince': claim.unseenSince }),
+        },
       },
-      ExpressionAttributeValues: {
-        ':claim': { claimId: claim.claimId, claimedAt: claim.claimedAt },
-        ':active': 'active',
-        ':instanceId': device.instanceId,
-        ':staleBefore': claim.staleBefore,
-        ...(claim.unseenSince === undefined ? {} : { ':unseenSince': claim.unseenSince }),
+      (stored) => {
+        const slot = slotOf(stored, device.instanceName);
+        return slot?.state === 'active' && slot.deactivation?.claimId === claim.claimId;
       },
-    }).then((record) => record !== undefined);
+    ).then((record) => record !== undefined);
   }
 
   /** Gives a deactivation claim back (LemonSqueezy failed): the device stays active. */
@@ -166,25 +184,34 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
     const ours =
       'devices.#device.deactivation.claimId = :claimId AND devices.#device.#state = :active';
     const write = (seatCount: 'decrement' | 'keep') =>
-      this.conditionalUpdate(licenseHash, {
-        UpdateExpression:
-          'SET devices.#device.#state = :deactivated, devices.#device.deactivatedAt = :at, ' +
-          `updatedAt = :at${seatCount === 'decrement' ? ', provider.activationUsage = provider.activationUsage - :one' : ''} ` +
-          'REMOVE devices.#device.deactivation',
-        ConditionExpression:
-          seatCount === 'decrement'
-            ? `${ours} AND provider.activationUsage > :zero`
-            : `${ours} AND (attribute_not_exists(provider) OR provider.activationUsage <= :zero)`,
-        ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName), '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':claimId': claimId,
-          ':active': 'active',
-          ':deactivated': 'deactivated',
-          ':at': at,
-          ':zero': 0,
-          ...(seatCount === 'decrement' ? { ':one': 1 } : {}),
+      this.conditionalUpdate(
+        licenseHash,
+        {
+          UpdateExpression:
+            'SET devices.#device.#state = :deactivated, devices.#device.deactivatedAt = :at, ' +
+            `updatedAt = :at${seatCount === 'decrement' ? ', provider.activationUsage = provider.activationUsage - :one' : ''} ` +
+            'REMOVE devices.#device.deactivation',
+          ConditionExpression:
+            seatCount === 'decrement'
+              ? `${ours} AND provider.activationUsage > :zero`
+              : `${ours} AND (attribute_not_exists(provider) OR provider.activationUsage <= :zero)`,
+          ExpressionAttributeNames: { '#device': deviceSlotKey(instanceName), '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':claimId': claimId,
+            ':active': 'active',
+            ':deactivated': 'deactivated',
+            ':at': at,
+            ':zero': 0,
+            ...(seatCount === 'decrement' ? { ':one': 1 } : {}),
+          },
         },
-      });
+        deactivatedAt,
+      );
+    // A retry of our own write (its answer lost) finds the slot deactivated at `at`: done.
+    const deactivatedAt = (stored: LicenseRecord) => {
+      const slot = slotOf(stored, instanceName);
+      return slot?.state === 'deactivated' && slot.deactivatedAt === at;
+    };
     // Two complementary conditions on the count: exactly one can hold while the claim is ours.
     return (await write('decrement')) ?? (await write('keep'));
   }
@@ -257,4 +284,14 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
       ExpressionAttributeValues: parts.values,
     });
   }
+}
+
+/** Whether the stored license holds `activation` as an active device (the write that put it). */
+function holdsActivation(stored: LicenseRecord, activation: Activation): boolean {
+  const slot = slotOf(stored, activation.instanceName);
+  return (
+    slot?.state === 'active' &&
+    slot.instanceId === activation.instanceId &&
+    slot.activatedAt === activation.activatedAt
+  );
 }

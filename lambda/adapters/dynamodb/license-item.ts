@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LicenseRecord } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
-import { isConditionFailure } from './items.ts';
+import { isConditionFailure, itemOfConditionFailure } from './items.ts';
 
 const LICENSE_SK = 'LICENSE';
 
@@ -52,11 +52,14 @@ export class LicenseItem {
 
   /**
    * An update of the license item of `licenseHash` that returns the new record, or undefined
-   * when its condition did not hold.
+   * when its condition did not hold. `ours` says whether a stored record already holds what this
+   * very write writes: when the SDK retries a write whose answer was lost after it committed,
+   * the retry's condition fails on the write's own result, and that is success, not a rival.
    */
   protected async conditionalUpdate(
     licenseHash: string,
     input: Omit<UpdateInput, 'TableName' | 'Key' | 'ReturnValues'>,
+    ours?: (stored: LicenseRecord) => boolean,
   ): Promise<LicenseRecord | undefined> {
     try {
       const result = await this.documents.send(
@@ -65,12 +68,14 @@ export class LicenseItem {
           TableName: this.tableName,
           Key: licenseKey(licenseHash),
           ReturnValues: 'ALL_NEW',
+          ...(ours ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
         }),
       );
       return fromItem(result.Attributes);
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const stored = ours ? fromItem(itemOfConditionFailure(error)) : undefined;
+      return stored && ours?.(stored) ? stored : undefined;
     }
   }
 }

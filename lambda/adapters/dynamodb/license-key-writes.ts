@@ -42,9 +42,11 @@ export class LicenseKeyWrites extends LicenseItem {
         ...facts.values,
       },
     };
+    // A retry of this very install (its answer lost after it committed) finds `next` stored.
+    const ours = (stored: LicenseRecord) => stored.ai?.hash === next.hash;
     const previous = license.ai;
     if (!previous || previous.periodEnd === next.periodEnd) {
-      return this.conditionalUpdate(license.licenseHash, update);
+      return this.conditionalUpdate(license.licenseHash, update, ours);
     }
     // A new period: keep the ended one's credit record (no tokens) as its own item, in one step.
     const { token: _token, ...ended } = previous;
@@ -74,8 +76,9 @@ export class LicenseKeyWrites extends LicenseItem {
         }),
       );
     } catch (error) {
-      if (isCancelledByCondition(error)) return undefined;
-      throw error;
+      if (!isCancelledByCondition(error)) throw error;
+      const stored = await this.get(license.licenseHash);
+      return stored && ours(stored) ? stored : undefined;
     }
     return this.get(license.licenseHash);
   }

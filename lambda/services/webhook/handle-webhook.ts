@@ -18,8 +18,9 @@ const REMEMBER_EVENTS_MS = 30 * 24 * 3600 * 1000;
  *    different events may share `updated_at`) is claimed with a conditional write: a delivery
  *    seen before is a no-op, a parallel copy waits for the first to finish;
  * 4. the event is applied (each transition guarded by "newer `updated_at` wins");
- * 5. success marks the id done; a failure gives the claim back and throws, so the 503 makes
- *    LemonSqueezy retry and the retry does the work.
+ * 5. success marks the id done; a failure (of the work or of marking it done) gives the claim
+ *    back and throws, so the 503 makes LemonSqueezy retry and the retry does the work; a claim
+ *    that finds its own id (its answer was lost and the SDK retried it) holds it.
  */
 export async function handleWebhook(
   deps: ServiceDeps,
@@ -79,11 +80,18 @@ async function applyClaimed(
     await deps.webhooks.releaseEvent(eventId, claimId);
     throw error;
   }
-  await deps.webhooks.completeEvent(
-    eventId,
-    claimId,
-    new Date(deps.clock.now().getTime() + REMEMBER_EVENTS_MS),
-  );
+  try {
+    await deps.webhooks.completeEvent(
+      eventId,
+      claimId,
+      new Date(deps.clock.now().getTime() + REMEMBER_EVENTS_MS),
+    );
+  } catch (error) {
+    // Applied but not marked done: give the claim back so LemonSqueezy's retry applies the event
+    // again at once (a no-op: every transition is guarded) instead of waiting out the lease.
+    await deps.webhooks.releaseEvent(eventId, claimId).catch(() => undefined);
+    throw error;
+  }
   return outcome;
 }
 
