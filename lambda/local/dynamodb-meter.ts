@@ -43,12 +43,14 @@ export interface ProxyAnswer {
 /**
  * What the proxy does with one request: pass it on (the default), answer it with `refuse` without
  * passing it on, or pass it on and, once DynamoDB Local has applied it, call `afterCommit` and
- * answer `lose` instead of the real answer (an answer lost after the write committed).
+ * answer `lose` instead of the real answer (an answer lost after the write committed). `forward`,
+ * when given, is the body passed on instead of the one sent.
  */
 export interface ProxyAction {
   refuse?: ProxyAnswer;
   lose?: ProxyAnswer;
   afterCommit?: () => void | Promise<void>;
+  forward?: Record<string, unknown>;
 }
 
 export type ProxyHook = (call: ProxiedCall) => ProxyAction | undefined;
@@ -88,6 +90,7 @@ export async function startDynamoDbMeter(target: string, hook?: ProxyHook): Prom
         answerWith(outgoing, action.refuse);
         return;
       }
+      if (action?.forward) body = Buffer.from(JSON.stringify(action.forward));
       if (metered) {
         add(calls, operation, 1);
         const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { disposableDomains } from '#adapters/blocklist/disposable-domains.ts';
+import type { NewTrial, TrialClaims } from '#adapters/dynamodb/trial-store.ts';
 import { keyState } from '#domain/audit.ts';
 import { InvalidDeviceIdError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
@@ -17,6 +18,7 @@ import {
 import type { TrialRequest } from '#schemas/trial.ts';
 import { countIssuedKey } from './outcome-metrics.ts';
 import { overLimit } from './rate-limit.ts';
+import { recoverTrial, TRIAL_RECOVERY_MS } from './recover-trial.ts';
 import { discardKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import { serveLicense } from './validate-license.ts';
@@ -29,10 +31,13 @@ const DISPOSABLE = 'Trials are not available for disposable email addresses.';
  * (`domain/trial-identity.ts`).
  * 1. refuse a device id the configured pattern does not accept, and (when configured) an
  *    address at a disposable email domain; then count the request against its IP's trial limit;
- * 2. refuse early (no upstream call) if the email or the device had a trial;
+ * 2. answer early (no upstream call) if the email or the device had a trial: the trial this
+ *    very email and device started within a day, again (`recoverTrial`), else refuse;
  * 3. SaaS trial: create its OpenRouter key first, expiring with the trial;
- * 4. store trial + email claim + device claim in one transaction (conditional on both claims);
- * 5. lost the race or the write failed: delete the key we created (no orphan, nothing half-done);
+ * 4. store trial + email claim + device claim (with the trial key, recoverable for a day) in one
+ *    transaction, conditional on both claims; a retry that finds its own trial item succeeded;
+ * 5. lost the race: delete the key we created and answer as in 2 (a parallel twin of this
+ *    request wins for both); the write failed: see `writeTrial`;
  * 6. answer like an activation of the new trial key on this device.
  */
 export async function startTrial(
@@ -53,11 +58,14 @@ export async function startTrial(
   const email = canonicalEmail(input.email);
   // Claims made before canonical forms (the email trimmed and lower-cased, the device id as
   // sent) still count: looked up too, in the same read. None is written in those forms any more.
-  const claimed = await deps.trials.isTrialClaimed(
-    [email, normaliseEmail(input.email)],
-    [device, input.instanceName],
-  );
-  if (claimed) return refused('TRIAL_ALREADY_USED', ALREADY_USED);
+  const forms: ClaimForms = {
+    emails: [email, normaliseEmail(input.email)],
+    devices: [device, input.instanceName],
+  };
+  const claims = await deps.trials.findClaims(forms.emails, forms.devices);
+  // Counted above like the refusal it replaces: guessing an email and device pair costs the
+  // IP's trial budget, and a recovery needs both identities the trial was started with.
+  if (claims.claimed) return answerClaimed(deps, claims);
   const trial = deps.products.trial;
   const now = deps.clock.now();
   const trialEnd = new Date(now.getTime() + trial.duration_days * 86_400_000);
@@ -91,16 +99,17 @@ export async function startTrial(
   };
   if (trial.ai_mode === 'saas') record.ai = await createTrialKey(deps, record, trialEnd, now);
 
-  let created: boolean;
-  try {
-    created = await deps.trials.createTrial({ record, email, device });
-  } catch (error) {
+  const recoverableUntil = new Date(now.getTime() + TRIAL_RECOVERY_MS).toISOString();
+  const written = await writeTrial(deps, {
+    record,
+    email,
+    device,
+    trialKey: licenseKey,
+    recoverableUntil,
+  });
+  if (written === 'taken') {
     if (record.ai) await discardKey(deps, record.ai.hash);
-    throw error;
-  }
-  if (!created) {
-    if (record.ai) await discardKey(deps, record.ai.hash);
-    return refused('TRIAL_ALREADY_USED', ALREADY_USED);
+    return answerClaimed(deps, await deps.trials.findClaims(forms.emails, forms.devices));
   }
   deps.metrics.count('TrialsStarted');
   if (record.ai) {
@@ -118,6 +127,38 @@ export async function startTrial(
     trialEnd: record.expiresAt,
   });
   return serveLicense(deps, record, activation, licenseKey, 'activate');
+}
+
+/** The forms of a request's email and device its claims are looked up by, canonical first. */
+interface ClaimForms {
+  emails: string[];
+  devices: string[];
+}
+
+/** A request whose email or device is claimed: its own trial again if recoverable, else 403. */
+async function answerClaimed(
+  deps: ServiceDeps,
+  claims: TrialClaims,
+): Promise<Outcome<LicenseGrant>> {
+  return (await recoverTrial(deps, claims)) ?? refused('TRIAL_ALREADY_USED', ALREADY_USED);
+}
+
+/**
+ * Step 4's write. When it fails, whether it committed is unknown (its answer may be lost and
+ * the SDK's retries failed): the trial item is looked for. Found: the trial is written, and is
+ * served (deleting its key now would hand out a trial with a dead key). Not found: nothing was
+ * written, the key is deleted. The look fails too: the key stays, since the trial may hold it;
+ * the orphan-key reaper deletes it later if no license does, and the request fails as it would.
+ */
+async function writeTrial(deps: ServiceDeps, trial: NewTrial): Promise<'created' | 'taken'> {
+  try {
+    return await deps.trials.createTrial(trial);
+  } catch (error) {
+    const written = await deps.trials.trialExists(trial.record.licenseHash).catch(() => undefined);
+    if (written) return 'created';
+    if (written === false && trial.record.ai) await discardKey(deps, trial.record.ai.hash);
+    throw error;
+  }
 }
 
 async function createTrialKey(

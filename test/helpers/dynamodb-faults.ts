@@ -37,6 +37,13 @@ export interface FaultRule {
   times?: number;
   /** For `lost` and `crash`: runs once the write has committed, before the answer. */
   afterCommit?: () => void | Promise<void>;
+  /**
+   * For `lost` and `crash`: the write reaches DynamoDB without its `ClientRequestToken`, so the
+   * SDK's retry (same token) is a new request to DynamoDB and meets the first one's work. AWS
+   * honours a token for 10 minutes (and DynamoDB Local honours it too); the service must not
+   * rely on it, and this is how a test shows it does not.
+   */
+  forgetToken?: boolean;
 }
 
 const WRITE_OPERATIONS = new Set([
@@ -125,12 +132,18 @@ function actionOf(rule: FaultRule, call: NamedCall): ProxyAction {
       return {
         lose: { status: 500, type: 'InternalServerError', message: 'Internal server error' },
         ...(rule.afterCommit ? { afterCommit: rule.afterCommit } : {}),
+        ...(rule.forgetToken ? { forward: withoutToken(call.body) } : {}),
       };
     default: {
       const unhandled: never = rule.kind;
       throw new Error(`unknown fault ${String(unhandled)}`);
     }
   }
+}
+
+function withoutToken(body: Record<string, unknown>): Record<string, unknown> {
+  const { ClientRequestToken: _token, ...rest } = body;
+  return rest;
 }
 
 const refuse = (status: number, type: string, message: string): ProxyAction => ({

@@ -158,6 +158,28 @@ describe('writes that know their own work', () => {
     expect((await storedLicense(stack, license))?.status).toBe('disabled');
   });
 
+  it('gives back an event claim that committed although every answer to it was lost', async () => {
+    // Prepare: the claim commits, and so does each retry of it, but no answer comes back.
+    const { license } = await activatedLicense(stack);
+    stack.lemonSqueezy.updateLicense(license.key, { status: 'disabled' });
+    const event = eventFor(stack, 'license_key_updated', license);
+    stack.faults?.inject({
+      kind: 'lost',
+      times: 3,
+      match: (call: NamedCall) => call.name.includes('PutItem EVENT'),
+    });
+
+    // Act
+    const first = await deliver(stack, event);
+    healed();
+    const retry = await deliver(stack, event);
+
+    // Assess: a 503, then LemonSqueezy's retry applies the event at once.
+    expect(first.status).toBe(503);
+    expect(retry.status).toBe(200);
+    expect((await storedLicense(stack, license))?.status).toBe('disabled');
+  });
+
   it("takes LemonSqueezy's retry at once when marking an applied event done failed", async () => {
     // Prepare: every attempt to mark the event done fails (the SDK's three).
     const { license } = await activatedLicense(stack);

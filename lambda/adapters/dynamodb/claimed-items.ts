@@ -57,7 +57,12 @@ export class ClaimedItems {
       );
       return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionFailure(error)) {
+        // No answer: the put may have committed all the same. Give back whatever of it did, so
+        // a retry is not held off by this request's own claim until the lease runs out.
+        await this.markReleased(key, fields.claimId).catch(() => undefined);
+        throw error;
+      }
       const found = itemOfConditionFailure(error);
       return found?.state === 'processing' && found.claimId === fields.claimId;
     }
@@ -97,7 +102,7 @@ export class ClaimedItems {
 
   /**
    * Gives a claim back by marking the item `released`, for a role without DeleteItem (which
-   * would reach license items too); a claim must then take a released item like a missing one.
+   * would reach license items too); every claim takes a released item like a missing one.
    */
   async markReleased(key: ItemKey, claimId: string): Promise<void> {
     await this.ifClaimed(

@@ -22,6 +22,12 @@ const MEMO_LIMIT = 10_000;
  * A subject refused in a window stays refused until the window ends (its count only grows), so
  * each warm instance remembers the refusal and answers repeats without a write: a flood from one
  * subject costs at most `max` writes plus one per instance per window.
+ *
+ * Not idempotent, and said so: when an increment's answer is lost after it committed, the SDK's
+ * retry counts the request again (at most once per retry attempt). A count can run ahead of the
+ * requests it saw, never behind: a limit may refuse a little early, never let more through.
+ * Making each increment carry the request's id would cost item size and a condition on every
+ * counted request for a rare fault that errs on the safe side.
  */
 export class DynamoDbRateLimiter implements RateLimiter {
   /** `<limit>#<subject>#<window start>#<max>` of the refusals this instance has seen. */

@@ -33,7 +33,7 @@ export class DynamoDbWebhookStore {
   /**
    * Claims an event for processing with a conditional write: `done` if it was applied before,
    * `busy` while another delivery is applying it (unless that claim is older than
-   * `staleBefore`), else `claimed`.
+   * `staleBefore`), else `claimed` (a claim given back, `released`, is free again).
    */
   async claimEvent(
     eventId: string,
@@ -46,9 +46,14 @@ export class DynamoDbWebhookStore {
       { claimId, claimedAt },
       {
         expression:
-          'attribute_not_exists(pk) OR (#state = :processing AND claimedAt < :staleBefore)',
+          'attribute_not_exists(pk) OR #state = :released OR ' +
+          '(#state = :processing AND claimedAt < :staleBefore)',
         names: { '#state': 'state' },
-        values: { ':processing': 'processing', ':staleBefore': staleBefore },
+        values: {
+          ':processing': 'processing',
+          ':released': 'released',
+          ':staleBefore': staleBefore,
+        },
       },
     );
     if (claimed) return 'claimed';
