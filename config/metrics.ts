@@ -56,6 +56,13 @@ export const METRICS = {
   WebhookEvents: { unit: 'Count', dimensions: ['Event', 'Outcome'] },
   /** A license the reconciler confirmed with LemonSqueezy (its facts were over a day old). */
   LicensesReconciled: { unit: 'Count', dimensions: [] },
+  /**
+   * A key whose state at OpenRouter was out of step with its license (an enable or disable that
+   * failed between its two writes) and was put back in step by the reaper or the reconciler.
+   */
+  AiKeysSettled: { unit: 'Count', dimensions: [] },
+  /** A device claim left pending past its lease that the reconciler settled (seat freed). */
+  LostSeatsSettled: { unit: 'Count', dimensions: [] },
   /** A seat the reaper freed because its device was idle past `release_after_days`. */
   IdleDevicesReleased: { unit: 'Count', dimensions: [] },
   /** A scheduled sweep's run that ended early, by `Sweep` and `Reason` (upstream, cap). */

@@ -97,10 +97,13 @@ export function isKeyDue(license: LicenseRecord, now: Date): boolean {
   return new Date(license.ai.periodEnd).getTime() <= now.getTime();
 }
 
-/** The period's key a device may use now: SaaS, enabled, and its period not over (I5). */
+/**
+ * The period's key a device may use now: SaaS, enabled, its period not over (I5), and no change of
+ * its state at OpenRouter left open (`intent`: it may be disabled there whatever the record says).
+ */
 export function liveKey(license: LicenseRecord, now: Date): AiKey | undefined {
   const key = license.ai;
-  if (license.plan.aiMode !== 'saas' || !key || key.disabledAt) return undefined;
+  if (license.plan.aiMode !== 'saas' || !key || key.disabledAt || key.intent) return undefined;
   return new Date(key.periodEnd) > now ? key : undefined;
 }
 

@@ -110,6 +110,21 @@ export interface AiKey {
   disabledAt?: string;
   /** What the key had spent when it was disabled (USD; it cannot spend while disabled). */
   usageAtDisable?: number;
+  /**
+   * Written before OpenRouter is told to enable or disable the key, removed by the write that
+   * records the result. While it is open the record says nothing reliable about OpenRouter (the
+   * change may or may not have happened), so readers re-assert the state the license's verdict
+   * wants instead of trusting `disabledAt` (README "Two-system steps"). Absent on older items.
+   */
+  intent?: KeyIntent;
+}
+
+/** A change of the key's state at OpenRouter under way: which state, since when, by whom. */
+export interface KeyIntent {
+  to: 'enabled' | 'disabled';
+  since: string;
+  /** The writer's own id: its record write is conditional on the intent still being its own. */
+  id: string;
 }
 
 /**

@@ -25,8 +25,9 @@ export function upstreamWork(
   usageTtlMs: number,
 ): UpstreamWork {
   if (refresh.due || seatsOutOfStep(license, now)) return 'required';
-  // A license that may not be used has its live key disabled, once.
-  if (!verdict.ok) return license.ai && !license.ai.disabledAt ? 'required' : 'none';
+  // A license that may not be used has its live key disabled, once (again if a change is open).
+  const key = license.ai;
+  if (!verdict.ok) return key && (!key.disabledAt || key.intent) ? 'required' : 'none';
   if (keyWorkDue(license, now)) return 'required';
   return usageDue(license, now, usageTtlMs) ? 'optional' : 'none';
 }
@@ -35,7 +36,7 @@ export function upstreamWork(
 function keyWorkDue(license: LicenseRecord, now: Date): boolean {
   if (license.plan.aiMode !== 'saas') return false;
   const key = license.ai;
-  if (key && new Date(key.periodEnd) > now) return Boolean(key.disabledAt);
+  if (key && new Date(key.periodEnd) > now) return Boolean(key.disabledAt || key.intent);
   // No period may start (I5), or its credit is spent: nothing to ask for.
   const periodEnd = currentPeriodEnd(license, now);
   return periodEnd !== null && periodCredit(license, periodEnd).left > 0;

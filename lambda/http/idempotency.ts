@@ -139,7 +139,10 @@ async function runClaimed(
     }
   } catch (error) {
     // The work is done and this is its answer: the client gets it even if it could not be
-    // kept. The claim then lapses after the lease, and a retry runs the request again.
+    // kept. The claim is given back if it can be (else it lapses after the lease), so a retry
+    // runs the request again at once: the routes recognise their own work (a device already
+    // active, a trial recovered), so that repeats no side effect.
+    await deps.idempotency.release(claim, claim.claimId).catch(() => undefined);
     deps.logger.warn('idempotency record not updated', {
       requestId: context.awsRequestId,
       key: claim.keyHash.slice(0, 8),

@@ -1,4 +1,10 @@
-import { deviceSlotKey, type LicenseRecord, type Sighting, slotOf } from '#domain/license.ts';
+import {
+  type AiKey,
+  deviceSlotKey,
+  type LicenseRecord,
+  type Sighting,
+  slotOf,
+} from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { markGone } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -11,7 +17,12 @@ export interface UsageRead {
 
 /**
  * Reads the live key's remaining credit from OpenRouter (one call). A key OpenRouter no longer
- * has is recorded as spent and forgotten (`markGone`). OpenRouter failing is not the request's
+ * has is recorded as spent and forgotten (`markGone`). A key OpenRouter holds disabled while the
+ * record says live (a revoke whose record was lost, or a disable outside) is recorded as disabled,
+ * with what it spent: the record follows OpenRouter's truth, and the caller, seeing no live key,
+ * puts OpenRouter in line with the license's verdict (a usable license's key is enabled again by
+ * `ensureAiKey`; anything else stays disabled). Its token is never served disabled.
+ * OpenRouter failing is not the request's
  * failure: the figure is one the client only displays, so the cached one is served, with the
  * `limit_checked_at` that says how old it is, and this instance notes the trouble (no more usage
  * reads for a while, README "Usage freshness").
@@ -24,6 +35,8 @@ export async function readKeyUsage(deps: ServiceDeps, license: LicenseRecord): P
     if (!usage) {
       return { license: await markGone(deps, license, key, key.limit - key.limitRemaining) };
     }
+    if (usage.disabled && !key.disabledAt)
+      return { license: await recordDisabled(deps, license, key, usage.usage) };
     return { license, usage: { keyHash: key.hash, limitRemaining: usage.limitRemaining } };
   } catch (error) {
     if (!deps.upstreamTrouble.noteFailure(error, deps.clock.now())) throw error;
@@ -33,6 +46,27 @@ export async function readKeyUsage(deps: ServiceDeps, license: LicenseRecord): P
     });
     return { license };
   }
+}
+
+/**
+ * Records the key OpenRouter holds disabled as disabled (what it spent is final). A failing write
+ * fails the request (503), never serving the disabled token as live; a key replaced meanwhile
+ * answers the record as it is now.
+ */
+async function recordDisabled(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  key: AiKey,
+  usage: number,
+): Promise<LicenseRecord> {
+  deps.logger.warn('ai key found disabled at OpenRouter: recorded so', {
+    license: shortHash(license.licenseHash),
+    key: shortHash(key.hash),
+  });
+  const at = deps.clock.now().toISOString();
+  const recorded = await deps.store.markKeyDisabled(license.licenseHash, key.hash, at, usage);
+  const now = recorded ?? (await deps.store.get(license.licenseHash));
+  return now ?? { ...license, ai: { ...key, disabledAt: at, usageAtDisable: usage } };
 }
 
 /**

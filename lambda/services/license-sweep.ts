@@ -8,6 +8,8 @@ export interface SweepPages {
   /** License items read per run at most, in pages of `pageSize` (a Scan, billed per item read). */
   maxPages: number;
   pageSize: number;
+  /** Visit LemonSqueezy licenses of every status, not only `active` ones (same cost per page). */
+  anyStatus?: boolean;
 }
 
 export interface SweepProgress {
@@ -18,7 +20,8 @@ export interface SweepProgress {
 }
 
 /**
- * Walks the usable LemonSqueezy licenses for the scheduled sweep `name`, page by page from
+ * Walks the usable LemonSqueezy licenses (all of them with `anyStatus`) for the scheduled sweep
+ * `name`, page by page from
  * where its last run stopped (a `SWEEP#<name>` cursor in the table), so every license is reached
  * across runs however large the table. `visit` may end the run; the page it was on is read again
  * next time, so what it still holds is not skipped.
@@ -34,7 +37,11 @@ export async function sweepLicenses(
     deps.store.saveSweepCursor(name, cursor, deps.clock.now().toISOString());
   let cursor = await deps.store.sweepCursor(name);
   for (let page = 0; page < pages.maxPages; page += 1) {
-    const { licenses, next } = await deps.store.activeLicensePage(cursor, pages.pageSize);
+    const { licenses, next } = await deps.store.activeLicensePage(
+      cursor,
+      pages.pageSize,
+      pages.anyStatus,
+    );
     progress.licensesRead += licenses.length;
     for (const license of licenses) {
       const stop = await visit(license);

@@ -1,6 +1,7 @@
 import { licenseHashInKeyName } from '#domain/key-name.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { ServiceDeps } from './service-deps.ts';
+import { settleKey } from './settle-key.ts';
 
 export interface ReapOptions {
   /** Keys younger than this may belong to a request still in flight: leave them. */
@@ -19,7 +20,9 @@ export const DEFAULT_REAP_OPTIONS: ReapOptions = { minAgeMs: 15 * 60 * 1000, max
  * 1. list enabled keys, newest first, page by page, from where the last run stopped (an offset
  *    kept in the table), so every key is reached across runs however many there are;
  * 2. skip keys not named by us and keys younger than `minAgeMs`;
- * 3. delete a key unless its license still holds exactly that key;
+ * 3. delete a key unless its license still holds exactly that key; a key its license holds but
+ *    may not use (unusable, operator hold, record disabled) is disabled instead: listed enabled,
+ *    it is live at OpenRouter whatever the record says (issue 21: the reaper used to skip it);
  * 4. at the end of the list, start over next run. Keys created meanwhile push older ones further
  *    down the list (they are looked at again, which is harmless); new keys are reached at the
  *    next wrap, at most `total / (maxPages × 100)` runs later.
@@ -27,22 +30,29 @@ export const DEFAULT_REAP_OPTIONS: ReapOptions = { minAgeMs: 15 * 60 * 1000, max
 export async function reapOrphanKeys(
   deps: ServiceDeps,
   options: ReapOptions = DEFAULT_REAP_OPTIONS,
-): Promise<{ examined: number; deleted: number; wrapped: boolean }> {
+): Promise<{ examined: number; deleted: number; settled: number; wrapped: boolean }> {
   const cutoff = deps.clock.now().getTime() - options.minAgeMs;
   let offset = offsetOf(await deps.store.sweepCursor(ORPHAN_SWEEP));
   let examined = 0;
   let deleted = 0;
+  let settled = 0;
   let wrapped = false;
   for (let page = 0; page < options.maxPages && !wrapped; page += 1) {
     const keys = await deps.keys.list(offset);
     let deletedHere = 0;
+    let settledHere = 0;
     for (const key of keys) {
       const licenseHash = licenseHashInKeyName(key.name, deps.policy.deploymentId);
       if (!licenseHash || key.disabled || new Date(key.createdAt).getTime() > cutoff) continue;
       examined += 1;
       const license = await deps.store.get(licenseHash);
-      // The license's key, live or disabled (kept to be enabled again in its period), stays.
-      if (license?.ai?.hash === key.hash) continue;
+      // The license's key, live or disabled (kept to be enabled again in its period), stays; but
+      // it is listed enabled, so one its license may not use (disabled, on hold, an enable or
+      // disable that failed half-way) is disabled now (`settleKey`).
+      if (license?.ai?.hash === key.hash) {
+        if ((await settleKey(deps, license, true)) === 'disabled') settledHere += 1;
+        continue;
+      }
       await deps.keys.remove(key.hash);
       deletedHere += 1;
       deps.logger.warn('deleted an orphan ai key', {
@@ -51,8 +61,9 @@ export async function reapOrphanKeys(
       });
     }
     deleted += deletedHere;
-    // The keys after this page moved up by the ones deleted from it.
-    offset += keys.length - deletedHere;
+    settled += settledHere;
+    // The keys after this page moved up by the ones deleted or disabled (no longer listed).
+    offset += keys.length - deletedHere - settledHere;
     wrapped = keys.length < PAGE_SIZE;
   }
   await deps.store.saveSweepCursor(
@@ -60,7 +71,7 @@ export async function reapOrphanKeys(
     wrapped ? undefined : String(offset),
     deps.clock.now().toISOString(),
   );
-  return { examined, deleted, wrapped };
+  return { examined, deleted, settled, wrapped };
 }
 
 /** OpenRouter lists keys 100 at a time. */

@@ -12,11 +12,16 @@ import {
 import { storedLicenseKey } from './provider-facts.ts';
 import { refreshLicense } from './refresh-license.ts';
 import type { ServiceDeps } from './service-deps.ts';
+import { settleKey } from './settle-key.ts';
+import { lostClaims, settleLostSeats } from './settle-lost-seats.ts';
 
 export interface ReconcileOptions extends SweepPages {
   /** Facts older than this are confirmed again (a client that validates refreshes its own daily). */
   staleAfterMs: number;
-  /** Licenses confirmed per run at most: each costs a REST read and a License API validate. */
+  /**
+   * LemonSqueezy visits per run at most: a confirmation costs a REST read and a License API
+   * validate; settling a lost claim an instance list (and a REST read and a deactivation).
+   */
   maxLicenses: number;
   /** Pause after each one, so a run takes a small share of the store-wide budget. */
   spacingMs: number;
@@ -42,66 +47,110 @@ export interface ReconcileSummary extends SweepProgress {
   confirmed: number;
   /** Confirmed and found unusable: their AI keys are disabled now. */
   keysRevoked: number;
+  /** Keys put back in step with their license's verdict (an enable or disable left half-way). */
+  keysSettled: number;
+  /** Device claims left pending past their lease, settled (a lost seat freed at LemonSqueezy). */
+  claimsSettled: number;
 }
+
+type Counts = Omit<ReconcileSummary, keyof SweepProgress>;
 
 /**
  * Confirms with LemonSqueezy the usable licenses whose facts are older than `staleAfterMs`, so a
  * lost webhook (a key disabled, a subscription expired, a seat freed in LemonSqueezy's dashboard)
- * is caught within a run even for a client that stopped validating and keeps a live AI key.
- * 1. walk the usable LemonSqueezy licenses from where the last run stopped (a cursor in the table);
- * 2. for a stale one, read its key from LemonSqueezy's REST API (we keep only a hash) and refresh
- *    it exactly as a validate would: facts stored if nothing newer is (I4), seats reconciled (I3);
- * 3. enforce what was found like after a webhook: an unusable license's key is disabled (I1);
- * 4. stop at `maxLicenses`, or at the first LemonSqueezy failure (the budget spent included): the
- *    next run starts again at the same page.
+ * is caught within a run even for a client that stopped validating and keeps a live AI key, and
+ * repairs what a two-system step left half-way on licenses of any status (README "Two-system
+ * steps"; before, licenses stored `disabled`, `expired` or `inactive` were never read):
+ * 1. walk the LemonSqueezy licenses of every status from where the last run stopped (a cursor in
+ *    the table; the Scan bills the items it reads before its filter, so reading every status
+ *    costs no more capacity than reading the active ones);
+ * 2. for a stale `active` one, read its key from LemonSqueezy's REST API (we keep only a hash) and
+ *    refresh it exactly as a validate would: facts stored if nothing newer is (I4), seats
+ *    reconciled (I3); then enforce what was found like after a webhook (I1);
+ * 3. any status: a key out of step with the license's verdict (live on a license that may not use
+ *    it, or an enable or disable whose intent was left open past the lease) is put back in step
+ *    at OpenRouter and recorded (`settleKey`; OpenRouter only);
+ * 4. any status: device claims pending past the activation lease are settled (`settleLostSeats`:
+ *    the seat a dead activation took at LemonSqueezy is freed, the claim given back);
+ * 5. stop at `maxLicenses` LemonSqueezy visits (2 and 4 each count one), or at the first upstream
+ *    failure (the LemonSqueezy budget spent included): the next run starts again at the same
+ *    page. Every LemonSqueezy call goes through `deps.provider` and its budget, as before.
  */
 export async function reconcileLicenses(
   deps: ServiceDeps,
   options: ReconcileOptions = DEFAULT_RECONCILE_OPTIONS,
 ): Promise<ReconcileSummary> {
-  const counts = { confirmed: 0, keysRevoked: 0 };
-  const progress = await sweepLicenses(deps, RECONCILE_SWEEP, options, (license) =>
-    confirmIfStale(deps, license, options, counts),
+  const counts: Counts = { confirmed: 0, keysRevoked: 0, keysSettled: 0, claimsSettled: 0 };
+  const progress = await sweepLicenses(
+    deps,
+    RECONCILE_SWEEP,
+    { ...options, anyStatus: true },
+    (license) => reconcileOne(deps, license, options, counts),
   );
   return { ...progress, ...counts };
 }
 
-/** Confirms one license if its facts are stale; says why the run must stop, if it must. */
-async function confirmIfStale(
+/** Steps 2 to 4 for one license; says why the run must stop, if it must. */
+async function reconcileOne(
   deps: ServiceDeps,
   license: LicenseRecord,
   options: ReconcileOptions,
-  summary: { confirmed: number; keysRevoked: number },
+  counts: Counts,
 ): Promise<SweepStop | undefined> {
-  const now = deps.clock.now();
-  const age = now.getTime() - Date.parse(license.statusCheckedAt);
-  if (age < options.staleAfterMs || !license.provider) return undefined;
-  if (summary.confirmed >= options.maxLicenses) return 'cap';
+  const visits = () => counts.confirmed + counts.claimsSettled;
   try {
-    const licenseKey = await storedLicenseKey(deps, license);
-    if (licenseKey === null) {
-      // Deleted at LemonSqueezy (or an id that is not this key's): the next validate finds out.
-      deps.logger.warn('license not reconciled: LemonSqueezy has no such key', {
-        license: shortHash(license.licenseHash),
-      });
-      return undefined;
+    let current = license;
+    if (isStale(deps, license, options)) {
+      if (visits() >= options.maxLicenses) return 'cap';
+      current = (await confirm(deps, license, counts)) ?? current;
+      if (options.spacingMs > 0) await sleep(options.spacingMs);
     }
-    // Confirmed or failed: the stored status served again would not be a confirmation.
-    const refreshed = await refreshLicense(deps, license, licenseKey, true);
-    summary.confirmed += 1;
-    deps.metrics.count('LicensesReconciled');
-    const liveBefore = refreshed.ai !== undefined && refreshed.ai.disabledAt === undefined;
-    await enforceLicense(deps, refreshed);
-    const after = await deps.store.get(license.licenseHash);
-    if (liveBefore && after?.ai?.disabledAt !== undefined) summary.keysRevoked += 1;
-    if (options.spacingMs > 0) await sleep(options.spacingMs);
+    if (await settleKey(deps, current)) counts.keysSettled += 1;
+    if (lostClaims(current, deps.clock.now(), deps.policy.activationLeaseMs).length > 0) {
+      if (visits() >= options.maxLicenses) return 'cap';
+      counts.claimsSettled += await settleLostSeats(deps, current);
+      if (options.spacingMs > 0) await sleep(options.spacingMs);
+    }
     return undefined;
   } catch (error) {
     if (!isDomainError(error) || error.name !== 'UpstreamError') throw error;
-    deps.logger.warn('license reconciliation stopped: LemonSqueezy failed', {
+    deps.logger.warn('license reconciliation stopped: an upstream failed', {
       license: shortHash(license.licenseHash),
       reason: error.message,
     });
     return 'upstream';
   }
+}
+
+/** An `active` LemonSqueezy license whose facts are older than `staleAfterMs`. */
+function isStale(deps: ServiceDeps, license: LicenseRecord, options: ReconcileOptions): boolean {
+  const age = deps.clock.now().getTime() - Date.parse(license.statusCheckedAt);
+  return (
+    license.status === 'active' && license.provider !== undefined && age >= options.staleAfterMs
+  );
+}
+
+/** Confirms one license with LemonSqueezy and enforces it; the license as stored after. */
+async function confirm(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  counts: Counts,
+): Promise<LicenseRecord | undefined> {
+  const licenseKey = await storedLicenseKey(deps, license);
+  if (licenseKey === null) {
+    // Deleted at LemonSqueezy (or an id that is not this key's): the next validate finds out.
+    deps.logger.warn('license not reconciled: LemonSqueezy has no such key', {
+      license: shortHash(license.licenseHash),
+    });
+    return undefined;
+  }
+  // Confirmed or failed: the stored status served again would not be a confirmation.
+  const refreshed = await refreshLicense(deps, license, licenseKey, true);
+  counts.confirmed += 1;
+  deps.metrics.count('LicensesReconciled');
+  const liveBefore = refreshed.ai !== undefined && refreshed.ai.disabledAt === undefined;
+  await enforceLicense(deps, refreshed);
+  const after = await deps.store.get(license.licenseHash);
+  if (liveBefore && after?.ai?.disabledAt !== undefined) counts.keysRevoked += 1;
+  return after;
 }

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { keyState } from '#domain/audit.ts';
 import { UpstreamError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
-import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
+import type { AiKey, KeyIntent, LicenseRecord, SpentKey } from '#domain/license.ts';
+import { liveKey } from '#domain/license-rules.ts';
 import { currentPeriodEnd, periodCredit, spentKeyOf } from '#domain/period.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { countIssuedKey } from './outcome-metrics.ts';
@@ -37,10 +39,11 @@ export async function ensureAiKey(deps: ServiceDeps, license: LicenseRecord): Pr
     const now = deps.clock.now();
     const key = current.ai;
     if (key && new Date(key.periodEnd) > now) {
-      if (!key.disabledAt) return { license: current };
+      // An open intent: OpenRouter may hold the key disabled whatever `disabledAt` says.
+      if (!key.disabledAt && !key.intent) return { license: current };
       const enabled = await enableAgain(deps, current, key);
       if ('changed' in enabled) return enabled;
-      if (enabled.license.ai && !enabled.license.ai.disabledAt) return enabled;
+      if (liveKey(enabled.license, now)) return enabled;
       current = enabled.license;
       continue;
     }
@@ -136,20 +139,29 @@ async function installedAfterAll(
 
 /**
  * Access is back within the key's period: the same key works again, so its credit is counted
- * once. Enabling comes first and is then confirmed by a write conditional on the facts we
- * decided on; if they changed meanwhile (a webhook took access away again) the key is disabled
- * again and the caller decides anew.
+ * once. A two-system step, in this order:
+ * 1. open the intent `enabled` (conditional on the facts we decided on; moved facts → decide again);
+ * 2. enable at OpenRouter;
+ * 3. record it, conditional on those facts and on the intent still being ours; if either moved
+ *    (a webhook took access away again, a revoke wrote its own intent) the key is disabled again
+ *    and the caller decides anew.
+ * Repair: a failure after 1 leaves the intent open, so no reader trusts `disabledAt` about
+ * OpenRouter: a revoke does not return early, the next validate of a usable license enables
+ * again, and the reaper and the reconciler disable it on a license that may not use it.
  */
 async function enableAgain(
   deps: ServiceDeps,
   license: LicenseRecord,
   key: AiKey,
 ): Promise<KeyResult> {
+  const intent = keyIntent(deps, 'enabled');
+  const opened = await deps.store.markKeyIntent(license, key.hash, intent);
+  if (!opened) return { changed: true };
   if (!(await deps.keys.enable(key.hash))) {
-    const gone = await markGone(deps, license, key, key.usageAtDisable ?? key.limit);
+    const gone = await markGone(deps, opened, key, key.usageAtDisable ?? key.limit);
     return { license: gone };
   }
-  const enabled = await deps.store.markKeyEnabled(license, key.hash);
+  const enabled = await deps.store.markKeyEnabled(license, key.hash, intent.id);
   if (enabled) {
     deps.metrics.count('AiKeysReEnabled');
     await deps.audit.record({
@@ -170,12 +182,24 @@ async function enableAgain(
 
 /**
  * Disables the license's key upstream and records what it had spent, keeping the key so the
- * same period can enable it again (I1). Upstream first: if OpenRouter is down the request fails
- * and the record still shows the key live, so a retry finishes the job.
+ * same period can enable it again (I1). A two-system step, in this order:
+ * 1. open the intent `disabled` (from here on no reader serves the key: `liveKey`);
+ * 2. disable at OpenRouter;
+ * 3. record it (`disabledAt`, closing the intent).
+ * Repair: a failure after 1 leaves the intent open: the next revoke (a webhook's retry, a
+ * validate, the reconciler) does not return early but disables and records again; a usable
+ * license's next validate enables it again. `seenEnabled`: the caller saw OpenRouter holding the
+ * key enabled (the reaper's listing), so a recorded `disabledAt` is not the truth.
  */
-export async function revokeKey(deps: ServiceDeps, license: LicenseRecord): Promise<LicenseRecord> {
+export async function revokeKey(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  seenEnabled = false,
+): Promise<LicenseRecord> {
   const key = license.ai;
-  if (!key || key.disabledAt) return license;
+  if (!key || (key.disabledAt && !key.intent && !seenEnabled)) return license;
+  const opened = await deps.store.markKeyIntent(license, key.hash, keyIntent(deps, 'disabled'));
+  if (!opened) return reread(deps, license);
   const disabled = await deps.keys.disable(key.hash);
   if (!disabled) return markGone(deps, license, key, key.limit - key.limitRemaining);
   const at = deps.clock.now().toISOString();
@@ -217,6 +241,11 @@ export async function markGone(
   return (
     (await deps.store.markKeyGone(license.licenseHash, spent)) ?? (await reread(deps, license))
   );
+}
+
+/** A new intent of this writer to move the key to `to` at OpenRouter. */
+function keyIntent(deps: ServiceDeps, to: KeyIntent['to']): KeyIntent {
+  return { to, since: deps.clock.now().toISOString(), id: randomUUID() };
 }
 
 async function reread(deps: ServiceDeps, license: LicenseRecord): Promise<LicenseRecord> {

@@ -250,8 +250,9 @@ export async function serveLicense(
       !options.sighting && phase === 'activate' && usageDue(keyed, now, deps.policy.usageTtlMs)
         ? await withFreshUsage(deps, keyed)
         : keyed;
-    // The key vanished at OpenRouter while we looked: issue its replacement now.
-    if (fresh.plan.aiMode === 'saas' && keyed.ai && !fresh.ai) {
+    // The key vanished or was found disabled at OpenRouter while we looked: issue its
+    // replacement, or enable it again, now.
+    if (liveKey(keyed, now) && !liveKey(fresh, now)) {
       current = fresh;
       continue;
     }

@@ -58,7 +58,13 @@ export class ServiceDashboard extends Construct {
       graph('Refused by the limits (RATE_LIMITED, UPSTREAM_BUSY)', ['RateLimited', 'UpstreamBusy']),
     );
     this.dashboard.addWidgets(
-      graph('Scheduled sweeps', ['LicensesReconciled', 'IdleDevicesReleased', 'SweepsStopped']),
+      graph('Scheduled sweeps', [
+        'LicensesReconciled',
+        'IdleDevicesReleased',
+        'SweepsStopped',
+        'AiKeysSettled',
+        'LostSeatsSettled',
+      ]),
     );
   }
 }

@@ -7,6 +7,7 @@ import { SANDBOX_SECRETS } from '#local/local-stack.ts';
 import { DAY } from '#local/manual-clock.ts';
 import { postFrom } from '#test/helpers/client-address.ts';
 import { modelCommands } from '#test/helpers/model/commands.ts';
+import { CrashSwitch } from '#test/helpers/model/crash.ts';
 import { newModel, SEATS, type World } from '#test/helpers/model/world.ts';
 import {
   deviceId,
@@ -24,9 +25,14 @@ import {
  * enabling and rotating the AI key (admin API), a trial, seats freed at
  * LemonSqueezy behind our back, license and subscription changes whose webhooks are delivered,
  * dropped, duplicated or delayed and reordered, a full refund, spending on the live key, clock jumps (minutes to past the period
- * end), an upstream failing on its next call, and reaper runs. They run against the real
+ * end), an upstream failing on its next call, DynamoDB faults on the next step's writes (throttling,
+ * 500s, conflicts, answers lost after the commit), crashes of the instance serving a request
+ * right after one of its writes (simulated in-process: test/helpers/model/crash.ts), reaper runs
+ * and the sweep (reaper and reconciler past the activation lease). They run against the real
  * handlers on DynamoDB Local with the sandbox doubles, and after every step I1–I4 are checked
- * against the doubles' ground truth (test/helpers/model/world.ts), and the device rules where
+ * against the doubles' ground truth (test/helpers/model/world.ts), with the served tokens and a
+ * disabled license's keys (key-checks.ts; after the sweep, every seat LemonSqueezy holds is
+ * recorded here), and the device rules where
  * they apply (test/helpers/model/device-checks.ts: the device-change limit, heartbeats, what the
  * sweep may free). A failure prints the seed and
  * the shrunk sequence; `pnpm test:model -- --runs N --seed S` runs longer or replays one.
@@ -38,13 +44,18 @@ const PATH = process.env.MODEL_PATH;
 
 /**
  * Disables the keys a finished sequence left live at the OpenRouter double, so the reaper of
- * later sequences does not re-examine every key ever made (the run would slow down as it goes).
- * Only the doubles' state is touched; each sequence has its own license.
+ * later sequences does not re-examine every key ever made (the run would slow down as it goes),
+ * and expires its license at LemonSqueezy, for the same reason with the reconciler. Only the
+ * doubles' state is touched; each sequence has its own license.
  */
-async function retireSequenceKeys(stack: TestStack): Promise<void> {
+async function retireSequence(stack: TestStack, licenseKey: string): Promise<void> {
   // A sequence may end with a fault still armed: it is the next step's, and there is none.
+  stack.faults?.clear();
   stack.lemonSqueezy.faults.clear();
   stack.openRouter.faults.clear();
+  // The reconciler of later sequences' sweeps walks the whole table: expired at LemonSqueezy,
+  // this license costs it one visit, then it is no longer among the usable ones it walks.
+  stack.lemonSqueezy.updateLicense(licenseKey, { status: 'expired' });
   for (const key of stack.openRouter.liveKeys()) {
     await fetch(`${stack.openRouter.url}/keys/${key.hash}`, {
       method: 'PATCH',
@@ -60,11 +71,11 @@ async function retireSequenceKeys(stack: TestStack): Promise<void> {
 describe('model: random sequences of operations, upstream changes and faults', () => {
   // Logs at WARN: thousands of requests, and the per-file secret check reads every line.
   // At the service's default rate limits: each sequence is a client of its own address.
-  const stack = useTestStack({
-    LOG_LEVEL: 'WARN',
-    UPSTREAM_TIMEOUT_MS: '2000',
-    ...SERVICE_RATE_LIMITS,
-  });
+  // The service's DynamoDB requests go through the fault proxy (DynamoDB faults and crashes).
+  const stack = useTestStack(
+    { LOG_LEVEL: 'WARN', UPSTREAM_TIMEOUT_MS: '2000', ...SERVICE_RATE_LIMITS },
+    { faults: true },
+  );
   let documents: DynamoDBDocumentClient;
 
   beforeAll(() => {
@@ -78,7 +89,7 @@ describe('model: random sequences of operations, upstream changes and faults', (
   });
 
   it(
-    `keeps I1–I4 after every step of ${RUNS} sequences of up to 40 steps (seed ${SEED})`,
+    `keeps the invariants after every step of ${RUNS} sequences of up to 40 steps (seed ${SEED})`,
     async () => {
       let sequences = 0;
       let steps = 0;
@@ -86,6 +97,7 @@ describe('model: random sequences of operations, upstream changes and faults', (
         fc.asyncProperty(modelCommands, async (commands) => {
           sequences += 1;
           steps += [...commands].length;
+          stack.faults?.clear();
           stack.lemonSqueezy.faults.clear();
           stack.openRouter.faults.clear();
           const renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString();
@@ -94,9 +106,11 @@ describe('model: random sequences of operations, upstream changes and faults', (
             subscription: { status: 'active', renewsAt },
           });
           const address = `127.1.${(sequences >> 8) & 255}.${sequences & 255}`;
+          const crash = new CrashSwitch(stack);
           const world: World = {
             stack,
-            post: (path, body) => postFrom(stack, address, path, body),
+            crash,
+            post: async (path, body) => crash.settle(await postFrom(stack, address, path, body)),
             readItem: async () =>
               (
                 await documents.send(
@@ -115,7 +129,7 @@ describe('model: random sequences of operations, upstream changes and faults', (
             () => ({ model: newModel(['__proto__', 'constructor', deviceId()]), real: world }),
             commands,
           );
-          await retireSequenceKeys(stack);
+          await retireSequence(stack, license.key);
         }),
         { numRuns: RUNS, seed: SEED, ...(PATH ? { path: PATH } : {}) },
       );

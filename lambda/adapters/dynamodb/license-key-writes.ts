@@ -1,5 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AiKey, LicenseRecord, SpentKey } from '#domain/license.ts';
+import type { AiKey, KeyIntent, LicenseRecord, SpentKey } from '#domain/license.ts';
 import { isCancelledByCondition } from './items.ts';
 import { creditPeriodKey, LicenseItem, licenseKey } from './license-item.ts';
 
@@ -83,7 +83,34 @@ export class LicenseKeyWrites extends LicenseItem {
     return this.get(license.licenseHash);
   }
 
-  /** Records that the key is disabled upstream and what it had spent; if it is still the key. */
+  /**
+   * Opens `intent` on the key before OpenRouter is asked to change it (step 1 of a two-system
+   * step), if it is still the key; enabling also only on the facts of `license` (no hold), like
+   * `markKeyEnabled`. Replaces an intent left open by a writer that died. Undefined when the key
+   * or the facts moved: nothing was asked of OpenRouter yet, so the caller decides again.
+   */
+  markKeyIntent(
+    license: LicenseRecord,
+    keyHash: string,
+    intent: KeyIntent,
+  ): Promise<LicenseRecord | undefined> {
+    const facts = intent.to === 'enabled' ? factsUnchanged(license) : undefined;
+    return this.conditionalUpdate(
+      license.licenseHash,
+      {
+        UpdateExpression: 'SET ai.intent = :intent',
+        ConditionExpression: `ai.#hash = :keyHash${facts ? ` AND ${facts.condition}` : ''}`,
+        ExpressionAttributeNames: { '#hash': 'hash', ...facts?.names },
+        ExpressionAttributeValues: { ':intent': intent, ':keyHash': keyHash, ...facts?.values },
+      },
+      (stored) => stored.ai?.intent?.id === intent.id,
+    );
+  }
+
+  /**
+   * Records that the key is disabled upstream and what it had spent, closing any open intent;
+   * if it is still the key. (Disabling is the safe direction: it needs no intent of its own.)
+   */
   markKeyDisabled(
     licenseHash: string,
     keyHash: string,
@@ -91,7 +118,8 @@ export class LicenseKeyWrites extends LicenseItem {
     usage: number,
   ): Promise<LicenseRecord | undefined> {
     return this.conditionalUpdate(licenseHash, {
-      UpdateExpression: 'SET ai.disabledAt = :at, ai.usageAtDisable = :usage, updatedAt = :at',
+      UpdateExpression:
+        'SET ai.disabledAt = :at, ai.usageAtDisable = :usage, updatedAt = :at REMOVE ai.intent',
       ConditionExpression: 'ai.#hash = :keyHash',
       ExpressionAttributeNames: { '#hash': 'hash' },
       ExpressionAttributeValues: { ':at': at, ':usage': usage, ':keyHash': keyHash },
@@ -99,17 +127,28 @@ export class LicenseKeyWrites extends LicenseItem {
   }
 
   /**
-   * Records that the disabled key works again, if it is still the key and the license's facts
-   * are still those of `license` (the ones access was decided on).
+   * Records that the disabled key works again, if it is still the key, the license's facts are
+   * still those of `license` (the ones access was decided on) and the open intent is still
+   * `intentId` (a revoke since then wrote its own: the enable lost and is undone by the caller).
    */
-  markKeyEnabled(license: LicenseRecord, keyHash: string): Promise<LicenseRecord | undefined> {
+  markKeyEnabled(
+    license: LicenseRecord,
+    keyHash: string,
+    intentId: string,
+  ): Promise<LicenseRecord | undefined> {
     const facts = factsUnchanged(license);
-    return this.conditionalUpdate(license.licenseHash, {
-      UpdateExpression: 'REMOVE ai.disabledAt, ai.usageAtDisable',
-      ConditionExpression: `ai.#hash = :keyHash AND ${facts.condition}`,
-      ExpressionAttributeNames: { '#hash': 'hash', ...facts.names },
-      ExpressionAttributeValues: { ':keyHash': keyHash, ...facts.values },
-    });
+    return this.conditionalUpdate(
+      license.licenseHash,
+      {
+        UpdateExpression: 'REMOVE ai.disabledAt, ai.usageAtDisable, ai.intent',
+        ConditionExpression: `ai.#hash = :keyHash AND ai.intent.id = :intentId AND ${facts.condition}`,
+        ExpressionAttributeNames: { '#hash': 'hash', ...facts.names },
+        ExpressionAttributeValues: { ':keyHash': keyHash, ':intentId': intentId, ...facts.values },
+      },
+      // A retry of this write (its answer lost) finds the key live with no intent: its own work.
+      (stored) =>
+        stored.ai?.hash === keyHash && !stored.ai.disabledAt && stored.ai.intent === undefined,
+    );
   }
 
   /**

@@ -90,22 +90,25 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
   /**
    * One page of a walk over the usable LemonSqueezy licenses (a Scan, filtered: it reads, and is
    * billed for, `limit` items of any kind). `cursor` is where the previous page stopped; the
-   * answer's `next` is undefined once the walk has reached the end of the table.
+   * answer's `next` is undefined once the walk has reached the end of the table. `anyStatus`
+   * returns the licenses of every status (the reconciler's repairs): a Scan bills the items it
+   * reads before the filter, so a wider filter costs no extra capacity.
    */
   async activeLicensePage(
     cursor: string | undefined,
     limit: number,
+    anyStatus = false,
   ): Promise<{ licenses: LicenseRecord[]; next: string | undefined }> {
     const result = await this.documents.send(
       new ScanCommand({
         TableName: this.tableName,
         Limit: limit,
-        FilterExpression: 'sk = :sk AND kind = :kind AND #status = :active',
-        ExpressionAttributeNames: { '#status': 'status' },
+        FilterExpression: `sk = :sk AND kind = :kind${anyStatus ? '' : ' AND #status = :active'}`,
+        ...(anyStatus ? {} : { ExpressionAttributeNames: { '#status': 'status' } }),
         ExpressionAttributeValues: {
           ':sk': 'LICENSE',
           ':kind': 'lemonsqueezy',
-          ':active': 'active',
+          ...(anyStatus ? {} : { ':active': 'active' }),
         },
         ExclusiveStartKey: cursor === undefined ? undefined : parseCursor(cursor),
       }),

@@ -46,7 +46,8 @@ export function enableAiKey(deps: AdminDeps, request: KeyActionRequest & FromAct
     const usable = usableOrRefusal(d, license);
     if (usable) return usable;
     const key = license.ai;
-    if (!key?.disabledAt || new Date(key.periodEnd) <= d.clock.now()) {
+    // A key with an intent left open may be disabled at OpenRouter whatever `disabledAt` says.
+    if (!(key?.disabledAt || key?.intent) || new Date(key.periodEnd) <= d.clock.now()) {
       return { ok: true, value: license };
     }
     return { ok: true, value: await settled(await ensureAiKey(d, license)) };

@@ -12,6 +12,7 @@ import {
   Validate,
 } from '#test/helpers/model/steps-client.ts';
 import { Activate, ActivateNew, ReleaseIdle } from '#test/helpers/model/steps-devices.ts';
+import { Crash, DB_FAULT_KINDS, InjectDbFault, Sweep } from '#test/helpers/model/steps-faults.ts';
 import {
   ChangeLicenseStatus,
   ChangeSubscription,
@@ -51,6 +52,15 @@ const terminal = fc.oneof(
   delivery.map((how) => new ChangeSubscription('expire', how)),
   delivery.map((how) => new Refund(how)),
 );
+/** A DynamoDB fault on the next step's writes: which, after how many writes, for how many. */
+const dbFault = fc
+  .tuple(
+    fc.constantFrom(...DB_FAULT_KINDS),
+    fc.nat({ max: 4 }),
+    fc.constantFrom(1, 2, 3, Number.POSITIVE_INFINITY),
+    fc.boolean(),
+  )
+  .map(([kind, skip, times, forgetToken]) => new InjectDbFault(kind, skip, times, forgetToken));
 const clock = fc
   .tuple(
     fc.constantFrom('minutes', 'hours', 'days', 'past period end') as fc.Arbitrary<
@@ -61,6 +71,26 @@ const clock = fc
   .map(
     ([unit, amount]) => new AdvanceClock(unit, unit === 'days' ? Math.ceil(amount / 4) : amount),
   );
+
+/** A request the instance serving it dies in, after its `k`-th write. */
+const crash = fc
+  .tuple(
+    // An activation of a new device writes about 7 items (not counting rate limits): k reaches
+    // past LemonSqueezy's activation (the device write) and the key install.
+    fc.integer({ min: 1, max: 8 }),
+    fc.oneof(
+      activate,
+      validate,
+      deactivate,
+      toggleLicense,
+      fc.constant(new ActivateNew()),
+      fc.constant(new ActivateNew(true)),
+      fc.constant(new Trial()),
+      fc.constantFrom(...ADMIN_KEY_ACTIONS).map((action) => new AdminKey(action)),
+      fc.constant(new Sweep()),
+    ),
+  )
+  .map(([k, victim]) => new Crash(k, victim));
 
 /**
  * Random sequences of operations, upstream changes and faults (see test/integration/model.test.ts).
@@ -94,6 +124,9 @@ export const modelCommands = fc.commands(
       .map(([point, reset]) => new InjectFault(point, reset)),
     fc.constant(new Reap()),
     terminal,
+    dbFault,
+    crash,
+    fc.constant(new Sweep()),
   ],
   { maxCommands: 40, size: 'max' },
 );

@@ -2,8 +2,9 @@ import type fc from 'fast-check';
 import { checkInvariants, type Model, type World } from '#test/helpers/model/world.ts';
 
 /**
- * Every step: the action, then the invariants. A fault armed by the step before is used up by
- * this one (cleared after it), unless this step is the one that arms faults.
+ * Every step: the action, then the invariants. A fault or crash armed by the step before is used
+ * up by this one (cleared after it: upstream faults, DynamoDB faults, the crash's switch),
+ * unless this step is one that arms them.
  */
 export abstract class Step implements fc.AsyncCommand<Model, World> {
   protected readonly armsFault: boolean = false;
@@ -13,13 +14,17 @@ export abstract class Step implements fc.AsyncCommand<Model, World> {
   }
 
   async run(model: Model, world: World): Promise<void> {
-    const armedBefore = model.faultArmed;
+    const armedBefore = model.faultArmed || model.crashArmed;
     await this.act(model, world);
     if (armedBefore && !this.armsFault) {
+      world.crash.reset();
+      world.stack.faults?.clear();
       world.stack.lemonSqueezy.faults.clear();
       world.stack.openRouter.faults.clear();
       model.faultArmed = false;
       model.faultRoute = undefined;
+      model.dbFault = undefined;
+      model.crashArmed = false;
     }
     await checkInvariants(world, model);
   }

@@ -2,6 +2,14 @@ import { expect } from 'vitest';
 import { licenseHashOf } from '#domain/license.ts';
 import type { SeededLicense } from '#local/sandbox/lemonsqueezy-double.ts';
 import type { WebhookBody } from '#local/webhook-sender.ts';
+import type { FaultKind } from '#test/helpers/dynamodb-faults.ts';
+import type { CrashSwitch } from '#test/helpers/model/crash.ts';
+import { checkRefusalUnderFault, failedAsArmed } from '#test/helpers/model/fault-answers.ts';
+import {
+  checkNoEnabledKey,
+  checkPromises,
+  checkServedToken,
+} from '#test/helpers/model/key-checks.ts';
 import type { HttpResult, TestStack } from '#test/helpers/test-stack.ts';
 
 /** The plan the model's license is sold on (config/products.json, starter monthly). */
@@ -34,6 +42,12 @@ export interface Model {
   faultArmed: boolean;
   /** The upstream route the armed fault is on (`lemonSqueezy deactivate`, …). */
   faultRoute?: string;
+  /** The DynamoDB fault armed before this step (`faultArmed` is set too). */
+  dbFault?: FaultKind;
+  /** A crash is armed for this step's request: its answer may be none (status 0). */
+  crashArmed: boolean;
+  /** Who (a device, `license`, `trial`) was served which token last, while that is a promise. */
+  promised: Map<string, string>;
   factsAsOf?: string;
   trial?: { key: string; device: string; email: string };
   /** Devices the license had never had when an activation of theirs answered 200, and when. */
@@ -54,6 +68,8 @@ export interface World {
   license: SeededLicense;
   licenseHash: string;
   trialEmail: string;
+  /** Crashes of the instance serving a request (simulated: see crash.ts). */
+  crash: CrashSwitch;
 }
 
 export function newModel(devices: string[]): Model {
@@ -65,6 +81,8 @@ export function newModel(devices: string[]): Model {
     informed: { license: true, subscription: true },
     refunded: false,
     faultArmed: false,
+    crashArmed: false,
+    promised: new Map(),
     newSeats: [],
     freshDevices: 0,
   };
@@ -89,28 +107,37 @@ export function truthOf(world: World) {
 }
 
 /**
- * Checks an answer of trial, activate or validate:
- * - never a 500, never a 5xx but 503 after an injected fault;
+ * Checks an answer of trial, activate or validate (`device`: the device named, if one is):
+ * - never a 500, never a 5xx but 503 after an injected fault, no answer only from a crash
+ *   (fault-answers.ts); under a DynamoDB fault, no refusal the state does not explain;
  * - a 429 is RATE_LIMITED (the default limits: e.g. more than 10 activations of the license in
  *   a minute) or, for an activation, DEVICE_CHANGE_LIMIT, with `Retry-After`;
  * - I2: no `ai_details` once the service was told (by a delivered webhook describing the newest
  *   change) that the license cannot be used, or after a delivered full refund;
- * - an activation's 200 names an instance LemonSqueezy holds right now (I2/I3).
+ * - an activation's 200 names an instance LemonSqueezy holds right now (I2/I3);
+ * - a token served works at OpenRouter right then (key-checks.ts), and is remembered as promised.
  */
-export function checkAnswer(world: World, model: Model, route: string, response: HttpResult): void {
+export async function checkAnswer(
+  world: World,
+  model: Model,
+  route: string,
+  response: HttpResult,
+  request: { device?: string; instanceId?: string } = {},
+): Promise<void> {
   const context = `${route} → ${response.status} ${response.text.slice(0, 300)}`;
-  expect(response.status, context).not.toBe(500);
-  if (response.status >= 500) {
-    expect(model.faultArmed, `unexpected ${context}`).toBe(true);
-    expect(response.status, context).toBe(503);
-  }
+  if (failedAsArmed(model, response, context)) return;
+  await checkRefusalUnderFault(world, model, response, context, request);
   if (response.status === 429) {
     const codes =
       route === '/v1/activate' ? ['RATE_LIMITED', 'DEVICE_CHANGE_LIMIT'] : ['RATE_LIMITED'];
     expect(codes, context).toContain(response.body.code);
     expect(Number(response.headers?.['retry-after']), context).toBeGreaterThan(0);
   }
-  if (response.status !== 200 || route === '/v1/trial') return;
+  if (response.status !== 200) return;
+  if (route === '/v1/trial') {
+    checkServedToken(world, model, 'trial', response, context);
+    return;
+  }
   const truth = truthOf(world);
   const knownUnusable =
     (truth.licenseUnusable && model.informed.license) ||
@@ -124,6 +151,13 @@ export function checkAnswer(world: World, model: Model, route: string, response:
     ).toBeUndefined();
   }
   checkUsageFigure(world, response, context);
+  checkServedToken(
+    world,
+    model,
+    isTrial ? 'trial' : (request.device ?? 'license'),
+    response,
+    context,
+  );
   if (route === '/v1/activate' && !isTrial) {
     const held = truth.snapshot.instances.map((instance) => instance.id);
     expect(
@@ -164,8 +198,10 @@ function checkUsageFigure(world: World, response: HttpResult, context: string): 
  *   (the limit of each live key, the usage of each disabled, deleted or expired one) never
  *   exceeds the plan's credit; the same for the trial;
  * - I3: the devices we hold active never outnumber LemonSqueezy's activation limit, and no
- *   device claim (activation or deactivation) outlives the step that made it;
- * - I4: the stored facts never go back in time.
+ *   device claim (activation or deactivation) outlives the step that made it, but a crash's;
+ * - I4: the stored facts never go back in time;
+ * - every token served last works at OpenRouter while that is promised, and a license known to
+ *   be disabled has no enabled key (key-checks.ts).
  */
 export async function checkInvariants(world: World, model: Model): Promise<void> {
   const { stack } = world;
@@ -185,6 +221,8 @@ export async function checkInvariants(world: World, model: Model): Promise<void>
     const credit = period.startsWith(`${trialHash}|`) ? TRIAL_CREDIT_USD : PLAN_CREDIT_USD;
     expect(exposed, `I1: credit exposed in period ${period}`).toBeLessThanOrEqual(credit + 1e-9);
   }
+  checkPromises(world, model);
+  checkNoEnabledKey(world, model);
   const item = await world.readItem();
   if (!item) return;
   const active = Object.values(item.devices as Record<string, { state: string }>).filter(
@@ -193,8 +231,16 @@ export async function checkInvariants(world: World, model: Model): Promise<void>
   expect(active.length, 'I3: devices held active').toBeLessThanOrEqual(SEATS);
   // Steps run one at a time, so every claim on a slot is settled (kept or given back) by the end
   // of one: an activation's `pending` or a deactivation's claim left behind is half-written state.
+  // Only a crashed request leaves one, and the crash moves the clock past the lease: a stale
+  // claim is the next request's to take over.
+  const staleBefore = new Date(now - stack.deps.policy.activationLeaseMs).toISOString();
   const slots = Object.values(item.devices as Record<string, Record<string, unknown>>);
-  const unsettled = slots.filter((slot) => slot.state === 'pending' || 'deactivation' in slot);
+  const claimOf = (slot: Record<string, unknown>) =>
+    (slot.state === 'pending' ? slot : slot.deactivation) as { claimedAt?: string } | undefined;
+  const unsettled = slots.filter((slot) => {
+    const claim = claimOf(slot);
+    return claim !== undefined && !(String(claim.claimedAt) < staleBefore);
+  });
   expect(unsettled, 'a device claim left behind').toEqual([]);
   const factsAsOf = item.factsAsOf as string | undefined;
   if (model.factsAsOf && factsAsOf) {
