@@ -43,7 +43,7 @@ describe('client contract: every refusal has the status whose client message is 
       switch (code) {
         case 'TRIAL_ALREADY_USED':
           await stack.post('/v1/trial', { instanceName, email: 'twice@example.com' });
-          return stack.post('/v1/trial', { instanceName, email: 'twice@example.com' });
+          return stack.post('/v1/trial', { instanceName: deviceId(), email: 'twice@example.com' });
         case 'DISPOSABLE_EMAIL':
           return stack.post('/v1/trial', { instanceName, email: 'someone@mailinator.com' });
         case 'TRIAL_EXPIRED': {

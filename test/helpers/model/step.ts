@@ -17,6 +17,11 @@ export abstract class Step implements fc.AsyncCommand<Model, World> {
     const armedBefore = model.faultArmed || model.crashArmed;
     await this.act(model, world);
     if (armedBefore && !this.armsFault) {
+      // A DynamoDB that refused every write also refused giving a claim back: the claim lingers
+      // until its lease is over, and the client's retry comes after that (a 503 says retry later).
+      if (model.dbFault !== undefined) {
+        world.stack.clock.advance(world.stack.deps.policy.activationLeaseMs + 1000);
+      }
       world.crash.reset();
       world.stack.faults?.clear();
       world.stack.lemonSqueezy.faults.clear();

@@ -50,6 +50,8 @@ export interface Model {
   promised: Map<string, string>;
   factsAsOf?: string;
   trial?: { key: string; device: string; email: string };
+  /** When the sequence first asked for its trial without getting one (no answer, a 503). */
+  trialTriedAt?: number;
   /** Devices the license had never had when an activation of theirs answered 200, and when. */
   newSeats: Array<{ name: string; at: number }>;
   /** How many brand-new device names the sequence has made up so far. */
