@@ -1,5 +1,4 @@
 import type { LicenseRefusalCode } from './errors.ts';
-import { keyPeriodCurrent, periodPaymentRefunded } from './period.ts';
 import {
   type AccessStatus,
   type Activation,
@@ -10,6 +9,7 @@ import {
   type LicenseRecord,
   slotOf,
 } from './license.ts';
+import { keyPeriodCurrent, periodPaymentRefunded } from './period.ts';
 
 export type Verdict = { ok: true } | { ok: false; code: LicenseRefusalCode; detail: string };
 

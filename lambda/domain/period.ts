@@ -1,10 +1,4 @@
-import type {
-  AiKey,
-  LicenseRecord,
-  PeriodDuration,
-  SpentKey,
-  Subscription,
-} from './license.ts';
+import type { AiKey, LicenseRecord, PeriodDuration, SpentKey, Subscription } from './license.ts';
 
 const MONTHS: Record<Exclude<PeriodDuration, 'weekly' | 'lifetime'>, number> = {
   monthly: 1,

@@ -2,8 +2,8 @@ import { findPlanVariant } from '#config/products-schema.ts';
 import type { PaymentEvent, SubscriptionEvent } from '#domain/webhook-event.ts';
 import { enforceLicense } from '../enforce-license.ts';
 import { toLicensePlan } from '../provider-facts.ts';
-import { applyPaymentRefund } from './apply-payment-refund.ts';
 import type { ServiceDeps } from '../service-deps.ts';
+import { applyPaymentRefund } from './apply-payment-refund.ts';
 import type { EventOutcome } from './outcome.ts';
 
 /**
