@@ -232,8 +232,11 @@ async function send(model: Model, world: World, event: Outgoing, delivery: Deliv
       return;
     }
     if (event.stream === 'refund') model.refunded = true;
-    else if (event.stream === 'payment-refund') model.refundedPeriods.add(event.period ?? '');
-    else if (event.stream === 'payment') continue;
+    // A refund for a license not activated here yet is acknowledged and ignored, as every
+    // subscription event is (README: a known limit); only an applied one withdraws credit.
+    else if (event.stream === 'payment-refund') {
+      if (response.body?.outcome === 'applied') model.refundedPeriods.add(event.period ?? '');
+    } else if (event.stream === 'payment') continue;
     else if (event.version === model.version[event.stream]) model.informed[event.stream] = true;
   }
 }
