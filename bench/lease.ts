@@ -71,7 +71,11 @@ try {
   const on = stack.validate;
   const off: ApiHandler = runRoute(
     deps.logger,
-    jsonRoute(validateRequestSchema, (input) => validateLicense(deps, input), licenseBody),
+    jsonRoute(
+      validateRequestSchema,
+      (input) => validateLicense(deps, input),
+      (grant) => licenseBody(grant, deps.clock.now()),
+    ),
   );
   let cursor = 0;
   const once = async (handler: ApiHandler, license: BenchLicense) => {

@@ -36,6 +36,12 @@ const product = z
     variants: z.record(z.string().min(1), variant),
     ...planTerms,
     /**
+     * AI credit (USD) of the free trial period of a subscription sold with a LemonSqueezy trial
+     * (`on_trial`, not paid yet); absent = the service trial's `credits_usd`. The plan's
+     * `credits_usd` starts with the first paid period.
+     */
+    trial_credits_usd: z.number().nonnegative().optional(),
+    /**
      * Device changes a license may make in any rolling 30 days beyond its seats: it may take a
      * seat on at most `activation_limit + device_changes` new devices in that window.
      */
@@ -83,6 +89,8 @@ export interface PlanVariant {
   variantId: number;
   aiMode: AiMode;
   creditsUsd: number;
+  /** The credit of a LemonSqueezy free trial period of this product (`trial_credits_usd`). */
+  trialCreditsUsd: number;
   duration: PeriodDuration;
 }
 
@@ -103,6 +111,7 @@ export function findPlanVariant(
         variantId,
         aiMode: entry.ai_mode,
         creditsUsd: item.credits_usd,
+        trialCreditsUsd: entry.trial_credits_usd ?? config.trial.credits_usd,
         duration: item.duration,
       };
     }

@@ -9,6 +9,7 @@ import {
   type LicenseRecord,
   slotOf,
 } from './license.ts';
+import { keyPeriodCurrent, periodPaymentRefunded } from './period.ts';
 
 export type Verdict = { ok: true } | { ok: false; code: LicenseRefusalCode; detail: string };
 
@@ -28,7 +29,9 @@ function refuse(code: LicenseRefusalCode, detail: string): Verdict {
  * 2. LICENSE_DISABLED  disabled at LemonSqueezy (dashboard, API), or its order fully refunded;
  * 3. LICENSE_EXPIRED   LemonSqueezy says expired, or `expires_at` has passed;
  * 4. LICENSE_EXPIRED   its subscription expired, or was cancelled and its grace (`ends_at`) ran out;
- * 5. LICENSE_INACTIVE  its subscription is paused or unpaid;
+ * 5. LICENSE_INACTIVE  its subscription is unpaid, or paused unless the pause is `free` (the
+ *                      merchant keeps offering the service: the license stays usable, with
+ *                      the current key until its period ends and no new credit: I5);
  * 6. LICENSE_INACTIVE  (validate only) LemonSqueezy holds no activation of it any more, and
  *                      neither do we (devices whose instance is gone are marked deactivated).
  */
@@ -57,7 +60,8 @@ export function checkLicense(license: LicenseRecord, now: Date, phase: CheckPhas
     if (subscription.status === 'expired' || graceOver) {
       return refuse('LICENSE_EXPIRED', 'The subscription of this license has ended.');
     }
-    if (subscription.status === 'paused' || subscription.status === 'unpaid') {
+    const freePause = subscription.status === 'paused' && subscription.pause?.mode === 'free';
+    if ((subscription.status === 'paused' && !freePause) || subscription.status === 'unpaid') {
       return refuse(
         'LICENSE_INACTIVE',
         `The subscription of this license is ${subscription.status}.`,
@@ -89,22 +93,38 @@ export function accessAfterRefusal(
 
 /**
  * True when the license should get a key now: a SaaS license whose key belongs to an ended
- * period, or that has none (revoked keys of the current period are enabled again, not due).
+ * period (or to a trial period the first payment ended), or that has none (revoked keys of the
+ * current period are enabled again, not due; a refunded period's key is not replaced).
  */
 export function isKeyDue(license: LicenseRecord, now: Date): boolean {
   if (license.plan.aiMode !== 'saas') return false;
-  if (!license.ai) return true;
-  return new Date(license.ai.periodEnd).getTime() <= now.getTime();
+  const key = license.ai;
+  if (!key) return true;
+  return !keyPeriodCurrent(license, key, now) && !periodPaymentRefunded(license, key.periodEnd);
 }
 
 /**
- * The period's key a device may use now: SaaS, enabled, its period not over (I5), and no change of
- * its state at OpenRouter left open (`intent`: it may be disabled there whatever the record says).
+ * The period's key a device may use now: SaaS, enabled, its period not over (I5) nor refunded nor
+ * replaced by a paid period (`keyPeriodCurrent`), and no change of its state at OpenRouter left
+ * open (`intent`: it may be disabled there whatever the record says).
  */
 export function liveKey(license: LicenseRecord, now: Date): AiKey | undefined {
   const key = license.ai;
   if (license.plan.aiMode !== 'saas' || !key || key.disabledAt || key.intent) return undefined;
-  return new Date(key.periodEnd) > now ? key : undefined;
+  return keyPeriodCurrent(license, key, now) ? key : undefined;
+}
+
+/**
+ * Whether the license's key carries credit that was withdrawn while its period runs: the
+ * period's payment was refunded. Such a key is disabled (`enforceLicense`) and not replaced.
+ */
+export function creditWithdrawn(license: LicenseRecord, now: Date): boolean {
+  const key = license.ai;
+  return (
+    key !== undefined &&
+    new Date(key.periodEnd) > now &&
+    periodPaymentRefunded(license, key.periodEnd)
+  );
 }
 
 /**

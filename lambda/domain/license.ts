@@ -41,6 +41,35 @@ export interface Subscription {
   status: SubscriptionStatus;
   renewsAt: string | null;
   endsAt: string | null;
+  /**
+   * When the subscription's free trial ends (`trial_ends_at`): a period ending then or earlier
+   * is the unpaid trial's, with the trial's credit. Null without a trial; absent on records
+   * stored before it was read.
+   */
+  trialEndsAt?: string | null;
+  /** What a `paused` subscription's `pause` says; null or absent when not paused. */
+  pause?: SubscriptionPause | null;
+}
+
+/**
+ * LemonSqueezy's `pause` object: `free` means the merchant keeps offering the service for free,
+ * `void` that it is not offered. A mode we do not know (or none) is read as `void`: a pause only
+ * keeps the license usable when LemonSqueezy says so.
+ */
+export interface SubscriptionPause {
+  mode: 'free' | 'void';
+  resumesAt: string | null;
+}
+
+/**
+ * A subscription payment refunded in full (`subscription_payment_refunded`): the credit of the
+ * period it paid for is withdrawn. `billedAt` is the invoice's `created_at` (which period it
+ * paid for is decided from it: `periodPaymentRefunded`).
+ */
+export interface RefundedPayment {
+  invoiceId: string;
+  billedAt: string;
+  refundedAt: string;
 }
 
 /** A device activated on a license. */
@@ -144,6 +173,11 @@ export interface SpentKey {
 export interface LicensePlan {
   aiMode: AiMode;
   creditsUsd: number;
+  /**
+   * The credit of a subscription's free trial period (`on_trial`, unpaid); absent on records
+   * stored before it was configured (then a trial period gets none until the plan is re-read).
+   */
+  trialCreditsUsd?: number;
   duration: PeriodDuration;
   productName: string;
   variantName: string;
@@ -187,6 +221,8 @@ export interface LicenseRecord {
   refundedAt?: string;
   /** The latest subscription payment event. */
   lastPayment?: { invoiceId: string; status: string; at: string };
+  /** Subscription payments refunded in full, each withdrawing its period's credit (I1). */
+  refundedPayments?: RefundedPayment[];
   /** Start of the first credit period; later periods follow from it. */
   periodAnchor: string;
   devices: Record<string, DeviceSlot>;

@@ -1,10 +1,4 @@
-import type {
-  AiKey,
-  LicenseRecord,
-  PeriodDuration,
-  SpentKey,
-  SubscriptionStatus,
-} from './license.ts';
+import type { AiKey, LicenseRecord, PeriodDuration, SpentKey, Subscription } from './license.ts';
 
 const MONTHS: Record<Exclude<PeriodDuration, 'weekly' | 'lifetime'>, number> = {
   monthly: 1,
@@ -42,46 +36,112 @@ export function nextBoundaryAfter(anchor: Date, duration: PeriodDuration, now: D
   return boundary;
 }
 
-/** Subscription states in which LemonSqueezy has been paid for the period `renews_at` ends. */
-const PAID_STATES: ReadonlySet<SubscriptionStatus> = new Set(['active', 'on_trial']);
+/** One credit period: when it ends, and what it may hand out (I1). */
+export interface CreditPeriod {
+  end: Date;
+  creditUsd: number;
+  /** The unpaid free trial's period (a trial license, or a subscription `on_trial`). */
+  trial: boolean;
+}
 
 /**
- * When the current credit period of a SaaS license ends (which is also when its OpenRouter key
+ * The current credit period of a SaaS license (its end is also when its OpenRouter key
  * expires), or null when no period may start now (I5). Precedence:
- * 1. a trial's period is the whole trial;
- * 2. a subscription license: its period ends at `renews_at` while the subscription is paid
- *    (active, on_trial) and `renews_at` is in the future, or at `ends_at` once cancelled (the
- *    paid period runs out). Anything else (a renewal not recorded yet, past_due, unpaid, paused)
- *    starts no period: no new credit until LemonSqueezy says the period is paid. Never the
+ * 1. a trial license's period is the whole trial, with the trial's credit;
+ * 2. a subscription license: while `on_trial` (LemonSqueezy's unpaid free trial) the period ends
+ *    at the trial's end with the product's trial credit; while `active` it ends at `renews_at`
+ *    (paid); once cancelled at `ends_at` (the period runs out). A period ending at or before
+ *    `trial_ends_at` is the trial's whatever the status says (cancelled during the trial, or
+ *    `active` before the first payment moved `renews_at`), so the trial never gets the plan's
+ *    credit. Anything else (a renewal not recorded yet, past_due, unpaid, paused) starts no
+ *    period: no new credit until LemonSqueezy says the period is paid. Never the
  *    first-activation fallback, which would hand out a period nobody paid for;
  * 3. a license without a subscription (a one-off purchase): whole plan periods counted from
  *    when the license was first stored;
  * and never after the license itself expires.
  */
-export function currentPeriodEnd(license: LicenseRecord, now: Date): Date | null {
+export function currentPeriod(license: LicenseRecord, now: Date): CreditPeriod | null {
   const licenseEnd = license.expiresAt ? new Date(license.expiresAt) : undefined;
-  if (license.kind === 'trial') return licenseEnd ?? null;
-  const periodEnd = license.subscription
-    ? paidSubscriptionBoundary(license.subscription, now)
+  if (license.kind === 'trial') {
+    return licenseEnd ? { end: licenseEnd, creditUsd: license.plan.creditsUsd, trial: true } : null;
+  }
+  const subscription = license.subscription;
+  const periodEnd = subscription
+    ? subscriptionBoundary(subscription, now)
     : license.plan.duration === 'lifetime'
       ? null
       : nextBoundaryAfter(new Date(license.periodAnchor), license.plan.duration, now);
   if (periodEnd === null) return null;
-  return licenseEnd && licenseEnd < periodEnd ? licenseEnd : periodEnd;
+  const trial = subscription !== undefined && isTrialPeriod(subscription, periodEnd);
+  return {
+    end: licenseEnd && licenseEnd < periodEnd ? licenseEnd : periodEnd,
+    creditUsd: trial ? (license.plan.trialCreditsUsd ?? 0) : license.plan.creditsUsd,
+    trial,
+  };
 }
 
-function paidSubscriptionBoundary(
-  subscription: NonNullable<LicenseRecord['subscription']>,
-  now: Date,
-): Date | null {
-  // A cancelled subscription will not renew: its paid access ends at ends_at.
+/** When the current credit period ends, or null when none may start now (`currentPeriod`). */
+export function currentPeriodEnd(license: LicenseRecord, now: Date): Date | null {
+  return currentPeriod(license, now)?.end ?? null;
+}
+
+function subscriptionBoundary(subscription: Subscription, now: Date): Date | null {
   const candidate =
     subscription.status === 'cancelled'
-      ? subscription.endsAt
-      : PAID_STATES.has(subscription.status)
-        ? subscription.renewsAt
-        : null;
+      ? subscription.endsAt // a cancelled subscription will not renew: it runs out at ends_at
+      : subscription.status === 'on_trial'
+        ? (subscription.trialEndsAt ?? subscription.renewsAt)
+        : subscription.status === 'active'
+          ? subscription.renewsAt
+          : null;
   return candidate && new Date(candidate).getTime() > now.getTime() ? new Date(candidate) : null;
+}
+
+/** Whether the period ending at `periodEnd` is the subscription's unpaid free trial. */
+function isTrialPeriod(subscription: Subscription, periodEnd: Date): boolean {
+  if (subscription.status === 'on_trial') return true;
+  const trialEnd = subscription.trialEndsAt;
+  return typeof trialEnd === 'string' && periodEnd.getTime() <= Date.parse(trialEnd);
+}
+
+/**
+ * How long after it was billed an invoice is taken to be inside the period it paid for: a
+ * renewal is billed at (or within hours of) the boundary that opens its period, a payment
+ * recovered after retries keeps its first billing time, and a period is a calendar month.
+ */
+const BILLING_SLACK_MS = 3 * 86_400_000;
+
+/**
+ * Whether the payment of the subscription period ending at `periodEnd` was refunded: some
+ * refunded invoice was billed within that period (three days' slack: `BILLING_SLACK_MS`).
+ * LemonSqueezy's invoice names no period, only when it was created, and each invoice is billed
+ * when the period it pays for begins. A trial period was never paid, so never refunded.
+ */
+export function periodPaymentRefunded(license: LicenseRecord, periodEnd: string): boolean {
+  const refunds = license.refundedPayments ?? [];
+  const { subscription, plan } = license;
+  if (refunds.length === 0 || !subscription || plan.duration === 'lifetime') return false;
+  const end = new Date(periodEnd);
+  if (isTrialPeriod(subscription, end)) return false;
+  const start = addPeriods(end, plan.duration, -1).getTime();
+  return refunds.some((refund) => {
+    const inside = Date.parse(refund.billedAt) + BILLING_SLACK_MS;
+    return inside >= start && inside < end.getTime();
+  });
+}
+
+/**
+ * Whether `key` still carries the credit of the license's current period: its period has not
+ * ended, its payment was not refunded, and it is not a trial period's key that a paid period
+ * has replaced (the first payment opens the paid period at once, as any period boundary).
+ */
+export function keyPeriodCurrent(license: LicenseRecord, key: AiKey, now: Date): boolean {
+  if (new Date(key.periodEnd) <= now) return false;
+  if (periodPaymentRefunded(license, key.periodEnd)) return false;
+  const subscription = license.subscription;
+  if (!subscription || !isTrialPeriod(subscription, new Date(key.periodEnd))) return true;
+  const period = currentPeriod(license, now);
+  return period === null || period.trial || period.end.toISOString() === key.periodEnd;
 }
 
 /** Cents are the finest unit OpenRouter limits are worth comparing at. */
@@ -103,15 +163,16 @@ export function spentKeyOf(key: AiKey, usage: number, goneAt: Date): SpentKey {
 }
 
 /**
- * What the credit period ending at `periodEnd` has left to hand out: the plan's credit minus
- * what the period's dead keys spent (I1), and those keys.
+ * What the credit period `period` has left to hand out: its credit minus what the period's dead
+ * keys spent (I1), and those keys; nothing when the period's payment was refunded.
  */
 export function periodCredit(
   license: LicenseRecord,
-  periodEnd: Date,
+  period: CreditPeriod,
 ): { left: number; spentKeys: SpentKey[] } {
-  const period = periodEnd.toISOString();
-  const spentKeys = (license.spentKeys ?? []).filter((entry) => entry.periodEnd === period);
+  const end = period.end.toISOString();
+  const spentKeys = (license.spentKeys ?? []).filter((entry) => entry.periodEnd === end);
+  if (periodPaymentRefunded(license, end)) return { left: 0, spentKeys };
   const spent = spentKeys.reduce((sum, entry) => sum + entry.usage, 0);
-  return { left: roundUsd(license.plan.creditsUsd - spent), spentKeys };
+  return { left: roundUsd(period.creditUsd - spent), spentKeys };
 }

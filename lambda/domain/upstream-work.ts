@@ -1,6 +1,6 @@
 import type { LicenseRecord } from './license.ts';
 import { type RefreshDecision, seatsOutOfStep, usageDue, type Verdict } from './license-rules.ts';
-import { currentPeriodEnd, periodCredit } from './period.ts';
+import { currentPeriod, keyPeriodCurrent, periodCredit } from './period.ts';
 
 /**
  * What a validate is about to ask LemonSqueezy or OpenRouter:
@@ -36,8 +36,8 @@ export function upstreamWork(
 function keyWorkDue(license: LicenseRecord, now: Date): boolean {
   if (license.plan.aiMode !== 'saas') return false;
   const key = license.ai;
-  if (key && new Date(key.periodEnd) > now) return Boolean(key.disabledAt || key.intent);
-  // No period may start (I5), or its credit is spent: nothing to ask for.
-  const periodEnd = currentPeriodEnd(license, now);
-  return periodEnd !== null && periodCredit(license, periodEnd).left > 0;
+  if (key && keyPeriodCurrent(license, key, now)) return Boolean(key.disabledAt || key.intent);
+  // No period may start (I5), or its credit is spent or refunded: nothing to ask for.
+  const period = currentPeriod(license, now);
+  return period !== null && periodCredit(license, period).left > 0;
 }

@@ -40,6 +40,10 @@ export interface PaymentEvent extends EventSource {
   invoiceId: string;
   outcome: PaymentOutcome;
   at: string;
+  /** When the invoice was billed (`created_at`; its `updated_at` when absent). */
+  billedAt: string;
+  /** A `refunded` invoice refunded in full (a partial refund leaves it `partial_refund`). */
+  fullRefund: boolean;
 }
 
 /** `order_refunded`: a partial refund leaves the order paid, so it is told apart here. */

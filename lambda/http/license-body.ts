@@ -12,7 +12,7 @@ import {
 } from '#adapters/signing/key-set.ts';
 import { PUBLIC_MAX_AGE_SECONDS } from '#config/edge.ts';
 import { activeDevices, licenseHashOf } from '#domain/license.ts';
-import { accessAfterRefusal } from '#domain/license-rules.ts';
+import { accessAfterRefusal, creditWithdrawn } from '#domain/license-rules.ts';
 import type { LicenseGrant, Outcome } from '#domain/outcome.ts';
 import type { FromCaller } from '#domain/rate-limits.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -35,14 +35,22 @@ const CREDIT_PENDING = {
     'AI credit for a new period is issued once LemonSqueezy confirms the period is paid, or the period has none left.',
 } as const;
 
+/** Why a usable SaaS license answers without a key: its period's payment was refunded. */
+const CREDIT_REFUNDED = {
+  code: 'AI_CREDIT_REFUNDED',
+  detail:
+    'The payment for this billing period was refunded, so its AI credit was withdrawn; AI credit comes back with the next paid period.',
+} as const;
+
 /**
  * The one translation of a grant to the wire body of trial, activate and validate (its `lease`,
  * signed from this body, is added by `http/lease.ts`). Names and
  * emails are never null on the wire (the shipped client rejects null): a trial started without a
  * name, or a LemonSqueezy customer without one, is called by its email address, and an unknown
- * email is an empty string. A SaaS license that may be used but has no live key says why.
+ * email is an empty string. A SaaS license that may be used but has no live key says why (a
+ * refunded period only when told the answer's time, `now`).
  */
-export function licenseBody(grant: LicenseGrant): UnsignedLicenseResponse {
+export function licenseBody(grant: LicenseGrant, now?: Date): UnsignedLicenseResponse {
   const { license, device, aiKey, refusal } = grant;
   const isTrial = license.kind === 'trial';
   const email = license.customerEmail ?? '';
@@ -50,7 +58,9 @@ export function licenseBody(grant: LicenseGrant): UnsignedLicenseResponse {
     license.plan.aiMode === 'saas' && !refusal && !aiKey
       ? license.aiHold
         ? AI_HELD
-        : CREDIT_PENDING
+        : now && creditWithdrawn(license, now)
+          ? CREDIT_REFUNDED
+          : CREDIT_PENDING
       : undefined;
   const why = refusal ?? notice;
   return {
@@ -164,7 +174,7 @@ export function signedLicenseBody(
   now: Date,
   nonce?: string,
 ): LicenseResponse {
-  const body = licenseBody(grant);
+  const body = licenseBody(grant, now);
   const claims = leaseClaims(body, Math.floor(now.getTime() / 1000), nonce);
   return { ...body, lease: signLease(signingKeyAt(keys, now), claims) };
 }

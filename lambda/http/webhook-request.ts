@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DomainError, InvalidRequestError } from '#domain/errors.ts';
+import { pauseOf } from '#domain/subscription-pause.ts';
 import type { PaymentOutcome, WebhookDelivery, WebhookEvent } from '#domain/webhook-event.ts';
 import {
   type PaymentEventName,
@@ -119,7 +120,14 @@ function toWebhookEvent(wire: WireWebhookEvent): WebhookEvent {
       return {
         ...source,
         kind: 'subscription',
-        subscription: { id, status: sub.status, renewsAt: sub.renews_at, endsAt: sub.ends_at },
+        subscription: {
+          id,
+          status: sub.status,
+          renewsAt: sub.renews_at,
+          endsAt: sub.ends_at,
+          trialEndsAt: sub.trial_ends_at,
+          pause: pauseOf(sub.pause),
+        },
         orderId: sub.order_id,
         orderItemId: sub.order_item_id,
         productId: sub.product_id,
@@ -130,15 +138,19 @@ function toWebhookEvent(wire: WireWebhookEvent): WebhookEvent {
     case 'subscription_payment_success':
     case 'subscription_payment_recovered':
     case 'subscription_payment_failed':
-    case 'subscription_payment_refunded':
+    case 'subscription_payment_refunded': {
+      const invoice = wire.data.attributes;
       return {
         ...source,
         kind: 'payment',
-        subscriptionId: wire.data.attributes.subscription_id,
+        subscriptionId: invoice.subscription_id,
         invoiceId: String(wire.data.id),
         outcome: PAYMENT_OUTCOMES[wire.event],
-        at: wire.data.attributes.updated_at,
+        at: invoice.updated_at,
+        billedAt: invoice.created_at ?? invoice.updated_at,
+        fullRefund: invoice.refunded || invoice.status === 'refunded',
       };
+    }
     case 'order_refunded': {
       const { id, attributes: order } = wire.data;
       return {

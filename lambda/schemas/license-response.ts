@@ -33,7 +33,8 @@ export const licenseResponseSchema = z.object({
   /**
    * Present when `status` is `expired` or `suspended` (the refusal an activation would get), or
    * `AI_CREDIT_PENDING` when an active SaaS license comes without `ai_details` (no credit to hand
-   * out now), `AI_KEY_HELD` when an operator turned its AI off.
+   * out now), `AI_CREDIT_REFUNDED` when the current period's payment was refunded (its credit
+   * withdrawn), `AI_KEY_HELD` when an operator turned its AI off.
    */
   code: z.string().optional(),
   message: z.string().optional(),

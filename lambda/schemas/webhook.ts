@@ -118,6 +118,16 @@ const licenseKeyAttributes = z.object({
   test_mode: flag,
 });
 
+/**
+ * A paused subscription's `pause` (`{mode, resumes_at}`, null otherwise). The mode is read as
+ * text, not an enum: a mode LemonSqueezy adds later must not make the event unreadable (the
+ * service reads anything but `free` as `void`).
+ */
+const pause = z
+  .object({ mode: z.string().max(100).nullish(), resumes_at: optionalTime })
+  .nullish()
+  .transform((value) => value ?? null);
+
 const subscriptionAttributes = z.object({
   store_id: id,
   order_id: id,
@@ -127,15 +137,22 @@ const subscriptionAttributes = z.object({
   status: z.enum(SUBSCRIPTION_STATUSES),
   renews_at: optionalTime,
   ends_at: optionalTime,
+  trial_ends_at: optionalTime,
+  pause,
   updated_at: time,
   test_mode: flag,
 });
 
-/** `subscription_payment_*` events carry invoices, not subscriptions (upstreams.md §5.8). */
+/**
+ * `subscription_payment_*` events carry invoices, not subscriptions (upstreams.md §5.8).
+ * `created_at` is when the invoice was billed: which period it paid for is read from it.
+ */
 const invoiceAttributes = z.object({
   store_id: id,
   subscription_id: id,
   status: z.string().max(100),
+  refunded: flag,
+  created_at: optionalTime,
   updated_at: time,
   test_mode: flag,
 });

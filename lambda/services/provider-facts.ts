@@ -87,6 +87,7 @@ export function toLicensePlan(plan: LicensePlan): LicensePlan {
   return {
     aiMode: plan.aiMode,
     creditsUsd: plan.creditsUsd,
+    ...(plan.trialCreditsUsd === undefined ? {} : { trialCreditsUsd: plan.trialCreditsUsd }),
     duration: plan.duration,
     productName: plan.productName,
     variantName: plan.variantName,

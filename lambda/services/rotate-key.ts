@@ -4,7 +4,7 @@ import { UpstreamError } from '#domain/errors.ts';
 import { aiKeyName } from '#domain/key-name.ts';
 import type { AiKey, KeyIntent, LicenseRecord, SpentKey } from '#domain/license.ts';
 import { liveKey } from '#domain/license-rules.ts';
-import { currentPeriodEnd, periodCredit, spentKeyOf } from '#domain/period.ts';
+import { currentPeriod, keyPeriodCurrent, periodCredit, spentKeyOf } from '#domain/period.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { countIssuedKey } from './outcome-metrics.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -24,8 +24,10 @@ export type KeyResult = { license: LicenseRecord } | { changed: true };
  *    nothing to do;
  * 2. a disabled key of the current period (access was taken away and is back) → enable that same
  *    key again (OpenRouter PATCH); if OpenRouter no longer has it, record what it spent;
- * 3. no key for the current period → create one with the period's credit minus what dead keys of
- *    the period spent (nothing when that is used up, or when no period may start now: I5);
+ * 3. no key for the current period (a trial period's key once the first payment opened a paid
+ *    period counts as none) → create one with the period's credit (the trial's for a trial
+ *    period) minus what dead keys of the period spent (nothing when that is used up, when the
+ *    period's payment was refunded, or when no period may start now: I5);
  * 4. install it with a conditional write on the previous key and on the facts we decided on:
  *    a lost race or changed facts delete the new key (no orphan) and decide again;
  * 5. won: disable the previous period's key (it has expired at OpenRouter by then anyway).
@@ -38,7 +40,7 @@ export async function ensureAiKey(deps: ServiceDeps, license: LicenseRecord): Pr
     if (current.aiHold) return { license: current };
     const now = deps.clock.now();
     const key = current.ai;
-    if (key && new Date(key.periodEnd) > now) {
+    if (key && keyPeriodCurrent(current, key, now)) {
       // An open intent: OpenRouter may hold the key disabled whatever `disabledAt` says.
       if (!key.disabledAt && !key.intent) return { license: current };
       const enabled = await enableAgain(deps, current, key);
@@ -47,11 +49,11 @@ export async function ensureAiKey(deps: ServiceDeps, license: LicenseRecord): Pr
       current = enabled.license;
       continue;
     }
-    const periodEnd = currentPeriodEnd(current, now);
-    if (periodEnd === null) return { license: current };
-    const { left, spentKeys } = periodCredit(current, periodEnd);
+    const period = currentPeriod(current, now);
+    if (period === null) return { license: current };
+    const { left, spentKeys } = periodCredit(current, period);
     if (left <= 0) return { license: current };
-    const installed = await installNewKey(deps, current, periodEnd, left, spentKeys);
+    const installed = await installNewKey(deps, current, period.end, left, spentKeys);
     if (installed) {
       if (key) await retireKey(deps, key.hash);
       return { license: installed };
@@ -254,12 +256,13 @@ async function reread(deps: ServiceDeps, license: LicenseRecord): Promise<Licens
   return stored;
 }
 
-/** Whether LemonSqueezy facts (or a refund) were written since `before` was read. */
+/** Whether LemonSqueezy facts (or a refund, of the order or a payment) were written since `before` was read. */
 function factsChanged(before: LicenseRecord, after: LicenseRecord): boolean {
   return (
     before.factsAsOf !== after.factsAsOf ||
     before.subscriptionAsOf !== after.subscriptionAsOf ||
-    before.refundedAt !== after.refundedAt
+    before.refundedAt !== after.refundedAt ||
+    (before.refundedPayments?.length ?? 0) !== (after.refundedPayments?.length ?? 0)
   );
 }
 

@@ -1,10 +1,13 @@
 import type { LicenseRecord } from '#domain/license.ts';
-import { checkLicense, liveKey } from '#domain/license-rules.ts';
+import { checkLicense, creditWithdrawn, liveKey } from '#domain/license-rules.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { ensureAiKey, revokeKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
-/** Whether the license's verdict wants its key working at OpenRouter now (no operator hold). */
+/**
+ * Whether the license's verdict wants its key working at OpenRouter now (no operator hold, and
+ * its period's payment not refunded).
+ */
 export function keyWanted(license: LicenseRecord, now: Date): boolean {
   const key = license.ai;
   return (
@@ -12,6 +15,7 @@ export function keyWanted(license: LicenseRecord, now: Date): boolean {
     !license.aiHold &&
     key !== undefined &&
     new Date(key.periodEnd) > now &&
+    !creditWithdrawn(license, now) &&
     checkLicense(license, now, 'validate').ok
   );
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
@@ -49,6 +49,51 @@ export function eventFor(
   attributes.updated_at = stack.clock.now().toISOString();
   for (const [path, value] of Object.entries(overrides)) setPath(body, path, value);
   return body;
+}
+
+/**
+ * A subscription event saying what the LemonSqueezy double holds for the license's subscription
+ * now: status, `renews_at`, `ends_at`, `trial_ends_at` and `pause`, as LemonSqueezy would send it.
+ */
+export function subscriptionEventFor(
+  stack: TestStack,
+  name: string,
+  license: SeededLicense,
+): WebhookBody {
+  const truth = stack.lemonSqueezy.snapshot(license.key).subscription;
+  if (!truth) throw new Error('the license was seeded without a subscription');
+  return eventFor(stack, name, license, {
+    'meta.webhook_id': randomUUID(),
+    'data.attributes.status': truth.status,
+    'data.attributes.renews_at': truth.renewsAt,
+    'data.attributes.ends_at': truth.endsAt,
+    'data.attributes.trial_ends_at': truth.trialEndsAt,
+    'data.attributes.pause': truth.pause && {
+      mode: truth.pause.mode,
+      resumes_at: truth.pause.resumesAt,
+    },
+  });
+}
+
+/**
+ * A `subscription_payment_*` event of the license's subscription: invoice `invoiceId`, billed
+ * (`created_at`) at `billedAt`; `subscription_payment_refunded` says refunded in full.
+ */
+export function paymentEventFor(
+  stack: TestStack,
+  name: string,
+  license: SeededLicense,
+  invoice: { invoiceId: string; billedAt: string },
+): WebhookBody {
+  const refunded = name === 'subscription_payment_refunded';
+  return eventFor(stack, name, license, {
+    'meta.webhook_id': randomUUID(),
+    'data.id': invoice.invoiceId,
+    'data.attributes.created_at': invoice.billedAt,
+    'data.attributes.status': refunded ? 'refunded' : 'paid',
+    'data.attributes.refunded': refunded,
+    'data.attributes.refunded_at': refunded ? stack.clock.now().toISOString() : null,
+  });
 }
 
 /** `license_key_updated` saying the license is usable again (the fixture says disabled). */

@@ -23,8 +23,9 @@ import {
  * and `constructor`) and on new machines (what the device-change limit counts), deactivations
  * through us, device lists, the sweep that frees idle devices' seats, operators revoking,
  * enabling and rotating the AI key (admin API), a trial, seats freed at
- * LemonSqueezy behind our back, license and subscription changes whose webhooks are delivered,
- * dropped, duplicated or delayed and reordered, a full refund, spending on the live key, clock jumps (minutes to past the period
+ * LemonSqueezy behind our back, license and subscription changes (subscriptions starting in a
+ * free trial or paid; renewals with their payment, free and void pauses) whose webhooks are
+ * delivered, dropped, duplicated or delayed and reordered, a full refund, a refunded payment, spending on the live key, clock jumps (minutes to past the period
  * end), an upstream failing on its next call, DynamoDB faults on the next step's writes (throttling,
  * 500s, conflicts, answers lost after the commit), crashes of the instance serving a request
  * right after one of its writes (simulated in-process: test/helpers/model/crash.ts), reaper runs
@@ -94,16 +95,19 @@ describe('model: random sequences of operations, upstream changes and faults', (
       let sequences = 0;
       let steps = 0;
       await fc.assert(
-        fc.asyncProperty(modelCommands, async (commands) => {
+        // Some sequences' subscriptions start in LemonSqueezy's free trial (`on_trial`, unpaid):
+        // its period has the trial credit until a payment (`renew`) opens a paid one.
+        fc.asyncProperty(fc.boolean(), modelCommands, async (onTrial, commands) => {
           sequences += 1;
           steps += [...commands].length;
           stack.faults?.clear();
           stack.lemonSqueezy.faults.clear();
           stack.openRouter.faults.clear();
+          const seededAt = stack.clock.now().toISOString();
           const renewsAt = new Date(stack.clock.now().getTime() + 20 * DAY).toISOString();
           const license = seedLicense(stack, 'saas', {
             activationLimit: SEATS,
-            subscription: { status: 'active', renewsAt },
+            subscription: { status: onTrial ? 'on_trial' : 'active', renewsAt },
           });
           const address = `127.1.${(sequences >> 8) & 255}.${sequences & 255}`;
           const crash = new CrashSwitch(stack);
@@ -125,10 +129,13 @@ describe('model: random sequences of operations, upstream changes and faults', (
             licenseHash: licenseHashOf(license.key),
             trialEmail: `model-${sequences}-${deviceId().slice(0, 12)}@example.com`,
           };
-          await fc.asyncModelRun(
-            () => ({ model: newModel(['__proto__', 'constructor', deviceId()]), real: world }),
-            commands,
-          );
+          const model = newModel(['__proto__', 'constructor', deviceId()]);
+          // A paid subscription's first invoice was billed when it was sold (a trial's: none yet).
+          if (!onTrial) {
+            const period = renewsAt.slice(0, 10);
+            model.payments.push({ invoiceId: `inv-${sequences}`, billedAt: seededAt, period });
+          }
+          await fc.asyncModelRun(() => ({ model, real: world }), commands);
           await retireSequence(stack, license.key);
         }),
         { numRuns: RUNS, seed: SEED, ...(PATH ? { path: PATH } : {}) },

@@ -184,7 +184,7 @@ export class LicenseKeyWrites extends LicenseItem {
 }
 
 /**
- * A condition that holds only while the license's LemonSqueezy facts, subscription and refund are
+ * A condition that holds only while the license's LemonSqueezy facts, subscription and refunds are
  * what `license` shows: a key is issued or enabled only on the facts it was decided on (I4).
  */
 function factsUnchanged(license: LicenseRecord): {
@@ -202,6 +202,14 @@ function factsUnchanged(license: LicenseRecord): {
     values[`:u_${field}`] = value;
     return `#u_${field} = :u_${field}`;
   });
+  // Nor a refunded payment recorded since (the list only grows: its size tells).
+  names['#u_refundedPayments'] = 'refundedPayments';
+  const refunds = license.refundedPayments?.length ?? 0;
+  if (refunds === 0) parts.push('attribute_not_exists(#u_refundedPayments)');
+  else {
+    values[':u_refundedPayments'] = refunds;
+    parts.push('size(#u_refundedPayments) = :u_refundedPayments');
+  }
   // No operator hold either: a key is never enabled or issued on a license an operator turned off.
   names['#u_aiHold'] = 'aiHold';
   parts.push('attribute_not_exists(#u_aiHold)');

@@ -3,6 +3,7 @@ import type {
   LicensePlan,
   LicenseRecord,
   ProviderFacts,
+  RefundedPayment,
   Sighting,
   Subscription,
 } from '#domain/license.ts';
@@ -85,6 +86,35 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
       ExpressionAttributeNames: { '#at': 'at' },
       ExpressionAttributeValues: { ':payment': payment, ':at': payment.at },
     });
+  }
+
+  /**
+   * Adds a refunded subscription payment to the license, if the stored list is still the one of
+   * `license` (it only grows, so its size stands for it). Undefined when another writer changed
+   * it first (read again and retry), or the license is unknown. A retry of this very write (its
+   * answer lost after it committed) finds the invoice listed: its own work.
+   */
+  addRefundedPayment(
+    license: LicenseRecord,
+    refund: RefundedPayment,
+  ): Promise<LicenseRecord | undefined> {
+    const count = license.refundedPayments?.length ?? 0;
+    return this.conditionalUpdate(
+      license.licenseHash,
+      {
+        UpdateExpression:
+          'SET refundedPayments = list_append(if_not_exists(refundedPayments, :none), :refund)',
+        ConditionExpression: `attribute_exists(pk) AND ${
+          count === 0 ? 'attribute_not_exists(refundedPayments)' : 'size(refundedPayments) = :count'
+        }`,
+        ExpressionAttributeValues: {
+          ':none': [],
+          ':refund': [refund],
+          ...(count === 0 ? {} : { ':count': count }),
+        },
+      },
+      (stored) => (stored.refundedPayments ?? []).some((r) => r.invoiceId === refund.invoiceId),
+    );
   }
 
   /**

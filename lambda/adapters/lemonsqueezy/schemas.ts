@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { LICENSE_STATUSES, SUBSCRIPTION_STATUSES, type Subscription } from '#domain/license.ts';
+import { pauseOf } from '#domain/subscription-pause.ts';
 
 const licenseStatus = z.enum(LICENSE_STATUSES);
 
@@ -66,6 +67,12 @@ export const subscriptionResourceSchema = z
       status: subscriptionStatus,
       renews_at: isoDateOrNull,
       ends_at: isoDateOrNull,
+      trial_ends_at: isoDateOrNull,
+      // Read as text: a pause mode added later must not make the answer unusable.
+      pause: z
+        .object({ mode: z.string().nullish(), resumes_at: isoDateOrNull })
+        .nullish()
+        .transform((value) => value ?? null),
     }),
   })
   .transform(
@@ -74,6 +81,8 @@ export const subscriptionResourceSchema = z
       status: attributes.status,
       renewsAt: attributes.renews_at,
       endsAt: attributes.ends_at,
+      trialEndsAt: attributes.trial_ends_at,
+      pause: pauseOf(attributes.pause),
     }),
   );
 

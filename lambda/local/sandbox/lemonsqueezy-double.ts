@@ -10,7 +10,7 @@ import {
 } from './http-io.ts';
 import { LicenseApi, type Verdict } from './lemonsqueezy-license-api.ts';
 import { RateWindow } from './lemonsqueezy-rate-limit.ts';
-import type { LicenseSeed, SeededLicense } from './lemonsqueezy-records.ts';
+import type { LicenseSeed, SeededLicense, SubscriptionSeed } from './lemonsqueezy-records.ts';
 import { jsonApiError, RestApi } from './lemonsqueezy-rest-api.ts';
 import { LemonSqueezyStore } from './lemonsqueezy-store.ts';
 import { type RouteDef, SandboxServer } from './sandbox-server.ts';
@@ -19,6 +19,7 @@ export type {
   LicenseSeed,
   LicenseStatus,
   SeededLicense,
+  SubscriptionSeed,
   SubscriptionStatus,
 } from './lemonsqueezy-records.ts';
 
@@ -105,10 +106,7 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   }
 
   /** Setting status 'expired' also expires the linked license key, as upstream does (§1.5). */
-  updateSubscription(
-    subscriptionId: number,
-    patch: Partial<NonNullable<LicenseSeed['subscription']>>,
-  ): void {
+  updateSubscription(subscriptionId: number, patch: Partial<SubscriptionSeed>): void {
     this.#store.updateSubscription(subscriptionId, patch);
   }
 
@@ -132,6 +130,8 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
         status: subscription.status,
         renewsAt: subscription.renewsAt.toISOString(),
         endsAt: subscription.endsAt?.toISOString() ?? null,
+        trialEndsAt: subscription.trialEndsAt?.toISOString() ?? null,
+        pause: subscription.pause,
       },
     };
   }

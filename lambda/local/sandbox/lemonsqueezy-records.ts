@@ -21,7 +21,19 @@ export interface LicenseSeed {
   customerEmail?: string;
   /** Default: a new order. Several keys sold by one order share it (each has its own item). */
   orderId?: number;
-  subscription?: { status: SubscriptionStatus; renewsAt: string; endsAt?: string | null };
+  subscription?: SubscriptionSeed;
+}
+
+/**
+ * A seeded subscription, or a change to one. `on_trial` is LemonSqueezy's unpaid free trial:
+ * `trial_ends_at` is set to `renewsAt`, as real captures show, and kept after the trial converts.
+ * `pause` is what a `paused` subscription says (default `void`, resuming whenever).
+ */
+export interface SubscriptionSeed {
+  status: SubscriptionStatus;
+  renewsAt: string;
+  endsAt?: string | null;
+  pause?: { mode: string | null; resumesAt: string | null } | null;
 }
 
 export interface SeededLicense {
@@ -67,6 +79,7 @@ export interface SubscriptionRecord {
   renewsAt: Date;
   endsAt: Date | null;
   trialEndsAt: Date | null;
+  pause: { mode: string | null; resumesAt: string | null } | null;
   cancelled: boolean;
   createdAt: Date;
   updatedAt: Date;

@@ -165,7 +165,7 @@ export class RestApi {
       status: record.status,
       status_formatted: formatted(record.status),
       cancelled: record.cancelled,
-      pause: record.status === 'paused' ? { mode: 'void', resumes_at: null } : null,
+      pause: record.pause && { mode: record.pause.mode, resumes_at: record.pause.resumesAt },
       trial_ends_at: lsTimeOrNull(record.trialEndsAt),
       renews_at: lsTime(record.renewsAt),
       ends_at: lsTimeOrNull(record.endsAt),

@@ -7,6 +7,7 @@ import {
   parseDate,
   type SeededLicense,
   type SubscriptionRecord,
+  type SubscriptionSeed,
 } from './lemonsqueezy-records.ts';
 
 /** In-memory LemonSqueezy data behind the double: license keys, their instances, subscriptions. */
@@ -77,6 +78,7 @@ export class LemonSqueezyStore {
         renewsAt: parseDate(sub.renewsAt, 'renewsAt'),
         endsAt: null,
         trialEndsAt: null,
+        pause: null,
         cancelled: false,
         createdAt: now,
         updatedAt: now,
@@ -101,7 +103,7 @@ export class LemonSqueezyStore {
     license.updatedAt = this.#now();
   }
 
-  updateSubscription(id: number, patch: Partial<NonNullable<LicenseSeed['subscription']>>): void {
+  updateSubscription(id: number, patch: Partial<SubscriptionSeed>): void {
     const record = this.#subscriptions.get(id);
     if (!record) throw new Error(`no subscription ${id} in the LemonSqueezy double`);
     this.#applySubscriptionPatch(record, patch);
@@ -159,10 +161,8 @@ export class LemonSqueezyStore {
     license.updatedAt = this.#now();
   }
 
-  #applySubscriptionPatch(
-    record: SubscriptionRecord,
-    patch: Partial<NonNullable<LicenseSeed['subscription']>>,
-  ): void {
+  #applySubscriptionPatch(record: SubscriptionRecord, patch: Partial<SubscriptionSeed>): void {
+    if (patch.pause !== undefined) record.pause = patch.pause;
     if (patch.renewsAt !== undefined) record.renewsAt = parseDate(patch.renewsAt, 'renewsAt');
     if (patch.endsAt !== undefined) {
       record.endsAt = patch.endsAt === null ? null : parseDate(patch.endsAt, 'endsAt');
@@ -172,6 +172,9 @@ export class LemonSqueezyStore {
     if (patch.status === 'on_trial') record.trialEndsAt = record.renewsAt;
     if (patch.status === 'cancelled') record.cancelled = true;
     if (patch.status === 'active') record.cancelled = false;
+    // Only a paused subscription carries a pause; LemonSqueezy's default mode is `void`.
+    if (patch.status !== 'paused') record.pause = null;
+    else record.pause ??= { mode: 'void', resumesAt: null };
     // A cancelled subscription runs to the end of its paid period unless told otherwise.
     if ((patch.status === 'cancelled' || patch.status === 'expired') && record.endsAt === null) {
       record.endsAt = record.renewsAt;

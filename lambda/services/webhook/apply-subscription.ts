@@ -3,6 +3,7 @@ import type { PaymentEvent, SubscriptionEvent } from '#domain/webhook-event.ts';
 import { enforceLicense } from '../enforce-license.ts';
 import { toLicensePlan } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';
+import { applyPaymentRefund } from './apply-payment-refund.ts';
 import type { EventOutcome } from './outcome.ts';
 
 /**
@@ -56,7 +57,9 @@ async function licenseOfOrderItem(
 /**
  * `subscription_payment_*` events (invoices). Every one is recorded; a successful or recovered
  * payment also re-reads the subscription from LemonSqueezy, so the new `renews_at` (the end of
- * the period just paid) is stored and the next validate rotates the key with fresh credits.
+ * the period just paid) is stored and the next validate rotates the key with fresh credits (the
+ * first payment after a free trial opens the first paid period at once); a refunded one
+ * withdraws the credit of the period it paid for (`applyPaymentRefund`).
  */
 export async function applyPaymentEvent(
   deps: ServiceDeps,
@@ -76,5 +79,6 @@ export async function applyPaymentEvent(
       await deps.store.saveSubscription(licenseHash, subscription, now);
     }
   }
+  if (event.outcome === 'refunded') await applyPaymentRefund(deps, licenseHash, event);
   return 'applied';
 }

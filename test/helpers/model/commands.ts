@@ -20,6 +20,7 @@ import {
   DeliverDelayed,
   type Delivery,
   Refund,
+  RefundPayment,
   type SubscriptionChange,
 } from '#test/helpers/model/steps-upstream.ts';
 
@@ -42,7 +43,14 @@ const toggleLicense = fc
   .map(([status, how]) => new ChangeLicenseStatus(status, how));
 const toggleSubscription = fc
   .tuple(
-    fc.constantFrom<SubscriptionChange>('renew', 'cancel', 'past_due', 'pause', 'resume'),
+    fc.constantFrom<SubscriptionChange>(
+      'renew',
+      'cancel',
+      'past_due',
+      'pause',
+      'pause_free',
+      'resume',
+    ),
     delivery,
   )
   .map(([change, how]) => new ChangeSubscription(change, how));
@@ -108,6 +116,7 @@ export const modelCommands = fc.commands(
     toggleLicense,
     toggleLicense,
     toggleSubscription,
+    delivery.map((how) => new RefundPayment(how)),
     fc.constant(new Trial()),
     anyDevice.map((index) => new DeactivateAtLemonSqueezy(index)),
     deactivate,

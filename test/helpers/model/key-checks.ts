@@ -23,9 +23,13 @@ function live(world: World, key: IssuedKey | undefined): boolean {
 function unusableAtLemonSqueezy(world: World) {
   const snapshot = world.stack.lemonSqueezy.snapshot(world.license.key);
   const sub = snapshot.subscription?.status;
+  const voidPause = sub === 'paused' && snapshot.subscription?.pause?.mode !== 'free';
   return {
     license: snapshot.status === 'disabled' || snapshot.status === 'expired',
-    subscription: sub === 'expired' || sub === 'paused',
+    subscription: sub === 'expired' || voidPause,
+    // A free trial's key is replaced by the paid period's once the trial is over (paid or not).
+    trialOver: sub !== undefined && sub !== 'on_trial',
+    trialEnd: snapshot.subscription?.trialEndsAt?.slice(0, 10),
   };
 }
 
@@ -60,7 +64,15 @@ export function checkPromises(world: World, model: Model): void {
   for (const [who, token] of model.promised) {
     const key = world.stack.openRouter.keys().find((entry) => entry.key === token);
     const ended = key?.expiresAt != null && Date.parse(key.expiresAt) <= now;
-    const voided = who !== 'trial' && (unusable.license || unusable.subscription || model.refunded);
+    const until = key?.name.split(' until ')[1] ?? '';
+    const trialPeriod = unusable.trialEnd !== undefined && until <= unusable.trialEnd;
+    const voided =
+      who !== 'trial' &&
+      (unusable.license ||
+        unusable.subscription ||
+        model.refunded ||
+        model.refundedPeriods.has(until) ||
+        (trialPeriod && unusable.trialOver));
     if (ended || voided) {
       model.promised.delete(who);
       continue;
@@ -119,4 +131,18 @@ export async function checkSeatsRecorded(world: World): Promise<void> {
   expect(recorded, 'after the sweep: the seats at LemonSqueezy = the active devices here').toEqual(
     held,
   );
+}
+
+/**
+ * A period whose payment's refund was delivered has no live key (its key disabled at once, none
+ * issued in it again), whatever else happens in the period.
+ */
+export function checkRefundedPeriods(world: World, model: Model): void {
+  if (model.refundedPeriods.size === 0) return;
+  const stillLive = world.stack.openRouter
+    .keys()
+    .filter((key) => key.name.includes(world.licenseHash) && live(world, key))
+    .filter((key) => model.refundedPeriods.has(key.name.split(' until ')[1] ?? ''))
+    .map((key) => key.name);
+  expect(stillLive, 'I1: a live key of a period whose payment was refunded').toEqual([]);
 }

@@ -1,18 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { DAY } from '#local/manual-clock.ts';
-import type { WebhookBody } from '#local/webhook-sender.ts';
+import { addPeriods } from '#domain/period.ts';
 import { deactivateAtLemonSqueezy } from '#test/helpers/integrity-checks.ts';
 import { failedAsArmed } from '#test/helpers/model/fault-answers.ts';
 import { Step } from '#test/helpers/model/step.ts';
-import { type Model, truthOf, type World } from '#test/helpers/model/world.ts';
-import { deliver, eventFor } from '#test/helpers/webhook-events.ts';
+import { type Model, type Outgoing, truthOf, type World } from '#test/helpers/model/world.ts';
+import {
+  deliver,
+  eventFor,
+  paymentEventFor,
+  subscriptionEventFor,
+} from '#test/helpers/webhook-events.ts';
 
 /** The model's steps at LemonSqueezy: changes there, and their webhooks as they may arrive. */
 
-type Stream = 'license' | 'subscription';
 export type Delivery = 'deliver' | 'drop' | 'duplicate' | 'delay';
-export type SubscriptionChange = 'renew' | 'cancel' | 'past_due' | 'expire' | 'pause' | 'resume';
+export type SubscriptionChange =
+  | 'renew'
+  | 'cancel'
+  | 'past_due'
+  | 'expire'
+  | 'pause'
+  | 'pause_free'
+  | 'resume';
 
 /** The customer frees a seat in LemonSqueezy's own UI, not through us; its webhook follows. */
 export class DeactivateAtLemonSqueezy extends Step {
@@ -67,14 +77,17 @@ export class ChangeSubscription extends Step {
     const now = stack.clock.now().getTime();
     const current = truthOf(world).snapshot.subscription;
     if (!current || current.status === 'expired') return;
+    let paid: { billedAt: string; period: string } | undefined;
     switch (this.change) {
-      case 'renew':
-        stack.lemonSqueezy.updateSubscription(id, {
-          status: 'active',
-          renewsAt: new Date(Math.max(now, Date.parse(current.renewsAt)) + 30 * DAY).toISOString(),
-          endsAt: null,
-        });
+      case 'renew': {
+        // A payment (the first after a free trial, or a renewal) opens the period starting at the
+        // boundary it is billed at: the current end, or now when that has passed.
+        const billedAt = new Date(Math.max(now, Date.parse(current.renewsAt)));
+        const renewsAt = addPeriods(billedAt, 'monthly', 1).toISOString();
+        stack.lemonSqueezy.updateSubscription(id, { status: 'active', renewsAt, endsAt: null });
+        paid = { billedAt: billedAt.toISOString(), period: renewsAt.slice(0, 10) };
         break;
+      }
       case 'cancel':
         stack.lemonSqueezy.updateSubscription(id, { status: 'cancelled' });
         break;
@@ -85,26 +98,36 @@ export class ChangeSubscription extends Step {
         stack.lemonSqueezy.updateSubscription(id, { status: 'expired' });
         break;
       case 'pause':
-        stack.lemonSqueezy.updateSubscription(id, { status: 'paused' });
+        stack.lemonSqueezy.updateSubscription(id, {
+          status: 'paused',
+          pause: { mode: 'void', resumesAt: null },
+        });
+        break;
+      case 'pause_free':
+        stack.lemonSqueezy.updateSubscription(id, {
+          status: 'paused',
+          pause: { mode: 'free', resumesAt: null },
+        });
         break;
       case 'resume':
         stack.lemonSqueezy.updateSubscription(id, { status: 'active', endsAt: null });
         break;
     }
-    const after = truthOf(world).snapshot.subscription;
     model.informed.subscription = false;
-    const event = eventFor(stack, 'subscription_updated', license, {
-      'meta.webhook_id': randomUUID(),
-      'data.attributes.status': after?.status,
-      'data.attributes.renews_at': after?.renewsAt,
-      'data.attributes.ends_at': after?.endsAt ?? null,
-    });
+    const event = subscriptionEventFor(stack, 'subscription_updated', license);
     await send(
       model,
       world,
       { body: event, stream: 'subscription', version: ++model.version.subscription },
       this.delivery,
     );
+    if (paid) {
+      // Its invoice: the service re-reads the subscription on it.
+      const payment = { invoiceId: `inv-${randomUUID()}`, ...paid };
+      model.payments.push(payment);
+      const invoice = paymentEventFor(stack, 'subscription_payment_success', license, payment);
+      await send(model, world, { body: invoice, stream: 'payment', version: 0 }, this.delivery);
+    }
     // An expiring subscription expires its license key too, and LemonSqueezy says so.
     if (this.change === 'expire') await changeLicense(model, world, {}, this.delivery);
   }
@@ -130,6 +153,27 @@ export class Refund extends Step {
   }
 }
 
+/**
+ * The latest subscription payment is refunded in full (`subscription_payment_refunded`): the
+ * credit of the period it paid for is withdrawn once the event is delivered.
+ */
+export class RefundPayment extends Step {
+  constructor(readonly delivery: Delivery) {
+    super();
+  }
+  protected async act(model: Model, world: World) {
+    const payment = model.payments.at(-1);
+    if (!payment) return; // a free trial not paid yet: nothing to refund
+    const { stack, license } = world;
+    const event = paymentEventFor(stack, 'subscription_payment_refunded', license, payment);
+    const refund = { body: event, stream: 'payment-refund' as const, version: 0 };
+    await send(model, world, { ...refund, period: payment.period }, this.delivery);
+  }
+  toString() {
+    return `refundPayment(${this.delivery})`;
+  }
+}
+
 /** A delayed event arrives now: reordered against everything sent since. */
 export class DeliverDelayed extends Step {
   constructor(readonly pick: number) {
@@ -143,12 +187,6 @@ export class DeliverDelayed extends Step {
   toString() {
     return `deliverDelayed(${this.pick})`;
   }
-}
-
-interface Outgoing {
-  body: WebhookBody;
-  stream: Stream | 'refund';
-  version: number;
 }
 
 /** Tells the service of a license change the double now holds (its newest state). */
@@ -194,6 +232,11 @@ async function send(model: Model, world: World, event: Outgoing, delivery: Deliv
       return;
     }
     if (event.stream === 'refund') model.refunded = true;
+    // A refund for a license not activated here yet is acknowledged and ignored, as every
+    // subscription event is (README: a known limit); only an applied one withdraws credit.
+    else if (event.stream === 'payment-refund') {
+      if (response.body?.outcome === 'applied') model.refundedPeriods.add(event.period ?? '');
+    } else if (event.stream === 'payment') continue;
     else if (event.version === model.version[event.stream]) model.informed[event.stream] = true;
   }
 }

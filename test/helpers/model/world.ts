@@ -8,6 +8,7 @@ import { checkRefusalUnderFault, failedAsArmed } from '#test/helpers/model/fault
 import {
   checkNoEnabledKey,
   checkPromises,
+  checkRefundedPeriods,
   checkServedToken,
 } from '#test/helpers/model/key-checks.ts';
 import type { HttpResult, TestStack } from '#test/helpers/test-stack.ts';
@@ -28,16 +29,16 @@ export interface Model {
   /** Device name → the instance id our last 200 for it carried. */
   instanceOf: Map<string, string>;
   /** Events not delivered yet (delayed, to be delivered later, maybe out of order). */
-  pending: Array<{
-    body: WebhookBody;
-    stream: 'license' | 'subscription' | 'refund';
-    version: number;
-  }>;
+  pending: Outgoing[];
   /** How many changes each stream has seen; an event carries the version it describes. */
   version: { license: number; subscription: number };
   /** Whether the newest change of each stream was delivered (and answered 200) since it happened. */
   informed: { license: boolean; subscription: boolean };
   refunded: boolean;
+  /** Subscription payments made so far: the invoice, when billed, the period it paid for. */
+  payments: Payment[];
+  /** Periods (the `until` date of their keys) whose payment's refund was delivered. */
+  refundedPeriods: Set<string>;
   /** A fault was injected before this step: a 503 is an acceptable answer. */
   faultArmed: boolean;
   /** The upstream route the armed fault is on (`lemonSqueezy deactivate`, …). */
@@ -56,6 +57,22 @@ export interface Model {
   newSeats: Array<{ name: string; at: number }>;
   /** How many brand-new device names the sequence has made up so far. */
   freshDevices: number;
+}
+
+/** A webhook event on its way: which stream it belongs to and the change it describes. */
+export interface Outgoing {
+  body: WebhookBody;
+  stream: 'license' | 'subscription' | 'refund' | 'payment' | 'payment-refund';
+  version: number;
+  /** A refunded payment's period (its keys' `until` date). */
+  period?: string;
+}
+
+export interface Payment {
+  invoiceId: string;
+  billedAt: string;
+  /** The `until` date of the keys of the period it paid for. */
+  period: string;
 }
 
 export interface World {
@@ -82,6 +99,8 @@ export function newModel(devices: string[]): Model {
     version: { license: 0, subscription: 0 },
     informed: { license: true, subscription: true },
     refunded: false,
+    payments: [],
+    refundedPeriods: new Set(),
     faultArmed: false,
     crashArmed: false,
     promised: new Map(),
@@ -102,7 +121,7 @@ export function truthOf(world: World) {
   const subscriptionUnusable =
     sub !== undefined &&
     (sub.status === 'expired' ||
-      sub.status === 'paused' ||
+      (sub.status === 'paused' && sub.pause?.mode !== 'free') ||
       sub.status === 'unpaid' ||
       (sub.status === 'cancelled' && sub.endsAt !== null && Date.parse(sub.endsAt) <= now));
   return { snapshot, licenseUnusable, subscriptionUnusable };
@@ -152,6 +171,10 @@ export async function checkAnswer(
       `I2: a token while known unusable: ${context}`,
     ).toBeUndefined();
   }
+  const until = String(response.body?.ai_details?.expires_at ?? '').slice(0, 10);
+  expect(model.refundedPeriods.has(until), `I1: a token of a refunded period: ${context}`).toBe(
+    false,
+  );
   checkUsageFigure(world, response, context);
   checkServedToken(
     world,
@@ -198,7 +221,8 @@ function checkUsageFigure(world: World, response: HttpResult, context: string): 
  * table:
  * - I1: for each credit period (keys named `… <licenseHash> until <date>`), the credit exposed
  *   (the limit of each live key, the usage of each disabled, deleted or expired one) never
- *   exceeds the plan's credit; the same for the trial;
+ *   exceeds the plan's credit (the trial's for the trial, and for a subscription's free-trial
+ *   period); a period whose payment's refund was delivered has no live key (key-checks.ts);
  * - I3: the devices we hold active never outnumber LemonSqueezy's activation limit, and no
  *   device claim (activation or deactivation) outlives the step that made it, but a crash's;
  * - I4: the stored facts never go back in time;
@@ -219,12 +243,17 @@ export async function checkInvariants(world: World, model: Model): Promise<void>
     const exposed = dead ? key.usage : (key.limit ?? Number.POSITIVE_INFINITY);
     exposedBy.set(period, (exposedBy.get(period) ?? 0) + exposed);
   }
+  // A subscription's free-trial period (ending at or before `trial_ends_at`) has the trial's credit.
+  const trialEnd = stack.lemonSqueezy.snapshot(world.license.key).subscription?.trialEndsAt;
   for (const [period, exposed] of exposedBy) {
-    const credit = period.startsWith(`${trialHash}|`) ? TRIAL_CREDIT_USD : PLAN_CREDIT_USD;
+    const [owner, until = ''] = period.split('|');
+    const trialPeriod = owner === trialHash || (trialEnd && until <= trialEnd.slice(0, 10));
+    const credit = trialPeriod ? TRIAL_CREDIT_USD : PLAN_CREDIT_USD;
     expect(exposed, `I1: credit exposed in period ${period}`).toBeLessThanOrEqual(credit + 1e-9);
   }
   checkPromises(world, model);
   checkNoEnabledKey(world, model);
+  checkRefundedPeriods(world, model);
   const item = await world.readItem();
   if (!item) return;
   const active = Object.values(item.devices as Record<string, { state: string }>).filter(

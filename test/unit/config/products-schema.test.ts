@@ -96,6 +96,7 @@ describe('findPlanVariant', () => {
       variantId: 1097689,
       aiMode: 'saas',
       creditsUsd: 6,
+      trialCreditsUsd: 2,
       duration: 'monthly',
     });
   });
@@ -205,5 +206,49 @@ describe('planTermsOf', () => {
     // Assess
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['trial', 'entitlements', 0]);
+  });
+});
+
+describe('trial_credits_usd (a LemonSqueezy free trial of a product)', () => {
+  it("defaults to the service trial's credits_usd", () => {
+    // Prepare
+    const config = productsConfigSchema.parse(saasProduct('monthly'));
+
+    // Act
+    const plan = findPlanVariant(config, 10, 20);
+
+    // Assess
+    expect([plan?.creditsUsd, plan?.trialCreditsUsd]).toEqual([6, 2]);
+  });
+
+  it("takes the product's own trial_credits_usd when set", () => {
+    // Prepare
+    const raw = saasProduct('monthly');
+    const config = productsConfigSchema.parse({
+      ...raw,
+      products: {
+        ai_subscription: { ...raw.products.ai_subscription, trial_credits_usd: 0.5 },
+      },
+    });
+
+    // Act
+    const plan = findPlanVariant(config, 10, 20);
+
+    // Assess
+    expect(plan?.trialCreditsUsd).toBe(0.5);
+  });
+
+  it('refuses a negative trial credit', () => {
+    // Prepare
+    const raw = saasProduct('monthly');
+
+    // Act
+    const result = productsConfigSchema.safeParse({
+      ...raw,
+      products: { ai_subscription: { ...raw.products.ai_subscription, trial_credits_usd: -1 } },
+    });
+
+    // Assess
+    expect(result.success).toBe(false);
   });
 });
