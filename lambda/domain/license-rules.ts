@@ -173,10 +173,21 @@ export function heartbeatDue(license: LicenseRecord, device: Activation, now: Da
 }
 
 /**
+ * Whether a validate naming no device should record that the license was seen: its last such
+ * sighting (or, before the first, its latest activation) is a day old or more.
+ */
+export function licenseHeartbeatDue(license: LicenseRecord, now: Date): boolean {
+  const seen = license.licenseSeenAt ?? license.lastActivation?.activatedAt;
+  return seen === undefined || now.getTime() - Date.parse(seen) >= HEARTBEAT_INTERVAL_MS;
+}
+
+/**
  * The devices of a license whose seats may be freed for being unused: active, not being freed by
  * a request right now (a claim younger than `staleBefore`), and not seen (no heartbeat, else not
- * since activation) since `seenBefore`. Only a usable key's: LemonSqueezy refuses to free seats of
- * a disabled or expired key, and an inactive one holds none.
+ * since activation) since `seenBefore`. None while validates naming no device keep coming
+ * (`licenseSeenAt` since `seenBefore`): any of the devices may be the one calling, so none is
+ * idle. Only a usable key's: LemonSqueezy refuses to free seats of a disabled or expired key, and
+ * an inactive one holds none.
  */
 export function idleDevices(
   license: LicenseRecord,
@@ -184,6 +195,9 @@ export function idleDevices(
   staleBefore: string,
 ): Activation[] {
   if (license.kind !== 'lemonsqueezy' || license.status !== 'active') return [];
+  if (license.licenseSeenAt && Date.parse(license.licenseSeenAt) >= seenBefore.getTime()) {
+    return [];
+  }
   return deviceSlots(license).flatMap((slot) => {
     if (slot.state !== 'active') return [];
     if (slot.deactivation && slot.deactivation.claimedAt >= staleBefore) return [];

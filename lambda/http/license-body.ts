@@ -101,8 +101,15 @@ export const LEASE_TYP = 'ravn-lease+jwt';
  */
 export interface LeaseClaims {
   license_key_sha256: string;
-  instanceId: string;
-  instanceName: string;
+  /**
+   * `device`: the answer is the named device's (trial, activate, a validate naming it), and
+   * `instanceId`/`instanceName` say which. `license`: the request named no device (the shipped
+   * client's validate), so the lease speaks for the license on whichever of its devices holds it
+   * and names none.
+   */
+  scope: 'device' | 'license';
+  instanceId?: string;
+  instanceName?: string;
   status: LicenseResponse['status'];
   code?: string;
   ai_mode: LicenseResponse['ai_mode'];
@@ -123,16 +130,21 @@ export interface LeaseDeps {
   clock: Clock;
 }
 
-/** The lease's claims, taken from the body just written: the lease signs the wire view. */
+/**
+ * The lease's claims, taken from the body just written: the lease signs the wire view, but for
+ * a request that named no device it leaves out the body's device (the last activation, which
+ * may not be the caller).
+ */
 export function leaseClaims(
   body: UnsignedLicenseResponse,
   iat: number,
   nonce?: string,
+  scope: LeaseClaims['scope'] = 'device',
 ): LeaseClaims {
   return {
     license_key_sha256: licenseHashOf(body.licenseKey),
-    instanceId: body.instanceId,
-    instanceName: body.instanceName,
+    scope,
+    ...(scope === 'device' ? { instanceId: body.instanceId, instanceName: body.instanceName } : {}),
     status: body.status,
     ...(body.code === undefined ? {} : { code: body.code }),
     ai_mode: body.ai_mode,
@@ -165,7 +177,7 @@ export function signedLicenseBody(
   nonce?: string,
 ): LicenseResponse {
   const body = licenseBody(grant);
-  const claims = leaseClaims(body, Math.floor(now.getTime() / 1000), nonce);
+  const claims = leaseClaims(body, Math.floor(now.getTime() / 1000), nonce, grant.scope);
   return { ...body, lease: signLease(signingKeyAt(keys, now), claims) };
 }
 

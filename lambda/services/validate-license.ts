@@ -14,6 +14,7 @@ import {
   type CheckPhase,
   checkLicense,
   heartbeatDue,
+  licenseHeartbeatDue,
   liveKey,
   refreshDecision,
   seatsOutOfStep,
@@ -53,8 +54,9 @@ const MISMATCH = 'This device is not activated on this license key.';
  * 2. a device named in the request must be one of the license's devices;
  * 2a. while this instance is in upstream trouble, a validate that must reach an upstream
  *    (`upstreamWork`) counts against the license's limit: over it, 429 RATE_LIMITED;
- * 2b. the device's daily heartbeat and, with it, the key's usage when either is due (`sightingOf`),
- *    recorded in the refresh's write below or else in one write of their own;
+ * 2b. the daily heartbeat of the device named, or of the license when none is named (the shipped
+ *    client's validate: any device of it may be calling), and with it the key's usage when either
+ *    is due (`sightingOf`), recorded in the refresh's write below or else in one write of their own;
  * 3. LemonSqueezy licenses: refresh the status (and the devices) when `refreshDecision` says so
  *    (stale, or a key due); otherwise finish a seat reconciliation left undone, if any;
  * 4. a device whose instance LemonSqueezy no longer holds is answered `suspended` with
@@ -88,7 +90,8 @@ async function validateSteps(
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
-  // A request naming no device speaks for the last one, active or not (answered below).
+  // A request naming no device speaks for the license; its answer carries the last activation's
+  // id (the shipped client requires one) but credits no device with the call.
   const named = request.instanceName !== undefined || request.instanceId !== undefined;
   if (named && !pickDevice(license, request) && !namedDeactivated(license, request)) {
     return refused('INSTANCE_MISMATCH', MISMATCH);
@@ -106,7 +109,8 @@ async function validateSteps(
     const limited = await overLimit(deps, 'validateUpstream', license.licenseHash);
     if (limited) return limited;
   }
-  const seen = await sightingOf(deps, license, pickDevice(license, request), now, trouble);
+  const caller = named ? pickDevice(license, request) : 'license';
+  const seen = await sightingOf(deps, license, caller, now, trouble);
   let sighting = seen.sighting;
   let checked = seen.license;
   if (refresh.due) {
@@ -121,6 +125,7 @@ async function validateSteps(
     const known = checked === license ? verdict : undefined;
     return serveLicense(deps, checked, device, request.licenseKey, 'validate', known, {
       sighting,
+      ...(named ? {} : { scope: 'license' as const }),
     });
   }
   // A device deactivated long ago is forgotten (bounded item size); the last activation stands in.
@@ -130,25 +135,34 @@ async function validateSteps(
   if (!gone) return refused('INSTANCE_MISMATCH', MISMATCH);
   // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
   const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
-  const grant = { license: revoked, device: gone, licenseKey: request.licenseKey };
+  const grant = {
+    license: revoked,
+    device: gone,
+    licenseKey: request.licenseKey,
+    ...(named ? {} : { scope: 'license' as const }),
+  };
   const terms = grantTerms(deps, revoked, deps.clock.now(), false);
   return { ok: true, value: { ...grant, ...terms, refusal: DEACTIVATED } };
 }
 
 /**
- * What this validate should record in passing (README, "Usage freshness"): the device's daily
- * heartbeat, and with it the key's usage read from OpenRouter, once either is due; the usage alone
- * when it is due (the device's `lastSeenAt` comes along, as the write is made anyway). Nothing is
- * read while this instance is in upstream trouble: the cached figure is served.
+ * What this validate should record in passing (README, "Usage freshness"): the caller's daily
+ * heartbeat (the device named, or the license when none is named), and with it the key's usage
+ * read from OpenRouter, once either is due; the usage alone when it is due (the caller's sighting
+ * comes along, as the write is made anyway). Nothing is read while this instance is in upstream
+ * trouble: the cached figure is served.
  */
 async function sightingOf(
   deps: ServiceDeps,
   license: LicenseRecord,
-  device: Activation | undefined,
+  caller: Activation | 'license' | undefined,
   now: Date,
   trouble: boolean,
 ): Promise<UsageRead & { sighting?: Sighting }> {
-  const beat = device !== undefined && heartbeatDue(license, device, now);
+  const beat =
+    caller === 'license'
+      ? licenseHeartbeatDue(license, now)
+      : caller !== undefined && heartbeatDue(license, caller, now);
   const wantsUsage =
     !trouble &&
     liveKey(license, now) !== undefined &&
@@ -157,7 +171,8 @@ async function sightingOf(
   const read = wantsUsage ? await readKeyUsage(deps, license) : { license };
   if (!beat && !read.usage) return { license: read.license };
   const sighting: Sighting = { at: now.toISOString() };
-  if (device) sighting.device = device;
+  if (caller === 'license') sighting.license = true;
+  else if (caller) sighting.device = caller;
   if (read.usage) sighting.usage = read.usage;
   return { license: read.license, sighting };
 }
@@ -221,8 +236,9 @@ export async function serveLicense(
   licenseKey: string,
   phase: CheckPhase,
   verdict?: Verdict,
-  options: { sighting?: Sighting } = {},
+  options: { sighting?: Sighting; scope?: 'license' } = {},
 ): Promise<Outcome<LicenseGrant>> {
+  const scope = options.scope ? { scope: options.scope } : {};
   let current = license;
   let known = verdict;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
@@ -234,7 +250,10 @@ export async function serveLicense(
       if (phase === 'activate') return refused(checked.code, checked.detail);
       const refusal = { code: checked.code, detail: checked.detail };
       const terms = grantTerms(deps, revoked, now, false);
-      return { ok: true, value: { license: revoked, device, licenseKey, refusal, ...terms } };
+      return {
+        ok: true,
+        value: { license: revoked, device, licenseKey, refusal, ...scope, ...terms },
+      };
     }
     let keyed = current;
     if (current.plan.aiMode === 'saas' && !liveKey(current, now)) {
@@ -260,7 +279,7 @@ export async function serveLicense(
     const servedAt = deps.clock.now();
     const aiKey = liveKey(seen, servedAt);
     const terms = grantTerms(deps, seen, servedAt, true);
-    const grant = { license: seen, device, licenseKey, ...terms };
+    const grant = { license: seen, device, licenseKey, ...scope, ...terms };
     return { ok: true, value: aiKey ? { ...grant, aiKey } : grant };
   }
   throw new UpstreamError('openrouter', 'unavailable', 'the license changed while served; retry.');
