@@ -88,6 +88,41 @@ export function accessAfterRefusal(
 }
 
 /**
+ * When the license is known to stop being usable, whatever happens meanwhile: its own
+ * `expires_at` (LemonSqueezy's, or a trial's end), or the `ends_at` of a subscription that was
+ * cancelled (or has expired), whichever comes first; null when nothing known ends it. The shipped
+ * client, offline, stays licensed until the `expires_at` it was last told, so this is what it is
+ * told.
+ */
+export function knownEnd(license: LicenseRecord): string | null {
+  const subscription = license.subscription;
+  const ending =
+    subscription && (subscription.status === 'cancelled' || subscription.status === 'expired')
+      ? subscription.endsAt
+      : null;
+  const ends = [license.expiresAt, ending].filter((end): end is string => end !== null);
+  if (ends.length === 0) return null;
+  return ends.reduce((first, end) => (Date.parse(end) < Date.parse(first) ? end : first));
+}
+
+/**
+ * Until when an answer may be relied on at most, in ms (cache and offline grace, in the body and
+ * the lease): the `knownEnd`, and the end of a LemonSqueezy subscription trial (`on_trial`: its
+ * `renews_at`, the trial's end), past which use needs the first payment. A trial that converts is
+ * no known end (its `expires_at` stays the license's own), but nothing unpaid outlives it
+ * offline. Infinity when nothing caps it.
+ */
+export function relianceEnd(license: LicenseRecord): number {
+  const subscription = license.subscription;
+  const trialEnd =
+    subscription?.status === 'on_trial' && subscription.renewsAt !== null
+      ? Date.parse(subscription.renewsAt)
+      : Number.POSITIVE_INFINITY;
+  const end = knownEnd(license);
+  return Math.min(end === null ? Number.POSITIVE_INFINITY : Date.parse(end), trialEnd);
+}
+
+/**
  * True when the license should get a key now: a SaaS license whose key belongs to an ended
  * period, or that has none (revoked keys of the current period are enabled again, not due).
  */

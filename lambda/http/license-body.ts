@@ -12,7 +12,7 @@ import {
 } from '#adapters/signing/key-set.ts';
 import { PUBLIC_MAX_AGE_SECONDS } from '#config/edge.ts';
 import { activeDevices, licenseHashOf } from '#domain/license.ts';
-import { accessAfterRefusal } from '#domain/license-rules.ts';
+import { accessAfterRefusal, knownEnd } from '#domain/license-rules.ts';
 import type { LicenseGrant, Outcome } from '#domain/outcome.ts';
 import type { FromCaller } from '#domain/rate-limits.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -73,7 +73,9 @@ export function licenseBody(grant: LicenseGrant): UnsignedLicenseResponse {
       : {}),
     status: refusal ? accessAfterRefusal(refusal.code) : isTrial ? 'trial' : 'active',
     ...(why ? { code: why.code, message: why.detail } : {}),
-    expires_at: wireTimeOrNull(license.expiresAt),
+    // The shipped client, offline, stays licensed until `expires_at` (null: for ever), so it
+    // carries every end we know of, a cancelled subscription's included.
+    expires_at: wireTimeOrNull(knownEnd(license)),
     trial_ends_at: isTrial ? wireTimeOrNull(license.expiresAt) : null,
     license_expires_at: wireTimeOrNull(license.expiresAt),
     activation_limit: license.provider?.activationLimit ?? (isTrial ? 1 : null),

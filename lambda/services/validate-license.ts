@@ -17,6 +17,7 @@ import {
   licenseHeartbeatDue,
   liveKey,
   refreshDecision,
+  relianceEnd,
   seatsOutOfStep,
   usageDue,
   type Verdict,
@@ -287,7 +288,8 @@ export async function serveLicense(
 
 /**
  * The plan's features and how long the answer holds: a usable license may be relied on for the
- * plan's cache window and, offline, its grace window, never past the license's own end; a refused
+ * plan's cache window and, offline, its grace window, never past an end we know of (the license's
+ * own, a cancelled subscription's, a subscription trial's: `relianceEnd`); a refused
  * one unlocks nothing and grants no offline grace (the client asks again after the cache window).
  */
 function grantTerms(
@@ -298,7 +300,7 @@ function grantTerms(
 ): Pick<LicenseGrant, 'entitlements' | 'cacheUntil' | 'graceUntil'> {
   const terms = planTermsOf(deps.products, license.kind, license.plan.productName);
   const at = now.getTime();
-  const end = license.expiresAt ? Date.parse(license.expiresAt) : Number.POSITIVE_INFINITY;
+  const end = relianceEnd(license);
   const graceUntil = usable ? Math.max(at, Math.min(at + terms.graceMs, end)) : at;
   const cacheUntil = usable ? Math.min(at + terms.cacheMs, graceUntil) : at + terms.cacheMs;
   return {
