@@ -54,8 +54,10 @@ export function licenseBody(grant: LicenseGrant): UnsignedLicenseResponse {
       : undefined;
   const why = refusal ?? notice;
   return {
-    instanceId: device.instanceId,
-    instanceName: device.instanceName,
+    // A string the shipped client requires and only displays; "" when no device of the license
+    // was ever activated here (a refused license answering validate).
+    instanceId: device?.instanceId ?? '',
+    instanceName: device?.instanceName ?? '',
     licenseKey: grant.licenseKey,
     user_name: license.customerName || email,
     user_email: email,

@@ -1,4 +1,3 @@
-import { planTermsOf } from '#config/products-schema.ts';
 import { UpstreamError } from '#domain/errors.ts';
 import {
   type Activation,
@@ -17,7 +16,6 @@ import {
   licenseHeartbeatDue,
   liveKey,
   refreshDecision,
-  relianceEnd,
   seatsOutOfStep,
   usageDue,
   type Verdict,
@@ -28,6 +26,7 @@ import { shortHash } from '#domain/secrets.ts';
 import { upstreamWork } from '#domain/upstream-work.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
 import { reconcileSeats } from './activate-device.ts';
+import { grantTerms, unusableLicense } from './grant-terms.ts';
 import {
   readKeyUsage,
   sightingRecorded,
@@ -50,9 +49,11 @@ const MISMATCH = 'This device is not activated on this license key.';
 
 /**
  * Re-validates an activated license.
- * 1. unknown here, or never activated → LICENSE_NOT_FOUND (counted against the caller's IP
- *    limit on unknown keys);
- * 2. a device named in the request must be one of the license's devices;
+ * 1. unknown here → LICENSE_NOT_FOUND (counted against the caller's IP limit on unknown keys);
+ *    stored but never activated here → the same, unless its stored facts say it can no longer
+ *    be used: then 200 `expired`/`suspended` (`unusableLicense`);
+ * 2. a device named in the request must be one of the license's devices (else INSTANCE_MISMATCH,
+ *    or 200 `expired`/`suspended` when the license can no longer be used anyway);
  * 2a. while this instance is in upstream trouble, a validate that must reach an upstream
  *    (`upstreamWork`) counts against the license's limit: over it, 429 RATE_LIMITED;
  * 2b. the daily heartbeat of the device named, or of the license when none is named (the shipped
@@ -88,6 +89,8 @@ async function validateSteps(
 ): Promise<Outcome<LicenseGrant>> {
   const license = await deps.store.get(licenseHashOf(request.licenseKey));
   if (!license?.lastActivation) {
+    const unusable = license && (await unusableLicense(deps, license, request.licenseKey));
+    if (unusable) return unusable;
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
@@ -95,7 +98,10 @@ async function validateSteps(
   // id (the shipped client requires one) but credits no device with the call.
   const named = request.instanceName !== undefined || request.instanceId !== undefined;
   if (named && !pickDevice(license, request) && !namedDeactivated(license, request)) {
-    return refused('INSTANCE_MISMATCH', MISMATCH);
+    return (
+      (await unusableLicense(deps, license, request.licenseKey)) ??
+      refused('INSTANCE_MISMATCH', MISMATCH)
+    );
   }
   const now = deps.clock.now();
   const verdict = checkLicense(license, now, 'validate');
@@ -133,7 +139,12 @@ async function validateSteps(
   const gone = named
     ? namedDeactivated(checked, request)
     : (devicesIn(checked, 'deactivated')[0] ?? checked.lastActivation);
-  if (!gone) return refused('INSTANCE_MISMATCH', MISMATCH);
+  if (!gone) {
+    return (
+      (await unusableLicense(deps, checked, request.licenseKey)) ??
+      refused('INSTANCE_MISMATCH', MISMATCH)
+    );
+  }
   // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
   const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
   const grant = {
@@ -284,28 +295,4 @@ export async function serveLicense(
     return { ok: true, value: aiKey ? { ...grant, aiKey } : grant };
   }
   throw new UpstreamError('openrouter', 'unavailable', 'the license changed while served; retry.');
-}
-
-/**
- * The plan's features and how long the answer holds: a usable license may be relied on for the
- * plan's cache window and, offline, its grace window, never past an end we know of (the license's
- * own, a cancelled subscription's, a subscription trial's: `relianceEnd`); a refused
- * one unlocks nothing and grants no offline grace (the client asks again after the cache window).
- */
-function grantTerms(
-  deps: ServiceDeps,
-  license: LicenseRecord,
-  now: Date,
-  usable: boolean,
-): Pick<LicenseGrant, 'entitlements' | 'cacheUntil' | 'graceUntil'> {
-  const terms = planTermsOf(deps.products, license.kind, license.plan.productName);
-  const at = now.getTime();
-  const end = relianceEnd(license);
-  const graceUntil = usable ? Math.max(at, Math.min(at + terms.graceMs, end)) : at;
-  const cacheUntil = usable ? Math.min(at + terms.cacheMs, graceUntil) : at + terms.cacheMs;
-  return {
-    entitlements: usable ? terms.entitlements : [],
-    cacheUntil: new Date(cacheUntil).toISOString(),
-    graceUntil: new Date(graceUntil).toISOString(),
-  };
 }
