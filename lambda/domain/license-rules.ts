@@ -92,6 +92,42 @@ export function accessAfterRefusal(
 }
 
 /**
+ * When the license is known to stop being usable, whatever happens meanwhile: its own
+ * `expires_at` (LemonSqueezy's, or a trial's end), or the `ends_at` of a subscription that was
+ * cancelled (or has expired), whichever comes first; null when nothing known ends it. The shipped
+ * client, offline, stays licensed until the `expires_at` it was last told, so this is what it is
+ * told.
+ */
+export function knownEnd(license: LicenseRecord): string | null {
+  const subscription = license.subscription;
+  const ending =
+    subscription && (subscription.status === 'cancelled' || subscription.status === 'expired')
+      ? subscription.endsAt
+      : null;
+  const ends = [license.expiresAt, ending].filter((end): end is string => end !== null);
+  if (ends.length === 0) return null;
+  return ends.reduce((first, end) => (Date.parse(end) < Date.parse(first) ? end : first));
+}
+
+/**
+ * Until when an answer may be relied on at most, in ms (cache and offline grace, in the body and
+ * the lease): the `knownEnd`, and the end of a LemonSqueezy subscription trial (`on_trial`: its
+ * `trial_ends_at`, or `renews_at`, which equals it), past which use needs the first payment. A
+ * trial that converts is no known end (its `expires_at` stays the license's own), but nothing
+ * unpaid outlives it offline. Infinity when nothing caps it.
+ */
+export function relianceEnd(license: LicenseRecord): number {
+  const subscription = license.subscription;
+  const trialEndsAt =
+    subscription?.status === 'on_trial'
+      ? (subscription.trialEndsAt ?? subscription.renewsAt)
+      : null;
+  const trialEnd = trialEndsAt ? Date.parse(trialEndsAt) : Number.POSITIVE_INFINITY;
+  const end = knownEnd(license);
+  return Math.min(end === null ? Number.POSITIVE_INFINITY : Date.parse(end), trialEnd);
+}
+
+/**
  * True when the license should get a key now: a SaaS license whose key belongs to an ended
  * period (or to a trial period the first payment ended), or that has none (revoked keys of the
  * current period are enabled again, not due; a refunded period's key is not replaced).
@@ -193,10 +229,21 @@ export function heartbeatDue(license: LicenseRecord, device: Activation, now: Da
 }
 
 /**
+ * Whether a validate naming no device should record that the license was seen: its last such
+ * sighting (or, before the first, its latest activation) is a day old or more.
+ */
+export function licenseHeartbeatDue(license: LicenseRecord, now: Date): boolean {
+  const seen = license.licenseSeenAt ?? license.lastActivation?.activatedAt;
+  return seen === undefined || now.getTime() - Date.parse(seen) >= HEARTBEAT_INTERVAL_MS;
+}
+
+/**
  * The devices of a license whose seats may be freed for being unused: active, not being freed by
  * a request right now (a claim younger than `staleBefore`), and not seen (no heartbeat, else not
- * since activation) since `seenBefore`. Only a usable key's: LemonSqueezy refuses to free seats of
- * a disabled or expired key, and an inactive one holds none.
+ * since activation) since `seenBefore`. None while validates naming no device keep coming
+ * (`licenseSeenAt` since `seenBefore`): any of the devices may be the one calling, so none is
+ * idle. Only a usable key's: LemonSqueezy refuses to free seats of a disabled or expired key, and
+ * an inactive one holds none.
  */
 export function idleDevices(
   license: LicenseRecord,
@@ -204,6 +251,9 @@ export function idleDevices(
   staleBefore: string,
 ): Activation[] {
   if (license.kind !== 'lemonsqueezy' || license.status !== 'active') return [];
+  if (license.licenseSeenAt && Date.parse(license.licenseSeenAt) >= seenBefore.getTime()) {
+    return [];
+  }
   return deviceSlots(license).flatMap((slot) => {
     if (slot.state !== 'active') return [];
     if (slot.deactivation && slot.deactivation.claimedAt >= staleBefore) return [];

@@ -110,11 +110,14 @@ export interface DeviceSeen {
 
 /**
  * What a validate learned in passing and records in a write it makes anyway (README, "Usage
- * freshness"): that `device` called in at `at` (its heartbeat) and, when read, the key's
- * remaining credit. Both ride on one UpdateItem, so neither costs a write of its own.
+ * freshness"): that `device` called in at `at` (its heartbeat), or, for a validate naming no
+ * device, that the license did (`license`: some device of it is in use, we cannot tell which),
+ * and, when read, the key's remaining credit. All ride on one UpdateItem, so none costs a write
+ * of its own.
  */
 export interface Sighting {
   device?: Activation;
+  license?: true;
   at: string;
   usage?: { keyHash: string; limitRemaining: number };
 }
@@ -227,6 +230,12 @@ export interface LicenseRecord {
   periodAnchor: string;
   devices: Record<string, DeviceSlot>;
   lastActivation?: Activation;
+  /**
+   * When a validate that named no device last called in (the license's heartbeat, at most daily):
+   * the shipped client validates with the key alone, so this is evidence that some device of the
+   * license is in use, never that a particular one is. Absent until one is recorded.
+   */
+  licenseSeenAt?: string;
   ai?: AiKey;
   /** Dead keys of the credit period `ai` belongs to; reset when a new period's key is installed. */
   spentKeys?: SpentKey[];
@@ -340,7 +349,11 @@ export function isDeviceWanted(device: Activation, wanted: DeviceWanted): boolea
   );
 }
 
-/** The device a request speaks for: the one named, or the most recent activation. */
+/**
+ * The device a request speaks for: the one named, or, for a request naming none, the most recent
+ * activation. A request naming none says nothing about which device called: use that device for
+ * what the answer must carry (the body's `instanceId`), never to credit it with being seen.
+ */
 export function pickDevice(license: LicenseRecord, wanted: DeviceWanted): Activation | undefined {
   const devices = activeDevices(license);
   if (wanted.instanceName === undefined && wanted.instanceId === undefined) {

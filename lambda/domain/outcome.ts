@@ -52,7 +52,14 @@ export function refused(code: Refusal['code'], detail: string): Refusal {
  */
 export interface LicenseGrant {
   license: LicenseRecord;
-  device: Activation;
+  /** Absent only for a refused license never activated here (validate tells it its status). */
+  device?: Activation;
+  /**
+   * `license` when the request named no device (the shipped client's validate): the answer speaks
+   * for the license, and `device` is only its most recent activation, which may not be the caller
+   * (the lease then names no device). Absent: the answer is the named device's.
+   */
+  scope?: 'license';
   /** The key the client sent (or the trial key just made), echoed back to it. */
   licenseKey: string;
   /** The credit period's key, when it is live and the license may be used. */

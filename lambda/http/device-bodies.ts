@@ -31,7 +31,12 @@ export function deactivationBody({ license, device }: DeviceDeactivation): Deact
 
 /** POST /v1/devices: the license's devices and its seats. */
 export function devicesBody({ license, devices }: LicenseDevices): DevicesResponse {
-  return { devices: devices.map(deviceBody), ...seatsBody(license) };
+  const seen = license.licenseSeenAt;
+  return {
+    devices: devices.map(deviceBody),
+    ...seatsBody(license),
+    license_last_seen_at: seen === undefined ? null : wireTime(seen),
+  };
 }
 
 function seatsBody(license: LicenseRecord) {

@@ -12,7 +12,7 @@ import {
 } from '#adapters/signing/key-set.ts';
 import { PUBLIC_MAX_AGE_SECONDS } from '#config/edge.ts';
 import { activeDevices, licenseHashOf } from '#domain/license.ts';
-import { accessAfterRefusal, creditWithdrawn } from '#domain/license-rules.ts';
+import { accessAfterRefusal, creditWithdrawn, knownEnd } from '#domain/license-rules.ts';
 import type { LicenseGrant, Outcome } from '#domain/outcome.ts';
 import type { FromCaller } from '#domain/rate-limits.ts';
 import type { Clock } from '#ports/clock.ts';
@@ -64,8 +64,10 @@ export function licenseBody(grant: LicenseGrant, now?: Date): UnsignedLicenseRes
       : undefined;
   const why = refusal ?? notice;
   return {
-    instanceId: device.instanceId,
-    instanceName: device.instanceName,
+    // A string the shipped client requires and only displays; "" when no device of the license
+    // was ever activated here (a refused license answering validate).
+    instanceId: device?.instanceId ?? '',
+    instanceName: device?.instanceName ?? '',
     licenseKey: grant.licenseKey,
     user_name: license.customerName || email,
     user_email: email,
@@ -83,7 +85,9 @@ export function licenseBody(grant: LicenseGrant, now?: Date): UnsignedLicenseRes
       : {}),
     status: refusal ? accessAfterRefusal(refusal.code) : isTrial ? 'trial' : 'active',
     ...(why ? { code: why.code, message: why.detail } : {}),
-    expires_at: wireTimeOrNull(license.expiresAt),
+    // The shipped client, offline, stays licensed until `expires_at` (null: for ever), so it
+    // carries every end we know of, a cancelled subscription's included.
+    expires_at: wireTimeOrNull(knownEnd(license)),
     trial_ends_at: isTrial ? wireTimeOrNull(license.expiresAt) : null,
     license_expires_at: wireTimeOrNull(license.expiresAt),
     activation_limit: license.provider?.activationLimit ?? (isTrial ? 1 : null),
@@ -111,8 +115,15 @@ export const LEASE_TYP = 'ravn-lease+jwt';
  */
 export interface LeaseClaims {
   license_key_sha256: string;
-  instanceId: string;
-  instanceName: string;
+  /**
+   * `device`: the answer is the named device's (trial, activate, a validate naming it), and
+   * `instanceId`/`instanceName` say which. `license`: the request named no device (the shipped
+   * client's validate), so the lease speaks for the license on whichever of its devices holds it
+   * and names none.
+   */
+  scope: 'device' | 'license';
+  instanceId?: string;
+  instanceName?: string;
   status: LicenseResponse['status'];
   code?: string;
   ai_mode: LicenseResponse['ai_mode'];
@@ -133,16 +144,21 @@ export interface LeaseDeps {
   clock: Clock;
 }
 
-/** The lease's claims, taken from the body just written: the lease signs the wire view. */
+/**
+ * The lease's claims, taken from the body just written: the lease signs the wire view, but for
+ * a request that named no device it leaves out the body's device (the last activation, which
+ * may not be the caller).
+ */
 export function leaseClaims(
   body: UnsignedLicenseResponse,
   iat: number,
   nonce?: string,
+  scope: LeaseClaims['scope'] = 'device',
 ): LeaseClaims {
   return {
     license_key_sha256: licenseHashOf(body.licenseKey),
-    instanceId: body.instanceId,
-    instanceName: body.instanceName,
+    scope,
+    ...(scope === 'device' ? { instanceId: body.instanceId, instanceName: body.instanceName } : {}),
     status: body.status,
     ...(body.code === undefined ? {} : { code: body.code }),
     ai_mode: body.ai_mode,
@@ -175,7 +191,7 @@ export function signedLicenseBody(
   nonce?: string,
 ): LicenseResponse {
   const body = licenseBody(grant, now);
-  const claims = leaseClaims(body, Math.floor(now.getTime() / 1000), nonce);
+  const claims = leaseClaims(body, Math.floor(now.getTime() / 1000), nonce, grant.scope);
   return { ...body, lease: signLease(signingKeyAt(keys, now), claims) };
 }
 

@@ -11,7 +11,10 @@ export const deviceResponseSchema = z.object({
   instanceName: z.string(),
   status: z.enum(DEVICE_STATES),
   activated_at: z.string(),
-  /** When the device last called in; null until a heartbeat is recorded. */
+  /**
+   * When a request naming this device last called in; null until one is recorded. The shipped
+   * client's validate names no device: it counts for the license (`license_last_seen_at`).
+   */
   last_seen_at: z.string().nullable(),
   /** Null while the device is active. */
   deactivated_at: z.string().nullable(),
@@ -30,6 +33,11 @@ export const deactivateResponseSchema = deviceResponseSchema.extend(seats);
 export const devicesResponseSchema = z.object({
   devices: z.array(deviceResponseSchema),
   ...seats,
+  /**
+   * When a validate naming no device (the shipped client's) last called in: some device of the
+   * license is in use, it cannot say which. Null until one is recorded.
+   */
+  license_last_seen_at: z.string().nullable(),
 });
 
 export type DeviceResponse = z.infer<typeof deviceResponseSchema>;

@@ -94,6 +94,7 @@ export function withSighting(license: LicenseRecord, sighting: Sighting): Licens
       ai: { ...next.ai, limitRemaining: usage.limitRemaining, limitCheckedAt: sighting.at },
     };
   }
+  if (sighting.license) next = { ...next, licenseSeenAt: sighting.at };
   const slot = device && slotOf(next, device.instanceName);
   if (device && slot?.state === 'active' && slot.instanceId === device.instanceId) {
     const key = deviceSlotKey(device.instanceName);
@@ -104,7 +105,9 @@ export function withSighting(license: LicenseRecord, sighting: Sighting): Licens
 
 /** Whether `license` (as stored after a write) carries `sighting`. */
 export function sightingRecorded(license: LicenseRecord, sighting: Sighting): boolean {
-  const usageOk = !sighting.usage || license.ai?.limitCheckedAt === sighting.at;
+  const usageOk =
+    (!sighting.usage || license.ai?.limitCheckedAt === sighting.at) &&
+    (!sighting.license || license.licenseSeenAt === sighting.at);
   if (!sighting.device) return usageOk;
   const slot = slotOf(license, sighting.device.instanceName);
   return usageOk && slot?.state === 'active' && slot.lastSeenAt === sighting.at;

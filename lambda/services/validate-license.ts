@@ -1,4 +1,3 @@
-import { planTermsOf } from '#config/products-schema.ts';
 import { UpstreamError } from '#domain/errors.ts';
 import {
   type Activation,
@@ -14,6 +13,7 @@ import {
   type CheckPhase,
   checkLicense,
   heartbeatDue,
+  licenseHeartbeatDue,
   liveKey,
   refreshDecision,
   seatsOutOfStep,
@@ -26,6 +26,7 @@ import { shortHash } from '#domain/secrets.ts';
 import { upstreamWork } from '#domain/upstream-work.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
 import { reconcileSeats } from './activate-device.ts';
+import { grantTerms, unusableLicense } from './grant-terms.ts';
 import {
   readKeyUsage,
   sightingRecorded,
@@ -48,13 +49,16 @@ const MISMATCH = 'This device is not activated on this license key.';
 
 /**
  * Re-validates an activated license.
- * 1. unknown here, or never activated → LICENSE_NOT_FOUND (counted against the caller's IP
- *    limit on unknown keys);
- * 2. a device named in the request must be one of the license's devices;
+ * 1. unknown here → LICENSE_NOT_FOUND (counted against the caller's IP limit on unknown keys);
+ *    stored but never activated here → the same, unless its stored facts say it can no longer
+ *    be used: then 200 `expired`/`suspended` (`unusableLicense`);
+ * 2. a device named in the request must be one of the license's devices (else INSTANCE_MISMATCH,
+ *    or 200 `expired`/`suspended` when the license can no longer be used anyway);
  * 2a. while this instance is in upstream trouble, a validate that must reach an upstream
  *    (`upstreamWork`) counts against the license's limit: over it, 429 RATE_LIMITED;
- * 2b. the device's daily heartbeat and, with it, the key's usage when either is due (`sightingOf`),
- *    recorded in the refresh's write below or else in one write of their own;
+ * 2b. the daily heartbeat of the device named, or of the license when none is named (the shipped
+ *    client's validate: any device of it may be calling), and with it the key's usage when either
+ *    is due (`sightingOf`), recorded in the refresh's write below or else in one write of their own;
  * 3. LemonSqueezy licenses: refresh the status (and the devices) when `refreshDecision` says so
  *    (stale, or a key due); otherwise finish a seat reconciliation left undone, if any;
  * 4. a device whose instance LemonSqueezy no longer holds is answered `suspended` with
@@ -85,13 +89,19 @@ async function validateSteps(
 ): Promise<Outcome<LicenseGrant>> {
   const license = await deps.store.get(licenseHashOf(request.licenseKey));
   if (!license?.lastActivation) {
+    const unusable = license && (await unusableLicense(deps, license, request.licenseKey));
+    if (unusable) return unusable;
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
-  // A request naming no device speaks for the last one, active or not (answered below).
+  // A request naming no device speaks for the license; its answer carries the last activation's
+  // id (the shipped client requires one) but credits no device with the call.
   const named = request.instanceName !== undefined || request.instanceId !== undefined;
   if (named && !pickDevice(license, request) && !namedDeactivated(license, request)) {
-    return refused('INSTANCE_MISMATCH', MISMATCH);
+    return (
+      (await unusableLicense(deps, license, request.licenseKey)) ??
+      refused('INSTANCE_MISMATCH', MISMATCH)
+    );
   }
   const now = deps.clock.now();
   const verdict = checkLicense(license, now, 'validate');
@@ -106,7 +116,8 @@ async function validateSteps(
     const limited = await overLimit(deps, 'validateUpstream', license.licenseHash);
     if (limited) return limited;
   }
-  const seen = await sightingOf(deps, license, pickDevice(license, request), now, trouble);
+  const caller = named ? pickDevice(license, request) : 'license';
+  const seen = await sightingOf(deps, license, caller, now, trouble);
   let sighting = seen.sighting;
   let checked = seen.license;
   if (refresh.due) {
@@ -121,34 +132,49 @@ async function validateSteps(
     const known = checked === license ? verdict : undefined;
     return serveLicense(deps, checked, device, request.licenseKey, 'validate', known, {
       sighting,
+      ...(named ? {} : { scope: 'license' as const }),
     });
   }
   // A device deactivated long ago is forgotten (bounded item size); the last activation stands in.
   const gone = named
     ? namedDeactivated(checked, request)
     : (devicesIn(checked, 'deactivated')[0] ?? checked.lastActivation);
-  if (!gone) return refused('INSTANCE_MISMATCH', MISMATCH);
+  if (!gone) {
+    return (
+      (await unusableLicense(deps, checked, request.licenseKey)) ??
+      refused('INSTANCE_MISMATCH', MISMATCH)
+    );
+  }
   // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
   const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
-  const grant = { license: revoked, device: gone, licenseKey: request.licenseKey };
+  const grant = {
+    license: revoked,
+    device: gone,
+    licenseKey: request.licenseKey,
+    ...(named ? {} : { scope: 'license' as const }),
+  };
   const terms = grantTerms(deps, revoked, deps.clock.now(), false);
   return { ok: true, value: { ...grant, ...terms, refusal: DEACTIVATED } };
 }
 
 /**
- * What this validate should record in passing (README, "Usage freshness"): the device's daily
- * heartbeat, and with it the key's usage read from OpenRouter, once either is due; the usage alone
- * when it is due (the device's `lastSeenAt` comes along, as the write is made anyway). Nothing is
- * read while this instance is in upstream trouble: the cached figure is served.
+ * What this validate should record in passing (README, "Usage freshness"): the caller's daily
+ * heartbeat (the device named, or the license when none is named), and with it the key's usage
+ * read from OpenRouter, once either is due; the usage alone when it is due (the caller's sighting
+ * comes along, as the write is made anyway). Nothing is read while this instance is in upstream
+ * trouble: the cached figure is served.
  */
 async function sightingOf(
   deps: ServiceDeps,
   license: LicenseRecord,
-  device: Activation | undefined,
+  caller: Activation | 'license' | undefined,
   now: Date,
   trouble: boolean,
 ): Promise<UsageRead & { sighting?: Sighting }> {
-  const beat = device !== undefined && heartbeatDue(license, device, now);
+  const beat =
+    caller === 'license'
+      ? licenseHeartbeatDue(license, now)
+      : caller !== undefined && heartbeatDue(license, caller, now);
   const wantsUsage =
     !trouble &&
     liveKey(license, now) !== undefined &&
@@ -157,7 +183,8 @@ async function sightingOf(
   const read = wantsUsage ? await readKeyUsage(deps, license) : { license };
   if (!beat && !read.usage) return { license: read.license };
   const sighting: Sighting = { at: now.toISOString() };
-  if (device) sighting.device = device;
+  if (caller === 'license') sighting.license = true;
+  else if (caller) sighting.device = caller;
   if (read.usage) sighting.usage = read.usage;
   return { license: read.license, sighting };
 }
@@ -221,8 +248,9 @@ export async function serveLicense(
   licenseKey: string,
   phase: CheckPhase,
   verdict?: Verdict,
-  options: { sighting?: Sighting } = {},
+  options: { sighting?: Sighting; scope?: 'license' } = {},
 ): Promise<Outcome<LicenseGrant>> {
+  const scope = options.scope ? { scope: options.scope } : {};
   let current = license;
   let known = verdict;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
@@ -234,7 +262,10 @@ export async function serveLicense(
       if (phase === 'activate') return refused(checked.code, checked.detail);
       const refusal = { code: checked.code, detail: checked.detail };
       const terms = grantTerms(deps, revoked, now, false);
-      return { ok: true, value: { license: revoked, device, licenseKey, refusal, ...terms } };
+      return {
+        ok: true,
+        value: { license: revoked, device, licenseKey, refusal, ...scope, ...terms },
+      };
     }
     let keyed = current;
     if (current.plan.aiMode === 'saas' && !liveKey(current, now)) {
@@ -260,31 +291,8 @@ export async function serveLicense(
     const servedAt = deps.clock.now();
     const aiKey = liveKey(seen, servedAt);
     const terms = grantTerms(deps, seen, servedAt, true);
-    const grant = { license: seen, device, licenseKey, ...terms };
+    const grant = { license: seen, device, licenseKey, ...scope, ...terms };
     return { ok: true, value: aiKey ? { ...grant, aiKey } : grant };
   }
   throw new UpstreamError('openrouter', 'unavailable', 'the license changed while served; retry.');
-}
-
-/**
- * The plan's features and how long the answer holds: a usable license may be relied on for the
- * plan's cache window and, offline, its grace window, never past the license's own end; a refused
- * one unlocks nothing and grants no offline grace (the client asks again after the cache window).
- */
-function grantTerms(
-  deps: ServiceDeps,
-  license: LicenseRecord,
-  now: Date,
-  usable: boolean,
-): Pick<LicenseGrant, 'entitlements' | 'cacheUntil' | 'graceUntil'> {
-  const terms = planTermsOf(deps.products, license.kind, license.plan.productName);
-  const at = now.getTime();
-  const end = license.expiresAt ? Date.parse(license.expiresAt) : Number.POSITIVE_INFINITY;
-  const graceUntil = usable ? Math.max(at, Math.min(at + terms.graceMs, end)) : at;
-  const cacheUntil = usable ? Math.min(at + terms.cacheMs, graceUntil) : at + terms.cacheMs;
-  return {
-    entitlements: usable ? terms.entitlements : [],
-    cacheUntil: new Date(cacheUntil).toISOString(),
-    graceUntil: new Date(graceUntil).toISOString(),
-  };
 }

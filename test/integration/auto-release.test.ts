@@ -65,6 +65,43 @@ describe('auto-release of idle devices (release_after_days)', () => {
     expect(kept.body.ai_details).toBeDefined();
   });
 
+  it('keeps every seat of a license whose validates name no device, while they go on', async () => {
+    // Prepare: the shipped client's validates carry the key alone, so they cannot tell which
+    // device is in use; both devices validate daily that way.
+    const { license, first, second } = await twoDevices(stack);
+    for (let day = 0; day < RELEASE_AFTER_DAYS + 1; day += 1) {
+      stack.clock.advance(DAY);
+      await stack.post('/v1/validate', { licenseKey: license.key });
+    }
+
+    // Act
+    await sweep();
+    const answer = await stack.post('/v1/validate', { licenseKey: license.key });
+
+    // Assess
+    expect(heldAtLemonSqueezy(license.key).sort()).toEqual(
+      [first.instanceId, second.instanceId].sort(),
+    );
+    expect((await storedSlot(stack, license.key, first.instanceName)).slot).toMatchObject({
+      state: 'active',
+    });
+    expect([answer.status, answer.body.status]).toEqual([200, 'active']);
+  });
+
+  it('frees them all once the unnamed validates stop for release_after_days too', async () => {
+    // Prepare
+    const { license } = await twoDevices(stack);
+    stack.clock.advance(2 * DAY);
+    await stack.post('/v1/validate', { licenseKey: license.key });
+    stack.clock.advance((RELEASE_AFTER_DAYS + 1) * DAY);
+
+    // Act
+    await sweep();
+
+    // Assess
+    expect(heldAtLemonSqueezy(license.key)).toEqual([]);
+  });
+
   it('lets a released device activate again, on a new instance', async () => {
     // Prepare
     const { license, first } = await twoDevices(stack);
@@ -193,6 +230,28 @@ describe('auto-release of idle devices (release_after_days)', () => {
     stack.clock.advance((RELEASE_AFTER_DAYS + 1) * DAY);
     const seenBefore = new Date(stack.clock.now().getTime() - RELEASE_AFTER_DAYS * DAY);
     await stack.post('/v1/validate', { licenseKey: license.key, instanceId: first.instanceId });
+
+    // Act
+    const claimed = await stack.deps.store.claimDeactivation(
+      licenseHashOf(license.key),
+      { ...first, activatedAt: first.activatedAt.toISOString() },
+      {
+        claimId: 'sweep',
+        claimedAt: stack.clock.now().toISOString(),
+        staleBefore: new Date(0).toISOString(),
+        unseenSince: seenBefore.toISOString(),
+      },
+    );
+
+    // Assess
+    expect(claimed).toBe(false);
+  });
+  it('never claims a device of a license seen (without a device name) since the sweep read it', async () => {
+    // Prepare: the sweep's page says idle, then the shipped client validates with the key alone.
+    const { license, first } = await twoDevices(stack);
+    stack.clock.advance((RELEASE_AFTER_DAYS + 1) * DAY);
+    const seenBefore = new Date(stack.clock.now().getTime() - RELEASE_AFTER_DAYS * DAY);
+    await stack.post('/v1/validate', { licenseKey: license.key });
 
     // Act
     const claimed = await stack.deps.store.claimDeactivation(

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { licenseHashOf } from '#domain/license.ts';
+import { releaseIdleSeats } from '#services/release-idle-devices.ts';
+import { twoDevices, withReleaseAfter } from '#test/helpers/devices.ts';
 import { deactivateAtLemonSqueezy } from '#test/helpers/integrity-checks.ts';
+import { getKeys, verifyLease } from '#test/helpers/lease.ts';
 import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
 import { parsedByClient } from '#test/helpers/ravn-client.ts';
 import {
@@ -96,6 +100,50 @@ describe('client contract: every success body parses as the shipped client parse
       }
     },
   );
+
+  it('two devices validating without names: both keep their seats through the idle release, the license is seen, the lease names no device', async () => {
+    // Prepare: release_after_days on; the shipped client validates with the key alone.
+    const deps = { ...stack.deps, products: withReleaseAfter(stack.deps.products, 7) };
+    const { license, first, second } = await twoDevices(stack);
+    const keys = await getKeys(stack);
+    let last: ReturnType<typeof parsedByClient> | undefined;
+    let lease = '';
+    for (let day = 0; day < 9; day += 1) {
+      stack.clock.advance(DAY);
+      for (let device = 0; device < 2; device += 1) {
+        const response = await stack.post('/v1/validate', { licenseKey: license.key });
+        last = parsedByClient(response);
+        lease = response.body.lease;
+      }
+    }
+
+    // Act
+    const stored = await stack.deps.store.get(licenseHashOf(license.key));
+    const released = stored
+      ? await releaseIdleSeats(deps, stored, { allowed: 10, spacingMs: 0 })
+      : undefined;
+    const listed = await stack.post('/v1/devices', { licenseKey: license.key });
+
+    // Assess
+    expect(released?.released).toBe(0);
+    expect(last?.status).toBe('active');
+    expect(last?.instanceId).toEqual(expect.any(String));
+    expect(listed.body.devices.map((device: { status: string }) => device.status)).toEqual([
+      'active',
+      'active',
+    ]);
+    expect(listed.body.license_last_seen_at).toEqual(expect.any(String));
+    expect(
+      stack.lemonSqueezy
+        .instances(license.key)
+        .map((instance) => instance.id)
+        .sort(),
+    ).toEqual([first.instanceId, second.instanceId].sort());
+    const { payload } = verifyLease(lease, keys.body);
+    expect(payload.scope).toBe('license');
+    expect(payload).not.toHaveProperty('instanceId');
+    expect(payload).not.toHaveProperty('instanceName');
+  });
 
   it('a license with an expiry and a customer without a name', async () => {
     // Prepare

@@ -80,6 +80,7 @@ describe('POST /v1/devices', () => {
       ],
       activation_limit: 3,
       activation_usage: 2,
+      license_last_seen_at: null,
     });
     // One read of our own table: LemonSqueezy is not asked.
     expect(lemonCalls()).toEqual(callsBefore);

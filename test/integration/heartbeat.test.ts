@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { licenseHashOf, slotOf } from '#domain/license.ts';
+import { twoDevices } from '#test/helpers/devices.ts';
 import { HOUR, MINUTE } from '#test/helpers/manual-clock.ts';
 import { activatedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 
@@ -44,15 +45,26 @@ describe('device heartbeats (last_seen_at)', () => {
     expect(await lastSeen(license.key, device)).toBe(stack.clock.now().toISOString());
   });
 
-  it('records the device a validate without a device name speaks for', async () => {
-    // Prepare
-    const { license, device } = await activatedLicense(stack);
+  it('credits a validate naming no device to the license, never to a device', async () => {
+    // Prepare: two devices; the shipped client validates with the key alone from either.
+    const { license, first, second } = await twoDevices(stack);
     stack.clock.advance(25 * HOUR);
+    const seenAt = stack.clock.now().toISOString();
 
     // Act
     await stack.post('/v1/validate', { licenseKey: license.key });
+    stack.clock.advance(6 * HOUR);
+    await stack.post('/v1/validate', { licenseKey: license.key });
+    const listed = await stack.post('/v1/devices', { licenseKey: license.key });
 
-    // Assess
-    expect(await lastSeen(license.key, device)).toBe(stack.clock.now().toISOString());
+    // Assess: the license was seen (once within the day); neither device is claimed to have been.
+    const stored = await stack.deps.store.get(licenseHashOf(license.key));
+    expect(stored?.licenseSeenAt).toBe(seenAt);
+    expect(await lastSeen(license.key, first.instanceName)).toBeUndefined();
+    expect(await lastSeen(license.key, second.instanceName)).toBeUndefined();
+    expect(listed.body.license_last_seen_at).toBe(seenAt.replace(/\.\d{3}Z$/, 'Z'));
+    expect(
+      listed.body.devices.map((device: { last_seen_at: unknown }) => device.last_seen_at),
+    ).toEqual([null, null]);
   });
 });

@@ -19,8 +19,6 @@ const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').dig
 function expectLeaseMatches(body: any, payload: any, at: Date): void {
   expect(payload).toMatchObject({
     license_key_sha256: sha256(body.licenseKey),
-    instanceId: body.instanceId,
-    instanceName: body.instanceName,
     status: body.status,
     ai_mode: body.ai_mode,
     expires_at: body.expires_at,
@@ -84,7 +82,39 @@ describe('signed leases', () => {
     expect(header).toEqual({ alg: 'EdDSA', kid: keys.body.keys[0].kid, typ: LEASE_TYP });
     expectLeaseMatches(body, payload, stack.clock.now());
     expect(payload.nonce).toBeUndefined();
+    // The shipped client's validate names no device: its lease speaks for the license only.
+    if (flow.startsWith('validate')) {
+      expect(payload.scope).toBe('license');
+      expect(payload).not.toHaveProperty('instanceId');
+      expect(payload).not.toHaveProperty('instanceName');
+    } else {
+      expect(payload).toMatchObject({
+        scope: 'device',
+        instanceId: body.instanceId,
+        instanceName: body.instanceName,
+      });
+    }
     expect(payload.status).toBe(flow === 'trial' ? 'trial' : 'active');
+  });
+
+  it('names the device in the lease of a validate that names it', async () => {
+    // Prepare
+    const { license, device, activation } = await activatedLicense(stack, 'saas');
+    const keys = await getKeys(stack);
+
+    // Act
+    const response = await stack.post('/v1/validate', {
+      licenseKey: license.key,
+      instanceName: device,
+    });
+
+    // Assess
+    const { payload } = verifyLease(response.body.lease, keys.body);
+    expect(payload).toMatchObject({
+      scope: 'device',
+      instanceId: activation.instanceId,
+      instanceName: device,
+    });
   });
 
   it('signs what a suspended license answers: status, code, no entitlements, grace now', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { productsConfig } from '#config/products.ts';
+import { getKeys, verifyLease } from '#test/helpers/lease.ts';
 import { DAY, HOUR } from '#test/helpers/manual-clock.ts';
 import { activatedLicense, deviceId, seedLicense, useTestStack } from '#test/helpers/test-stack.ts';
 
@@ -78,6 +79,69 @@ describe('entitlements, cache_until and grace_until', () => {
       code: 'LICENSE_DISABLED',
       entitlements: [],
       grace_until: wire(now),
+      cache_until: wire(now + DAY),
+    });
+  });
+  it("caps grace, cache and the lease at a cancelled subscription's end, and answers it as expires_at", async () => {
+    // Prepare: cancelled, access runs out in two days; the plan's grace is a week.
+    const now = stack.clock.now().getTime();
+    const endsAt = new Date(now + 2 * DAY).toISOString();
+    const license = seedLicense(stack, 'saas', {
+      subscription: { status: 'cancelled', renewsAt: endsAt, endsAt },
+    });
+    const keys = await getKeys(stack);
+
+    // Act
+    const response = await stack.post('/v1/activate', {
+      instanceName: deviceId(),
+      licenseKey: license.key,
+    });
+    stack.clock.advance(47 * HOUR);
+    const late = await stack.post('/v1/validate', { licenseKey: license.key });
+
+    // Assess: the shipped client, offline, stops at expires_at (null would mean for ever).
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: 'active',
+      expires_at: wire(Date.parse(endsAt)),
+      license_expires_at: null,
+      grace_until: wire(Date.parse(endsAt)),
+      cache_until: wire(now + DAY),
+    });
+    expect(late.body).toMatchObject({
+      status: 'active',
+      expires_at: wire(Date.parse(endsAt)),
+      grace_until: wire(Date.parse(endsAt)),
+      cache_until: wire(Date.parse(endsAt)),
+    });
+    const { payload } = verifyLease(late.body.lease, keys.body);
+    expect(payload).toMatchObject({
+      expires_at: wire(Date.parse(endsAt)),
+      grace_until: wire(Date.parse(endsAt)),
+      cache_until: wire(Date.parse(endsAt)),
+    });
+  });
+
+  it('caps grace and cache at the end of a LemonSqueezy subscription trial (renews_at)', async () => {
+    // Prepare: on_trial, its trial (and renews_at) ends in three days.
+    const now = stack.clock.now().getTime();
+    const trialEnds = new Date(now + 3 * DAY).toISOString();
+    const license = seedLicense(stack, 'saas', {
+      subscription: { status: 'on_trial', renewsAt: trialEnds },
+    });
+
+    // Act
+    const response = await stack.post('/v1/activate', {
+      instanceName: deviceId(),
+      licenseKey: license.key,
+    });
+
+    // Assess: past the trial, use needs the first payment; a converting trial is no known end,
+    // so expires_at stays the license's own (none).
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      expires_at: null,
+      grace_until: wire(Date.parse(trialEnds)),
       cache_until: wire(now + DAY),
     });
   });

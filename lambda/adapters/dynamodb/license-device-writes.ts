@@ -114,8 +114,9 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
    * slot still holds that instance, is active, and carries no other deactivation claim made at or
    * after `staleBefore` (an older one's holder died); false otherwise (re-read and decide again).
    * The device stays active, and is served as such, until `completeDeactivation`. With
-   * `unseenSince`, also only if the device has not been seen since then (an idle device's release
-   * never frees a device that just called in).
+   * `unseenSince`, also only if neither the device nor the license (a validate naming no device,
+   * which may come from any of them) has been seen since then: an idle device's release never
+   * frees a device that just called in.
    */
   async claimDeactivation(
     licenseHash: string,
@@ -127,7 +128,8 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
         ? ''
         : ' AND (devices.#device.lastSeenAt < :unseenSince OR ' +
           '(attribute_not_exists(devices.#device.lastSeenAt) AND ' +
-          'devices.#device.activatedAt < :unseenSince))';
+          'devices.#device.activatedAt < :unseenSince))' +
+          ' AND (attribute_not_exists(licenseSeenAt) OR licenseSeenAt < :unseenSince)';
     return this.conditionalUpdate(
       licenseHash,
       {

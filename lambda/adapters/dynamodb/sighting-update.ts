@@ -10,7 +10,8 @@ export interface UpdateParts {
 
 /**
  * The SETs and conditions that record a sighting: the device's `lastSeenAt` if its slot still
- * holds that instance, the key's usage figure and when it was read if the key is still the
+ * holds that instance, the license's `licenseSeenAt` (unconditional: a sighting of the license
+ * as a whole needs no slot), the key's usage figure and when it was read if the key is still the
  * current one. The conditions keep the write from touching a slot or key that changed
  * meanwhile (and a missing slot from failing the write as an invalid path).
  */
@@ -28,6 +29,11 @@ export function sightingParts(sighting: Sighting): UpdateParts {
       'devices.#s_device.#s_state = :s_active',
       'devices.#s_device.instanceId = :s_instance',
     );
+  }
+  if (sighting.license) {
+    parts.names['#s_license_seen'] = 'licenseSeenAt';
+    parts.values[':s_seen'] = sighting.at;
+    parts.sets.push('#s_license_seen = :s_seen');
   }
   if (usage) {
     parts.names['#s_hash'] = 'hash';

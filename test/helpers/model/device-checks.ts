@@ -193,9 +193,35 @@ export async function checkHeartbeat(
 }
 
 /**
+ * Checks the heartbeat after a validate that named no device (the shipped client's): the license's
+ * sighting (or, before the first, its last activation) is less than a day old, so no device of a
+ * license in use looks idle to the sweep; and no device was credited with the call (`before`: the
+ * item read before it).
+ */
+export async function checkLicenseHeartbeat(
+  world: World,
+  before: Record<string, unknown> | undefined,
+  response: HttpResult,
+): Promise<void> {
+  const after = await world.readItem();
+  for (const slot of slotsOf(after)) {
+    const was = slotsOf(before).find((candidate) => candidate.instanceId === slot.instanceId);
+    expect(slot.lastSeenAt, 'a validate naming no device credited a device').toBe(was?.lastSeenAt);
+  }
+  if (response.status !== 200 || response.body.status !== 'active') return;
+  const last = after?.lastActivation as { activatedAt?: string } | undefined;
+  const seenAt = (after?.licenseSeenAt as string | undefined) ?? last?.activatedAt ?? '';
+  expect(
+    world.stack.clock.now().getTime() - Date.parse(seenAt),
+    `heartbeat: a license that just validated was last seen at ${seenAt}`,
+  ).toBeLessThan(HEARTBEAT_INTERVAL_MS);
+}
+
+/**
  * Checks an auto-release run (`before`: the item read before it): every device it moved from
- * active to deactivated had gone unseen for `releaseAfterMs` and LemonSqueezy no longer holds
- * its instance (I3).
+ * active to deactivated had gone unseen for `releaseAfterMs`, named or through the license (a
+ * validate naming no device may come from any of them), and LemonSqueezy no longer holds its
+ * instance (I3).
  */
 export async function checkRelease(
   world: World,
@@ -205,6 +231,7 @@ export async function checkRelease(
   const now = world.stack.clock.now().getTime();
   const held = truthOf(world).snapshot.instances.map((instance) => instance.id);
   const after = slotsOf(await world.readItem());
+  const licenseSeen = before?.licenseSeenAt as string | undefined;
   for (const was of slotsOf(before)) {
     if (was.state !== 'active') continue;
     const slot = after.find((candidate) => candidate.instanceName === was.instanceName);
@@ -213,6 +240,12 @@ export async function checkRelease(
     expect(now - seen, `released a device seen at ${new Date(seen).toISOString()}`).toBeGreaterThan(
       releaseAfterMs,
     );
+    if (licenseSeen) {
+      expect(
+        now - Date.parse(licenseSeen),
+        `released a device of a license seen at ${licenseSeen}`,
+      ).toBeGreaterThan(releaseAfterMs);
+    }
     expect(held, 'I3: a released device is still held at LemonSqueezy').not.toContain(
       was.instanceId,
     );

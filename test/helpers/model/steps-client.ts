@@ -8,6 +8,7 @@ import {
   checkDeactivation,
   checkDeviceList,
   checkHeartbeat,
+  checkLicenseHeartbeat,
 } from '#test/helpers/model/device-checks.ts';
 import { Step } from '#test/helpers/model/step.ts';
 import { checkAnswer, type Model, truthOf, type World } from '#test/helpers/model/world.ts';
@@ -25,6 +26,9 @@ export class Validate extends Step {
     const instanceId = this.naming
       ? model.instanceOf.get(model.devices[this.device % model.devices.length] as string)
       : undefined;
+    // A fault or crash may cost the sighting (it is never a condition of the answer).
+    const quiet = !this.naming && !model.faultArmed && !model.crashArmed;
+    const before = quiet ? await world.readItem() : undefined;
     const response = await world.post('/v1/validate', {
       licenseKey: world.license.key,
       ...(instanceId ? { instanceId } : {}),
@@ -34,6 +38,7 @@ export class Validate extends Step {
       instanceId,
     });
     if (instanceId) await checkHeartbeat(world, instanceId, response);
+    if (quiet) await checkLicenseHeartbeat(world, before, response);
   }
   toString() {
     return `validate(${this.naming ? `d${this.device}` : 'license'})`;

@@ -43,6 +43,7 @@ describe('leaseClaims', () => {
     // Assess
     expect(claims).toEqual({
       license_key_sha256: createHash('sha256').update(BODY.licenseKey).digest('hex'),
+      scope: 'device',
       instanceId: 'instance-1',
       instanceName: 'machine-1',
       status: 'active',
@@ -57,6 +58,16 @@ describe('leaseClaims', () => {
       nonce: 'n-1',
     });
     expect(JSON.stringify(claims)).not.toMatch(/DFCE1874|sk-or-v1|limit_remaining|user_email/);
+  });
+
+  it('names no device when the request named none: the lease speaks for the license', () => {
+    // Act
+    const claims = leaseClaims(BODY, 1, undefined, 'license');
+
+    // Assess
+    expect(claims.scope).toBe('license');
+    expect(Object.keys(claims)).not.toContain('instanceId');
+    expect(Object.keys(claims)).not.toContain('instanceName');
   });
 
   it('leaves out the nonce, the AI details and the code when the body has none', () => {
