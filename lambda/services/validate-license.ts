@@ -6,7 +6,6 @@ import {
   devicesIn,
   isDeviceWanted,
   type LicenseRecord,
-  licenseHashOf,
   pickDevice,
   type Sighting,
 } from '#domain/license.ts';
@@ -33,6 +32,7 @@ import {
   withFreshUsage,
   withSighting,
 } from './key-usage.ts';
+import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
 import { countFailedValidate, countValidate } from './outcome-metrics.ts';
 import { overLimit } from './rate-limit.ts';
 import { refreshLicense } from './refresh-license.ts';
@@ -83,7 +83,7 @@ async function validateSteps(
   deps: ServiceDeps,
   request: ValidateRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {
-  const license = await deps.store.get(licenseHashOf(request.licenseKey));
+  const license = await storedLicenseFor(deps, request.licenseKey);
   if (!license?.lastActivation) {
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
@@ -93,6 +93,8 @@ async function validateSteps(
   if (named && !pickDevice(license, request) && !namedDeactivated(license, request)) {
     return refused('INSTANCE_MISMATCH', MISMATCH);
   }
+  // Whatever the caller's spelling, LemonSqueezy is asked, and the client answered, in its own.
+  const licenseKey = providerKeyFor(license, request.licenseKey);
   const now = deps.clock.now();
   const verdict = checkLicense(license, now, 'validate');
   const refresh = refreshDecision(license, now, verdict, deps.policy.statusTtlMs);
@@ -110,7 +112,7 @@ async function validateSteps(
   let sighting = seen.sighting;
   let checked = seen.license;
   if (refresh.due) {
-    checked = await refreshLicense(deps, checked, request.licenseKey, refresh.keyDue, sighting);
+    checked = await refreshLicense(deps, checked, licenseKey, refresh.keyDue, sighting);
     if (sighting && sightingRecorded(checked, sighting)) sighting = undefined;
   } else if (seatsOutOfStep(checked, now)) {
     checked = await reconcileSeats(deps, checked);
@@ -119,7 +121,7 @@ async function validateSteps(
   if (device) {
     // Unchanged facts keep their verdict; anything re-read is checked again.
     const known = checked === license ? verdict : undefined;
-    return serveLicense(deps, checked, device, request.licenseKey, 'validate', known, {
+    return serveLicense(deps, checked, device, licenseKey, 'validate', known, {
       sighting,
     });
   }
@@ -130,7 +132,7 @@ async function validateSteps(
   if (!gone) return refused('INSTANCE_MISMATCH', MISMATCH);
   // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
   const revoked = pickDevice(checked, {}) ? checked : await revokeKey(deps, checked);
-  const grant = { license: revoked, device: gone, licenseKey: request.licenseKey };
+  const grant = { license: revoked, device: gone, licenseKey };
   const terms = grantTerms(deps, revoked, deps.clock.now(), false);
   return { ok: true, value: { ...grant, ...terms, refusal: DEACTIVATED } };
 }

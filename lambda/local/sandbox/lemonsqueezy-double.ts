@@ -12,7 +12,7 @@ import { LicenseApi, type Verdict } from './lemonsqueezy-license-api.ts';
 import { RateWindow } from './lemonsqueezy-rate-limit.ts';
 import type { LicenseSeed, SeededLicense } from './lemonsqueezy-records.ts';
 import { jsonApiError, RestApi } from './lemonsqueezy-rest-api.ts';
-import { LemonSqueezyStore } from './lemonsqueezy-store.ts';
+import { type KeyMatching, LemonSqueezyStore } from './lemonsqueezy-store.ts';
 import { type RouteDef, SandboxServer } from './sandbox-server.ts';
 
 export type {
@@ -110,6 +110,15 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
     patch: Partial<NonNullable<LicenseSeed['subscription']>>,
   ): void {
     this.#store.updateSubscription(subscriptionId, patch);
+  }
+
+  /**
+   * How the License API matches `license_key` (undocumented upstream): `exact`, the default, or
+   * `loose` (case-insensitive, ignoring spaces and invisible characters). Either way its answers
+   * carry the key as seeded, as LemonSqueezy's carry its own spelling.
+   */
+  setKeyMatching(matching: KeyMatching): void {
+    this.#store.keyMatching = matching;
   }
 
   instances(key: string): Array<{ id: string; name: string }> {
