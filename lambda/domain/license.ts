@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalLicenseKey, type KeyCase, sha256Hex } from './license-key.ts';
 
 /**
  * The enumerations of the domain, each written once as a tuple: the wire schemas, the upstream
@@ -210,6 +211,8 @@ export interface LicenseRecord {
     activationLimit: number | null;
     activationUsage: number;
     testMode: boolean;
+    /** How LemonSqueezy spells the key's letters: what it is sent in (absent on older items). */
+    keyCase?: KeyCase;
   };
   subscription?: Subscription;
   /** When the status was last confirmed by LemonSqueezy (trials: creation). */
@@ -287,11 +290,17 @@ export interface ProviderLicense {
   variantId: number;
   customerName: string | null;
   customerEmail: string | null;
+  /** How LemonSqueezy spells the key (the key itself stays out of domain records). */
+  keyCase?: KeyCase;
 }
 
-/** The id a license is stored under: a SHA-256 of its key, so the table holds no usable key. */
+/**
+ * The id a license is stored under: a SHA-256 of its key's canonical spelling (stripped, lower
+ * case: domain/license-key.ts), so the table holds no usable key and every spelling of one key
+ * names one license, one credit and one rate-limit bucket.
+ */
 export function licenseHashOf(licenseKey: string): string {
-  return createHash('sha256').update(licenseKey, 'utf8').digest('hex');
+  return sha256Hex(canonicalLicenseKey(licenseKey));
 }
 
 /**

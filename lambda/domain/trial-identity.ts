@@ -1,3 +1,5 @@
+import { asciiDomain } from './email-address.ts';
+
 /**
  * The canonical forms a trial's claims are keyed by. A trial hands out credit to anyone, so two
  * spellings of one device or one mailbox must claim the same trial: otherwise `DEVICE-1` next to
@@ -27,13 +29,16 @@ export function canonicalDeviceId(instanceName: string): string {
  * An email address as it is claimed: folded like a device id, the `+tag` dropped from the local
  * part, and for Gmail the dots too (googlemail.com is the same mailbox at gmail.com). A local
  * part that is nothing but a tag keeps it: dropping it would make every such address one.
+ * Unicode: the local part is also case-folded in full (`ß` and `ss`, `ς` and `σ` are one: more
+ * addresses read as one person, never fewer), and the domain takes its ASCII (punycode) form, so
+ * `JÖRG@BÜCHER.de`, a decomposed `ö` and `jörg@xn--bcher-kva.de` claim one trial.
  */
 export function canonicalEmail(email: string): string {
   const folded = fold(email);
   const at = folded.lastIndexOf('@');
   if (at < 0) return folded;
-  let local = folded.slice(0, at);
-  let domain = folded.slice(at + 1);
+  let local = caseFold(folded.slice(0, at));
+  let domain = asciiOrFolded(folded.slice(at + 1));
   const plus = local.indexOf('+');
   if (plus > 0) local = local.slice(0, plus);
   if (GMAIL_DOMAINS.has(domain)) {
@@ -43,11 +48,25 @@ export function canonicalEmail(email: string): string {
   return `${local}@${domain}`;
 }
 
-/** The domain of an address, folded (empty when there is no `@`). */
+/** The domain of an address in its ASCII form, folded (empty when there is no `@`). */
 export function emailDomain(email: string): string {
   const folded = fold(email);
   const at = folded.lastIndexOf('@');
-  return at < 0 ? '' : folded.slice(at + 1);
+  return at < 0 ? '' : asciiOrFolded(folded.slice(at + 1));
+}
+
+/**
+ * Full case folding, near enough: upper then lower case maps `ß` to `ss` and final `ς` to `σ`
+ * as Unicode's folding does; ASCII comes out as plain lower case, so claims written before
+ * Unicode addresses were taken keep their keys. NFC again: casing may decompose.
+ */
+function caseFold(text: string): string {
+  return text.toUpperCase().toLowerCase().normalize('NFC');
+}
+
+/** A folded domain's ASCII form; one that has none (refused at the wire anyway) stays as it is. */
+function asciiOrFolded(domain: string): string {
+  return asciiDomain(domain) ?? domain;
 }
 
 /**

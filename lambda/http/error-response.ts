@@ -24,14 +24,14 @@ export function codeToStatus(code: ErrorCode): number {
     case 'LICENSE_DISABLED':
     case 'LICENSE_INACTIVE':
     case 'PRODUCT_NOT_ALLOWED':
+    // Not "trial already used" (403): no trial was used; the client shows our sentence for a 400.
+    case 'DISPOSABLE_EMAIL':
       return 400;
     case 'INVALID_SIGNATURE':
     case 'UNAUTHENTICATED':
       return 401;
     case 'TRIAL_EXPIRED':
     case 'TRIAL_ALREADY_USED':
-    // The shipped client says "trial already used": true enough, this address gets no trial.
-    case 'DISPOSABLE_EMAIL':
     case 'INSTANCE_MISMATCH':
     case 'TRIAL_NOT_TRANSFERABLE':
     case 'FORBIDDEN':

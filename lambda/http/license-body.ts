@@ -11,7 +11,8 @@ import {
   signingKeyAt,
 } from '#adapters/signing/key-set.ts';
 import { PUBLIC_MAX_AGE_SECONDS } from '#config/edge.ts';
-import { activeDevices, licenseHashOf } from '#domain/license.ts';
+import { activeDevices } from '#domain/license.ts';
+import { sha256Hex } from '#domain/license-key.ts';
 import { accessAfterRefusal, creditWithdrawn, knownEnd } from '#domain/license-rules.ts';
 import type { LicenseGrant, Outcome } from '#domain/outcome.ts';
 import type { FromCaller } from '#domain/rate-limits.ts';
@@ -156,7 +157,8 @@ export function leaseClaims(
   scope: LeaseClaims['scope'] = 'device',
 ): LeaseClaims {
   return {
-    license_key_sha256: licenseHashOf(body.licenseKey),
+    // Of the key as answered (the client's check hashes the key it holds), not the table's id.
+    license_key_sha256: sha256Hex(body.licenseKey),
     scope,
     ...(scope === 'device' ? { instanceId: body.instanceId, instanceName: body.instanceName } : {}),
     status: body.status,

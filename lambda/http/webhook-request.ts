@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DomainError, InvalidRequestError } from '#domain/errors.ts';
+import { keyCaseOf } from '#domain/license-key.ts';
 import { pauseOf } from '#domain/subscription-pause.ts';
 import type { PaymentOutcome, WebhookDelivery, WebhookEvent } from '#domain/webhook-event.ts';
 import {
@@ -100,6 +101,7 @@ function toWebhookEvent(wire: WireWebhookEvent): WebhookEvent {
         productId: key.product_id,
         customerName: key.user_name,
         customerEmail: key.user_email,
+        keyCase: keyCaseOf(key.key),
       };
       return {
         ...source,

@@ -11,6 +11,11 @@ export type ProviderAnswer =
   | {
       found: true;
       accepted: boolean;
+      /**
+       * The key as LemonSqueezy spells it (`license_key.key`), when it says: the spelling the
+       * license is filed under. In memory only, like any key; never stored or logged.
+       */
+      key?: string;
       license: ProviderLicense;
       instance: ProviderInstance | null;
       /** Validate with an instance id LemonSqueezy no longer has (deactivated there). */

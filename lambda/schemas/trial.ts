@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { instanceName, nonce } from './fields.ts';
+import { instanceName, nonce, trialEmail } from './fields.ts';
 
 /** POST /v1/trial */
 export const trialRequestSchema = z.object({
   instanceName,
-  // Emails are trimmed before checking: clients paste them with stray spaces.
-  email: z.string().trim().pipe(z.email().max(254)),
+  email: trialEmail,
   name: z.string().trim().max(200).optional(),
   nonce: nonce.optional(),
 });

@@ -1,3 +1,4 @@
+import { UpstreamError } from '#domain/errors.ts';
 import {
   type Activation,
   activeDevices,
@@ -6,6 +7,7 @@ import {
   pickDevice,
   slotOf,
 } from '#domain/license.ts';
+import { canonicalLicenseKey, spellingHash, strippedLicenseKey } from '#domain/license-key.ts';
 import { checkLicense, refreshDecision, seatsOutOfStep } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
 import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
@@ -13,6 +15,7 @@ import { isTrialKey } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { activateDevice, reconcileSeats } from './activate-device.ts';
+import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
 import { countActivation } from './outcome-metrics.ts';
 import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-facts.ts';
 import { overLimit } from './rate-limit.ts';
@@ -29,9 +32,12 @@ import { serveLicense } from './validate-license.ts';
  * LemonSqueezy keys:
  * 0. a device that holds its seat on fresh, usable facts is served from the table (no upstream
  *    call, as a validate would be);
- * 1. validate upstream (uses no seat) — with the device's instance id when we know the device,
- *    so a seat LemonSqueezy no longer holds is noticed (I2) — and refuse keys that are unknown,
- *    not ours, test-mode, disabled or expired;
+ * 1. validate upstream (uses no seat) the spelling the caller gave, stripped of what pasting
+ *    adds — with the device's instance id when we know the device, so a seat LemonSqueezy no
+ *    longer holds is noticed (I2) — and refuse keys that are unknown, not ours, test-mode,
+ *    disabled or expired. The license is the one of LemonSqueezy's spelling of the key (README,
+ *    "License key spelling"): a spelling LemonSqueezy accepts but that folds to another key is
+ *    activated again under LemonSqueezy's spelling;
  * 2. store what LemonSqueezy said unless newer facts are stored (`asOf` taken before the read,
  *    I4); SaaS plans also look up the subscription whose `renews_at` ends the credit period; link
  *    its order and subscription to it for webhooks;
@@ -55,38 +61,56 @@ interface Seating {
   taken: boolean;
 }
 
-/** The steps of `activateLicense`, above. */
+/** The steps of `activateLicense`, above; `respelled` once re-run with LemonSqueezy's spelling. */
 async function activateSteps(
   deps: ServiceDeps,
   request: ActivateRequest & FromCaller,
   seating: Seating,
+  respelled = false,
 ): Promise<Outcome<LicenseGrant>> {
-  const licenseHash = licenseHashOf(request.licenseKey);
-  const limited = await overLimit(deps, 'activate', licenseHash);
+  const canonicalHash = licenseHashOf(request.licenseKey);
+  const limited = await overLimit(deps, 'activate', canonicalHash);
   if (limited) return limited;
-  if (isTrialKey(request.licenseKey)) return activateTrial(deps, request);
+  if (isTrialKey(canonicalLicenseKey(request.licenseKey))) return activateTrial(deps, request);
 
-  const stored = await deps.store.get(licenseHash);
+  const stored = await storedLicenseFor(deps, request.licenseKey);
+  // LemonSqueezy judges the spelling sent; its refusals are remembered per spelling.
+  const sent = strippedLicenseKey(request.licenseKey);
   // A key we do not hold: the caller's IP limit, and LemonSqueezy's recent "no" (negative cache).
-  const screened = stored ? undefined : await screenUnknownKey(deps, request.caller, licenseHash);
+  const screened = stored
+    ? undefined
+    : await screenUnknownKey(deps, request.caller, spellingHash(sent));
   if (screened) return screened;
   const known = stored ? knownDevice(stored, request.instanceName) : undefined;
   // The device holds its seat on facts fresh enough to serve a validate: so is a re-activation.
   if (stored && known && servableFromTable(deps, stored)) {
-    return serveLicense(deps, stored, known, request.licenseKey, 'activate');
+    return serveLicense(deps, stored, known, providerKeyFor(stored, sent), 'activate');
   }
   const asOf = deps.clock.now();
   // A key never stored here asks with the first-contact share of LemonSqueezy's budget.
   const provider = stored ? deps.provider : deps.firstContact;
-  const answer = await provider.validate(request.licenseKey, known?.instanceId);
+  const answer = await provider.validate(sent, known?.instanceId);
   if (!answer.found) {
+    // A spelling LemonSqueezy does not know says nothing of the license it folds to: it is
+    // refused and the stored license, if any, is left as it is (only a refresh in its own
+    // spelling, or a webhook, may find it gone).
     const unknown = refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
-    return rememberRefusal(deps, stored, licenseHash, unknown);
+    return rememberRefusal(deps, stored, spellingHash(sent), unknown);
   }
   const sellable = checkSellable(deps, answer.license);
   if (!sellable.ok) {
-    return rememberRefusal(deps, stored, licenseHash, refused(sellable.code, sellable.detail));
+    const refusal = refused(sellable.code, sellable.detail);
+    return rememberRefusal(deps, stored, spellingHash(sent), refusal);
   }
+  // LemonSqueezy's own spelling names the license (a license stored before that keeps its id).
+  const providerKey = answer.key ?? sent;
+  if (!stored && licenseHashOf(providerKey) !== canonicalHash) {
+    if (respelled) {
+      throw new UpstreamError('lemonsqueezy', 'bad-response', 'spelled one key two ways.');
+    }
+    return activateSteps(deps, { ...request, licenseKey: providerKey }, seating, true);
+  }
+  const licenseHash = stored?.licenseHash ?? canonicalHash;
 
   const subscription =
     sellable.plan.aiMode === 'saas'
@@ -116,15 +140,11 @@ async function activateSteps(
     await revokeKey(deps, license);
     return refused(verdict.code, verdict.detail);
   }
-  const seated = await seat(deps, { license, stored }, request, known, answer, seating);
+  // The seat is taken, and the answer given, in LemonSqueezy's spelling: the client keeps that.
+  const spelled = { ...request, licenseKey: providerKey };
+  const seated = await seat(deps, { license, stored }, spelled, known, answer, seating);
   if (!seated.ok) return seated;
-  return serveLicense(
-    deps,
-    seated.value.license,
-    seated.value.device,
-    request.licenseKey,
-    'activate',
-  );
+  return serveLicense(deps, seated.value.license, seated.value.device, providerKey, 'activate');
 }
 
 /**
@@ -181,12 +201,12 @@ async function activateTrial(
   deps: ServiceDeps,
   request: ActivateRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {
-  const license = await deps.store.get(licenseHashOf(request.licenseKey));
+  const license = await storedLicenseFor(deps, request.licenseKey);
   if (license?.kind !== 'trial') {
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
   }
   const device = pickDevice(license, { instanceName: request.instanceName });
   if (!device) return refused('INSTANCE_MISMATCH', 'This trial belongs to another device.');
-  return serveLicense(deps, license, device, request.licenseKey, 'activate');
+  return serveLicense(deps, license, device, canonicalLicenseKey(request.licenseKey), 'activate');
 }

@@ -8,7 +8,6 @@ import {
   deviceSlots,
   isDeviceWanted,
   type LicenseRecord,
-  licenseHashOf,
   type ProviderLicense,
   slotOf,
 } from '#domain/license.ts';
@@ -19,6 +18,7 @@ import { shortHash } from '#domain/secrets.ts';
 import type { DeactivateRequest } from '#schemas/deactivate.ts';
 import { type ClaimTry, claimWithWait } from './claim-with-wait.ts';
 import { enforceLicense } from './enforce-license.ts';
+import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
 import { answeredFacts } from './provider-facts.ts';
 import { overLimit } from './rate-limit.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -46,12 +46,13 @@ export async function deactivateDevice(
   deps: ServiceDeps,
   request: DeactivateRequest & FromCaller,
 ): Promise<Outcome<DeviceDeactivation>> {
-  const licenseHash = licenseHashOf(request.licenseKey);
-  let current = await deps.store.get(licenseHash);
+  let current = await storedLicenseFor(deps, request.licenseKey);
   if (!current?.lastActivation) {
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
+  // The license's own id: a license stored before canonical spellings keeps the one it had.
+  const licenseHash = current.licenseHash;
   if (current.kind === 'trial') {
     return refused(
       'TRIAL_NOT_TRANSFERABLE',
@@ -97,7 +98,8 @@ export async function deactivateDevice(
       ) {
         return undefined;
       }
-      return freeSeat(deps, license, request.licenseKey, device, { claimId, now, staleBefore });
+      const licenseKey = providerKeyFor(license, request.licenseKey);
+      return freeSeat(deps, license, licenseKey, device, { claimId, now, staleBefore });
     },
     async () => {
       current = (await deps.store.get(licenseHash)) ?? current;

@@ -1,8 +1,8 @@
 import { type LicenseDevices, listedDevices } from '#domain/devices.ts';
-import { licenseHashOf } from '#domain/license.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
 import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
 import type { DevicesRequest } from '#schemas/devices.ts';
+import { storedLicenseFor } from './license-lookup.ts';
 import { type LimitDeps, overLimit } from './rate-limit.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -15,7 +15,7 @@ export async function listDevices(
   deps: Pick<ServiceDeps, 'store'> & LimitDeps,
   request: DevicesRequest & FromCaller,
 ): Promise<Outcome<LicenseDevices>> {
-  const license = await deps.store.get(licenseHashOf(request.licenseKey));
+  const license = await storedLicenseFor(deps, request.licenseKey);
   if (!license?.lastActivation) {
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');

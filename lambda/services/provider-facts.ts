@@ -62,6 +62,7 @@ export function toProviderFacts(
       activationLimit: license.activationLimit,
       activationUsage: license.activationUsage,
       testMode: license.testMode,
+      ...(license.keyCase === undefined ? {} : { keyCase: license.keyCase }),
     },
     plan: toLicensePlan(plan),
     statusCheckedAt: now.toISOString(),

@@ -5,7 +5,6 @@ import {
   devicesIn,
   isDeviceWanted,
   type LicenseRecord,
-  licenseHashOf,
   pickDevice,
   type Sighting,
 } from '#domain/license.ts';
@@ -34,6 +33,7 @@ import {
   withFreshUsage,
   withSighting,
 } from './key-usage.ts';
+import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
 import { countFailedValidate, countValidate } from './outcome-metrics.ts';
 import { overLimit } from './rate-limit.ts';
 import { refreshLicense } from './refresh-license.ts';
@@ -87,9 +87,11 @@ async function validateSteps(
   deps: ServiceDeps,
   request: ValidateRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {
-  const license = await deps.store.get(licenseHashOf(request.licenseKey));
+  const license = await storedLicenseFor(deps, request.licenseKey);
   if (!license?.lastActivation) {
-    const unusable = license && (await unusableLicense(deps, license, request.licenseKey));
+    const unusable =
+      license &&
+      (await unusableLicense(deps, license, providerKeyFor(license, request.licenseKey)));
     if (unusable) return unusable;
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
@@ -99,10 +101,12 @@ async function validateSteps(
   const named = request.instanceName !== undefined || request.instanceId !== undefined;
   if (named && !pickDevice(license, request) && !namedDeactivated(license, request)) {
     return (
-      (await unusableLicense(deps, license, request.licenseKey)) ??
+      (await unusableLicense(deps, license, providerKeyFor(license, request.licenseKey))) ??
       refused('INSTANCE_MISMATCH', MISMATCH)
     );
   }
+  // Whatever the caller's spelling, LemonSqueezy is asked, and the client answered, in its own.
+  const licenseKey = providerKeyFor(license, request.licenseKey);
   const now = deps.clock.now();
   const verdict = checkLicense(license, now, 'validate');
   const refresh = refreshDecision(license, now, verdict, deps.policy.statusTtlMs);
@@ -121,7 +125,7 @@ async function validateSteps(
   let sighting = seen.sighting;
   let checked = seen.license;
   if (refresh.due) {
-    checked = await refreshLicense(deps, checked, request.licenseKey, refresh.keyDue, sighting);
+    checked = await refreshLicense(deps, checked, licenseKey, refresh.keyDue, sighting);
     if (sighting && sightingRecorded(checked, sighting)) sighting = undefined;
   } else if (seatsOutOfStep(checked, now)) {
     checked = await reconcileSeats(deps, checked);
@@ -130,7 +134,7 @@ async function validateSteps(
   if (device) {
     // Unchanged facts keep their verdict; anything re-read is checked again.
     const known = checked === license ? verdict : undefined;
-    return serveLicense(deps, checked, device, request.licenseKey, 'validate', known, {
+    return serveLicense(deps, checked, device, licenseKey, 'validate', known, {
       sighting,
       ...(named ? {} : { scope: 'license' as const }),
     });
@@ -141,8 +145,7 @@ async function validateSteps(
     : (devicesIn(checked, 'deactivated')[0] ?? checked.lastActivation);
   if (!gone) {
     return (
-      (await unusableLicense(deps, checked, request.licenseKey)) ??
-      refused('INSTANCE_MISMATCH', MISMATCH)
+      (await unusableLicense(deps, checked, licenseKey)) ?? refused('INSTANCE_MISMATCH', MISMATCH)
     );
   }
   // No seat left here: no token either (the key is kept, disabled, for a re-activation, I1).
@@ -150,7 +153,7 @@ async function validateSteps(
   const grant = {
     license: revoked,
     device: gone,
-    licenseKey: request.licenseKey,
+    licenseKey,
     ...(named ? {} : { scope: 'license' as const }),
   };
   const terms = grantTerms(deps, revoked, deps.clock.now(), false);

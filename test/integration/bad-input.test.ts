@@ -59,7 +59,16 @@ const plausible = fc
       fc.stringMatching(/^trial-[0-9a-f]{12}-[0-9a-f]{12}-[0-9a-z]{8}$/),
       fc.uuid().map((uuid) => uuid.toUpperCase()),
     ),
-    email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 40 })),
+    email: fc.oneof(
+      fc.emailAddress(),
+      fc.string({ maxLength: 40 }),
+      // What the shipped client's form accepts: Unicode, IDN, odd ASCII (issue 22's three first).
+      fc.constantFrom('jörg@example.de', 'user@bücher.de', 'x&y@example.com'),
+      fc.stringMatching(/^[^\s@]+@[^\s@]+\.[^\s@]+$/),
+      fc
+        .tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }), fc.domain())
+        .map(([local, domain]) => `${local}@${domain}`),
+    ),
     name: fc.option(fc.string({ maxLength: 300 })),
     instanceId: fc.option(fc.uuid()),
   })

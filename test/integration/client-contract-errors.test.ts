@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureOutput } from '#test/helpers/captured-output.ts';
 import { DAY } from '#test/helpers/manual-clock.ts';
-import { clientError } from '#test/helpers/ravn-client.ts';
+import { clientError, parsedByClient } from '#test/helpers/ravn-client.ts';
 import {
   deviceId,
   type HttpResult,
@@ -22,7 +22,7 @@ describe('client contract: every refusal has the status whose client message is 
 
   it.each([
     ['TRIAL_ALREADY_USED', 403, 'TrialAlreadyUsed'],
-    ['DISPOSABLE_EMAIL', 403, 'TrialAlreadyUsed'],
+    ['DISPOSABLE_EMAIL', 400, 'ActivationFailed'],
     ['TRIAL_EXPIRED', 403, 'TrialAlreadyUsed'],
     ['INSTANCE_MISMATCH', 403, 'TrialAlreadyUsed'],
     ['ACTIVATION_LIMIT_REACHED', 409, 'LicenseAlreadyActivated'],
@@ -162,4 +162,54 @@ describe('client contract: the reachability probe', () => {
     expect(requestLogs.some((line) => line.includes('"route":"/v1/webhook"'))).toBe(true);
     expect(requestLogs.some((line) => line.includes('"route":"/v1/validate"'))).toBe(false);
   });
+});
+
+/** The shipped client's trial form takes any address this pattern accepts (its own check). */
+const CLIENT_EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+describe('client contract: trial email addresses as the client accepts them', () => {
+  const stack = useTestStack();
+
+  it.each(['jörg@example.de', 'user@bücher.de', 'x&y@example.com'])(
+    'starts a trial for %s, echoing the address as sent',
+    async (email) => {
+      // Prepare
+      expect(email).toMatch(CLIENT_EMAIL_PATTERN);
+
+      // Act
+      const response = await stack.post('/v1/trial', { instanceName: deviceId(), email });
+
+      // Assess
+      const body = parsedByClient(response);
+      expect([body.status, body.user_email]).toEqual(['trial', email]);
+    },
+  );
+
+  it.each([
+    ['a..b@example.com', 'have two in a row'],
+    ['jörg\u200b@example.de', 'invisible or control character'],
+    ['a"b@example.com', 'may not contain any of'],
+    ['someone@example.123', 'not a valid domain name'],
+    ['someone@bad_host.example', 'not a valid domain name'],
+    [`${'ü'.repeat(33)}@example.de`, 'longer than 64 bytes'],
+  ])(
+    'refuses %j, which the client form accepts, with a 400 sentence the client shows',
+    async (email, rule) => {
+      // Prepare
+      expect(email).toMatch(CLIENT_EMAIL_PATTERN);
+
+      // Act
+      const response = await stack.post('/v1/trial', { instanceName: deviceId(), email });
+
+      // Assess
+      expect([response.status, response.body.code, clientError(response.status)]).toEqual([
+        400,
+        'INVALID_REQUEST',
+        'ActivationFailed',
+      ]);
+      expect(response.body.error).toMatch(/^Field 'email' is invalid: /);
+      expect(response.body.error).toContain(rule);
+      expect(response.text).not.toContain(email);
+    },
+  );
 });

@@ -152,6 +152,44 @@ describe('POST /v1/trial: one trial per device and per mailbox, however spelled'
     expect(await orphanKeys(stack)).toEqual([]);
   });
 
+  it.each([
+    [
+      'case',
+      (n: string) => `jörg${n}@bücher.de`,
+      (n: string) => `JÖRG${n.toUpperCase()}@BÜCHER.DE`,
+    ],
+    [
+      'a decomposed ö',
+      (n: string) => `jörg${n}@bücher.de`,
+      (n: string) => `jo\u0308rg${n}@bu\u0308cher.de`,
+    ],
+    [
+      'the punycode domain and a +tag',
+      (n: string) => `jörg${n}@bücher.de`,
+      (n: string) => `jörg${n}+news@xn--bcher-kva.de`,
+    ],
+    ['ß as ss', (n: string) => `straße${n}@example.de`, (n: string) => `STRASSE${n}@example.de`],
+  ])(
+    'refuses a second trial for one Unicode mailbox spelled with %s',
+    async (_label, spellFirst, spellAgain) => {
+      // Prepare
+      const name = freshName();
+      const first = spellFirst(name);
+
+      // Act
+      const started = await stack.post('/v1/trial', { instanceName: deviceId(), email: first });
+      const again = await stack.post('/v1/trial', {
+        instanceName: deviceId(),
+        email: spellAgain(name),
+      });
+
+      // Assess
+      expect(started.status, started.text).toBe(200);
+      expect(started.body.user_email).toBe(first);
+      expect([again.status, again.body.code]).toEqual([403, 'TRIAL_ALREADY_USED']);
+    },
+  );
+
   it('keeps addresses that only look alike apart: dots count outside Gmail', async () => {
     // Prepare
     const name = freshName();

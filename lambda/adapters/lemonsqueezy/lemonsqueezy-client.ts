@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { UpstreamHttp } from '#adapters/http/fetch-json.ts';
 import type { Subscription } from '#domain/license.ts';
+import { keyCaseOf } from '#domain/license-key.ts';
 import type {
   DeactivationAnswer,
   LicenseProvider,
@@ -175,6 +176,7 @@ function toAnswer(
   return {
     found: true,
     accepted,
+    ...(key.key === undefined ? {} : { key: key.key }),
     instance: answer.instance ? { id: answer.instance.id, name: answer.instance.name } : null,
     license: {
       licenseId: key.id,
@@ -190,6 +192,7 @@ function toAnswer(
       variantId: answer.meta.variant_id,
       customerName: answer.meta.customer_name,
       customerEmail: answer.meta.customer_email,
+      ...(key.key === undefined ? {} : { keyCase: keyCaseOf(key.key) }),
     },
   };
 }

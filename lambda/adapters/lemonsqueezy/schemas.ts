@@ -20,6 +20,8 @@ const isoDateOrNull = z
 /** `license_key` of a License API answer (upstreams.md §1.3). */
 const licenseKey = z.object({
   id: z.number(),
+  // LemonSqueezy's own spelling of the key: licenses are filed under it (domain/license-key.ts).
+  key: z.string().min(1).optional(),
   status: licenseStatus,
   activation_limit: z.number().nullable().optional().default(null),
   activation_usage: z.number().default(0),

@@ -12,7 +12,7 @@ import { LicenseApi, type Verdict } from './lemonsqueezy-license-api.ts';
 import { RateWindow } from './lemonsqueezy-rate-limit.ts';
 import type { LicenseSeed, SeededLicense, SubscriptionSeed } from './lemonsqueezy-records.ts';
 import { jsonApiError, RestApi } from './lemonsqueezy-rest-api.ts';
-import { LemonSqueezyStore } from './lemonsqueezy-store.ts';
+import { type KeyMatching, LemonSqueezyStore } from './lemonsqueezy-store.ts';
 import { type RouteDef, SandboxServer } from './sandbox-server.ts';
 
 export type {
@@ -108,6 +108,15 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   /** Setting status 'expired' also expires the linked license key, as upstream does (§1.5). */
   updateSubscription(subscriptionId: number, patch: Partial<SubscriptionSeed>): void {
     this.#store.updateSubscription(subscriptionId, patch);
+  }
+
+  /**
+   * How the License API matches `license_key` (undocumented upstream): `exact`, the default, or
+   * `loose` (case-insensitive, ignoring spaces and invisible characters). Either way its answers
+   * carry the key as seeded, as LemonSqueezy's carry its own spelling.
+   */
+  setKeyMatching(matching: KeyMatching): void {
+    this.#store.keyMatching = matching;
   }
 
   instances(key: string): Array<{ id: string; name: string }> {

@@ -54,7 +54,7 @@ export class LicenseApi {
   validate(body: Body): JsonReply {
     const invalid = validate(body, ['license_key'], ['instance_id']);
     if (invalid) return invalid;
-    const license = this.#store.byKey(field(body, 'license_key') ?? '');
+    const license = this.#store.matchKey(field(body, 'license_key') ?? '');
     if (!license) return this.#unknownKey('valid');
     const instanceId = field(body, 'instance_id');
     const instance = license.instances.find((candidate) => candidate.id === instanceId);
@@ -70,7 +70,7 @@ export class LicenseApi {
   activate(body: Body): JsonReply {
     const invalid = validate(body, ['license_key', 'instance_name']);
     if (invalid) return invalid;
-    const license = this.#store.byKey(field(body, 'license_key') ?? '');
+    const license = this.#store.matchKey(field(body, 'license_key') ?? '');
     if (!license) return this.#unknownKey('activated');
     const refused = this.#refusal(license);
     if (refused) return this.#answer(400, 'activated', refused, license);
@@ -87,7 +87,7 @@ export class LicenseApi {
   deactivate(body: Body): JsonReply {
     const invalid = validate(body, ['license_key', 'instance_id']);
     if (invalid) return invalid;
-    const license = this.#store.byKey(field(body, 'license_key') ?? '');
+    const license = this.#store.matchKey(field(body, 'license_key') ?? '');
     if (!license) return this.#unknownKey('deactivated');
     const instanceId = field(body, 'instance_id');
     if (!license.instances.some((instance) => instance.id === instanceId)) {

@@ -10,6 +10,13 @@ import {
   type SubscriptionSeed,
 } from './lemonsqueezy-records.ts';
 
+export type KeyMatching = 'exact' | 'loose';
+
+/** A key as a loose matcher compares it: no spaces, format or control characters; upper case. */
+function looseKey(key: string): string {
+  return key.replace(/[\p{Cf}\p{Cc}\p{Z}\s]/gu, '').toUpperCase();
+}
+
 /** In-memory LemonSqueezy data behind the double: license keys, their instances, subscriptions. */
 export class LemonSqueezyStore {
   readonly #now: () => Date;
@@ -25,6 +32,9 @@ export class LemonSqueezyStore {
     subscription: 7000,
     orderItem: 9000,
   };
+
+  /** How the License API matches a sent key against the stored ones (`matchKey`). */
+  keyMatching: KeyMatching = 'exact';
 
   constructor(now: () => Date) {
     this.#now = now;
@@ -120,6 +130,17 @@ export class LemonSqueezyStore {
 
   byKey(key: string): LicenseRecord | undefined {
     return this.#byKey.get(key);
+  }
+
+  /**
+   * The license a License API call's `license_key` names, by the key matching in force: `exact`
+   * (byte for byte), or `loose` (case-insensitive, ignoring spaces and invisible characters).
+   * LemonSqueezy does not document its matching, so tests run the service against both.
+   */
+  matchKey(sent: string): LicenseRecord | undefined {
+    if (this.keyMatching === 'exact') return this.#byKey.get(sent);
+    const wanted = looseKey(sent);
+    return [...this.#byKey.values()].find((license) => looseKey(license.key) === wanted);
   }
 
   byId(id: number): LicenseRecord | undefined {

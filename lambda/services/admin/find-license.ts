@@ -1,7 +1,8 @@
 import { InvalidRequestError } from '#domain/errors.ts';
-import { type LicenseRecord, licenseHashOf } from '#domain/license.ts';
+import type { LicenseRecord } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
 import type { LicenseTarget } from '#schemas/admin.ts';
+import { providerKeyFor, storedLicenseFor } from '../license-lookup.ts';
 import { storedLicenseKey } from '../provider-facts.ts';
 import type { AdminDeps } from './admin-deps.ts';
 
@@ -13,10 +14,15 @@ export async function findLicenses(
   deps: AdminDeps,
   target: LicenseTarget,
 ): Promise<LicenseRecord[]> {
-  const hashes =
-    target.licenseKey !== undefined
-      ? [licenseHashOf(target.licenseKey)]
-      : await deps.admin.licenseHashesByEmail(normaliseEmail(target.email ?? ''));
+  if (target.licenseKey !== undefined) {
+    // Any spelling of the key; a license stored before canonical spellings under its own.
+    const license = await storedLicenseFor(deps, target.licenseKey);
+    const wanted = target.license;
+    return license && (wanted === undefined || license.licenseHash.startsWith(wanted))
+      ? [license]
+      : [];
+  }
+  const hashes = await deps.admin.licenseHashesByEmail(normaliseEmail(target.email ?? ''));
   const wanted = target.license;
   const picked = wanted === undefined ? hashes : hashes.filter((hash) => hash.startsWith(wanted));
   const licenses = await Promise.all(picked.map((hash) => deps.store.get(hash)));
@@ -52,5 +58,6 @@ export async function licenseKeyFor(
   license: LicenseRecord,
   given: string | undefined,
 ): Promise<string | null> {
-  return given ?? storedLicenseKey(deps, license);
+  // A key the operator typed goes to LemonSqueezy in LemonSqueezy's spelling, as a client's does.
+  return given === undefined ? storedLicenseKey(deps, license) : providerKeyFor(license, given);
 }

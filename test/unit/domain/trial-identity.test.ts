@@ -119,6 +119,10 @@ describe('canonicalEmail', () => {
     ['ada@mail.gmail.com', 'ada@mail.gmail.com'],
     ['+tag@example.com', '+tag@example.com'],
     ['\u200bada@example.com\ufeff', 'ada@example.com'],
+    ['JÖRG@BÜCHER.DE', 'jörg@xn--bcher-kva.de'],
+    ['jo\u0308rg+x@bu\u0308cher.de', 'jörg@xn--bcher-kva.de'],
+    ['STRAẞE@example.de', 'strasse@example.de'],
+    ['Straße@example.de', 'strasse@example.de'],
   ])('reads %j as %j', (email, expected) => {
     // Act
     const result = canonicalEmail(email);
@@ -144,6 +148,7 @@ describe('emailDomain', () => {
   it.each([
     ['ada@Example.COM', 'example.com'],
     ['a@b@x.mailinator.com', 'x.mailinator.com'],
+    ['jörg@BÜCHER.de', 'xn--bcher-kva.de'],
     ['no-at-sign', ''],
   ])('reads the domain of %j as %j', (email, expected) => {
     // Act
