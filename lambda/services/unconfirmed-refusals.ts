@@ -48,27 +48,38 @@ export function refusalTooYoung(license: LicenseRecord, now: Date): boolean {
 }
 
 /**
- * Whether `refusal`, just read, is confirmed: a refusal was first seen at least
- * `REFUSAL_CONFIRM_AFTER_MS` before, or LemonSqueezy's REST API also calls the key gone,
- * disabled or expired. A REST failure is no opinion (the refusal stays unconfirmed).
+ * Whether a refusal just read is confirmed. LemonSqueezy's REST API is asked first (one look-up,
+ * its own rate limit): calling the key gone, disabled or expired confirms it now; calling it
+ * usable (`active`, `inactive`) contradicts the License API, and the refusal stays unconfirmed
+ * however long it lasts (the License API is what is broken then). Only when the REST API cannot
+ * answer does time decide: a refusal first seen at least `REFUSAL_CONFIRM_AFTER_MS` before.
  */
 export async function refusalConfirmed(
   deps: ServiceDeps,
   license: LicenseRecord,
   now: Date,
 ): Promise<boolean> {
+  const opinion = await restOpinion(deps, license);
+  if (opinion !== undefined) return opinion === 'unusable';
   const mark = license.unconfirmedRefusal;
-  if (mark && now.getTime() - Date.parse(mark.since) >= REFUSAL_CONFIRM_AFTER_MS) return true;
-  if (!license.provider) return false;
+  return mark !== undefined && now.getTime() - Date.parse(mark.since) >= REFUSAL_CONFIRM_AFTER_MS;
+}
+
+/** What the REST API says of the key: usable or not; undefined when it cannot be asked. */
+async function restOpinion(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+): Promise<'usable' | 'unusable' | undefined> {
+  if (!license.provider) return undefined;
   try {
     const status = await deps.provider.licenseKeyStatus(license.provider.licenseId);
-    return status === null || status === 'disabled' || status === 'expired';
+    return status === 'active' || status === 'inactive' ? 'usable' : 'unusable';
   } catch (error) {
     deps.logger.warn('LemonSqueezy REST API not asked about a refusal', {
       license: shortHash(license.licenseHash),
       reason: error instanceof Error ? error.message : typeof error,
     });
-    return false;
+    return undefined;
   }
 }
 

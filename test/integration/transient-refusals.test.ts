@@ -21,6 +21,15 @@ function notFoundFor(stack: TestStack, key: string, minutes: number) {
   stack.lemonSqueezy.refusals.answerNotFound({ key, until });
 }
 
+/** LemonSqueezy's REST API answers 500 until the faults are cleared: no second opinion. */
+function restDown(stack: TestStack) {
+  stack.lemonSqueezy.faults.inject(
+    'license-keys',
+    { kind: 'status', status: 500 },
+    { times: Number.POSITIVE_INFINITY },
+  );
+}
+
 describe('refusals LemonSqueezy has not confirmed (I10)', () => {
   const stack = useTestStack();
 
@@ -81,10 +90,11 @@ describe('refusals LemonSqueezy has not confirmed (I10)', () => {
   });
 
   it('revokes once the 404 still stands five minutes after it was first seen, asking nothing in between', async () => {
-    // Prepare
+    // Prepare: the REST API is down too, so only time can confirm.
     const { license, token } = await activatedLicense(stack);
     stack.clock.advance(STALE);
     notFoundFor(stack, license.key, 60);
+    restDown(stack);
     const first = await validate(stack, license);
     const calls = stack.lemonSqueezy.callCount('validate');
 
@@ -107,6 +117,25 @@ describe('refusals LemonSqueezy has not confirmed (I10)', () => {
     expect(stored?.unconfirmedRefusal).toBeUndefined();
   });
 
+  it('keeps a license whose key the REST API calls active, however long the 404 lasts', async () => {
+    // Prepare
+    const { license, token } = await activatedLicense(stack);
+    stack.clock.advance(STALE);
+    notFoundFor(stack, license.key, 60);
+
+    // Act
+    await validate(stack, license);
+    stack.clock.advance(REFUSAL_CONFIRM_AFTER_MS + MINUTE);
+    const later = await validate(stack, license);
+
+    // Assess
+    expect(later.body).toMatchObject({ status: 'active', ai_details: { token } });
+    expect(await storedLicense(stack, license)).toMatchObject({
+      status: 'active',
+      unconfirmedRefusal: { answer: 'not-found' },
+    });
+  });
+
   it('applies a disabled answer at once when the REST API agrees', async () => {
     // Prepare: disabled in LemonSqueezy's dashboard, its webhook lost.
     const { license, token } = await activatedLicense(stack);
@@ -127,7 +156,7 @@ describe('refusals LemonSqueezy has not confirmed (I10)', () => {
     stack.clock.advance(STALE);
     const past = new Date(stack.clock.now().getTime() - DAY).toISOString();
     stack.lemonSqueezy.updateLicense(license.key, { expiresAt: past });
-    stack.lemonSqueezy.faults.inject('license-keys', { kind: 'status', status: 500 }, { times: 5 });
+    restDown(stack);
 
     // Act
     const response = await validate(stack, license);
