@@ -15,6 +15,13 @@ export const FALLBACK_REGION = 'eu-west-1';
  */
 export const DEFAULT_CREDIT_ALARM_USD_PER_HOUR = 100;
 
+/**
+ * The refusal alarm's default: this many licenses LemonSqueezy refused without confirmation in 5
+ * minutes. One is a customer's key disabled before its webhook arrived; five at once is
+ * LemonSqueezy answering 404 for keys it holds (upstreams.md gotcha 12).
+ */
+export const DEFAULT_REFUSAL_ALARM_LICENSES = 5;
+
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
 
 const optionalText = z.string().trim().min(1).optional();
@@ -91,6 +98,12 @@ export const deploySettingsSchema = z
       .number({ message: 'creditAlarmUsdPerHour must be a number of US dollars' })
       .positive({ message: 'creditAlarmUsdPerHour must be above 0' })
       .default(DEFAULT_CREDIT_ALARM_USD_PER_HOUR),
+    // Licenses with an unconfirmed LemonSqueezy refusal in 5 minutes at which the refusal alarm fires.
+    refusalAlarmLicenses: z.coerce
+      .number({ message: 'refusalAlarmLicenses must be a whole number' })
+      .int({ message: 'refusalAlarmLicenses must be a whole number' })
+      .positive({ message: 'refusalAlarmLicenses must be above 0' })
+      .default(DEFAULT_REFUSAL_ALARM_LICENSES),
     // Per function (config/concurrency.ts); 0 or `off` reserves nothing.
     reservedConcurrency,
     // Any new value (e.g. today's date) makes CloudFront re-read the origin secret.
@@ -149,6 +162,7 @@ const SOURCES = {
   alarmEmail: 'ALARM_EMAIL',
   corsAllowOrigins: 'CORS_ALLOW_ORIGINS',
   creditAlarmUsdPerHour: 'CREDIT_ALARM_USD_PER_HOUR',
+  refusalAlarmLicenses: 'REFUSAL_ALARM_LICENSES',
   reservedConcurrency: 'RESERVED_CONCURRENCY',
   originSecretRotation: 'ORIGIN_SECRET_ROTATION',
 } as const;

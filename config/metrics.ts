@@ -65,6 +65,13 @@ export const METRICS = {
   LostSeatsSettled: { unit: 'Count', dimensions: [] },
   /** A seat the reaper freed because its device was idle past `release_after_days`. */
   IdleDevicesReleased: { unit: 'Count', dimensions: [] },
+  /**
+   * A license LemonSqueezy refused while we hold it usable, not confirmed yet (a 404 or a
+   * `disabled`/`expired` answer no webhook announced), by `Answer` (not-found, disabled,
+   * expired): counted once per license when the refusal is first marked. Many at once is a
+   * LemonSqueezy incident (transient 404s), and its total is alarmed on.
+   */
+  UnconfirmedRefusals: { unit: 'Count', dimensions: ['Answer'], total: true },
   /** A scheduled sweep's run that ended early, by `Sweep` and `Reason` (upstream, cap). */
   SweepsStopped: { unit: 'Count', dimensions: ['Sweep', 'Reason'] },
 } as const satisfies Readonly<Record<string, MetricSpec>>;

@@ -94,6 +94,7 @@ export class RavnActivateStack extends Stack {
       : undefined;
     const metricAlarms = new MetricAlarms(this, 'MetricAlarms', {
       creditUsdPerHour: settings.creditAlarmUsdPerHour,
+      refusalLicenses: settings.refusalAlarmLicenses,
       action,
     });
     new ServiceDashboard(this, 'Dashboard', {

@@ -249,6 +249,13 @@ export interface LicenseRecord {
    */
   aiHold?: { at: string; actor: string };
   /**
+   * LemonSqueezy refused a license we hold as usable (a 404, or `disabled`/`expired` with no
+   * webhook saying so) and that refusal is not confirmed yet: when it was first seen and what it
+   * said. The stored facts stand until a read at least `REFUSAL_CONFIRM_AFTER_MS` later says the
+   * same (or the REST API agrees); any write of LemonSqueezy's facts removes it (README, I11).
+   */
+  unconfirmedRefusal?: UnconfirmedRefusal;
+  /**
    * When each device the license never had before took its seat (by slot key), for the
    * device-change limit; entries older than its 30-day window are dropped by the next new device.
    * `newDevicesVersion` makes that read-modify-write conditional.
@@ -257,6 +264,14 @@ export interface LicenseRecord {
   newDevicesVersion?: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What an unconfirmed refusal said: the key unknown (404), or a status that ends access. */
+export type RefusalAnswer = 'not-found' | 'disabled' | 'expired';
+
+export interface UnconfirmedRefusal {
+  since: string;
+  answer: RefusalAnswer;
 }
 
 /** The facts LemonSqueezy reported, written over the stored ones on each check. */

@@ -1,13 +1,24 @@
-import type { ProviderLicense, Subscription } from '#domain/license.ts';
+import type { LicenseStatus, ProviderLicense, Subscription } from '#domain/license.ts';
 
 export interface ProviderInstance {
   id: string;
   name: string;
 }
 
-/** What LemonSqueezy answered to validate/activate: the key is unknown, or here is what it knows. */
+/**
+ * A refusal LemonSqueezy sent bare (`{"activated": false, "error": "…"}`, no `license_key` or
+ * `meta`), read from its status and message (upstreams.md gotcha 14): the key has reached its
+ * activation limit (activate), or the instance named is gone (validate with an instance id).
+ */
+export type BareRefusal = 'activation-limit' | 'instance-gone';
+
+/**
+ * What LemonSqueezy answered to validate/activate: the key is unknown, a bare refusal (`found:
+ * 'bare'`: the key exists, but its facts were not sent), or here is what it knows.
+ */
 export type ProviderAnswer =
   | { found: false }
+  | { found: 'bare'; refusal: BareRefusal }
   | {
       found: true;
       accepted: boolean;
@@ -43,7 +54,10 @@ export interface LicenseProvider {
   validate(licenseKey: string, instanceId?: string): Promise<ProviderAnswer>;
   /** Uses a seat: creates a new instance named `instanceName` (not idempotent upstream). */
   activate(licenseKey: string, instanceName: string): Promise<ProviderAnswer>;
-  /** Frees the seat of `instanceId`; an unknown instance counts as already freed. */
+  /**
+   * Frees the seat of `instanceId`; an unknown instance (a 404, or a bare refusal naming the
+   * instance) counts as already freed.
+   */
   deactivate(licenseKey: string, instanceId: string): Promise<DeactivationAnswer>;
   /** The subscription a license key was sold with, found through its order, if any. */
   findSubscription(orderId: number, orderItemId: number): Promise<Subscription | null>;
@@ -54,6 +68,11 @@ export interface LicenseProvider {
    * has it. Hold it in memory for the call at hand; never store or log it.
    */
   licenseKeyOf(licenseId: number): Promise<string | null>;
+  /**
+   * The key's status as the REST API shows it (`disabled` read as truthy), or null when
+   * LemonSqueezy no longer has the key: a second opinion on a License API refusal.
+   */
+  licenseKeyStatus(licenseId: number): Promise<LicenseStatus | null>;
   /** The instances (seats) a license key holds upstream. */
   listInstances(licenseId: number): Promise<ProviderInstance[]>;
 }

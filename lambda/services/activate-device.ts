@@ -117,9 +117,11 @@ async function activateClaimed(
       (await deps.provider.activate(request.licenseKey, request.instanceName));
     // Refused for seats: LemonSqueezy's fresh count may show the seat an earlier attempt of this
     // device took and never recorded (it died first); that seat is this device's.
-    if (answer.found && !answer.accepted && answer.license.activationLimit !== null) {
+    if (answer.found === true && !answer.accepted && answer.license.activationLimit !== null) {
       const counted = { ...license, provider: answeredProvider(license, answer.license) };
       answer = (await adoptLostSeat(deps, counted, request.instanceName)) ?? answer;
+    } else if (answer.found === 'bare' && answer.refusal === 'activation-limit') {
+      answer = (await adoptLostSeat(deps, atLimit(license), request.instanceName)) ?? answer;
     }
   } catch (error) {
     await release();
@@ -128,6 +130,16 @@ async function activateClaimed(
   if (!answer.found) {
     await release();
     return refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
+  }
+  if (answer.found === 'bare') {
+    await release();
+    if (answer.refusal !== 'activation-limit') {
+      throw unexpectedUpstreamAnswer('lemonsqueezy', 'an activation');
+    }
+    return refused(
+      'ACTIVATION_LIMIT_REACHED',
+      'This license key has reached its activation limit.',
+    );
   }
   if (!answer.accepted || !answer.instance) {
     await release();
@@ -167,6 +179,17 @@ async function activateClaimed(
     answeredAt.toISOString(),
   );
   return { ok: true, value: { license: withFacts ?? stored, device } };
+}
+
+/**
+ * The license as a bare refusal for the activation limit describes it: LemonSqueezy holds at
+ * least `activationLimit` seats, so one of them may be this device's lost seat (adoptLostSeat).
+ */
+function atLimit(license: LicenseRecord): LicenseRecord {
+  const upstream = license.provider;
+  if (!upstream || upstream.activationLimit === null) return license;
+  const activationUsage = Math.max(upstream.activationUsage, upstream.activationLimit);
+  return { ...license, provider: { ...upstream, activationUsage } };
 }
 
 /** Why LemonSqueezy refused an activation, decided from the key's numbers, not its error text. */

@@ -1,4 +1,4 @@
-import { UpstreamError } from '#domain/errors.ts';
+import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
 import {
   type Activation,
   activeDevices,
@@ -12,7 +12,7 @@ import { checkLicense, refreshDecision, seatsOutOfStep } from '#domain/license-r
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
 import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
 import { isTrialKey } from '#domain/secrets.ts';
-import type { ProviderAnswer } from '#ports/license-provider.ts';
+import type { LicenseProvider, ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { activateDevice, reconcileSeats } from './activate-device.ts';
 import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
@@ -89,7 +89,7 @@ async function activateSteps(
   const asOf = deps.clock.now();
   // A key never stored here asks with the first-contact share of LemonSqueezy's budget.
   const provider = stored ? deps.provider : deps.firstContact;
-  const answer = await provider.validate(sent, known?.instanceId);
+  const answer = await askLemonSqueezy(provider, sent, known);
   if (!answer.found) {
     // A spelling LemonSqueezy does not know says nothing of the license it folds to: it is
     // refused and the stored license, if any, is left as it is (only a refresh in its own
@@ -162,6 +162,27 @@ function servableFromTable(deps: ServiceDeps, license: LicenseRecord): boolean {
     !refreshDecision(license, now, verdict, deps.policy.statusTtlMs).due &&
     !seatsOutOfStep(license, now)
   );
+}
+
+/**
+ * LemonSqueezy's validate, with the known device's instance id. A bare refusal saying only that
+ * the instance is gone (no key facts) is followed by a validate of the key alone, whose facts
+ * stand in, marked `instanceMissing`: the device is then deactivated and takes a new seat (I3),
+ * as when LemonSqueezy's answer describes the key.
+ */
+async function askLemonSqueezy(
+  provider: LicenseProvider,
+  licenseKey: string,
+  known: Activation | undefined,
+): Promise<Exclude<ProviderAnswer, { found: 'bare' }>> {
+  const answer = await provider.validate(licenseKey, known?.instanceId);
+  if (answer.found !== 'bare') return answer;
+  if (answer.refusal !== 'instance-gone' || !known) {
+    throw unexpectedUpstreamAnswer('lemonsqueezy', 'a validation');
+  }
+  const keyOnly = await provider.validate(licenseKey);
+  if (keyOnly.found === 'bare') throw unexpectedUpstreamAnswer('lemonsqueezy', 'a validation');
+  return keyOnly.found ? { ...keyOnly, instanceMissing: true } : keyOnly;
 }
 
 /** The device's stored activation, if it holds one. */

@@ -10,7 +10,7 @@ import {
   sweepLicenses,
 } from './license-sweep.ts';
 import { storedLicenseKey } from './provider-facts.ts';
-import { refreshLicense } from './refresh-license.ts';
+import { confirmLicense } from './refresh-license.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import { settleKey } from './settle-key.ts';
 import { lostClaims, settleLostSeats } from './settle-lost-seats.ts';
@@ -66,7 +66,8 @@ type Counts = Omit<ReconcileSummary, keyof SweepProgress>;
  *    costs no more capacity than reading the active ones);
  * 2. for a stale `active` one, read its key from LemonSqueezy's REST API (we keep only a hash) and
  *    refresh it exactly as a validate would: facts stored if nothing newer is (I4), seats
- *    reconciled (I3); then enforce what was found like after a webhook (I1);
+ *    reconciled (I3), a refusal not confirmed yet only marked (I11); then enforce what was
+ *    found like after a webhook (I1);
  * 3. any status: a key out of step with the license's verdict (live on a license that may not use
  *    it, or an enable or disable whose intent was left open past the lease) is put back in step
  *    at OpenRouter and recorded (`settleKey`; OpenRouter only);
@@ -145,7 +146,7 @@ async function confirm(
     return undefined;
   }
   // Confirmed or failed: the stored status served again would not be a confirmation.
-  const refreshed = await refreshLicense(deps, license, licenseKey, true);
+  const refreshed = await confirmLicense(deps, license, licenseKey);
   counts.confirmed += 1;
   deps.metrics.count('LicensesReconciled');
   const liveBefore = refreshed.ai !== undefined && refreshed.ai.disabledAt === undefined;

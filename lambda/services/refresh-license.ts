@@ -1,41 +1,85 @@
 import { findPlanVariant } from '#config/products-schema.ts';
+import { UpstreamError } from '#domain/errors.ts';
 import type { LicenseRecord, ProviderFacts, Sighting, Subscription } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import { reconcileSeats } from './activate-device.ts';
 import { storedFacts, toProviderFacts } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
+import {
+  contradictingRefusal,
+  markRefusal,
+  refusalConfirmed,
+  refusalTooYoung,
+} from './unconfirmed-refusals.ts';
 
 /**
- * The license with its status confirmed by LemonSqueezy now; the caller decides when that is due
- * (`refreshDecision`: the store-wide limit is 60 calls a minute, so one call per validate would
- * cap the service). If LemonSqueezy fails, the stored status is served while younger than the
- * grace period, except when the caller must have a confirmed status (`mustConfirm`): a key is
- * due (new credits are only handed out on a confirmed status), an operator's sync, the
- * reconciler; their LemonSqueezy failure is thrown. What LemonSqueezy says is stored only if
- * nothing newer was stored meanwhile (a webhook applied while we asked wins: I4), and the devices
- * are reconciled with its instances (I3). A validate's `sighting` (heartbeat, usage figure) rides
- * on the same write.
+ * Who refreshes: a validate (the stored status may be served when LemonSqueezy fails), a validate
+ * with a key due (new credits only on a confirmed status: failures throw), or a confirmation by
+ * the reconciler or an operator's sync (failures throw; an unconfirmed refusal keeps the facts).
  */
-export async function refreshLicense(
+type RefreshMode = 'validate' | 'key-due' | 'confirm';
+
+/**
+ * The license with its status confirmed by LemonSqueezy now, for a validate; the caller decides
+ * when that is due (`refreshDecision`: the store-wide limit is 60 calls a minute, so one call per
+ * validate would cap the service). If LemonSqueezy fails, the stored status is served while
+ * younger than the grace period, except when a key is due (`keyDue`: new credits are only handed
+ * out on a confirmed status), and then the failure is thrown. So is a refusal not confirmed yet
+ * (`unconfirmed-refusals.ts`, README I11): marked on the license, the stored facts served or, with
+ * a key due or past the grace, a 503; within `REFUSAL_CONFIRM_AFTER_MS` of the first refusal a
+ * validate does not ask again (no read could confirm it yet). What LemonSqueezy says is stored
+ * only if nothing newer was stored meanwhile (a webhook applied while we asked wins: I4), and the
+ * devices are reconciled with its instances (I3). A validate's `sighting` (heartbeat, usage
+ * figure) rides on the same write.
+ */
+export function refreshLicense(
   deps: ServiceDeps,
   license: LicenseRecord,
   licenseKey: string,
-  mustConfirm: boolean,
+  keyDue: boolean,
+  sighting?: Sighting,
+): Promise<LicenseRecord> {
+  return refresh(deps, license, licenseKey, keyDue ? 'key-due' : 'validate', sighting);
+}
+
+/**
+ * `refreshLicense` for the reconciler and an operator's sync, whatever the license's age: a
+ * LemonSqueezy failure is thrown, never the stored status served again; an unconfirmed refusal
+ * is marked and the stored facts kept (nothing is revoked on one read), the license returned.
+ */
+export function confirmLicense(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  licenseKey: string,
+): Promise<LicenseRecord> {
+  return refresh(deps, license, licenseKey, 'confirm');
+}
+
+async function refresh(
+  deps: ServiceDeps,
+  license: LicenseRecord,
+  licenseKey: string,
+  mode: RefreshMode,
   sighting?: Sighting,
 ): Promise<LicenseRecord> {
   const now = deps.clock.now();
   const age = now.getTime() - new Date(license.statusCheckedAt).getTime();
+  const withinGrace = age < deps.policy.statusGraceMs;
+  if (mode === 'validate' && refusalTooYoung(license, now)) {
+    if (withinGrace) return license;
+    throw unconfirmed();
+  }
   let answer: ProviderAnswer;
   let subscription: Subscription | null | undefined;
   try {
     answer = await deps.provider.validate(licenseKey);
-    if (answer.found && license.subscription) {
+    if (answer.found === true && license.subscription) {
       subscription = await deps.provider.getSubscription(license.subscription.id);
     }
   } catch (error) {
     const upstream = deps.upstreamTrouble.noteFailure(error, now);
-    if (upstream && age < deps.policy.statusGraceMs && !mustConfirm) {
+    if (upstream && withinGrace && mode === 'validate') {
       deps.logger.warn('LemonSqueezy unreachable: serving the stored status', {
         license: shortHash(license.licenseHash),
         statusAgeSeconds: Math.round(age / 1000),
@@ -43,6 +87,18 @@ export async function refreshLicense(
       return license;
     }
     throw error;
+  }
+  const refusal = contradictingRefusal(license, answer, now);
+  if (refusal) {
+    if (!(await refusalConfirmed(deps, license, now))) {
+      const marked = await markRefusal(deps, license, refusal, now);
+      if (mode === 'confirm' || (mode === 'validate' && withinGrace)) return marked;
+      throw unconfirmed();
+    }
+    deps.logger.warn('LemonSqueezy refusal confirmed: stored', {
+      license: shortHash(license.licenseHash),
+      answer: refusal,
+    });
   }
   const saved =
     (await deps.store.saveProviderFactsIfNewer(
@@ -52,7 +108,16 @@ export async function refreshLicense(
       sighting,
     )) ?? (await deps.store.get(license.licenseHash));
   if (!saved) throw new Error('license vanished during a status refresh');
-  return answer.found ? reconcileSeats(deps, saved) : saved;
+  return answer.found === true ? reconcileSeats(deps, saved) : saved;
+}
+
+/** A refusal not confirmed yet, where the stored status may not stand in: retry later (503). */
+function unconfirmed(): UpstreamError {
+  return new UpstreamError(
+    'lemonsqueezy',
+    'unavailable',
+    'refused this license, not confirmed yet; try again in a few minutes.',
+  );
 }
 
 function factsFrom(
@@ -62,7 +127,7 @@ function factsFrom(
   subscription: Subscription | null | undefined,
   now: Date,
 ): ProviderFacts {
-  if (!answer.found) {
+  if (answer.found !== true) {
     // LemonSqueezy no longer knows the key (deleted upstream): it cannot be used any more.
     return { ...storedFacts(license), status: 'disabled', statusCheckedAt: now.toISOString() };
   }

@@ -58,6 +58,11 @@ export class ServiceDashboard extends Construct {
       graph('Refused by the limits (RATE_LIMITED, UPSTREAM_BUSY)', ['RateLimited', 'UpstreamBusy']),
     );
     this.dashboard.addWidgets(
+      graph('LemonSqueezy refusals not confirmed yet', ['UnconfirmedRefusals']),
+      alarmGraph(
+        'Licenses refused, unconfirmed, in 5 minutes, alarm',
+        metricAlarms.unconfirmedRefusals,
+      ),
       graph('Scheduled sweeps', [
         'LicensesReconciled',
         'IdleDevicesReleased',

@@ -22,19 +22,24 @@ export const CREDIT_PERIOD = Duration.hours(1);
 export interface MetricAlarmsProps {
   /** USD of AI credit issued in one hour above which the money alarm fires. */
   readonly creditUsdPerHour: number;
+  /** Licenses with an unconfirmed LemonSqueezy refusal in 5 minutes at which the refusal alarm fires. */
+  readonly refusalLicenses: number;
   readonly action?: IAlarmAction | undefined;
 }
 
 /**
  * Alarms on the service's own metrics (config/metrics.ts), read from their dimensionless
  * deployment totals, so every function counts without being named: the share of LemonSqueezy
- * and OpenRouter calls that failed, and the AI credit issued per hour (a money alarm).
+ * and OpenRouter calls that failed, the AI credit issued per hour (a money alarm), and the
+ * licenses LemonSqueezy refused without confirmation (a LemonSqueezy incident).
  */
 export class MetricAlarms extends AlarmGroup {
   /** More than UPSTREAM_ERROR_RATE_PERCENT of upstream calls failed. */
   readonly upstreamErrorRate: Alarm;
   /** More than `creditUsdPerHour` of credit issued in an hour. */
   readonly creditIssued: Alarm;
+  /** At least `refusalLicenses` licenses refused by LemonSqueezy, unconfirmed, in 5 minutes. */
+  readonly unconfirmedRefusals: Alarm;
 
   constructor(scope: Construct, id: string, props: MetricAlarmsProps) {
     super(scope, id, props.action);
@@ -64,6 +69,16 @@ export class MetricAlarms extends AlarmGroup {
       metric: deploymentTotal('CreditIssuedUsd', CREDIT_PERIOD),
       threshold: props.creditUsdPerHour,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    // Each license counts once, when its refusal is first marked: the Sum is licenses, not reads.
+    this.unconfirmedRefusals = this.addAlarm('unconfirmed-refusals', {
+      alarmName: 'ravn-activate-unconfirmed-refusals',
+      alarmDescription: `At least ${props.refusalLicenses} licenses held usable were refused by LemonSqueezy (404 or disabled/expired with no webhook) in 5 minutes, not confirmed yet: likely a LemonSqueezy incident; their stored facts are kept until a read 5 minutes later confirms (deploy setting refusalAlarmLicenses).`,
+      metric: deploymentTotal('UnconfirmedRefusals', ALARM_PERIOD),
+      threshold: props.refusalLicenses,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
     });
   }

@@ -1,6 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CREDIT_ALARM_USD_PER_HOUR, readDeploySettings } from '#config/deploy-settings.ts';
+import {
+  DEFAULT_CREDIT_ALARM_USD_PER_HOUR,
+  DEFAULT_REFUSAL_ALARM_LICENSES,
+  readDeploySettings,
+} from '#config/deploy-settings.ts';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
 
@@ -22,6 +26,7 @@ describe('readDeploySettings', () => {
       corsAllowOrigins: ['*'],
       reservedConcurrency: { activate: 20, validate: 100, webhook: 10, reaper: 1, reconciler: 1 },
       creditAlarmUsdPerHour: DEFAULT_CREDIT_ALARM_USD_PER_HOUR,
+      refusalAlarmLicenses: DEFAULT_REFUSAL_ALARM_LICENSES,
     });
   });
 

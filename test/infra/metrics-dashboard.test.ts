@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CREDIT_ALARM_USD_PER_HOUR } from '#config/deploy-settings.ts';
+import {
+  DEFAULT_CREDIT_ALARM_USD_PER_HOUR,
+  DEFAULT_REFUSAL_ALARM_LICENSES,
+} from '#config/deploy-settings.ts';
 import { METRICS, METRICS_NAMESPACE } from '#config/metrics.ts';
 import { DASHBOARD_NAME } from '#lib/constructs/dashboard.ts';
 import { UPSTREAM_ERROR_RATE_PERCENT, UPSTREAM_MIN_CALLS } from '#lib/constructs/metric-alarms.ts';
@@ -67,6 +70,24 @@ describe('metrics: the dashboard and the alarms on the service metrics', () => {
       });
     });
 
+    it(`alarms when ${DEFAULT_REFUSAL_ALARM_LICENSES} licenses get an unconfirmed LemonSqueezy refusal in 5 minutes`, () => {
+      // Assess
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'ravn-activate-unconfirmed-refusals',
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'UnconfirmedRefusals',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: DEFAULT_REFUSAL_ALARM_LICENSES,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        // The deployment total: the validate, reconciler and admin functions all count.
+        Dimensions: Match.absent(),
+      });
+      expect(METRICS.UnconfirmedRefusals).toMatchObject({ total: true });
+    });
+
     it('shows every alarm of the stack and a graph of every metric on one dashboard', () => {
       // Prepare
       const dashboard = onlyResource(template, 'AWS::CloudWatch::Dashboard', {
@@ -85,14 +106,22 @@ describe('metrics: the dashboard and the alarms on the service metrics', () => {
     });
   });
 
-  describe('with creditAlarmUsdPerHour set', () => {
-    const { template } = useSynthesisedApp({ region: 'eu-west-1', creditAlarmUsdPerHour: '250' });
+  describe('with creditAlarmUsdPerHour and refusalAlarmLicenses set', () => {
+    const { template } = useSynthesisedApp({
+      region: 'eu-west-1',
+      creditAlarmUsdPerHour: '250',
+      refusalAlarmLicenses: '20',
+    });
 
-    it('alarms at the configured threshold', () => {
+    it('alarms at the configured thresholds', () => {
       // Assess
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'ravn-activate-credit-issued',
         Threshold: 250,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'ravn-activate-unconfirmed-refusals',
+        Threshold: 20,
       });
     });
   });

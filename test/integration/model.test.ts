@@ -53,6 +53,7 @@ async function retireSequence(stack: TestStack, licenseKey: string): Promise<voi
   // A sequence may end with a fault still armed: it is the next step's, and there is none.
   stack.faults?.clear();
   stack.lemonSqueezy.faults.clear();
+  stack.lemonSqueezy.refusals.clear();
   stack.openRouter.faults.clear();
   // The reconciler of later sequences' sweeps walks the whole table: expired at LemonSqueezy,
   // this license costs it one visit, then it is no longer among the usable ones it walks.

@@ -6,6 +6,7 @@ import type {
   RefundedPayment,
   Sighting,
   Subscription,
+  UnconfirmedRefusal,
 } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
 import { LicenseDeviceWrites } from './license-device-writes.ts';
@@ -43,6 +44,25 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
     const saved = await this.writeFacts(initial, facts, asOf, sighting);
     if (saved || !sighting) return saved;
     return this.writeFacts(initial, facts, asOf);
+  }
+
+  /**
+   * Records that LemonSqueezy refused the license without confirmation (`refresh-license.ts`):
+   * the first sighting's time is kept (a later one never moves it), and nothing is written when
+   * facts newer than `asOf` are stored (they decide instead, I4). The record as stored after, or
+   * undefined when newer facts won.
+   */
+  markUnconfirmedRefusal(
+    licenseHash: string,
+    mark: UnconfirmedRefusal,
+    asOf: string,
+  ): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate(licenseHash, {
+      UpdateExpression: 'SET unconfirmedRefusal = if_not_exists(unconfirmedRefusal, :mark)',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(factsAsOf) OR factsAsOf <= :asOf)',
+      ExpressionAttributeValues: { ':mark': mark, ':asOf': asOf },
+    });
   }
 
   /** Records a subscription's state (and the plan it sells now) unless a newer one is stored. */
@@ -207,8 +227,9 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
         '(attribute_not_exists(#subscriptionAsOf) OR #subscriptionAsOf <= :subscriptionAsOf)',
       );
     }
+    // Facts LemonSqueezy stated (or a webhook, the authority) settle any unconfirmed refusal.
     return this.conditionalUpdate(initial.licenseHash, {
-      UpdateExpression: `SET ${sets.join(', ')}`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE unconfirmedRefusal`,
       ConditionExpression: [...newer, ...(extra?.conditions ?? [])].join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

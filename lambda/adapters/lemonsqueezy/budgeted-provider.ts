@@ -1,5 +1,5 @@
 import { UpstreamError } from '#domain/errors.ts';
-import type { Subscription } from '#domain/license.ts';
+import type { LicenseStatus, Subscription } from '#domain/license.ts';
 import type { RateLimit } from '#domain/rate-limits.ts';
 import type { Clock } from '#ports/clock.ts';
 import type {
@@ -72,6 +72,10 @@ export class BudgetedLicenseProvider implements LicenseProvider {
 
   licenseKeyOf(licenseId: number): Promise<string | null> {
     return this.inner.licenseKeyOf(licenseId);
+  }
+
+  licenseKeyStatus(licenseId: number): Promise<LicenseStatus | null> {
+    return this.inner.licenseKeyStatus(licenseId);
   }
 
   listInstances(licenseId: number): Promise<ProviderInstance[]> {

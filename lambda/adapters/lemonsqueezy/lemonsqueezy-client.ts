@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { UpstreamHttp } from '#adapters/http/fetch-json.ts';
-import type { Subscription } from '#domain/license.ts';
+import type { LicenseStatus, Subscription } from '#domain/license.ts';
 import { keyCaseOf } from '#domain/license-key.ts';
 import type {
   DeactivationAnswer,
@@ -9,6 +9,7 @@ import type {
   ProviderInstance,
 } from '#ports/license-provider.ts';
 import type { ServiceMetrics } from '#ports/metrics.ts';
+import { refusalNamed } from './refusal-message.ts';
 import {
   instanceListSchema,
   type LicenseAnswer,
@@ -59,6 +60,10 @@ export class LemonSqueezyClient implements LicenseProvider {
     });
     // 404 means the instance (or key) is gone already: the seat is free, which is what we wanted.
     if (response.status === 200 || response.status === 404) return { freed: true };
+    // So does a 400 naming the instance, bare or not.
+    if (response.status === 400 && refusalNamed(response.body) === 'instance-gone') {
+      return { freed: true };
+    }
     // A disabled or expired key keeps its seats: the 400 still describes the key.
     const described = licenseAnswerSchema.safeParse(response.body);
     if (response.status === 400 && described.success) {
@@ -90,12 +95,22 @@ export class LemonSqueezyClient implements LicenseProvider {
   }
 
   async licenseKeyOf(licenseId: number): Promise<string | null> {
-    const body = await this.restGet(
-      'license-key',
-      `/v1/license-keys/${licenseId}`,
-      licenseKeyDocumentSchema,
-    );
+    const body = await this.licenseKeyDocument(licenseId);
     return body?.data.attributes.key ?? null;
+  }
+
+  async licenseKeyStatus(licenseId: number): Promise<LicenseStatus | null> {
+    const body = await this.licenseKeyDocument(licenseId);
+    if (!body) return null;
+    const { status, disabled } = body.data.attributes;
+    // `disabled` is documented as a boolean and shown as 0/1 (upstreams.md §1.6): truthy wins.
+    if (disabled) return 'disabled';
+    if (status === undefined) throw this.http.unexpected('license-key', 'a REST look-up', 200);
+    return status;
+  }
+
+  private licenseKeyDocument(licenseId: number) {
+    return this.restGet('license-key', `/v1/license-keys/${licenseId}`, licenseKeyDocumentSchema);
   }
 
   async listInstances(licenseId: number): Promise<ProviderInstance[]> {
@@ -114,29 +129,47 @@ export class LemonSqueezyClient implements LicenseProvider {
     }));
   }
 
+  /**
+   * A validate or activate, read by status and message (upstreams.md §1.4, gotcha 14):
+   * - naming an instance that is gone (404 or 400, `instance_id not found.`): `instanceMissing`
+   *   with the key's facts, or a bare `instance-gone` refusal when the body has none;
+   * - any other 404: the key is unknown;
+   * - 200, or a 400/422 that describes the key (disabled, expired, over its limit): its facts;
+   * - an activation refused bare for its limit (400 or 422): a bare `activation-limit` refusal;
+   * - anything else is an answer we cannot use (UpstreamError).
+   */
   private async licenseCall(
     action: 'validate' | 'activate',
     fields: Record<string, string>,
     verdictField: 'valid' | 'activated',
   ): Promise<ProviderAnswer> {
     const response = await this.post(action, fields);
-    if (response.status === 404) {
-      // `instance_id not found.` still describes the key; `license_key not found.` does not.
-      const described = licenseAnswerSchema.safeParse(response.body);
-      if (described.success && fields.instance_id !== undefined) {
+    const { status } = response;
+    const described = licenseAnswerSchema.safeParse(response.body);
+    const named = refusalNamed(response.body);
+    const namesInstance = fields.instance_id !== undefined;
+    if (namesInstance && (status === 404 || status === 400) && named === 'instance-gone') {
+      return described.success
+        ? { ...toAnswer(described.data, false), instanceMissing: true }
+        : { found: 'bare', refusal: 'instance-gone' };
+    }
+    if (status === 404) {
+      // Named by its key's facts though not by its message: the instance is still what is gone.
+      if (described.success && namesInstance) {
         return { ...toAnswer(described.data, false), instanceMissing: true };
       }
       return { found: false };
     }
-    // 200, or a 400 that still describes the key (disabled, expired, over its limit).
-    if (response.status === 200 || response.status === 400) {
-      const parsed = licenseAnswerSchema.safeParse(response.body);
-      if (parsed.success) {
+    if (status === 200 || status === 400 || status === 422) {
+      if (described.success) {
         const verdict = (response.body as Record<string, unknown>)[verdictField] === true;
-        return toAnswer(parsed.data, verdict && response.status === 200);
+        return toAnswer(described.data, verdict && status === 200);
+      }
+      if (action === 'activate' && status !== 200 && named === 'activation-limit') {
+        return { found: 'bare', refusal: 'activation-limit' };
       }
     }
-    throw this.http.unexpected(`license-${action}`, `a license ${action}`, response.status);
+    throw this.http.unexpected(`license-${action}`, `a license ${action}`, status);
   }
 
   private post(action: 'validate' | 'activate' | 'deactivate', fields: Record<string, string>) {

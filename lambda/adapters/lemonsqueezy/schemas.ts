@@ -91,11 +91,18 @@ export const subscriptionResourceSchema = z
 export const subscriptionDocumentSchema = z.object({ data: subscriptionResourceSchema });
 export const subscriptionListSchema = z.object({ data: z.array(subscriptionResourceSchema) });
 
-/** `license-keys/:id` (REST): only the key, which the License API calls take. */
+/**
+ * `license-keys/:id` (REST): the key, which the License API calls take, and its status (a second
+ * opinion on a License API refusal); `disabled` comes as a boolean or as 0/1.
+ */
 export const licenseKeyDocumentSchema = z.object({
   data: z.object({
     type: z.literal('license-keys'),
-    attributes: z.object({ key: z.string().min(1) }),
+    attributes: z.object({
+      key: z.string().min(1),
+      status: licenseStatus.optional(),
+      disabled: z.union([z.boolean(), z.number()]).nullable().optional(),
+    }),
   }),
 });
 

@@ -11,6 +11,7 @@ import {
 import { LicenseApi, type Verdict } from './lemonsqueezy-license-api.ts';
 import { RateWindow } from './lemonsqueezy-rate-limit.ts';
 import type { LicenseSeed, SeededLicense, SubscriptionSeed } from './lemonsqueezy-records.ts';
+import { RefusalControls } from './lemonsqueezy-refusals.ts';
 import { jsonApiError, RestApi } from './lemonsqueezy-rest-api.ts';
 import { type KeyMatching, LemonSqueezyStore } from './lemonsqueezy-store.ts';
 import { type RouteDef, SandboxServer } from './sandbox-server.ts';
@@ -22,6 +23,7 @@ export type {
   SubscriptionSeed,
   SubscriptionStatus,
 } from './lemonsqueezy-records.ts';
+export type { BareRefusals, TransientNotFound } from './lemonsqueezy-refusals.ts';
 
 /** Every route the double answers (License API and REST), for counting and delaying them all. */
 export const LEMONSQUEEZY_ROUTES = [
@@ -69,6 +71,11 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   readonly #store: LemonSqueezyStore;
   readonly #licenses: LicenseApi;
   readonly #rest: RestApi;
+  /**
+   * Irregular License API refusals, armed by tests: `answerNotFound` (transient 404s for a key
+   * LemonSqueezy holds) and `answerBare` (refusals without `license_key`/`meta`); `clear()`.
+   */
+  readonly refusals: RefusalControls;
 
   static start(options: LemonSqueezyDoubleOptions): Promise<LemonSqueezyDouble> {
     const double = new LemonSqueezyDouble(options);
@@ -84,7 +91,8 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
         ? undefined
         : new RateWindow(options.rateLimitPerMinute, now);
     this.#store = new LemonSqueezyStore(now);
-    this.#licenses = new LicenseApi(this.#store);
+    this.refusals = new RefusalControls(now);
+    this.#licenses = new LicenseApi(this.#store, this.refusals);
     this.#rest = new RestApi(this.#store, () => this.url);
   }
 

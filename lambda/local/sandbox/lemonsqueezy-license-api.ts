@@ -5,6 +5,7 @@ import {
   lsTime,
   lsTimeOrNull,
 } from './lemonsqueezy-records.ts';
+import type { LicenseAction, RefusalControls } from './lemonsqueezy-refusals.ts';
 import type { LemonSqueezyStore } from './lemonsqueezy-store.ts';
 
 /** The verdict field each License API endpoint answers with (upstreams.md §1.2). */
@@ -39,27 +40,41 @@ function validate(body: Body, required: string[], optional: string[] = []): Json
   return { status: 422, body: { message, errors } };
 }
 
+/** A refusal with nothing but its verdict and message (upstreams.md gotcha 14). */
+function bareReply(status: number, verdict: Verdict, error: string): JsonReply {
+  return { status, body: { [verdict]: false, error } };
+}
+
 function instanceJson(instance: InstanceRecord) {
   return { id: instance.id, name: instance.name, created_at: lsTime(instance.createdAt) };
 }
 
-/** Builds and checks License API answers (upstreams.md §1.3, §1.4) against the store. */
+const INSTANCE_NOT_FOUND = 'instance_id not found.';
+
+/**
+ * Builds and checks License API answers (upstreams.md §1.3, §1.4) against the store, with the
+ * irregular answers its refusal controls arm (transient 404s, bare refusals).
+ */
 export class LicenseApi {
   readonly #store: LemonSqueezyStore;
+  readonly #refusals: RefusalControls;
 
-  constructor(store: LemonSqueezyStore) {
+  constructor(store: LemonSqueezyStore, refusals: RefusalControls) {
     this.#store = store;
+    this.#refusals = refusals;
   }
 
   validate(body: Body): JsonReply {
     const invalid = validate(body, ['license_key'], ['instance_id']);
     if (invalid) return invalid;
-    const license = this.#store.matchKey(field(body, 'license_key') ?? '');
+    const license = this.#known(body, 'validate');
     if (!license) return this.#unknownKey('valid');
     const instanceId = field(body, 'instance_id');
     const instance = license.instances.find((candidate) => candidate.id === instanceId);
     if (instanceId !== undefined && !instance) {
-      return this.#answer(404, 'valid', 'instance_id not found.', license, null);
+      const bare = this.#refusals.bareFor(license.key);
+      if (bare) return bareReply(bare.instanceStatus ?? 404, 'valid', INSTANCE_NOT_FOUND);
+      return this.#answer(404, 'valid', INSTANCE_NOT_FOUND, license, null);
     }
     const refused = this.#refusal(license);
     if (refused) return this.#answer(400, 'valid', refused, license, null);
@@ -70,13 +85,15 @@ export class LicenseApi {
   activate(body: Body): JsonReply {
     const invalid = validate(body, ['license_key', 'instance_name']);
     if (invalid) return invalid;
-    const license = this.#store.matchKey(field(body, 'license_key') ?? '');
+    const license = this.#known(body, 'activate');
     if (!license) return this.#unknownKey('activated');
     const refused = this.#refusal(license);
     if (refused) return this.#answer(400, 'activated', refused, license);
     const { activationLimit } = license;
     if (activationLimit !== null && license.instances.length >= activationLimit) {
       const error = 'This license key has reached the activation limit.';
+      const bare = this.#refusals.bareFor(license.key);
+      if (bare) return bareReply(bare.limitStatus ?? 400, 'activated', error);
       return this.#answer(400, 'activated', error, license);
     }
     // Not idempotent, like the upstream: every call is a new seat, instance_name is only a label.
@@ -87,16 +104,25 @@ export class LicenseApi {
   deactivate(body: Body): JsonReply {
     const invalid = validate(body, ['license_key', 'instance_id']);
     if (invalid) return invalid;
-    const license = this.#store.matchKey(field(body, 'license_key') ?? '');
+    const license = this.#known(body, 'deactivate');
     if (!license) return this.#unknownKey('deactivated');
     const instanceId = field(body, 'instance_id');
     if (!license.instances.some((instance) => instance.id === instanceId)) {
-      return this.#answer(404, 'deactivated', 'instance_id not found.', license);
+      const bare = this.#refusals.bareFor(license.key);
+      if (bare) return bareReply(bare.instanceStatus ?? 404, 'deactivated', INSTANCE_NOT_FOUND);
+      return this.#answer(404, 'deactivated', INSTANCE_NOT_FOUND, license);
     }
     const refused = this.#refusal(license);
     if (refused) return this.#answer(400, 'deactivated', refused, license);
     this.#store.deactivate(license, instanceId ?? '');
     return this.#answer(200, 'deactivated', null, license);
+  }
+
+  /** The body's key as the store holds it, unless a transient 404 is armed for this call. */
+  #known(body: Body, action: LicenseAction): LicenseRecord | undefined {
+    const license = this.#store.matchKey(field(body, 'license_key') ?? '');
+    if (!license || this.#refusals.takeNotFound(action, license.key)) return undefined;
+    return license;
   }
 
   #refusal(license: LicenseRecord): string | undefined {

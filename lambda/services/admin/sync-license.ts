@@ -2,7 +2,7 @@ import { InvalidRequestError } from '#domain/errors.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
 import type { KeyActionRequest } from '#schemas/admin.ts';
 import { enforceLicense } from '../enforce-license.ts';
-import { refreshLicense } from '../refresh-license.ts';
+import { confirmLicense } from '../refresh-license.ts';
 import type { AdminDeps, FromActor } from './admin-deps.ts';
 import { licenseState, recordAudit } from './audit-trail.ts';
 import { findOneLicense, licenseKeyFor } from './find-license.ts';
@@ -11,8 +11,9 @@ import type { KeyActionResult } from './key-actions.ts';
 /**
  * Re-confirms a license with LemonSqueezy now, whatever its age, and applies what it says:
  * 1. read the key (the request's, or LemonSqueezy's REST API by license id);
- * 2. `refreshLicense` that must confirm, so a LemonSqueezy failure is an error, never the stored
- *    status served again; newer facts stored meanwhile still win (I4); seats are reconciled (I3);
+ * 2. `confirmLicense`, so a LemonSqueezy failure is an error, never the stored status served
+ *    again; newer facts stored meanwhile still win (I4); seats are reconciled (I3); a refusal
+ *    not confirmed yet is only marked (I11: nothing is revoked on one read);
  * 3. `enforceLicense`: a license that may no longer be used has its key disabled (I1, I2).
  * A usable license's key is left for its next validate to enable or issue.
  */
@@ -29,7 +30,7 @@ export async function syncLicense(
   if (licenseKey === null) {
     return refused('LICENSE_NOT_FOUND', 'LemonSqueezy no longer has this license key.');
   }
-  const refreshed = await refreshLicense(deps, license, licenseKey, true);
+  const refreshed = await confirmLicense(deps, license, licenseKey);
   await enforceLicense(deps, refreshed);
   const stored = (await deps.store.get(license.licenseHash)) ?? refreshed;
   const before = licenseState(deps, license);

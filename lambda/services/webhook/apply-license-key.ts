@@ -77,7 +77,7 @@ function instant(value: string | null): number | null {
  */
 async function currentLicense(deps: ServiceDeps, licenseKey: string) {
   const answer = await deps.provider.validate(licenseKey);
-  return answer.found ? answer.license : undefined;
+  return answer.found === true ? answer.license : undefined;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from '#test/helpers/model/steps-client.ts';
 import { Activate, ActivateNew, ReleaseIdle } from '#test/helpers/model/steps-devices.ts';
 import { Crash, DB_FAULT_KINDS, InjectDbFault, Sweep } from '#test/helpers/model/steps-faults.ts';
+import { TransientNotFound } from '#test/helpers/model/steps-refusals.ts';
 import {
   ChangeLicenseStatus,
   ChangeSubscription,
@@ -80,6 +81,20 @@ const clock = fc
     ([unit, amount]) => new AdvanceClock(unit, unit === 'days' ? Math.ceil(amount / 4) : amount),
   );
 
+/** LemonSqueezy answers 404 for the license for a few calls and minutes (README, I11). */
+const transientNotFound = fc
+  .tuple(
+    fc.integer({ min: 1, max: 4 }),
+    fc.integer({ min: 1, max: 4 }),
+    fc.integer({ min: 1, max: 4 }),
+    fc.boolean(),
+    fc.boolean(),
+  )
+  .map(
+    ([calls, minutes, reads, restDown, sync]) =>
+      new TransientNotFound(calls, minutes, reads, restDown, sync),
+  );
+
 /** A request the instance serving it dies in, after its `k`-th write. */
 const crash = fc
   .tuple(
@@ -136,6 +151,7 @@ export const modelCommands = fc.commands(
     dbFault,
     crash,
     fc.constant(new Sweep()),
+    transientNotFound,
   ],
   { maxCommands: 40, size: 'max' },
 );
