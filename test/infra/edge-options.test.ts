@@ -219,9 +219,9 @@ describe('RavnActivateStack in us-east-1 with WAF and a custom domain', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', blockedRequestsAlarm);
     // An error-rate alarm per function (activate, validate, webhook, reaper, reconciler, admin),
-    // the table's throttling, CloudFront 5xx and WAF blocks, the upstream error rate and the
-    // credit issued per hour.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+    // the table's throttling, CloudFront 5xx and WAF blocks, the upstream error rate, the
+    // credit issued per hour and LemonSqueezy refusals not confirmed yet.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });
 
