@@ -1,4 +1,4 @@
-import { unexpectedUpstreamAnswer } from '#domain/errors.ts';
+import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
 import {
   type Activation,
   activeDevices,
@@ -19,6 +19,7 @@ import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-fac
 import { overLimit } from './rate-limit.ts';
 import { revokeKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
+import { contradictingRefusal, markRefusal, refusalConfirmed } from './unconfirmed-refusals.ts';
 import { rememberRefusal, screenUnknownKey } from './unknown-keys.ts';
 import { serveLicense } from './validate-license.ts';
 
@@ -80,6 +81,14 @@ async function activateSteps(
   // A key never stored here asks with the first-contact share of LemonSqueezy's budget.
   const provider = stored ? deps.provider : deps.firstContact;
   const answer = await askLemonSqueezy(provider, request.licenseKey, known);
+  // A 404 for a license we hold usable proves nothing on its own (I10): retry later, unless the
+  // REST API agrees the key is gone (then the refusal below, and validate stores it).
+  if (stored && contradictingRefusal(stored, answer, asOf) === 'not-found') {
+    if (!(await refusalConfirmed(deps, stored, asOf))) {
+      await markRefusal(deps, stored, 'not-found', asOf);
+      throw new UpstreamError('lemonsqueezy', 'unavailable', 'refused this license; try again.');
+    }
+  }
   if (!answer.found) {
     const unknown = refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
     return rememberRefusal(deps, stored, licenseHash, unknown);
