@@ -21,6 +21,7 @@ import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-fac
 import { overLimit } from './rate-limit.ts';
 import { revokeKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
+import { contradictingRefusal, markRefusal, refusalConfirmed } from './unconfirmed-refusals.ts';
 import { rememberRefusal, screenUnknownKey } from './unknown-keys.ts';
 import { serveLicense } from './validate-license.ts';
 
@@ -90,6 +91,16 @@ async function activateSteps(
   // A key never stored here asks with the first-contact share of LemonSqueezy's budget.
   const provider = stored ? deps.provider : deps.firstContact;
   const answer = await askLemonSqueezy(provider, sent, known);
+  // A 404 for a license we hold usable, asked in LemonSqueezy's own spelling, proves nothing on
+  // its own (I11): retry later, unless the REST API agrees the key is gone (then the refusal
+  // below, and validate stores it). Another spelling's 404 is only that spelling's (I10).
+  const ownSpelling = stored !== undefined && providerKeyFor(stored, sent) === sent;
+  if (ownSpelling && contradictingRefusal(stored, answer, asOf) === 'not-found') {
+    if (!(await refusalConfirmed(deps, stored, asOf))) {
+      await markRefusal(deps, stored, 'not-found', asOf);
+      throw new UpstreamError('lemonsqueezy', 'unavailable', 'refused this license; try again.');
+    }
+  }
   if (!answer.found) {
     // A spelling LemonSqueezy does not know says nothing of the license it folds to: it is
     // refused and the stored license, if any, is left as it is (only a refresh in its own

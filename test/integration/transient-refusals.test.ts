@@ -136,6 +136,31 @@ describe('refusals LemonSqueezy has not confirmed (I11)', () => {
     });
   });
 
+  it('answers a re-activation during a 404 with 503, not LICENSE_NOT_FOUND, and keeps the license', async () => {
+    // Prepare
+    const { license, device, token } = await activatedLicense(stack);
+    stack.clock.advance(STALE);
+    notFoundFor(stack, license.key, 3);
+
+    // Act
+    const during = await stack.post('/v1/activate', {
+      instanceName: device,
+      licenseKey: license.key,
+    });
+    stack.clock.advance(4 * MINUTE);
+    const after = await stack.post('/v1/activate', {
+      instanceName: device,
+      licenseKey: license.key,
+    });
+
+    // Assess
+    expect(during.status).toBe(503);
+    expect(during.body.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(after.status).toBe(200);
+    expect(after.body.ai_details?.token).toBe(token);
+    expect((await storedLicense(stack, license))?.unconfirmedRefusal).toBeUndefined();
+  });
+
   it('applies a disabled answer at once when the REST API agrees', async () => {
     // Prepare: disabled in LemonSqueezy's dashboard, its webhook lost.
     const { license, token } = await activatedLicense(stack);
