@@ -1,11 +1,5 @@
-import {
-  type Activation,
-  activeDevices,
-  type DeviceSeen,
-  type DeviceSlot,
-  deviceSlots,
-  type LicenseRecord,
-} from './license.ts';
+import { activeDevices, deviceSlots } from './device-slots.ts';
+import type { Activation, DeviceSeen, DeviceSlot, LicenseRecord } from './license.ts';
 
 /** What a listed device can be: holding a seat, or freed (here or at LemonSqueezy). */
 export const DEVICE_STATES = ['active', 'deactivated'] as const;

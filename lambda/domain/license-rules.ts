@@ -1,13 +1,11 @@
+import { activeDevices, deviceSlots, slotOf } from './device-slots.ts';
 import type { LicenseRefusalCode } from './errors.ts';
 import {
   type AccessStatus,
   type Activation,
   type AiKey,
-  activeDevices,
-  deviceSlots,
   FORGET_DEACTIVATED_MS,
   type LicenseRecord,
-  slotOf,
 } from './license.ts';
 import { keyPeriodCurrent, periodPaymentRefunded } from './period.ts';
 

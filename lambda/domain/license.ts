@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { canonicalLicenseKey, type KeyCase, sha256Hex } from './license-key.ts';
+import type { RefundedPayment, Subscription } from './subscription.ts';
 
 /**
  * The enumerations of the domain, each written once as a tuple: the wire schemas, the upstream
@@ -24,54 +24,6 @@ export type AccessStatus = (typeof ACCESS_STATUSES)[number];
 /** LemonSqueezy's license-key statuses; trials are stored as `active`. */
 export const LICENSE_STATUSES = ['inactive', 'active', 'expired', 'disabled'] as const;
 export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
-
-/** LemonSqueezy's subscription statuses (upstreams.md §2). */
-export const SUBSCRIPTION_STATUSES = [
-  'on_trial',
-  'active',
-  'paused',
-  'past_due',
-  'unpaid',
-  'cancelled',
-  'expired',
-] as const;
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
-
-export interface Subscription {
-  id: number;
-  status: SubscriptionStatus;
-  renewsAt: string | null;
-  endsAt: string | null;
-  /**
-   * When the subscription's free trial ends (`trial_ends_at`): a period ending then or earlier
-   * is the unpaid trial's, with the trial's credit. Null without a trial; absent on records
-   * stored before it was read.
-   */
-  trialEndsAt?: string | null;
-  /** What a `paused` subscription's `pause` says; null or absent when not paused. */
-  pause?: SubscriptionPause | null;
-}
-
-/**
- * LemonSqueezy's `pause` object: `free` means the merchant keeps offering the service for free,
- * `void` that it is not offered. A mode we do not know (or none) is read as `void`: a pause only
- * keeps the license usable when LemonSqueezy says so.
- */
-export interface SubscriptionPause {
-  mode: 'free' | 'void';
-  resumesAt: string | null;
-}
-
-/**
- * A subscription payment refunded in full (`subscription_payment_refunded`): the credit of the
- * period it paid for is withdrawn. `billedAt` is the invoice's `created_at` (which period it
- * paid for is decided from it: `periodPaymentRefunded`).
- */
-export interface RefundedPayment {
-  invoiceId: string;
-  billedAt: string;
-  refundedAt: string;
-}
 
 /** A device activated on a license. */
 export interface Activation {
@@ -316,73 +268,4 @@ export interface ProviderLicense {
  */
 export function licenseHashOf(licenseKey: string): string {
   return sha256Hex(canonicalLicenseKey(licenseKey));
-}
-
-/**
- * The map key a device's slot is stored under: a hash of its name, so no client-chosen string
- * (`__proto__`, `constructor`, a 256-character label) ever becomes an object key (I7).
- */
-export function deviceSlotKey(instanceName: string): string {
-  return `d${createHash('sha256').update(instanceName, 'utf8').digest('hex').slice(0, 32)}`;
-}
-
-/** The slot of the device named `instanceName`, if the license has one. */
-export function slotOf(license: LicenseRecord, instanceName: string): DeviceSlot | undefined {
-  const key = deviceSlotKey(instanceName);
-  return Object.hasOwn(license.devices, key) ? license.devices[key] : undefined;
-}
-
-/** Every slot of the license (own properties only, whatever the stored keys). */
-export function deviceSlots(license: LicenseRecord): DeviceSlot[] {
-  return Object.keys(license.devices).map((key) => license.devices[key] as DeviceSlot);
-}
-
-/** The devices of a license in `state` (active, or deactivated at LemonSqueezy), newest first. */
-export function devicesIn(
-  license: LicenseRecord,
-  state: 'active' | 'deactivated' = 'active',
-): Activation[] {
-  const devices: Activation[] = [];
-  for (const slot of deviceSlots(license)) {
-    if (slot.state === state) {
-      devices.push({
-        instanceId: slot.instanceId,
-        instanceName: slot.instanceName,
-        activatedAt: slot.activatedAt,
-      });
-    }
-  }
-  return devices.sort((a, b) => b.activatedAt.localeCompare(a.activatedAt));
-}
-
-/** The active devices of a license, newest first. */
-export function activeDevices(license: LicenseRecord): Activation[] {
-  return devicesIn(license, 'active');
-}
-
-/** What a request may name a device by; a request naming nothing names every device. */
-export interface DeviceWanted {
-  instanceName?: string | undefined;
-  instanceId?: string | undefined;
-}
-
-export function isDeviceWanted(device: Activation, wanted: DeviceWanted): boolean {
-  return (
-    (wanted.instanceName === undefined || device.instanceName === wanted.instanceName) &&
-    (wanted.instanceId === undefined || device.instanceId === wanted.instanceId)
-  );
-}
-
-/**
- * The device a request speaks for: the one named, or, for a request naming none, the most recent
- * activation. A request naming none says nothing about which device called: use that device for
- * what the answer must carry (the body's `instanceId`), never to credit it with being seen.
- */
-export function pickDevice(license: LicenseRecord, wanted: DeviceWanted): Activation | undefined {
-  const devices = activeDevices(license);
-  if (wanted.instanceName === undefined && wanted.instanceId === undefined) {
-    const last = license.lastActivation;
-    return devices.find((device) => device.instanceId === last?.instanceId) ?? devices[0];
-  }
-  return devices.find((device) => isDeviceWanted(device, wanted));
 }

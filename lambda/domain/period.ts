@@ -1,4 +1,5 @@
-import type { AiKey, LicenseRecord, PeriodDuration, SpentKey, Subscription } from './license.ts';
+import type { AiKey, LicenseRecord, PeriodDuration, SpentKey } from './license.ts';
+import type { Subscription } from './subscription.ts';
 
 const MONTHS: Record<Exclude<PeriodDuration, 'weekly' | 'lifetime'>, number> = {
   monthly: 1,

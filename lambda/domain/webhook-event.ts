@@ -1,4 +1,5 @@
-import type { ProviderLicense, Subscription } from './license.ts';
+import type { ProviderLicense } from './license.ts';
+import type { Subscription } from './subscription.ts';
 
 /** How a subscription payment went, as its `subscription_payment_*` event names it. */
 export type PaymentOutcome = 'success' | 'recovered' | 'failed' | 'refunded';

@@ -11,7 +11,7 @@ import {
   signingKeyAt,
 } from '#adapters/signing/key-set.ts';
 import { PUBLIC_MAX_AGE_SECONDS } from '#config/edge.ts';
-import { activeDevices } from '#domain/license.ts';
+import { activeDevices } from '#domain/device-slots.ts';
 import { sha256Hex } from '#domain/license-key.ts';
 import { accessAfterRefusal, creditWithdrawn, knownEnd } from '#domain/license-rules.ts';
 import type { LicenseGrant, Outcome } from '#domain/outcome.ts';

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DomainError, InvalidRequestError } from '#domain/errors.ts';
 import { keyCaseOf } from '#domain/license-key.ts';
-import { pauseOf } from '#domain/subscription-pause.ts';
+import { pauseOf } from '#domain/subscription.ts';
 import type { PaymentOutcome, WebhookDelivery, WebhookEvent } from '#domain/webhook-event.ts';
 import {
   type PaymentEventName,

@@ -1,4 +1,5 @@
-import type { LicenseStatus, ProviderLicense, Subscription } from '#domain/license.ts';
+import type { LicenseStatus, ProviderLicense } from '#domain/license.ts';
+import type { Subscription } from '#domain/subscription.ts';
 
 export interface ProviderInstance {
   id: string;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { LICENSE_STATUSES, SUBSCRIPTION_STATUSES } from '#domain/license.ts';
+import { LICENSE_STATUSES } from '#domain/license.ts';
+import { SUBSCRIPTION_STATUSES } from '#domain/subscription.ts';
 
 /**
  * LemonSqueezy webhook bodies (upstreams.md §3), read in two steps so the answer can say what is

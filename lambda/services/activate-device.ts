@@ -1,14 +1,11 @@
 import { planTermsOf } from '#config/products-schema.ts';
+import { activeDevices, deviceSlotKey, deviceSlots, slotOf } from '#domain/device-slots.ts';
 import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
 import {
   type Activation,
-  activeDevices,
-  deviceSlotKey,
-  deviceSlots,
   FORGET_DEACTIVATED_MS,
   type LicenseRecord,
   type ProviderLicense,
-  slotOf,
 } from '#domain/license.ts';
 import { deviceChangeAllowed } from '#domain/license-rules.ts';
 import { type Outcome, type Refusal, refused, refusedUntil } from '#domain/outcome.ts';

@@ -1,12 +1,6 @@
+import { activeDevices, pickDevice, slotOf } from '#domain/device-slots.ts';
 import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
-import {
-  type Activation,
-  activeDevices,
-  type LicenseRecord,
-  licenseHashOf,
-  pickDevice,
-  slotOf,
-} from '#domain/license.ts';
+import { type Activation, type LicenseRecord, licenseHashOf } from '#domain/license.ts';
 import { canonicalLicenseKey, spellingHash, strippedLicenseKey } from '#domain/license-key.ts';
 import { checkLicense, refreshDecision, seatsOutOfStep } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';

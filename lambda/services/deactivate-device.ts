@@ -1,16 +1,8 @@
+import { type DeviceWanted, deviceSlots, isDeviceWanted, slotOf } from '#domain/device-slots.ts';
 import type { DeviceDeactivation } from '#domain/devices.ts';
 import { listedDevice } from '#domain/devices.ts';
 import { unexpectedUpstreamAnswer } from '#domain/errors.ts';
-import {
-  type Activation,
-  type DeviceSlot,
-  type DeviceWanted,
-  deviceSlots,
-  isDeviceWanted,
-  type LicenseRecord,
-  type ProviderLicense,
-  slotOf,
-} from '#domain/license.ts';
+import type { Activation, DeviceSlot, LicenseRecord, ProviderLicense } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
 import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';

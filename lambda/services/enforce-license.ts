@@ -1,4 +1,5 @@
-import { activeDevices, type LicenseRecord } from '#domain/license.ts';
+import { activeDevices } from '#domain/device-slots.ts';
+import type { LicenseRecord } from '#domain/license.ts';
 import { checkLicense, creditWithdrawn } from '#domain/license-rules.ts';
 import { reconcileSeats } from './activate-device.ts';
 import { revokeKey } from './rotate-key.ts';

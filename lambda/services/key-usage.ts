@@ -1,10 +1,5 @@
-import {
-  type AiKey,
-  deviceSlotKey,
-  type LicenseRecord,
-  type Sighting,
-  slotOf,
-} from '#domain/license.ts';
+import { deviceSlotKey, slotOf } from '#domain/device-slots.ts';
+import type { AiKey, LicenseRecord, Sighting } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { markGone } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';

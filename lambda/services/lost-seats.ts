@@ -1,10 +1,5 @@
-import {
-  type Activation,
-  activeDevices,
-  type LicenseRecord,
-  type ProviderLicense,
-  slotOf,
-} from '#domain/license.ts';
+import { activeDevices, slotOf } from '#domain/device-slots.ts';
+import type { Activation, LicenseRecord, ProviderLicense } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ServiceDeps } from './service-deps.ts';

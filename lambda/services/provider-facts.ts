@@ -5,9 +5,9 @@ import {
   licenseHashOf,
   type ProviderFacts,
   type ProviderLicense,
-  type Subscription,
 } from '#domain/license.ts';
 import type { Verdict } from '#domain/license-rules.ts';
+import type { Subscription } from '#domain/subscription.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**

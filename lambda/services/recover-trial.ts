@@ -1,5 +1,6 @@
 import type { TrialClaims } from '#adapters/dynamodb/trial-store.ts';
-import { licenseHashOf, pickDevice } from '#domain/license.ts';
+import { pickDevice } from '#domain/device-slots.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import type { LicenseGrant, Outcome } from '#domain/outcome.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { ServiceDeps } from './service-deps.ts';

@@ -1,7 +1,8 @@
 import { findPlanVariant } from '#config/products-schema.ts';
 import { UpstreamError } from '#domain/errors.ts';
-import type { LicenseRecord, ProviderFacts, Sighting, Subscription } from '#domain/license.ts';
+import type { LicenseRecord, ProviderFacts, Sighting } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
+import type { Subscription } from '#domain/subscription.ts';
 import type { ProviderAnswer } from '#ports/license-provider.ts';
 import { reconcileSeats } from './activate-device.ts';
 import { storedFacts, toProviderFacts } from './provider-facts.ts';

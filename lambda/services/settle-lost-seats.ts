@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { activeDevices, deviceSlotKey, deviceSlots, type LicenseRecord } from '#domain/license.ts';
+import { activeDevices, deviceSlotKey, deviceSlots } from '#domain/device-slots.ts';
+import type { LicenseRecord } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { storedLicenseKey } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';

@@ -1,13 +1,6 @@
+import { type DeviceWanted, devicesIn, isDeviceWanted, pickDevice } from '#domain/device-slots.ts';
 import { UpstreamError } from '#domain/errors.ts';
-import {
-  type Activation,
-  type DeviceWanted,
-  devicesIn,
-  isDeviceWanted,
-  type LicenseRecord,
-  pickDevice,
-  type Sighting,
-} from '#domain/license.ts';
+import type { Activation, LicenseRecord, Sighting } from '#domain/license.ts';
 import {
   type CheckPhase,
   checkLicense,

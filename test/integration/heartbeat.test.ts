@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { licenseHashOf, slotOf } from '#domain/license.ts';
+import { slotOf } from '#domain/device-slots.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import { twoDevices } from '#test/helpers/devices.ts';
 import { HOUR, MINUTE } from '#test/helpers/manual-clock.ts';
 import { activatedLicense, useTestStack } from '#test/helpers/test-stack.ts';

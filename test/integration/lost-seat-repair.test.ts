@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceSlotKey } from '#domain/license.ts';
+import { deviceSlotKey } from '#domain/device-slots.ts';
 import {
   DEFAULT_RECONCILE_OPTIONS,
   RECONCILE_SWEEP,

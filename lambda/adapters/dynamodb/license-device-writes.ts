@@ -1,5 +1,5 @@
+import { deviceSlotKey, slotOf } from '#domain/device-slots.ts';
 import type { Activation, LicenseRecord, Sighting } from '#domain/license.ts';
-import { deviceSlotKey, slotOf } from '#domain/license.ts';
 import { LicenseKeyWrites } from './license-key-writes.ts';
 import { sightingParts } from './sighting-update.ts';
 

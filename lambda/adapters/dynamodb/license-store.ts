@@ -3,12 +3,11 @@ import type {
   LicensePlan,
   LicenseRecord,
   ProviderFacts,
-  RefundedPayment,
   Sighting,
-  Subscription,
   UnconfirmedRefusal,
 } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
+import type { RefundedPayment, Subscription } from '#domain/subscription.ts';
 import { LicenseDeviceWrites } from './license-device-writes.ts';
 import { fromItem } from './license-item.ts';
 import { sightingParts } from './sighting-update.ts';

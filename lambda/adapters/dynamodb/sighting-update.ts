@@ -1,4 +1,5 @@
-import { deviceSlotKey, type Sighting } from '#domain/license.ts';
+import { deviceSlotKey } from '#domain/device-slots.ts';
+import type { Sighting } from '#domain/license.ts';
 
 /** Parts of an UpdateItem expression, merged into another write's. */
 export interface UpdateParts {

@@ -1,6 +1,7 @@
 import { UpstreamError } from '#domain/errors.ts';
-import type { LicenseStatus, Subscription } from '#domain/license.ts';
+import type { LicenseStatus } from '#domain/license.ts';
 import type { RateLimit } from '#domain/rate-limits.ts';
+import type { Subscription } from '#domain/subscription.ts';
 import type { Clock } from '#ports/clock.ts';
 import type {
   DeactivationAnswer,

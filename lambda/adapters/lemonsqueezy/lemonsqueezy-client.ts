@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { UpstreamHttp } from '#adapters/http/fetch-json.ts';
-import type { LicenseStatus, Subscription } from '#domain/license.ts';
+import type { LicenseStatus } from '#domain/license.ts';
 import { keyCaseOf } from '#domain/license-key.ts';
+import type { Subscription } from '#domain/subscription.ts';
 import type {
   DeactivationAnswer,
   LicenseProvider,

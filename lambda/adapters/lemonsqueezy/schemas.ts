@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { LICENSE_STATUSES, SUBSCRIPTION_STATUSES, type Subscription } from '#domain/license.ts';
-import { pauseOf } from '#domain/subscription-pause.ts';
+import { LICENSE_STATUSES } from '#domain/license.ts';
+import { pauseOf, SUBSCRIPTION_STATUSES, type Subscription } from '#domain/subscription.ts';
 
 const licenseStatus = z.enum(LICENSE_STATUSES);
 

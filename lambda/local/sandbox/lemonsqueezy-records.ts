@@ -1,5 +1,6 @@
 /** Shapes of the LemonSqueezy double's seed data and in-memory records, and its time format. */
-import type { LicenseStatus, SubscriptionStatus } from '#domain/license.ts';
+import type { LicenseStatus } from '#domain/license.ts';
+import type { SubscriptionStatus } from '#domain/subscription.ts';
 
 export type { LicenseStatus, SubscriptionStatus };
 

@@ -1,5 +1,6 @@
 import type { AuditRecord, AuditState } from '#domain/audit.ts';
-import { activeDevices, type LicenseRecord } from '#domain/license.ts';
+import { activeDevices } from '#domain/device-slots.ts';
+import type { LicenseRecord } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { AdminDeps } from './admin-deps.ts';

@@ -1,4 +1,5 @@
-import type { AiKey, LicensePlan, LicenseRecord, Subscription } from '#domain/license.ts';
+import type { AiKey, LicensePlan, LicenseRecord } from '#domain/license.ts';
+import type { Subscription } from '#domain/subscription.ts';
 
 /** A monthly SaaS plan, the shape most licenses in the tests carry. */
 export const SAAS_MONTHLY: LicensePlan = {
