@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { licenseHashOf } from '#domain/license.ts';
+import { spellingHash } from '#domain/license-key.ts';
 import { postFrom } from '#test/helpers/client-address.ts';
 import { MINUTE, SECOND } from '#test/helpers/manual-clock.ts';
 import {
@@ -200,9 +200,10 @@ describe('negative cache: keys LemonSqueezy does not know, or that are not ours'
       expect(repeat.status).toBe(404);
       expect({ ...repeat.body, requestId: 'x' }).toEqual({ ...first.body, requestId: 'x' });
     }
-    // Kept under the key's hash only, with the refusal and a 10-minute TTL.
+    // Kept under the hash of the spelling sent only (a case-sensitive LemonSqueezy refusing
+    // `KEY` says nothing of `key`), with the refusal and a 10-minute TTL.
     const item = (await stack.items()).find(
-      (entry) => entry.pk === `NEGATIVE#${licenseHashOf(key)}`,
+      (entry) => entry.pk === `NEGATIVE#${spellingHash(key)}`,
     );
     expect(item).toMatchObject({
       code: 'LICENSE_NOT_FOUND',
