@@ -68,6 +68,26 @@ describe('refusals LemonSqueezy has not confirmed (I11)', () => {
     });
   });
 
+  it('records the license sighting of a validate served the stored facts (its AI held, so no usage read)', async () => {
+    // Prepare: no live key, so the sighting is the only part of its own write (found by the model
+    // test: that write had an empty condition and failed, and the license looked idle).
+    const { license } = await activatedLicense(stack);
+    await admin(stack, 'key revoke', { licenseKey: license.key });
+    stack.clock.advance(DAY + MINUTE);
+    await validate(stack, license);
+    stack.clock.advance(DAY + MINUTE);
+    stack.lemonSqueezy.refusals.answerNotFound({ key: license.key, calls: 1 });
+
+    // Act
+    const during = await validate(stack, license);
+
+    // Assess
+    expect(during.body.status).toBe('active');
+    const stored = await storedLicense(stack, license);
+    expect(stored?.unconfirmedRefusal).toBeDefined();
+    expect(stored?.licenseSeenAt).toBe(stack.clock.now().toISOString());
+  });
+
   it('keeps serving a license LemonSqueezy answers 404 for once, and forgets the 404 when it answers usable again', async () => {
     // Prepare
     const { license, token } = await activatedLicense(stack);

@@ -279,9 +279,11 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
   recordSighting(licenseHash: string, sighting: Sighting): Promise<LicenseRecord | undefined> {
     const parts = sightingParts(sighting);
     if (parts.sets.length === 0) return Promise.resolve(undefined);
+    // A license-level sighting alone has no condition (DynamoDB refuses an empty expression).
+    const conditions = ['attribute_exists(pk)', ...parts.conditions];
     return this.conditionalUpdate(licenseHash, {
       UpdateExpression: `SET ${parts.sets.join(', ')}`,
-      ConditionExpression: parts.conditions.join(' AND '),
+      ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: parts.names,
       ExpressionAttributeValues: parts.values,
     });
