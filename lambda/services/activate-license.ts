@@ -109,7 +109,13 @@ async function activateSteps(
   }
   // LemonSqueezy's own spelling names the license (a license stored before that keeps its id).
   const providerKey = answer.key ?? sent;
-  if (!stored && licenseHashOf(providerKey) !== canonicalHash) {
+  // Not found under the caller's spelling, but under LemonSqueezy's (a license filed before
+  // canonical spellings, under the key as it was sent then): activate that one, not a second.
+  const filedElsewhere =
+    !stored &&
+    (licenseHashOf(providerKey) !== canonicalHash ||
+      (await storedLicenseFor(deps, providerKey)) !== undefined);
+  if (filedElsewhere) {
     if (respelled) {
       throw new UpstreamError('lemonsqueezy', 'bad-response', 'spelled one key two ways.');
     }

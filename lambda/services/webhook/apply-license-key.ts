@@ -2,6 +2,7 @@ import { findPlanVariant } from '#config/products-schema.ts';
 import { type LicenseRecord, licenseHashOf } from '#domain/license.ts';
 import type { LicenseKeyEvent } from '#domain/webhook-event.ts';
 import { enforceLicense } from '../enforce-license.ts';
+import { storedLicenseFor } from '../license-lookup.ts';
 import { newLicenseRecord, toProviderFacts } from '../provider-facts.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import type { EventOutcome } from './outcome.ts';
@@ -15,8 +16,9 @@ export async function applyLicenseKeyEvent(
   deps: ServiceDeps,
   event: LicenseKeyEvent,
 ): Promise<EventOutcome> {
-  const licenseHash = licenseHashOf(event.licenseKey);
-  const existing = await deps.store.get(licenseHash);
+  // A license stored before canonical spellings is found under its old id, not filed twice.
+  const existing = await storedLicenseFor(deps, event.licenseKey);
+  const licenseHash = existing?.licenseHash ?? licenseHashOf(event.licenseKey);
   const { productId } = event.license;
   const variantId = existing?.provider?.variantId ?? firstVariantOf(deps, productId);
   const configured =
