@@ -1,7 +1,12 @@
 import { activeDevices, pickDevice, slotOf } from '#domain/device-slots.ts';
 import { UpstreamError, unexpectedUpstreamAnswer } from '#domain/errors.ts';
 import { type Activation, type LicenseRecord, licenseHashOf } from '#domain/license.ts';
-import { canonicalLicenseKey, spellingHash, strippedLicenseKey } from '#domain/license-key.ts';
+import {
+  canonicalLicenseKey,
+  legacyLicenseHash,
+  spellingHash,
+  strippedLicenseKey,
+} from '#domain/license-key.ts';
 import { checkLicense, refreshDecision, seatsOutOfStep } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
 import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
@@ -64,7 +69,8 @@ async function activateSteps(
   respelled = false,
 ): Promise<Outcome<LicenseGrant>> {
   const canonicalHash = licenseHashOf(request.licenseKey);
-  const limited = await overLimit(deps, 'activate', canonicalHash);
+  // A re-run in LemonSqueezy's spelling is the same request: counted once.
+  const limited = respelled ? undefined : await overLimit(deps, 'activate', canonicalHash);
   if (limited) return limited;
   if (isTrialKey(canonicalLicenseKey(request.licenseKey))) return activateTrial(deps, request);
 
@@ -111,10 +117,11 @@ async function activateSteps(
   const providerKey = answer.key ?? sent;
   // Not found under the caller's spelling, but under LemonSqueezy's (a license filed before
   // canonical spellings, under the key as it was sent then): activate that one, not a second.
+  const legacy = legacyLicenseHash(providerKey);
   const filedElsewhere =
     !stored &&
     (licenseHashOf(providerKey) !== canonicalHash ||
-      (await storedLicenseFor(deps, providerKey)) !== undefined);
+      (legacy !== undefined && (await deps.store.get(legacy)) !== undefined));
   if (filedElsewhere) {
     if (respelled) {
       throw new UpstreamError('lemonsqueezy', 'bad-response', 'spelled one key two ways.');

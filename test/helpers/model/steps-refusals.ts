@@ -35,8 +35,12 @@ export class TransientNotFound extends Step {
     await this.validate(model, world, false);
     stack.clock.advance(stale);
     const item = await world.readItem();
+    // A mark left by an earlier incident that no read settled since (its validate met a fault)
+    // is a first sighting already: with the REST API down, a 404 now confirms it (README I11).
     const heldUsable =
-      (item?.status === 'active' || item?.status === 'inactive') && item.refundedAt === undefined;
+      (item?.status === 'active' || item?.status === 'inactive') &&
+      item.refundedAt === undefined &&
+      item.unconfirmedRefusal === undefined;
     const until = new Date(stack.clock.now().getTime() + this.minutes * MINUTE).toISOString();
     stack.lemonSqueezy.refusals.answerNotFound({ key: license.key, calls: this.calls, until });
     if (this.restDown) {
