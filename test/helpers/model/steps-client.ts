@@ -68,7 +68,8 @@ export class Deactivate extends Step {
     await checkDeactivation(world, model, name, this.byName ? 'name' : 'id', response);
     // Access taken away: the tokens served so far are no longer promised to work.
     model.promised.clear();
-    if (response.status !== 200 || model.faultArmed) return;
+    // A crash armed for a later write than the deactivation made would strike this validate.
+    if (response.status !== 200 || model.faultArmed || model.crashArmed) return;
     const validated = await world.post('/v1/validate', {
       licenseKey: world.license.key,
       instanceId: response.body.instanceId,
