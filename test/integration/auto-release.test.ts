@@ -18,6 +18,24 @@ const FAST: ReleaseOptions = { ...DEFAULT_RELEASE_OPTIONS, spacingMs: 0 };
 
 describe('auto-release of idle devices (release_after_days)', () => {
   const stack = useTestStack();
+
+  /** The sweep's claim of `device`, from a page that read it unseen since `seenBefore`. */
+  function sweepClaim<D extends { instanceId: string; instanceName: string; activatedAt: Date }>(
+    licenseKey: string,
+    device: D,
+    seenBefore: Date,
+  ) {
+    return stack.deps.store.claimDeactivation(
+      licenseHashOf(licenseKey),
+      { ...device, activatedAt: device.activatedAt.toISOString() },
+      {
+        claimId: 'sweep',
+        claimedAt: stack.clock.now().toISOString(),
+        staleBefore: new Date(0).toISOString(),
+        unseenSince: seenBefore.toISOString(),
+      },
+    );
+  }
   const deps = (): ServiceDeps => ({
     ...stack.deps,
     products: withReleaseAfter(stack.deps.products, RELEASE_AFTER_DAYS),
@@ -232,16 +250,7 @@ describe('auto-release of idle devices (release_after_days)', () => {
     await stack.post('/v1/validate', { licenseKey: license.key, instanceId: first.instanceId });
 
     // Act
-    const claimed = await stack.deps.store.claimDeactivation(
-      licenseHashOf(license.key),
-      { ...first, activatedAt: first.activatedAt.toISOString() },
-      {
-        claimId: 'sweep',
-        claimedAt: stack.clock.now().toISOString(),
-        staleBefore: new Date(0).toISOString(),
-        unseenSince: seenBefore.toISOString(),
-      },
-    );
+    const claimed = await sweepClaim(license.key, first, seenBefore);
 
     // Assess
     expect(claimed).toBe(false);
@@ -254,16 +263,7 @@ describe('auto-release of idle devices (release_after_days)', () => {
     await stack.post('/v1/validate', { licenseKey: license.key });
 
     // Act
-    const claimed = await stack.deps.store.claimDeactivation(
-      licenseHashOf(license.key),
-      { ...first, activatedAt: first.activatedAt.toISOString() },
-      {
-        claimId: 'sweep',
-        claimedAt: stack.clock.now().toISOString(),
-        staleBefore: new Date(0).toISOString(),
-        unseenSince: seenBefore.toISOString(),
-      },
-    );
+    const claimed = await sweepClaim(license.key, first, seenBefore);
 
     // Assess
     expect(claimed).toBe(false);

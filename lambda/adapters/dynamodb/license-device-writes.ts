@@ -271,15 +271,14 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
   }
 
   /**
-   * Records a sighting (a device's heartbeat, the key's usage figure, or both) in one write, on
-   * the conditions `sightingParts` gives: a slot re-activated or a key rotated meanwhile is left
-   * alone. Touches nothing else, so it never races the facts or a claim. Undefined when a
-   * condition failed.
+   * Records a sighting (a heartbeat of a device or of the license, the key's usage figure) in one
+   * write, on the conditions `sightingParts` gives plus the item's existence (a license-level
+   * sighting has none of its own, and DynamoDB refuses an empty expression): a slot re-activated
+   * or a key rotated meanwhile is left alone. Undefined when a condition failed.
    */
   recordSighting(licenseHash: string, sighting: Sighting): Promise<LicenseRecord | undefined> {
     const parts = sightingParts(sighting);
     if (parts.sets.length === 0) return Promise.resolve(undefined);
-    // A license-level sighting alone has no condition (DynamoDB refuses an empty expression).
     const conditions = ['attribute_exists(pk)', ...parts.conditions];
     return this.conditionalUpdate(licenseHash, {
       UpdateExpression: `SET ${parts.sets.join(', ')}`,
