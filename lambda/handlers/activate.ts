@@ -1,7 +1,8 @@
 import { deactivationBody } from '#http/device-bodies.ts';
 import { type IdempotencyDeps, withIdempotency } from '#http/idempotency.ts';
+import { licenseCaller, trialCaller } from '#http/idempotency-scope.ts';
 import { type LeaseDeps, licenseRoute } from '#http/license-body.ts';
-import { type ApiHandler, jsonRoute, runRoute, serveRoutes } from '#http/run-route.ts';
+import { type ApiHandler, jsonRoute, serveRoutes } from '#http/run-route.ts';
 import { activateRequestSchema } from '#schemas/activate.ts';
 import { deactivateRequestSchema } from '#schemas/deactivate.ts';
 import { trialRequestSchema } from '#schemas/trial.ts';
@@ -14,7 +15,8 @@ import { lambdaEntry } from './lazy-deps.ts';
 /**
  * `ravn-activate`: POST /v1/trial, /v1/activate and /v1/deactivate. All honour
  * `Idempotency-Key`: a lost trial answer must not burn the email and device, so a retry gets the
- * same answer back.
+ * same answer back. A key is the caller's own: scoped by the trial's device and email, or by the
+ * license.
  */
 export function createActivateHandler(deps: ServiceDeps & IdempotencyDeps & LeaseDeps): ApiHandler {
   const trial = licenseRoute(deps, trialRequestSchema, (input) => startTrial(deps, input));
@@ -27,9 +29,9 @@ export function createActivateHandler(deps: ServiceDeps & IdempotencyDeps & Leas
     deactivationBody,
   );
   return serveRoutes('activate', {
-    '/v1/trial': withIdempotency(deps, runRoute(deps.logger, trial)),
-    '/v1/activate': withIdempotency(deps, runRoute(deps.logger, activate)),
-    '/v1/deactivate': withIdempotency(deps, runRoute(deps.logger, deactivate)),
+    '/v1/trial': withIdempotency(deps, trial, trialCaller(deps.policy)),
+    '/v1/activate': withIdempotency(deps, activate, licenseCaller),
+    '/v1/deactivate': withIdempotency(deps, deactivate, licenseCaller),
   });
 }
 

@@ -11,8 +11,9 @@ import type { ServicePolicy } from '#lambda/config.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { ServiceLogger } from '#services/service-deps.ts';
 import { errorResponse } from './error-response.ts';
+import { type CallerOf, callerHashOf } from './idempotency-scope.ts';
 import { header, rawBody } from './messages.ts';
-import { type Answer, type ApiHandler, respond } from './run-route.ts';
+import { type Answer, type ApiHandler, type Route, respond, runRoute } from './run-route.ts';
 
 /** How long an answer is replayed for its key (Stripe's window, the IETF draft's example). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -33,31 +34,45 @@ interface Claimed extends IdempotencyRef {
   claimId: string;
 }
 
-type Claim =
-  | { claimed: true; ref: Claimed }
+type Claim<Input> =
+  | { claimed: true; ref: Claimed; input: Input }
   | { claimed: false; ref: Claimed; held: IdempotencyRecord };
 
 /**
  * `Idempotency-Key` (IETF httpapi draft, Stripe's convention) for one route. Without the header
- * the route runs as before. With it, the first request runs and its answer is kept 24 h; a retry
- * with the same key and body gets that answer again (`idempotent-replayed: true`) without
- * running anything, the same key with another body 422, and a retry while the first is still
- * running 409. 2xx and 4xx answers are kept (a refusal is the answer to that request); 5xx and
- * 429 answers are not: the claim is released so a retry runs the request again.
+ * the route runs as before. With it, the body is read first: a request refused as malformed
+ * (400, 413, 415) is answered with nothing written and its key stays free. Then the key is
+ * claimed for this route and this caller (`callerOf`: the license, or the trial's device and
+ * email), so only a request of the same caller can meet it. The first request runs and its answer
+ * is kept 24 h; a retry with the same key and body gets that answer again
+ * (`idempotent-replayed: true`) without running anything, the same key and caller with another
+ * body 422, and a retry while the first is still running 409. 2xx and the service's 4xx answers
+ * are kept (a refusal is the answer to that request); 5xx and 429 answers are not: the claim is
+ * released so a retry runs the request again.
  */
-export function withIdempotency(deps: IdempotencyDeps, route: ApiHandler): ApiHandler {
+export function withIdempotency<Input, Value>(
+  deps: IdempotencyDeps,
+  route: Route<Input, Value>,
+  callerOf: CallerOf<Input>,
+): ApiHandler {
+  const unkeyed = runRoute(deps.logger, route);
   return async (event, context) => {
     const key = header(event, 'idempotency-key');
     const method = event.requestContext?.http?.method;
     // Only POST has something to repeat; any other method gets the route's own 405.
-    if (key === undefined || (method && method !== 'POST')) return route(event, context);
-    let claim: Claim;
+    if (key === undefined || (method && method !== 'POST')) return unkeyed(event, context);
+    let claim: Claim<Input>;
     try {
-      claim = await claimKey(deps, event, key);
+      claim = await claimKey(deps, route, callerOf, event, key);
     } catch (error) {
       return respond(deps.logger, event, context, () => Promise.reject(error));
     }
-    if (claim.claimed) return runClaimed(deps, route, claim.ref, event, context);
+    if (claim.claimed) {
+      // The body was read once, to name its caller: the route serves that reading.
+      const { input } = claim;
+      const keyed = runRoute(deps.logger, { ...route, read: () => input });
+      return runClaimed(deps, keyed, claim.ref, event, context);
+    }
     const { held, ref } = claim;
     // A short hash prefix is all the log ever gets of a key; never the stored body.
     deps.logger.info('idempotency key held', {
@@ -87,20 +102,28 @@ function answerHeld(held: IdempotencyRecord, fingerprint: string, requestId: str
   return { response: replay(held.response) };
 }
 
-async function claimKey(
+/**
+ * Checks the key and reads the body (either may throw a 4xx: nothing is written), then claims the
+ * key for this route and caller with one conditional write.
+ */
+async function claimKey<Input>(
   deps: IdempotencyDeps,
+  route: Route<Input, unknown>,
+  callerOf: CallerOf<Input>,
   event: APIGatewayProxyEventV2,
   key: string,
-): Promise<Claim> {
+): Promise<Claim<Input>> {
   if (!VALID_KEY.test(key)) {
     throw new InvalidRequestError(
       "Header 'Idempotency-Key' must be 1 to 255 printable ASCII characters.",
     );
   }
+  const input = await route.read(event);
   const now = deps.clock.now();
   const ref: Claimed = {
     // serveRoutes dispatched on rawPath, so this is the route: keys are scoped per route.
-    scope: event.rawPath,
+    route: event.rawPath,
+    callerHash: callerHashOf(callerOf(input)),
     // The key itself is never stored or logged: a client may well derive it from a secret.
     keyHash: keyHashOf(key),
     claimId: randomUUID(),
@@ -112,7 +135,9 @@ async function claimKey(
     staleBefore: new Date(now.getTime() - deps.policy.activationLeaseMs),
     expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
   });
-  return result === 'claimed' ? { claimed: true, ref } : { claimed: false, ref, held: result };
+  return result === 'claimed'
+    ? { claimed: true, ref, input }
+    : { claimed: false, ref, held: result };
 }
 
 /** Runs the route for a claimed key, then keeps its answer (2xx/4xx) or gives the key back (5xx). */

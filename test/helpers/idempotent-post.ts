@@ -5,15 +5,22 @@ import { deviceId } from '#test/helpers/test-stack.ts';
 
 /**
  * `stack.post` with an optional `Idempotency-Key`, keeping what `post` drops: the
- * `idempotent-replayed` response header. Answered keys and tokens go to the log check as usual.
+ * `idempotent-replayed` response header. A string body is sent as it is (junk), anything else as
+ * JSON. Answered keys and tokens go to the log check as usual.
  */
-export async function postWithKey(stack: TestStack, path: string, body: unknown, key?: string) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+export async function postWithKey(
+  stack: TestStack,
+  path: string,
+  body: unknown,
+  key?: string,
+  contentType = 'application/json',
+) {
+  const headers: Record<string, string> = { 'content-type': contentType };
   if (key !== undefined) headers['idempotency-key'] = key;
   const response = await fetch(`${stack.url}${path}`, {
     method: 'POST',
     headers,
-    body: JSON.stringify(body),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
   // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely and assert them.

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fingerprintOf, keyHashOf } from '#http/idempotency.ts';
+import { callerHashOf, trialCaller } from '#http/idempotency-scope.ts';
 import { apiEvent } from '#local/api-event.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
 import { postWithKey, trialBody } from '#test/helpers/idempotent-post.ts';
@@ -13,17 +14,21 @@ describe('Idempotency-Key lifetime', () => {
 
   const send = (path: string, body: unknown, key?: string) => postWithKey(stack, path, body, key);
 
-  it('keeps only a hash of the key, in an item with a 24 h TTL', async () => {
+  it('keeps only hashes of the key and its caller, in an item with a 24 h TTL', async () => {
     // Prepare
     const key = `client-${randomUUID()}`;
+    const body = trialBody();
 
     // Act
-    await send('/v1/trial', trialBody(), key);
+    await send('/v1/trial', body, key);
 
-    // Assess
+    // Assess: route, then two SHA-256s (the caller's, the key's); no email or device in the key.
     const keyHash = createHash('sha256').update(key).digest('hex');
     const items = await stack.items();
-    const item = items.find((candidate) => candidate.pk === `IDEMPOTENCY#/v1/trial#${keyHash}`);
+    const item = items.find((candidate) => String(candidate.pk).endsWith(`#${keyHash}`));
+    expect(item?.pk).toMatch(new RegExp(`^IDEMPOTENCY#/v1/trial#[0-9a-f]{64}#${keyHash}$`));
+    expect(String(item?.pk)).not.toContain(body.instanceName);
+    expect(String(item?.pk)).not.toContain(body.email.split('@')[0]);
     expect(item).toMatchObject({ sk: 'IDEMPOTENCY', state: 'done' });
     expect(item?.ttl).toBe(Math.floor((stack.clock.now().getTime() + DAY) / 1000));
     expect(JSON.stringify(items)).not.toContain(key);
@@ -36,7 +41,8 @@ describe('Idempotency-Key lifetime', () => {
     const now = stack.clock.now();
     // A request that claimed the key and whose function then died: nothing will complete it.
     await stack.deps.idempotency.claim({
-      scope: '/v1/trial',
+      route: '/v1/trial',
+      callerHash: callerHashOf(trialCaller(stack.deps.policy)(body)),
       keyHash: keyHashOf(key),
       fingerprint: fingerprintOf(apiEvent({ path: '/v1/trial', body: JSON.stringify(body) })),
       claimId: 'dead-holder',

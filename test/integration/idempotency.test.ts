@@ -36,13 +36,14 @@ describe('Idempotency-Key on POST /v1/trial and POST /v1/activate', () => {
     expect(stack.openRouter.callCount('create')).toBe(creates + 1);
   });
 
-  it('answers IDEMPOTENCY_KEY_REUSED (422) for the same key with another body', async () => {
-    // Prepare
+  it('answers IDEMPOTENCY_KEY_REUSED (422) for the same key and caller with another body', async () => {
+    // Prepare: the same device and mailbox, the address spelled otherwise (another body).
     const key = randomUUID();
-    await send('/v1/trial', trialBody(), key);
+    const body = trialBody();
+    await send('/v1/trial', body, key);
 
     // Act
-    const response = await send('/v1/trial', trialBody(), key);
+    const response = await send('/v1/trial', { ...body, email: body.email.toUpperCase() }, key);
 
     // Assess
     expect(response.status).toBe(422);

@@ -10,10 +10,18 @@ export interface StoredResponse {
   isBase64Encoded: boolean;
 }
 
-/** One `Idempotency-Key` of one route: the key only ever travels as its SHA-256. */
+/**
+ * One `Idempotency-Key` of one caller on one route: the key, and the caller, only ever travel as
+ * SHA-256 hashes.
+ */
 export interface IdempotencyRef {
   /** The route the key belongs to (`/v1/trial`): the same key on another route is another key. */
-  scope: string;
+  route: string;
+  /**
+   * Whose request it is (`http/idempotency-scope.ts`: the license, or the trial's device and
+   * email), hashed: the same key sent for another caller is another key.
+   */
+  callerHash: string;
   keyHash: string;
 }
 
@@ -33,14 +41,19 @@ export interface IdempotencyClaimRequest extends IdempotencyRef {
   expiresAt: Date;
 }
 
+/**
+ * Four parts, where the release before callers were scoped wrote three
+ * (`IDEMPOTENCY#<route>#<key hash>`): neither release ever reads the other's items, which expire
+ * within 24 h by their TTL.
+ */
 const idempotencyKey = (ref: IdempotencyRef) => ({
-  pk: `IDEMPOTENCY#${ref.scope}#${ref.keyHash}`,
+  pk: `IDEMPOTENCY#${ref.route}#${ref.callerHash}#${ref.keyHash}`,
   sk: 'IDEMPOTENCY',
 });
 
 /**
  * The record of requests sent with an `Idempotency-Key`, on the service's table:
- * `IDEMPOTENCY#<route>#<sha256 of the key>` items, claimed, completed and released like the
+ * `IDEMPOTENCY#<route>#<caller hash>#<key hash>` items, claimed, completed and released like the
  * webhook store's `EVENT#…` items (state `processing`, then `done` or `released`). Stored
  * responses carry secrets (trial keys, OpenRouter tokens): they stay in the encrypted table and
  * are never logged. Every item carries the TTL attribute; since DynamoDB deletes expired items

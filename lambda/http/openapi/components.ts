@@ -84,7 +84,7 @@ export const PARAMETERS: Readonly<Record<string, Json>> = {
     in: 'header',
     required: false,
     description:
-      'Makes a retry safe: the same key and body within 24 h get the first answer again without running anything; the same key with another body is 422, a retry while the first runs 409.',
+      "Makes a retry safe: the same key and body within 24 h get the first answer again without running anything; the same key with another body is 422, a retry while the first runs 409. A key is the caller's own: scoped to the route and to the request's license (any spelling of its key) or, for a trial, its device and email, so another caller's key never meets it. A body refused as malformed claims nothing: the key stays free.",
     // As `http/idempotency.ts` checks it: printable ASCII, not only spaces.
     schema: { type: 'string', pattern: '^(?! *$)[\\x20-\\x7e]{1,255}$' },
   },
