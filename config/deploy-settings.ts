@@ -22,29 +22,38 @@ export const DEFAULT_CREDIT_ALARM_USD_PER_HOUR = 100;
  */
 export const DEFAULT_REFUSAL_ALARM_LICENSES = 5;
 
+/** The CORS origin that allows every web page: only when an operator lists it, with a warning. */
+export const ANY_ORIGIN = '*';
+
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
 
 const optionalText = z.string().trim().min(1).optional();
 
 const flag = z.union([z.boolean(), z.stringbool()]).default(false);
 
-// A list from cdk.json (array) or from the CLI/environment (comma-separated string).
+// A list from cdk.json (array) or from the CLI/environment (comma-separated string). Empty is
+// the default and means no CORS at all: the desktop client is no browser, and any origin allowed
+// lets every web page start trials from its visitors' addresses and read what they return.
 const origins = z
   .union([z.array(z.string()), z.string().transform((value) => value.split(','))])
   .transform((list) => list.map((origin) => origin.trim()).filter((origin) => origin.length > 0))
   .pipe(
-    z
-      .array(
-        z.union([
-          z.literal('*'),
-          z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i, {
-            message: 'each CORS origin is * or like https://app.example.com (no path)',
-          }),
-        ]),
-      )
-      .min(1),
-  )
-  .default(['*']);
+    z.array(
+      z.union([
+        z.literal(ANY_ORIGIN),
+        z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i, {
+          message: 'each CORS origin is * or like https://app.example.com (no path)',
+        }),
+      ]),
+    ),
+  );
+
+/** Parses a list of CORS origins as the deploy settings do (`pnpm start` reads `CORS_ORIGINS`). */
+export function parseCorsOrigins(value: unknown): string[] {
+  const parsed = origins.optional().safeParse(value === '' ? undefined : value);
+  if (parsed.success) return parsed.data ?? [];
+  throw new Error(`Invalid CORS origins: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+}
 
 const reserved = (name: ReservedFunction) =>
   wholeNumber.default(DEFAULT_RESERVED_CONCURRENCY[name]);
@@ -92,7 +101,10 @@ export const deploySettingsSchema = z
     alarmEmail: optionalText.pipe(
       z.email({ message: 'alarmEmail must be an email address' }).optional(),
     ),
-    corsAllowOrigins: origins,
+    // Origins a browser may call the API from; none by default (no CORS).
+    corsOrigins: origins.optional(),
+    // corsOrigins' old name (its default was `*`): still read for one release, with a synth warning.
+    corsAllowOrigins: origins.optional(),
     // USD of AI credit issued in one hour above which the money alarm fires (lib/constructs/dashboard.ts).
     creditAlarmUsdPerHour: z.coerce
       .number({ message: 'creditAlarmUsdPerHour must be a number of US dollars' })
@@ -118,6 +130,14 @@ export const deploySettingsSchema = z
   })
   .superRefine((settings, context) => {
     const { certificateArn, domainName } = settings;
+    if (settings.corsOrigins !== undefined && settings.corsAllowOrigins !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['corsAllowOrigins'],
+        message:
+          'corsAllowOrigins (CORS_ALLOW_ORIGINS) is the old name of corsOrigins (CORS_ORIGINS): set only corsOrigins',
+      });
+    }
     if (domainName && !certificateArn) {
       context.addIssue({
         code: 'custom',
@@ -148,7 +168,13 @@ export const deploySettingsSchema = z
         });
       }
     }
-  });
+  })
+  .transform(({ corsAllowOrigins, corsOrigins, ...settings }) => ({
+    ...settings,
+    corsOrigins: corsOrigins ?? corsAllowOrigins ?? [],
+    // The app warns at synth time (lib/cors-warnings.ts) until the old name is gone.
+    corsOriginsFromOldName: corsAllowOrigins !== undefined,
+  }));
 
 export type DeploySettings = z.output<typeof deploySettingsSchema>;
 export type DeploySettingsInput = z.input<typeof deploySettingsSchema>;
@@ -160,6 +186,7 @@ const SOURCES = {
   enableWaf: 'ENABLE_WAF',
   wafManagedRules: 'WAF_MANAGED_RULES',
   alarmEmail: 'ALARM_EMAIL',
+  corsOrigins: 'CORS_ORIGINS',
   corsAllowOrigins: 'CORS_ALLOW_ORIGINS',
   creditAlarmUsdPerHour: 'CREDIT_ALARM_USD_PER_HOUR',
   refusalAlarmLicenses: 'REFUSAL_ALARM_LICENSES',

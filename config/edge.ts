@@ -11,8 +11,9 @@ export const ORIGIN_HEADER = 'x-origin-verify';
  * Not every viewer header, for two reasons: a function URL needs its own Host, and the viewer's
  * address must be CloudFront's `CloudFront-Viewer-Address` (set from the connection; the rate
  * limits key on it), which a policy forwarding all viewer headers would neither add nor protect
- * from a client sending its own. CORS preflights need `Origin` and the `Access-Control-Request-*`
- * pair for the function URL's CORS answer.
+ * from a client sending its own. CORS preflights, when a deployment lists origins, need `Origin`
+ * and the `Access-Control-Request-*` pair for the function URL's CORS answer; without CORS the
+ * functions ignore them.
  */
 export const FORWARDED_HEADERS = [
   'Content-Type',
@@ -58,9 +59,10 @@ export const PUBLIC_PATHS = ROUTE_PATHS.filter(
 export const PUBLIC_MAX_AGE_SECONDS = 3600;
 
 /**
- * What a browser's CORS preflight of the API is answered (CloudFront's response headers policy
- * on the client paths and the function URLs' CORS settings say the same; `corsAllowOrigins`, a
- * deploy setting, `*` by default, names the origins). The webhook has no CORS.
+ * What a browser's CORS preflight of the API is answered when the deploy setting `corsOrigins`
+ * lists origins (CloudFront's response headers policy on the client paths and the function URLs'
+ * CORS settings say the same). By default it lists none: no CORS header anywhere, and no
+ * preflight succeeds. The webhook never has CORS.
  */
 export const CORS_PREFLIGHT = {
   allowMethods: ['POST', 'OPTIONS'],

@@ -14,6 +14,7 @@ import { KeyReaper, Reconciler } from './constructs/scheduled-jobs.ts';
 import { ServiceAlarms } from './constructs/service-alarms.ts';
 import { ServiceSecrets } from './constructs/service-secrets.ts';
 import { WebAcl } from './constructs/web-acl.ts';
+import { warnAboutCors } from './cors-warnings.ts';
 
 /** Name of the CloudFront web ACL, wherever it is created. */
 export const WEB_ACL_NAME = 'ravn-activate';
@@ -43,7 +44,7 @@ export class RavnActivateStack extends Stack {
     const api = new ApiFunctions(this, 'Api', {
       table: data.table,
       secrets,
-      cors: { allowOrigins: settings.corsAllowOrigins },
+      corsOrigins: settings.corsOrigins,
       reservedConcurrency: settings.reservedConcurrency,
     });
     const reaper = new KeyReaper(this, 'KeyReaper', {
@@ -62,10 +63,11 @@ export class RavnActivateStack extends Stack {
       settings.enableWaf && atEdge
         ? new WebAcl(this, 'Waf', { name: WEB_ACL_NAME, managedRules: settings.wafManagedRules })
         : undefined;
+    warnAboutCors(this, settings);
     const edge = new Edge(this, 'Edge', {
       origins: { activate: api.activate.url, validate: api.validate.url, webhook: api.webhook.url },
       originSecret: secrets.originSecret,
-      corsAllowOrigins: settings.corsAllowOrigins,
+      corsOrigins: settings.corsOrigins,
       domain:
         settings.domainName && settings.certificateArn
           ? { name: settings.domainName, certificateArn: settings.certificateArn }

@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
-
-/** The CloudFront Function the client behaviours run on viewer request (lib/constructs/edge.ts). */
-export const METHOD_GUARD_PATH = fileURLToPath(new URL('./method-guard.js', import.meta.url));
+import { methodGuardCode } from './method-guard-code.ts';
 
 /** A viewer request as CloudFront Functions see it (the fields our function reads). */
 export interface EdgeRequest {
@@ -24,14 +20,16 @@ type EdgeHandler = (event: unknown) => EdgeRequest | EdgeResponse;
  * Runs a CloudFront Function's source in a fresh V8 context, as the edge would: the local server
  * and the benchmark put the deployed code in front of the handlers, and the tests check it
  * against the functions' own answers. Returns `undefined` when the request goes on to the origin.
+ * By default, the method guard as a deployment without CORS runs it.
  */
 export function loadEdgeFunction(
-  path: string = METHOD_GUARD_PATH,
+  code: string = methodGuardCode({ passPreflights: false }),
 ): (request: EdgeRequest, requestId: string) => EdgeResponse | undefined {
   const sandbox: { handler?: EdgeHandler } = {};
-  runInNewContext(`${readFileSync(path, 'utf8')}\nthis.handler = handler;`, sandbox);
+  // Strict mode, as cloudfront-js-2.0 runs functions.
+  runInNewContext(`'use strict';\n${code}\nthis.handler = handler;`, sandbox);
   const handler = sandbox.handler;
-  if (!handler) throw new Error(`${path} defines no handler`);
+  if (!handler) throw new Error('the edge function defines no handler');
   return (request, requestId) => {
     const result = handler({
       version: '1.0',

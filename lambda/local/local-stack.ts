@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '#adapters/dynamodb/table-definition.ts';
 import { rotateKeySet, serializeKeySet } from '#adapters/signing/key-rotation.ts';
 import { readBuildInfo } from '#config/build-info.ts';
+import { parseCorsOrigins } from '#config/deploy-settings.ts';
 import { createActivateHandler } from '#handlers/activate.ts';
 import { createAdminHandler } from '#handlers/admin.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
@@ -111,7 +112,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       validate: metered(createValidateHandler(deps, readBuildInfo())),
       webhook: metered(createWebhookHandler(deps)),
     },
-    { port: options.port, host: options.host, admin: createAdminHandler(deps, adminConfig) },
+    {
+      port: options.port,
+      host: options.host,
+      admin: createAdminHandler(deps, adminConfig),
+      // The deploy setting corsOrigins, as CORS_ORIGINS: no CORS unless origins are listed.
+      corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
+    },
   );
   return {
     url: server.url,

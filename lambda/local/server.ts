@@ -9,8 +9,9 @@ import { VIEWER_ADDRESS_HEADER } from '#http/client-ip.ts';
 import { errorResponse } from '#http/error-response.ts';
 import type { ApiHandler } from '#http/run-route.ts';
 import { type EdgeResponse, loadEdgeFunction } from '#lambda/edge/edge-function.ts';
+import { methodGuardCode } from '#lambda/edge/method-guard-code.ts';
 import { apiEvent } from './api-event.ts';
-import { preflightAnswer } from './preflight.ts';
+import { corsResponseHeaders, preflightAnswer } from './cors.ts';
 
 /** Far above the handlers' own 16 KB limit: big enough to let them answer 413 themselves. */
 const MAX_LOCAL_BODY_BYTES = 1024 * 1024;
@@ -29,17 +30,25 @@ export type LocalFunctions = Readonly<Record<FunctionName, ApiHandler>>;
  * Serves Lambda handlers over plain HTTP, each path to its function as config/routes.ts says,
  * translating each request into the event a Lambda function URL would deliver (payload format
  * 2.0), so the handlers run exactly as in AWS. The client paths first go through the same
- * CloudFront Function the deployed edge runs; CORS preflights are answered as the function URLs
- * answer them (`preflight.ts`); `CloudFront-Viewer-Address` is set from the socket.
+ * CloudFront Function the deployed edge runs; CORS is off unless `corsOrigins` lists origins, and
+ * then preflights and answers get the CORS headers the deployed stack gives (`cors.ts`);
+ * `CloudFront-Viewer-Address` is set from the socket.
  */
 export async function startLocalServer(
   functions: LocalFunctions,
-  options: { port?: number; host?: string; admin?: ApiHandler } = {},
+  options: {
+    port?: number;
+    host?: string;
+    admin?: ApiHandler;
+    /** The `corsOrigins` deploy setting; none (no CORS) by default. */
+    corsOrigins?: readonly string[];
+  } = {},
 ): Promise<LocalServer> {
-  const methodGuard = loadEdgeFunction();
+  const corsOrigins = options.corsOrigins ?? [];
+  const methodGuard = loadEdgeFunction(methodGuardCode({ passPreflights: corsOrigins.length > 0 }));
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const preflight = preflightAnswer(request.method, url.pathname, request.headers);
+    const preflight = preflightAnswer(request.method, url.pathname, request.headers, corsOrigins);
     if (preflight) {
       request.resume();
       response.writeHead(preflight.statusCode, preflight.headers);
@@ -57,7 +66,11 @@ export async function startLocalServer(
         return;
       }
     }
-    serve(functions, request, response, options.admin).catch(() => {
+    // The admin function has a URL of its own in AWS, without CORS.
+    const cors = url.pathname.startsWith(ADMIN_PREFIX)
+      ? {}
+      : corsResponseHeaders(url.pathname, request.headers, corsOrigins);
+    serve(functions, request, response, options.admin, cors).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end('{"error":"Internal error.","code":"INTERNAL_ERROR","requestId":"local"}');
     });
@@ -79,6 +92,7 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
   admin: ApiHandler | undefined,
+  corsHeaders: Record<string, string>,
 ): Promise<void> {
   const requestId = randomUUID();
   const url = new URL(request.url ?? '/', 'http://localhost');
@@ -94,7 +108,7 @@ async function serve(
   } else {
     result = await handler(toEvent(request, url, body, requestId), { awsRequestId: requestId });
   }
-  writeResult(response, result);
+  writeResult(response, result, corsHeaders);
 }
 
 function toEvent(
@@ -147,14 +161,20 @@ function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
-function writeResult(response: ServerResponse, result: APIGatewayProxyResultV2): void {
+function writeResult(
+  response: ServerResponse,
+  result: APIGatewayProxyResultV2,
+  corsHeaders: Record<string, string>,
+): void {
   if (typeof result === 'string') {
-    response.writeHead(200, { 'content-type': 'application/json' });
+    response.writeHead(200, { 'content-type': 'application/json', ...corsHeaders });
     response.end(result);
     return;
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  // As CloudFront's policy does (`originOverride`): its CORS headers win over the function's.
+  Object.assign(headers, corsHeaders);
   response.writeHead(result.statusCode ?? 200, headers);
   response.end(
     result.body && result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body,

@@ -1,21 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type FunctionUrl, FunctionUrlAuthType, HttpMethod } from 'aws-cdk-lib/aws-lambda';
+import {
+  type FunctionUrl,
+  FunctionUrlAuthType,
+  type FunctionUrlOptions,
+  HttpMethod,
+} from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { CORS_PREFLIGHT } from '#config/edge.ts';
 import { type FunctionName, methodOf, pathsOf } from '#config/routes.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { ServiceFunction } from './service-function.ts';
 import { PARAMETER_NAMES, type ServiceSecrets } from './service-secrets.ts';
 
-/** Browser access to the client endpoints. */
-export interface CorsSettings {
-  readonly allowOrigins: readonly string[];
-}
-
 export interface ApiFunctionsProps {
   readonly table: ITable;
   readonly secrets: ServiceSecrets;
-  readonly cors: CorsSettings;
+  /** Origins a browser may call the API from; empty: the URLs answer no preflight (no CORS). */
+  readonly corsOrigins: readonly string[];
   /** Reserved concurrency per function (config/concurrency.ts); 0 reserves none. */
   readonly reservedConcurrency: Readonly<Record<FunctionName, number>>;
 }
@@ -105,22 +107,24 @@ export class ApiFunctions extends Construct {
     );
     secrets.grantParameters(webhook, ['webhookSecret', 'lemonSqueezyApiKey', 'openRouterApiKey']);
 
-    // The function URL answers CORS preflights itself (CloudFront only adds headers to what the
-    // origin returns, and the code answers 405 to OPTIONS). The webhook is server to server.
-    const browserCors = {
-      allowedOrigins: [...props.cors.allowOrigins],
-      allowedMethods: [HttpMethod.POST],
-      allowedHeaders: ['content-type'],
-      maxAge: Duration.hours(1),
-    };
-    this.activate = {
-      fn: activate,
-      url: activate.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, cors: browserCors }),
-    };
-    this.validate = {
-      fn: validate,
-      url: validate.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, cors: browserCors }),
-    };
+    // With origins listed, the function URL answers CORS preflights itself (CloudFront only adds
+    // headers to what the origin returns, and the code answers 405 to OPTIONS). Without, a URL
+    // has no CORS settings: OPTIONS reaches the code, which refuses it. The webhook is server to
+    // server and never has CORS.
+    const browser: FunctionUrlOptions =
+      props.corsOrigins.length > 0
+        ? {
+            authType: FunctionUrlAuthType.NONE,
+            cors: {
+              allowedOrigins: [...props.corsOrigins],
+              allowedMethods: [HttpMethod.POST],
+              allowedHeaders: [...CORS_PREFLIGHT.allowHeaders],
+              maxAge: Duration.seconds(CORS_PREFLIGHT.maxAgeSeconds),
+            },
+          }
+        : { authType: FunctionUrlAuthType.NONE };
+    this.activate = { fn: activate, url: activate.addFunctionUrl(browser) };
+    this.validate = { fn: validate, url: validate.addFunctionUrl(browser) };
     this.webhook = {
       fn: webhook,
       url: webhook.addFunctionUrl({ authType: FunctionUrlAuthType.NONE }),

@@ -28,6 +28,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   CLIENT_PATHS,
+  CORS_PREFLIGHT,
   FORWARDED_HEADERS,
   ORIGIN_HEADER,
   PUBLIC_MAX_AGE_SECONDS,
@@ -35,15 +36,18 @@ import {
 } from '#config/edge.ts';
 import { type FunctionName, ROUTE_PATHS, ROUTES } from '#config/routes.ts';
 import { ORIGIN_READ_TIMEOUT_SECONDS } from '#config/time-budget.ts';
+import { methodGuardCode } from '#lambda/edge/method-guard-code.ts';
 import { acknowledge } from '../nag.ts';
-import { PROJECT_ROOT } from './service-function.ts';
 
 export interface EdgeProps {
   /** Each function's URL: the origin of the paths config/routes.ts gives it. */
   readonly origins: Readonly<Record<FunctionName, FunctionUrl>>;
   readonly originSecret: ISecret;
-  /** Origins a browser may call the client endpoints from; `*` is safe: no cookies, no credentials. */
-  readonly corsAllowOrigins: readonly string[];
+  /**
+   * Origins a browser may call the API from (`*`: any web page). Empty: no CORS, so CloudFront
+   * adds no CORS header and the method guard answers OPTIONS 405 like any other method.
+   */
+  readonly corsOrigins: readonly string[];
   /** Custom domain and its us-east-1 ACM certificate; both or neither. */
   readonly domain?: { readonly name: string; readonly certificateArn: string } | undefined;
   /** WAFv2 web ACL (scope CLOUDFRONT) to attach, if any. */
@@ -87,16 +91,23 @@ export class Edge extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
+    const cors = props.corsOrigins.length > 0;
     const apiHeaders = new ResponseHeadersPolicy(this, 'ApiHeaders', {
-      comment: 'ravn-activate client endpoints: CORS for POST + security headers',
-      corsBehavior: {
-        accessControlAllowCredentials: false,
-        accessControlAllowHeaders: ['content-type'],
-        accessControlAllowMethods: ['POST', 'OPTIONS'],
-        accessControlAllowOrigins: [...props.corsAllowOrigins],
-        accessControlMaxAge: Duration.hours(1),
-        originOverride: true,
-      },
+      comment: cors
+        ? 'ravn-activate client endpoints: CORS for POST + security headers'
+        : 'ravn-activate client endpoints: security headers, no CORS',
+      ...(cors
+        ? {
+            corsBehavior: {
+              accessControlAllowCredentials: false,
+              accessControlAllowHeaders: [...CORS_PREFLIGHT.allowHeaders],
+              accessControlAllowMethods: [...CORS_PREFLIGHT.allowMethods],
+              accessControlAllowOrigins: [...props.corsOrigins],
+              accessControlMaxAge: Duration.seconds(CORS_PREFLIGHT.maxAgeSeconds),
+              originOverride: true,
+            },
+          }
+        : {}),
       securityHeadersBehavior: securityHeaders,
     });
     // LemonSqueezy calls the webhook server to server: no browser, so no CORS.
@@ -139,11 +150,12 @@ export class Edge extends Construct {
       responseHeadersPolicy,
     });
 
-    // Answers every method but POST (and OPTIONS, for CORS) at the edge: the shipped client's
-    // hourly `GET /v1/validate` reachability probe then costs no Lambda invocation.
+    // Answers every method but POST at the edge: the shipped client's hourly `GET /v1/validate`
+    // reachability probe then costs no Lambda invocation. With CORS on, OPTIONS goes on to the
+    // function URL, which answers the preflight; with CORS off it is refused like the rest.
     const methodGuard = new EdgeFunction(this, 'MethodGuard', {
       comment: 'ravn-activate: 405 for non-POST client requests, at the edge',
-      code: FunctionCode.fromFile({ filePath: `${PROJECT_ROOT}lambda/edge/method-guard.js` }),
+      code: FunctionCode.fromInline(methodGuardCode({ passPreflights: cors })),
       runtime: FunctionRuntime.JS_2_0,
     });
     const clientBehavior = (origin: FunctionUrlOrigin): BehaviorOptions => ({

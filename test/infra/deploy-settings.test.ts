@@ -14,7 +14,7 @@ const fromContext =
     context[key];
 
 describe('readDeploySettings', () => {
-  it('defaults to eu-west-1, no WAF, no domain, no alarm email, CORS from anywhere and the default reservations', () => {
+  it('defaults to eu-west-1, no WAF, no domain, no alarm email, no CORS and the default reservations', () => {
     // Act
     const settings = readDeploySettings(fromContext({}), {});
 
@@ -23,7 +23,8 @@ describe('readDeploySettings', () => {
       region: 'eu-west-1',
       enableWaf: false,
       wafManagedRules: { ipReputation: 'block', knownBadInputs: 'block', commonRuleSet: 'count' },
-      corsAllowOrigins: ['*'],
+      corsOrigins: [],
+      corsOriginsFromOldName: false,
       reservedConcurrency: { activate: 20, validate: 100, webhook: 10, reaper: 1, reconciler: 1 },
       creditAlarmUsdPerHour: DEFAULT_CREDIT_ALARM_USD_PER_HOUR,
       refusalAlarmLicenses: DEFAULT_REFUSAL_ALARM_LICENSES,
@@ -68,7 +69,7 @@ describe('readDeploySettings', () => {
       DOMAIN_NAME: 'activate.example.com',
       ENABLE_WAF: 'true',
       ALARM_EMAIL: 'ops@example.com',
-      CORS_ALLOW_ORIGINS: 'https://ravn.example.com,https://app.example.com',
+      CORS_ORIGINS: 'https://ravn.example.com,https://app.example.com',
       ORIGIN_SECRET_ROTATION: '2026-11-23',
       WAF_MANAGED_RULES: 'commonRuleSet=block',
       RESERVED_CONCURRENCY: 'off',
@@ -82,9 +83,62 @@ describe('readDeploySettings', () => {
       domainName: 'activate.example.com',
       enableWaf: true,
       alarmEmail: 'ops@example.com',
-      corsAllowOrigins: ['https://ravn.example.com', 'https://app.example.com'],
+      corsOrigins: ['https://ravn.example.com', 'https://app.example.com'],
+      corsOriginsFromOldName: false,
       originSecretRotation: '2026-11-23',
     });
+  });
+
+  it.each([
+    ['context', { corsOrigins: ['*'] }, {}],
+    ['environment', {}, { CORS_ORIGINS: ' * ' }],
+  ])('takes * for CORS only when set, from the %s', (_source, context, env) => {
+    // Act
+    const settings = readDeploySettings(fromContext(context), env);
+
+    // Assess
+    expect(settings.corsOrigins).toEqual(['*']);
+  });
+
+  it.each([
+    ['an empty list in the context', { corsOrigins: [] }, {}],
+    ['an empty variable', {}, { CORS_ORIGINS: '' }],
+    ['only commas and spaces', { corsOrigins: ' , ' }, {}],
+  ])('reads %s as no CORS', (_case, context, env) => {
+    // Act
+    const settings = readDeploySettings(fromContext(context), env);
+
+    // Assess
+    expect(settings.corsOrigins).toEqual([]);
+  });
+
+  it.each([
+    ['context', { corsAllowOrigins: 'https://app.example.com' }, {}],
+    ['environment', {}, { CORS_ALLOW_ORIGINS: 'https://app.example.com' }],
+  ])(
+    'still reads the old name corsAllowOrigins from the %s, and says so',
+    (_source, context, env) => {
+      // Act
+      const settings = readDeploySettings(fromContext(context), env);
+
+      // Assess
+      expect(settings).toMatchObject({
+        corsOrigins: ['https://app.example.com'],
+        corsOriginsFromOldName: true,
+      });
+      expect(settings).not.toHaveProperty('corsAllowOrigins');
+    },
+  );
+
+  it('refuses corsOrigins and its old name together, wherever each comes from', () => {
+    // Act
+    const read = () =>
+      readDeploySettings(fromContext({ corsOrigins: 'https://app.example.com' }), {
+        CORS_ALLOW_ORIGINS: '*',
+      });
+
+    // Assess
+    expect(read).toThrow(/corsAllowOrigins.*old name of corsOrigins.*set only corsOrigins/);
   });
 
   it('prefers the context to the environment', () => {
@@ -184,7 +238,16 @@ describe('readDeploySettings', () => {
       { alarmEmail: 'ops' },
       /alarmEmail must be an email address/,
     ],
-    ['a CORS origin with a path', { corsAllowOrigins: 'https://a.example.com/app' }, /CORS origin/],
+    [
+      'a CORS origin with a path',
+      { corsOrigins: 'https://a.example.com/app' },
+      /corsOrigins.*CORS origin/,
+    ],
+    [
+      'a CORS origin without a scheme',
+      { corsAllowOrigins: 'app.example.com' },
+      /corsAllowOrigins.*CORS origin/,
+    ],
     ['enableWaf that is no boolean', { enableWaf: 'maybe' }, /enableWaf/],
     ['a rotation stamp with spaces', { originSecretRotation: 'next week' }, /originSecretRotation/],
     [

@@ -1,5 +1,6 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { methodGuardCode } from '#lambda/edge/method-guard-code.ts';
 import { useSynthesisedApp } from '#test/infra/synth-app.ts';
 import { onlyResource } from '#test/infra/template-queries.ts';
 
@@ -135,7 +136,7 @@ describe('RavnActivateStack in us-east-1 with WAF and a custom domain', () => {
     enableWaf: true,
     certificateArn: CERTIFICATE_ARN,
     domainName: 'activate.example.com',
-    corsAllowOrigins: 'https://ravn.example.com, https://app.example.com',
+    corsOrigins: 'https://ravn.example.com, https://app.example.com',
     originSecretRotation: '2026-11-23',
     wafManagedRules: { commonRuleSet: 'block' },
   });
@@ -189,22 +190,55 @@ describe('RavnActivateStack in us-east-1 with WAF and a custom domain', () => {
     template.hasOutput('WebhookUrl', { Value: 'https://activate.example.com/v1/webhook' });
   });
 
-  it('allows only the configured CORS origins', () => {
-    // Assess
-    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
-      ResponseHeadersPolicyConfig: {
-        CorsConfig: Match.objectLike({
-          AccessControlAllowOrigins: {
-            Items: ['https://ravn.example.com', 'https://app.example.com'],
-          },
-        }),
+  it('allows exactly the listed CORS origins, at CloudFront and on both client function URLs', () => {
+    // Prepare
+    const origins = ['https://ravn.example.com', 'https://app.example.com'];
+    const policies = Object.values(
+      template.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
+    );
+    const urls = Object.values(template.findResources('AWS::Lambda::Url'));
+
+    // Assess: the client paths' policy and the activate and validate URLs; not the webhook.
+    expect(
+      policies.map((policy) => policy.Properties.ResponseHeadersPolicyConfig.CorsConfig),
+    ).toEqual(
+      expect.arrayContaining([
+        undefined,
+        {
+          AccessControlAllowCredentials: false,
+          AccessControlAllowHeaders: { Items: ['content-type'] },
+          AccessControlAllowMethods: { Items: ['POST', 'OPTIONS'] },
+          AccessControlAllowOrigins: { Items: origins },
+          AccessControlMaxAgeSec: 3600,
+          OriginOverride: true,
+        },
+      ]),
+    );
+    expect(urls.map((url) => url.Properties.Cors).filter(Boolean)).toEqual([
+      {
+        AllowOrigins: origins,
+        AllowMethods: ['POST'],
+        AllowHeaders: ['content-type'],
+        MaxAge: 3600,
       },
-    });
-    template.hasResourceProperties('AWS::Lambda::Url', {
-      Cors: Match.objectLike({
-        AllowOrigins: ['https://ravn.example.com', 'https://app.example.com'],
-      }),
-    });
+      {
+        AllowOrigins: origins,
+        AllowMethods: ['POST'],
+        AllowHeaders: ['content-type'],
+        MaxAge: 3600,
+      },
+    ]);
+  });
+
+  it('lets OPTIONS through the method guard to the function URLs, and warns of nothing', () => {
+    // Prepare
+    const guard = onlyResource(template, 'AWS::CloudFront::Function');
+
+    // Assess
+    expect(guard.properties.FunctionCode).toBe(methodGuardCode({ passPreflights: true }));
+    expect(
+      Annotations.fromStack(synthesised.service).findWarning('*', Match.stringLikeRegexp('cors')),
+    ).toEqual([]);
   });
 
   it('keeps the CloudFront and WAF alarms in the stack, without notifications', () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { CachePolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { readBuildInfo } from '#config/build-info.ts';
 import { CLIENT_PATHS, FORWARDED_HEADERS, PROBE_PATHS, PUBLIC_PATHS } from '#config/edge.ts';
-import { METHOD_GUARD_PATH } from '#lambda/edge/edge-function.ts';
+import { METHOD_GUARD_PATH } from '#lambda/edge/method-guard-code.ts';
 import { useSynthesisedApp } from '#test/infra/synth-app.ts';
 import { onlyResource } from '#test/infra/template-queries.ts';
 
@@ -142,29 +142,32 @@ describe('RavnActivateStack edge', () => {
       expect(properties.DistributionConfig.ViewerCertificate).toBeUndefined();
     });
 
-    it('allows browsers POST with content-type only, from the configured origins', () => {
+    it('has no CORS by default: no CORS settings on any function URL or response headers policy', () => {
       // Prepare
-      const api = onlyResource(template, 'AWS::CloudFront::ResponseHeadersPolicy', {
-        ResponseHeadersPolicyConfig: { CorsConfig: Match.anyValue() },
-      });
+      const urls = Object.values(template.findResources('AWS::Lambda::Url'));
+      const policies = Object.values(
+        template.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
+      );
 
+      // Assess: a web page can neither have a preflight answered nor read an answer.
+      expect(urls).toHaveLength(4);
+      for (const url of urls) expect(url.Properties.Cors).toBeUndefined();
+      expect(policies).toHaveLength(2);
+      for (const policy of policies) {
+        expect(policy.Properties.ResponseHeadersPolicyConfig.CorsConfig).toBeUndefined();
+        // The security headers stay.
+        expect(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig).toMatchObject({
+          StrictTransportSecurity: { AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        });
+      }
+    });
+
+    it('warns about no CORS setting when none is set', () => {
       // Assess
-      expect(api.properties.ResponseHeadersPolicyConfig.CorsConfig).toEqual({
-        AccessControlAllowCredentials: false,
-        AccessControlAllowHeaders: { Items: ['content-type'] },
-        AccessControlAllowMethods: { Items: ['POST', 'OPTIONS'] },
-        AccessControlAllowOrigins: { Items: ['*'] },
-        AccessControlMaxAgeSec: 3600,
-        OriginOverride: true,
-      });
-      template.hasResourceProperties('AWS::Lambda::Url', {
-        Cors: {
-          AllowOrigins: ['*'],
-          AllowMethods: ['POST'],
-          AllowHeaders: ['content-type'],
-          MaxAge: 3600,
-        },
-      });
+      expect(
+        Annotations.fromStack(synthesised.service).findWarning('*', Match.stringLikeRegexp('cors')),
+      ).toEqual([]);
     });
 
     it('gives the webhook security headers but no CORS', () => {
@@ -250,7 +253,7 @@ describe('RavnActivateStack edge', () => {
   });
 
   describe('method guard at the edge', () => {
-    it('runs the committed CloudFront Function on viewer request for the client paths only', () => {
+    it('runs the committed CloudFront Function (OPTIONS refused: no CORS) on viewer request for the client paths only', () => {
       // Prepare
       const guard = onlyResource(template, 'AWS::CloudFront::Function');
       const { properties } = onlyResource(template, 'AWS::CloudFront::Distribution');

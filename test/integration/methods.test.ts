@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CORS_PREFLIGHT } from '#config/edge.ts';
 import { methodOf, ROUTE_PATHS, ROUTES } from '#config/routes.ts';
 import { createActivateHandler } from '#handlers/activate.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
@@ -57,54 +56,4 @@ describe('405 answers name what the path allows', () => {
       }
     },
   );
-});
-
-describe('OPTIONS on the local server, as the deployed stack answers it', () => {
-  const stack = useTestStack();
-
-  const preflight = (path: string) =>
-    fetch(`${stack.url}${path}`, {
-      method: 'OPTIONS',
-      headers: {
-        origin: 'https://app.example.com',
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type',
-      },
-    });
-
-  it.each([...ROUTE_PATHS.filter((path) => ROUTES[path] !== 'webhook'), '/v1/unknown'])(
-    "answers a CORS preflight of %s itself, with the distribution's CORS headers",
-    async (path) => {
-      // Act
-      const response = await preflight(path);
-
-      // Assess
-      expect(response.status).toBe(204);
-      expect(await response.text()).toBe('');
-      expect(Object.fromEntries(response.headers.entries())).toMatchObject({
-        'access-control-allow-origin': '*',
-        'access-control-allow-methods': CORS_PREFLIGHT.allowMethods.join(', '),
-        'access-control-allow-headers': CORS_PREFLIGHT.allowHeaders.join(', '),
-        'access-control-max-age': String(CORS_PREFLIGHT.maxAgeSeconds),
-      });
-    },
-  );
-
-  it('passes a preflight of the webhook (no CORS) to its function: 405 allow POST', async () => {
-    // Act
-    const response = await preflight('/v1/webhook');
-
-    // Assess
-    expect([response.status, response.headers.get('allow')]).toEqual([405, 'POST']);
-    expect(((await response.json()) as { code: string }).code).toBe('METHOD_NOT_ALLOWED');
-  });
-
-  it('answers an OPTIONS that is no preflight (no Origin) 405 with allow, as the function does', async () => {
-    // Act
-    const response = await fetch(`${stack.url}/v1/validate`, { method: 'OPTIONS' });
-
-    // Assess
-    expect([response.status, response.headers.get('allow')]).toEqual([405, 'POST']);
-    expect(((await response.json()) as { code: string }).code).toBe('METHOD_NOT_ALLOWED');
-  });
 });
