@@ -117,7 +117,7 @@ describe('rate limit: POST /v1/trial per client IP (default 5 an hour)', () => {
         [VIEWER_ADDRESS_HEADER]: `${address}:46532`,
       });
       const response = await handler(event, { awsRequestId: `v6-${sequence}` });
-      return (response as APIGatewayProxyStructuredResultV2).statusCode;
+      return (response as APIGatewayProxyStructuredResultV2).statusCode ?? 0;
     };
     const statuses: number[] = [];
     for (const net of ['2a00', '2a01', '2a17', '2a80', '2ac3']) {
