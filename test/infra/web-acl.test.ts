@@ -1,7 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { MANAGED_RULE_GROUPS, type ManagedRuleActions } from '#config/waf.ts';
+import {
+  MANAGED_RULE_GROUPS,
+  type ManagedRuleActions,
+  WAF_WEBHOOK_RATE_LIMIT,
+} from '#config/waf.ts';
 import { ALWAYS_COUNTED, BLOCKING_RULES } from '#lib/constructs/waf-managed-rules.ts';
 import { WebAcl } from '#lib/constructs/web-acl.ts';
 import { errorResponseSchema } from '#schemas/error-response.ts';
@@ -26,18 +30,17 @@ function webAcl(managedRules: ManagedRuleActions = DEFAULT_ACTIONS): Json {
 const ruleNamed = (acl: Json, name: string): Json =>
   acl.Rules.find((rule: Json) => rule.Name === name);
 
-const notWebhook = {
-  NotStatement: {
-    Statement: {
-      ByteMatchStatement: {
-        FieldToMatch: { UriPath: {} },
-        PositionalConstraint: 'EXACTLY',
-        SearchString: '/v1/webhook',
-        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
-      },
-    },
+/** The webhook's path as written, untransformed: what the function routes. */
+const webhookOnly = {
+  ByteMatchStatement: {
+    FieldToMatch: { UriPath: {} },
+    PositionalConstraint: 'EXACTLY',
+    SearchString: '/v1/webhook',
+    TextTransformations: [{ Priority: 0, Type: 'NONE' }],
   },
 };
+
+const notWebhook = { NotStatement: { Statement: webhookOnly } };
 
 const rateLimited = {
   Block: {
@@ -183,6 +186,7 @@ describe('WebAcl', () => {
         'RateLimitTrial',
         'RateLimitActivate',
         'RateLimitPerIp',
+        'RateLimitWebhook',
         'AWSManagedRulesAmazonIpReputationList',
         'AWSManagedRulesKnownBadInputsRuleSet',
         'AWSManagedRulesCommonRuleSet',
@@ -264,7 +268,7 @@ describe('WebAcl', () => {
   });
 
   describe('webhook exemption', () => {
-    it('exempts exactly /v1/webhook, as written, from every rule that could see it', () => {
+    it('exempts exactly /v1/webhook, as written, from every rule but its own rate rule', () => {
       // Prepare
       const acl = webAcl({
         ipReputation: 'block',
@@ -273,18 +277,44 @@ describe('WebAcl', () => {
       });
 
       // Act
-      const scopeDowns = acl.Rules.map((rule: Json) => [
-        rule.Name,
-        rule.Statement.RateBasedStatement?.ScopeDownStatement ??
-          rule.Statement.ManagedRuleGroupStatement?.ScopeDownStatement,
-      ]);
+      const scopeDowns = acl.Rules.filter((rule: Json) => rule.Name !== 'RateLimitWebhook').map(
+        (rule: Json) => [
+          rule.Name,
+          rule.Statement.RateBasedStatement?.ScopeDownStatement ??
+            rule.Statement.ManagedRuleGroupStatement?.ScopeDownStatement,
+        ],
+      );
 
       // Assess: a rule either matches one client path only or skips the webhook.
+      expect(scopeDowns).toHaveLength(acl.Rules.length - 1);
       for (const [name, scopeDown] of scopeDowns) {
         const onePath = scopeDown?.ByteMatchStatement?.SearchString;
         if (onePath !== undefined) expect(onePath, name).not.toBe('/v1/webhook');
         else expect(scopeDown, name).toEqual(notWebhook);
       }
+    });
+
+    it('limits the webhook to 1,000 posts per IP per 5 minutes, counting exactly what the others exempt', () => {
+      // Act
+      const rule = ruleNamed(webAcl(), 'RateLimitWebhook');
+
+      // Assess: the same 429 body as every rate rule; the scope is the exemption's complement.
+      expect(WAF_WEBHOOK_RATE_LIMIT).toBe(1000);
+      expect(rule).toMatchObject({
+        Action: rateLimited,
+        Statement: {
+          RateBasedStatement: {
+            Limit: 1000,
+            EvaluationWindowSec: 300,
+            AggregateKeyType: 'IP',
+            ScopeDownStatement: webhookOnly,
+          },
+        },
+        VisibilityConfig: { CloudWatchMetricsEnabled: true, MetricName: 'RateLimitWebhook' },
+      });
+      expect(notWebhook.NotStatement.Statement).toEqual(
+        rule.Statement.RateBasedStatement.ScopeDownStatement,
+      );
     });
   });
 });
