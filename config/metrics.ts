@@ -61,6 +61,11 @@ export const METRICS = {
    * failed between its two writes) and was put back in step by the reaper or the reconciler.
    */
   AiKeysSettled: { unit: 'Count', dimensions: [] },
+  /**
+   * A full order refund the reconciler found at LemonSqueezy that no webhook had brought (a lost
+   * `order_refunded`), applied as the webhook would have.
+   */
+  RefundsRecovered: { unit: 'Count', dimensions: [] },
   /** A device claim left pending past its lease that the reconciler settled (seat freed). */
   LostSeatsSettled: { unit: 'Count', dimensions: [] },
   /** A seat the reaper freed because its device was idle past `release_after_days`. */

@@ -177,6 +177,11 @@ export interface LicenseRecord {
   subscriptionAsOf?: string;
   /** Set when the order was fully refunded: AI access ends whatever LemonSqueezy says. */
   refundedAt?: string;
+  /**
+   * When the reconciler last read the license's order from LemonSqueezy and found nothing to
+   * apply (`recover-order-refund.ts`); absent until the first read.
+   */
+  orderCheckedAt?: string;
   /** The latest subscription payment event. */
   lastPayment?: { invoiceId: string; status: string; at: string };
   /** Subscription payments refunded in full, each withdrawing its period's credit (I1). */

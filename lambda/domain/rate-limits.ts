@@ -40,14 +40,34 @@ export interface FromCaller {
 export const UNKNOWN_IP = 'unknown';
 
 /**
- * The subject an IP limit counts against. An IPv6 customer typically holds a whole /64 (often
- * more), so counting single addresses would let one host rotate through 2^64 of them: its /64
- * is one subject. IPv4 addresses count on their own (a NAT'ed office shares one, which the
- * defaults leave room for).
+ * How much of an IPv6 address the IP limits (trial, unknown-key) count as one subject. A host
+ * holds a whole /64 (it picks the last 64 bits itself), and a home is delegated a block of /64s
+ * by its ISP: RIPE-690 recommends a /56 (or a /48) per residential customer, and /56 is the
+ * common size. Per /64, one home could spread its requests over 256 subjects (256 × 5 trials an
+ * hour); per /56 it is one subject, as one IPv4 address behind a home router is. The price is
+ * paid where /64s are handed out one per customer: a mobile network gives each device its own
+ * /64, so a /56 there may hold many subscribers sharing one count, as they share one address
+ * behind carrier NAT on IPv4 (the shipped client is a desktop app, mostly on home and office
+ * lines). A wider prefix (/48) would lump 256 such homes together; an ISP that delegates /48s
+ * gives its customers 256 subjects each, as /64 did for /56 homes.
  */
-export function ipSubject(caller: Caller): string {
+export const IPV6_SUBJECT_PREFIX = 56;
+
+/**
+ * The subject an IP limit counts against: an IPv4 address on its own (a NAT'ed office shares
+ * one, which the defaults leave room for); an IPv6 address by its network prefix of
+ * `prefixBits` (`IPV6_SUBJECT_PREFIX`), written as the prefix (`2001:0db8:0001:0200::/56`).
+ */
+export function ipSubject(caller: Caller, prefixBits = IPV6_SUBJECT_PREFIX): string {
   if (!caller.ip.includes(':')) return caller.ip;
-  return `${caller.ip.split(':').slice(0, 4).join(':')}::/64`;
+  const groups = caller.ip.split(':').map((group) => Number.parseInt(group, 16));
+  const kept = Math.ceil(prefixBits / 16);
+  const prefix = groups.slice(0, kept).map((group, index) => {
+    const bits = Math.min(16, prefixBits - index * 16);
+    const mask = (0xffff << (16 - bits)) & 0xffff;
+    return (group & mask).toString(16).padStart(4, '0');
+  });
+  return `${prefix.join(':')}${kept < 8 ? '::' : ''}/${prefixBits}`;
 }
 
 const WHY: Readonly<Record<RateLimitName, string>> = {

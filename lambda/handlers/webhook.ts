@@ -10,7 +10,7 @@ export function createWebhookHandler(
 ): ApiHandler {
   return serveRoutes('webhook', {
     '/v1/webhook': runRoute(deps.logger, {
-      read: async (event) => verifiedWebhook(event, await deps.secrets.get('webhookSecret')),
+      read: (event) => verifiedWebhook(event, () => deps.secrets.get('webhookSecret')),
       serve: async (delivery) => ({ ok: true, value: await handleWebhook(deps, delivery) }),
       write: (outcome) => ({ received: true, outcome }),
     }),

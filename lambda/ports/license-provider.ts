@@ -7,6 +7,20 @@ export interface ProviderInstance {
 }
 
 /**
+ * An order as LemonSqueezy's REST API shows it now, read the way an `order_refunded` webhook is
+ * (`fullRefund`: `refunded`, or status `refunded`; a partial refund leaves the order `paid`).
+ */
+export interface ProviderOrder {
+  orderId: number;
+  storeId: number;
+  status: string;
+  fullRefund: boolean;
+  /** `refunded_at`, else `updated_at`: when the refund was made, as the webhook would say. */
+  refundedAt: string;
+  testMode: boolean;
+}
+
+/**
  * A refusal LemonSqueezy sent bare (`{"activated": false, "error": "…"}`, no `license_key` or
  * `meta`), read from its status and message (upstreams.md gotcha 14): the key has reached its
  * activation limit (activate), or the instance named is gone (validate with an instance id).
@@ -76,4 +90,9 @@ export interface LicenseProvider {
   licenseKeyStatus(licenseId: number): Promise<LicenseStatus | null>;
   /** The instances (seats) a license key holds upstream. */
   listInstances(licenseId: number): Promise<ProviderInstance[]>;
+  /**
+   * The order that sold a license key, now (REST `GET /v1/orders/:id`): a refund no webhook
+   * brought shows here. Null when LemonSqueezy has no such order.
+   */
+  getOrder(orderId: number): Promise<ProviderOrder | null>;
 }

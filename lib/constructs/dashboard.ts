@@ -69,6 +69,7 @@ export class ServiceDashboard extends Construct {
         'SweepsStopped',
         'AiKeysSettled',
         'LostSeatsSettled',
+        'RefundsRecovered',
       ]),
     );
   }

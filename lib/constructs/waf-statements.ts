@@ -9,6 +9,19 @@ export const visibility = (metricName: string): CfnWebACL.VisibilityConfigProper
 });
 
 /**
+ * The webhook, exactly as written and untransformed, as the function routes it: the requests
+ * `notWebhook` exempts and only the webhook's own rate rule counts.
+ */
+export const webhookOnly: CfnWebACL.StatementProperty = {
+  byteMatchStatement: {
+    fieldToMatch: { uriPath: {} },
+    positionalConstraint: 'EXACTLY',
+    searchString: WEBHOOK_PATH,
+    textTransformations: [{ priority: 0, type: 'NONE' }],
+  },
+};
+
+/**
  * Everything but the webhook. LemonSqueezy delivers it from a few IPs, each delivery is
  * HMAC-signed and checked before anything is parsed, and its bodies (up to 256 KB of customer
  * data, names and addresses a buyer typed) would trip generic body rules such as the common rule
@@ -17,16 +30,7 @@ export const visibility = (metricName: string): CfnWebACL.VisibilityConfigProper
  * the rest (with STARTS_WITH, `/v1/webhook/../validate` would have skipped every rule).
  */
 export const notWebhook: CfnWebACL.StatementProperty = {
-  notStatement: {
-    statement: {
-      byteMatchStatement: {
-        fieldToMatch: { uriPath: {} },
-        positionalConstraint: 'EXACTLY',
-        searchString: WEBHOOK_PATH,
-        textTransformations: [{ priority: 0, type: 'NONE' }],
-      },
-    },
-  },
+  notStatement: { statement: webhookOnly },
 };
 
 /**

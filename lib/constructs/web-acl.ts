@@ -5,10 +5,11 @@ import {
   WAF_PATH_RATE_LIMITS,
   WAF_RATE_LIMIT,
   WAF_RATE_WINDOW_SECONDS,
+  WAF_WEBHOOK_RATE_LIMIT,
 } from '#config/waf.ts';
 import { managedRuleGroup, type UnorderedRule } from './waf-managed-rules.ts';
 import { customResponseBodies, RATE_LIMITED } from './waf-responses.ts';
-import { notWebhook, pathIs, visibility } from './waf-statements.ts';
+import { notWebhook, pathIs, visibility, webhookOnly } from './waf-statements.ts';
 
 export interface WebAclProps {
   /** Name, also the `WebACL` dimension of its CloudWatch metrics. */
@@ -44,8 +45,9 @@ const rateRuleName = (path: string) => {
 /**
  * The CloudFront web ACL (scope CLOUDFRONT, so it must be created in us-east-1): per-IP rate
  * limits, tighter on the paths that spend money, then AWS's IP reputation list, known bad inputs
- * and common rule set. The webhook is exempt from all of them. Every block answers JSON in the
- * functions' error shape: 429 `RATE_LIMITED` with `Retry-After`, or 403 `REQUEST_BLOCKED`.
+ * and common rule set. The webhook is exempt from all of them but its own, roomy rate limit. Every
+ * block answers JSON in the functions' error shape: 429 `RATE_LIMITED` with `Retry-After`, or
+ * 403 `REQUEST_BLOCKED`.
  */
 export class WebAcl extends Construct {
   readonly name: string;
@@ -60,6 +62,9 @@ export class WebAcl extends Construct {
         rateRule(rateRuleName(path), limit, pathIs(path)),
       ),
       rateRule('RateLimitPerIp', WAF_RATE_LIMIT, notWebhook),
+      // The webhook is exempt from the rules above and below; a flood of posts to it from one
+      // address is not (LemonSqueezy's own deliveries stay far below this limit).
+      rateRule('RateLimitWebhook', WAF_WEBHOOK_RATE_LIMIT, webhookOnly),
       managedRuleGroup('ipReputation', props.managedRules.ipReputation),
       managedRuleGroup('knownBadInputs', props.managedRules.knownBadInputs),
       managedRuleGroup('commonRuleSet', props.managedRules.commonRuleSet),

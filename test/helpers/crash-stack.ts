@@ -184,6 +184,7 @@ export class CrashWorld {
       ...DEFAULT_RECONCILE_OPTIONS,
       staleAfterMs: 0,
       spacingMs: 0,
+      orderSpacingMs: 0,
     });
     return { reaped, reconciled, deploymentId: config.policy.deploymentId };
   }

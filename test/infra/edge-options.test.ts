@@ -28,6 +28,7 @@ const assertWebAcl = (template: Template, overrides: Record<string, 'None' | 'Co
     'RateLimitTrial',
     'RateLimitActivate',
     'RateLimitPerIp',
+    'RateLimitWebhook',
     'AWSManagedRulesAmazonIpReputationList',
     'AWSManagedRulesKnownBadInputsRuleSet',
     'AWSManagedRulesCommonRuleSet',

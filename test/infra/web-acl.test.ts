@@ -1,66 +1,16 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { MANAGED_RULE_GROUPS, type ManagedRuleActions } from '#config/waf.ts';
 import { ALWAYS_COUNTED, BLOCKING_RULES } from '#lib/constructs/waf-managed-rules.ts';
-import { WebAcl } from '#lib/constructs/web-acl.ts';
 import { errorResponseSchema } from '#schemas/error-response.ts';
-import { onlyResource } from '#test/infra/template-queries.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON.
-type Json = any;
-
-const DEFAULT_ACTIONS: ManagedRuleActions = {
-  ipReputation: 'block',
-  knownBadInputs: 'block',
-  commonRuleSet: 'count',
-};
-
-/** The web ACL alone, in a bare us-east-1 stack (no functions to bundle). */
-function webAcl(managedRules: ManagedRuleActions = DEFAULT_ACTIONS): Json {
-  const stack = new Stack(new App(), 'Waf', { env: { region: 'us-east-1' } });
-  new WebAcl(stack, 'Waf', { name: 'ravn-activate', managedRules });
-  return onlyResource(Template.fromStack(stack), 'AWS::WAFv2::WebACL').properties;
-}
-
-const ruleNamed = (acl: Json, name: string): Json =>
-  acl.Rules.find((rule: Json) => rule.Name === name);
-
-const notWebhook = {
-  NotStatement: {
-    Statement: {
-      ByteMatchStatement: {
-        FieldToMatch: { UriPath: {} },
-        PositionalConstraint: 'EXACTLY',
-        SearchString: '/v1/webhook',
-        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
-      },
-    },
-  },
-};
-
-const rateLimited = {
-  Block: {
-    CustomResponse: {
-      ResponseCode: 429,
-      CustomResponseBodyKey: 'RateLimited',
-      ResponseHeaders: [
-        { Name: 'Retry-After', Value: '300' },
-        { Name: 'Cache-Control', Value: 'no-store' },
-      ],
-    },
-  },
-};
-
-const requestBlocked = {
-  Block: {
-    CustomResponse: {
-      ResponseCode: 403,
-      CustomResponseBodyKey: 'RequestBlocked',
-      ResponseHeaders: [{ Name: 'Cache-Control', Value: 'no-store' }],
-    },
-  },
-};
+import {
+  DEFAULT_ACTIONS,
+  type Json,
+  notWebhook,
+  rateLimited,
+  requestBlocked,
+  ruleNamed,
+  webAcl,
+} from '#test/infra/web-acl-template.ts';
 
 /** Every Block the ACL can take: rule actions and the rule action overrides in managed groups. */
 const blocksOf = (acl: Json): Json[] =>
@@ -183,6 +133,7 @@ describe('WebAcl', () => {
         'RateLimitTrial',
         'RateLimitActivate',
         'RateLimitPerIp',
+        'RateLimitWebhook',
         'AWSManagedRulesAmazonIpReputationList',
         'AWSManagedRulesKnownBadInputsRuleSet',
         'AWSManagedRulesCommonRuleSet',
@@ -260,31 +211,6 @@ describe('WebAcl', () => {
         ActionToUse: { Count: {} },
       });
       expect(BLOCKING_RULES.commonRuleSet).not.toContain('NoUserAgent_HEADER');
-    });
-  });
-
-  describe('webhook exemption', () => {
-    it('exempts exactly /v1/webhook, as written, from every rule that could see it', () => {
-      // Prepare
-      const acl = webAcl({
-        ipReputation: 'block',
-        knownBadInputs: 'block',
-        commonRuleSet: 'block',
-      });
-
-      // Act
-      const scopeDowns = acl.Rules.map((rule: Json) => [
-        rule.Name,
-        rule.Statement.RateBasedStatement?.ScopeDownStatement ??
-          rule.Statement.ManagedRuleGroupStatement?.ScopeDownStatement,
-      ]);
-
-      // Assess: a rule either matches one client path only or skips the webhook.
-      for (const [name, scopeDown] of scopeDowns) {
-        const onePath = scopeDown?.ByteMatchStatement?.SearchString;
-        if (onePath !== undefined) expect(onePath, name).not.toBe('/v1/webhook');
-        else expect(scopeDown, name).toEqual(notWebhook);
-      }
     });
   });
 });

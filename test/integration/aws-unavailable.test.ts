@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { ORIGIN_HEADER } from '#config/edge.ts';
 import { createValidateHandler } from '#handlers/validate.ts';
+import { createWebhookHandler } from '#handlers/webhook.ts';
 import { guardOrigin } from '#http/run-route.ts';
 import { loadConfig } from '#lambda/config.ts';
 import { createDeps } from '#lambda/deps.ts';
-import { jsonEvent } from '#local/api-event.ts';
+import { apiEvent, jsonEvent } from '#local/api-event.ts';
 import { findFreePort } from '#local/dynamodb-local.ts';
 
 function validateEvent(headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
@@ -27,6 +28,7 @@ describe('AWS dependencies unavailable', () => {
     process.env.AWS_REGION = 'us-east-1';
     process.env.AWS_MAX_ATTEMPTS = '1';
     process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${closedPort}`;
+    process.env.AWS_ENDPOINT_URL_SSM = `http://127.0.0.1:${closedPort}`;
   });
 
   function config(extra: NodeJS.ProcessEnv = {}) {
@@ -97,4 +99,38 @@ describe('AWS dependencies unavailable', () => {
     expect(result.statusCode).toBe(status);
     if (status === 403) expect(JSON.parse(result.body ?? '').code).toBe('FORBIDDEN');
   });
+
+  it.each([
+    ['without a signature', 401, 'INVALID_SIGNATURE', {}, 'x'],
+    ['with a signature that is no digest', 401, 'INVALID_SIGNATURE', { 'x-signature': 'f' }, 'x'],
+    ['over 256 KB', 413, 'PAYLOAD_TOO_LARGE', {}, 'x'.repeat(300_000)],
+    // Only the secret can tell a well-formed signature is wrong: that post has to wait for it.
+    [
+      'with a well-formed signature',
+      503,
+      'UPSTREAM_UNAVAILABLE',
+      { 'x-signature': 'ab'.repeat(32) },
+      'x',
+    ],
+  ])(
+    'answers a webhook post %s %i %s while SSM and the table are unreachable',
+    async (_label, status, code, headers, body) => {
+      // Prepare: the webhook secret in SSM and the table are both unreachable.
+      const settings = config({ WEBHOOK_SECRET: undefined, WEBHOOK_SECRET_PARAM: '/ravn/webhook' });
+      const handler = createWebhookHandler(createDeps(settings));
+      const event = apiEvent({
+        path: '/v1/webhook',
+        body,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+
+      // Act
+      const result = (await handler(event, {
+        awsRequestId: 'r4',
+      })) as APIGatewayProxyStructuredResultV2;
+
+      // Assess
+      expect([result.statusCode, JSON.parse(result.body ?? '').code]).toEqual([status, code]);
+    },
+  );
 });

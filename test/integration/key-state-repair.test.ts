@@ -145,6 +145,7 @@ describe('enable and disable: the record and OpenRouter put back in step', () =>
     const summary = await reconcileLicenses(stack.deps, {
       ...DEFAULT_RECONCILE_OPTIONS,
       spacingMs: 0,
+      orderSpacingMs: 0,
     });
 
     // Assess

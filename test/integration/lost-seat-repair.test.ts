@@ -52,6 +52,7 @@ describe('the reconciler: seats a dead activation took', () => {
     const summary = await reconcileLicenses(stack.deps, {
       ...DEFAULT_RECONCILE_OPTIONS,
       spacingMs: 0,
+      orderSpacingMs: 0,
     });
     const other = await stack.post('/v1/activate', {
       instanceName: deviceId(),
@@ -82,6 +83,7 @@ describe('the reconciler: seats a dead activation took', () => {
     const summary = await reconcileLicenses(stack.deps, {
       ...DEFAULT_RECONCILE_OPTIONS,
       spacingMs: 0,
+      orderSpacingMs: 0,
     });
 
     // Assess

@@ -1,4 +1,8 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { createActivateHandler } from '#handlers/activate.ts';
+import { VIEWER_ADDRESS_HEADER } from '#http/client-ip.ts';
+import { jsonEvent } from '#local/api-event.ts';
 import { postFrom, rateItems } from '#test/helpers/client-address.ts';
 import { errorBodyOf } from '#test/helpers/error-body.ts';
 import { HOUR, SECOND } from '#test/helpers/manual-clock.ts';
@@ -102,6 +106,34 @@ describe('rate limit: POST /v1/trial per client IP (default 5 an hour)', () => {
     // Assess
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     expect(other.status).toBe(200);
+  });
+
+  it('counts the /64s of one home (a /56) together: the sixth trial, from a sixth /64, is 429', async () => {
+    // Prepare: CloudFront's viewer address, as it forwards it, from six /64s of 2001:db8:1:2a00::/56
+    // (the local server only listens on IPv4 loopback, so the events go straight to the handler).
+    const handler = createActivateHandler(stack.deps);
+    const trialFrom = async (address: string) => {
+      const event = jsonEvent('/v1/trial', freshTrial(), {
+        [VIEWER_ADDRESS_HEADER]: `${address}:46532`,
+      });
+      const response = await handler(event, { awsRequestId: `v6-${sequence}` });
+      return (response as APIGatewayProxyStructuredResultV2).statusCode ?? 0;
+    };
+    const statuses: number[] = [];
+    for (const net of ['2a00', '2a01', '2a17', '2a80', '2ac3']) {
+      statuses.push(await trialFrom(`2001:db8:1:${net}::${net}`));
+    }
+
+    // Act
+    const sixth = await trialFrom('2001:db8:1:2aff:8a2e:370:7334:1');
+    const nextHome = await trialFrom('2001:db8:1:2b00::1');
+
+    // Assess
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    expect(sixth).toBe(429);
+    expect(nextHome).toBe(200);
+    const subjects = (await rateItems(stack)).map((item) => String(item.pk));
+    expect(subjects).toContain('RATE#trial#2001:0db8:0001:2a00::/56');
   });
 
   it('lets exactly 5 of 50 parallel trials from one address through', async () => {

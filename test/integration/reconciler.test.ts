@@ -14,7 +14,7 @@ import { DAY } from '#test/helpers/manual-clock.ts';
 import { useTestStack } from '#test/helpers/test-stack.ts';
 
 /** Tests run without pauses; what they look at is what each run confirmed and changed. */
-const FAST: ReconcileOptions = { ...DEFAULT_RECONCILE_OPTIONS, spacingMs: 0 };
+const FAST: ReconcileOptions = { ...DEFAULT_RECONCILE_OPTIONS, spacingMs: 0, orderSpacingMs: 0 };
 
 describe('the reconciler: lost webhooks caught for licenses that stopped validating', () => {
   const stack = useTestStack();

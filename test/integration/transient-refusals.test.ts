@@ -265,6 +265,7 @@ describe('refusals LemonSqueezy has not confirmed (I11)', () => {
     const summary = await reconcileLicenses(stack.deps, {
       ...DEFAULT_RECONCILE_OPTIONS,
       spacingMs: 0,
+      orderSpacingMs: 0,
     });
     const reconciled = await stack.deps.store.get(licenseHashOf(license.key));
     const synced = await admin(stack, 'license sync', { licenseKey: license.key });

@@ -93,6 +93,18 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
     });
   }
 
+  /**
+   * Records when the license's order was last read from LemonSqueezy. Only this attribute is
+   * set, so it races with no other write; undefined if the license is unknown.
+   */
+  markOrderChecked(licenseHash: string, at: string): Promise<LicenseRecord | undefined> {
+    return this.conditionalUpdate(licenseHash, {
+      UpdateExpression: 'SET orderCheckedAt = :at',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at },
+    });
+  }
+
   /** Records a subscription payment event unless a later one is stored. */
   async recordPayment(
     licenseHash: string,

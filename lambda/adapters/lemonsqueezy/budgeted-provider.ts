@@ -8,6 +8,7 @@ import type {
   LicenseProvider,
   ProviderAnswer,
   ProviderInstance,
+  ProviderOrder,
 } from '#ports/license-provider.ts';
 import type { ServiceMetrics } from '#ports/metrics.ts';
 import type { RateLimiter } from '#ports/rate-limiter.ts';
@@ -81,6 +82,10 @@ export class BudgetedLicenseProvider implements LicenseProvider {
 
   listInstances(licenseId: number): Promise<ProviderInstance[]> {
     return this.inner.listInstances(licenseId);
+  }
+
+  getOrder(orderId: number): Promise<ProviderOrder | null> {
+    return this.inner.getOrder(orderId);
   }
 
   private async spend(): Promise<void> {

@@ -8,6 +8,7 @@ import type {
   LicenseProvider,
   ProviderAnswer,
   ProviderInstance,
+  ProviderOrder,
 } from '#ports/license-provider.ts';
 import type { ServiceMetrics } from '#ports/metrics.ts';
 import { refusalNamed } from './refusal-message.ts';
@@ -16,6 +17,7 @@ import {
   type LicenseAnswer,
   licenseAnswerSchema,
   licenseKeyDocumentSchema,
+  orderDocumentSchema,
   subscriptionDocumentSchema,
   subscriptionListSchema,
 } from './schemas.ts';
@@ -128,6 +130,20 @@ export class LemonSqueezyClient implements LicenseProvider {
       id: entry.attributes.identifier,
       name: entry.attributes.name,
     }));
+  }
+
+  async getOrder(orderId: number): Promise<ProviderOrder | null> {
+    const body = await this.restGet('get-order', `/v1/orders/${orderId}`, orderDocumentSchema);
+    if (!body) return null;
+    const order = body.data.attributes;
+    return {
+      orderId: body.data.id,
+      storeId: order.store_id,
+      status: order.status,
+      fullRefund: Boolean(order.refunded) || order.status === 'refunded',
+      refundedAt: order.refunded_at ?? order.updated_at,
+      testMode: order.test_mode === true,
+    };
   }
 
   /**

@@ -106,6 +106,29 @@ export const licenseKeyDocumentSchema = z.object({
   }),
 });
 
+/**
+ * `orders/:id` (REST), the same object an `order_refunded` webhook carries: what tells a full
+ * refund (`refunded`, `status`), when (`refunded_at`, `updated_at`), and whose it is.
+ */
+export const orderDocumentSchema = z.object({
+  data: z.object({
+    type: z.literal('orders'),
+    id: z
+      .string()
+      .regex(/^[1-9]\d{0,14}$/)
+      .transform(Number),
+    attributes: z.object({
+      store_id: z.number(),
+      status: z.string(),
+      // Documented as a boolean; read as truthy like the license key's `disabled` (0/1, null).
+      refunded: z.union([z.boolean(), z.number()]).nullish(),
+      refunded_at: isoDateOrNull,
+      updated_at: isoDateOrNull.pipe(z.string()),
+      test_mode: z.boolean().nullish(),
+    }),
+  }),
+});
+
 /** `license-key-instances` (REST): `identifier` is the instance id the License API uses. */
 export const instanceListSchema = z.object({
   data: z.array(

@@ -5,6 +5,8 @@ export interface JsonReply {
   status: number;
   body: unknown;
   contentType?: string;
+  /** Extra response headers (a 429's `Retry-After`), names lower-case. */
+  headers?: Record<string, string>;
 }
 
 /** Writes a JSON reply, unless the client or `close()` already tore the socket down. */
@@ -12,6 +14,7 @@ export function sendJson(res: ServerResponse, reply: JsonReply): void {
   if (res.destroyed || res.writableEnded) return;
   const payload = JSON.stringify(reply.body);
   res.writeHead(reply.status, {
+    ...reply.headers,
     'content-type': reply.contentType ?? 'application/json',
     'content-length': Buffer.byteLength(payload),
   });

@@ -9,6 +9,7 @@ import {
   readBody,
 } from './http-io.ts';
 import { LicenseApi, type Verdict } from './lemonsqueezy-license-api.ts';
+import { OrderApi } from './lemonsqueezy-order-api.ts';
 import { RateWindow } from './lemonsqueezy-rate-limit.ts';
 import type { LicenseSeed, SeededLicense, SubscriptionSeed } from './lemonsqueezy-records.ts';
 import { RefusalControls } from './lemonsqueezy-refusals.ts';
@@ -33,6 +34,7 @@ export const LEMONSQUEEZY_ROUTES = [
   'subscriptions',
   'license-keys',
   'license-key-instances',
+  'orders',
 ] as const;
 export type LemonSqueezyRoute = (typeof LEMONSQUEEZY_ROUTES)[number];
 
@@ -49,7 +51,21 @@ const VERDICTS: Partial<Record<LemonSqueezyRoute, Verdict>> = {
   deactivate: 'deactivated',
 };
 
-const TOO_MANY: JsonReply = { status: 429, body: { message: 'Too Many Attempts.' } };
+/**
+ * Laravel's throttle answer: `{message}` with `Retry-After` (seconds) and the `X-RateLimit-*`
+ * headers a live capture showed (upstreams.md gotcha 15).
+ */
+function tooMany(retryAfterSeconds = 60, limit = 60): JsonReply {
+  return {
+    status: 429,
+    body: { message: 'Too Many Attempts.' },
+    headers: {
+      'retry-after': String(retryAfterSeconds),
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': '0',
+    },
+  };
+}
 
 /** The public License API reads JSON and form bodies; Laravel treats unparsable JSON as no input. */
 async function licenseBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -71,6 +87,7 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   readonly #store: LemonSqueezyStore;
   readonly #licenses: LicenseApi;
   readonly #rest: RestApi;
+  readonly #orders: OrderApi;
   /**
    * Irregular License API refusals, armed by tests: `answerNotFound` (transient 404s for a key
    * LemonSqueezy holds) and `answerBare` (refusals without `license_key`/`meta`); `clear()`.
@@ -94,6 +111,7 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
     this.refusals = new RefusalControls(now);
     this.#licenses = new LicenseApi(this.#store, this.refusals);
     this.#rest = new RestApi(this.#store, () => this.url);
+    this.#orders = new OrderApi(this.#store, () => this.url);
   }
 
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:PORT`. */
@@ -125,6 +143,14 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
    */
   setKeyMatching(matching: KeyMatching): void {
     this.#store.keyMatching = matching;
+  }
+
+  /**
+   * Refunds an order in full, or by `amount` cents (a partial refund leaves it `paid`). Sends no
+   * webhook: a test delivers `order_refunded` itself, or loses it.
+   */
+  refundOrder(orderId: number, amount?: number): void {
+    this.#store.refundOrder(orderId, amount);
   }
 
   instances(key: string): Array<{ id: string; name: string }> {
@@ -161,6 +187,7 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   protected override routes(): ReadonlyArray<RouteDef<LemonSqueezyRoute>> {
     const licenses = this.#licenses;
     const rest = this.#rest;
+    const orders = this.#orders;
     return [
       {
         method: 'POST',
@@ -200,6 +227,18 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
       },
       {
         method: 'GET',
+        path: /^\/v1\/orders\/?$/,
+        route: 'orders',
+        handle: ({ req, url }) => this.#authorized(req) ?? orders.listOrders(url.searchParams),
+      },
+      {
+        method: 'GET',
+        path: /^\/v1\/orders\/([^/]+)$/,
+        route: 'orders',
+        handle: ({ req, param }) => this.#authorized(req) ?? orders.getOrder(param),
+      },
+      {
+        method: 'GET',
         path: /^\/v1\/license-keys\/([^/]+)$/,
         route: 'license-keys',
         handle: ({ req, param }) => this.#authorized(req) ?? rest.getLicenseKey(param),
@@ -209,9 +248,10 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
 
   protected override errorReply(route: LemonSqueezyRoute | undefined, status: number): JsonReply {
     const verdict = route && VERDICTS[route];
-    if (!verdict) return status === 429 ? TOO_MANY : jsonApiError(status);
+    // The REST API allows 300 a minute (upstreams.md §1.6, gotcha 15), the License API 60.
+    if (!verdict) return status === 429 ? tooMany(60, 300) : jsonApiError(status);
     // The License API mixes verdict-shaped 400/404s with Laravel `{message}` bodies (§1.4, §1.1).
-    if (status === 429) return TOO_MANY;
+    if (status === 429) return tooMany();
     if (status === 404)
       return { status, body: { [verdict]: false, error: 'license_key not found.' } };
     if (status === 400) return { status, body: { [verdict]: false, error: 'Bad Request' } };
@@ -224,7 +264,8 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   }
 
   protected override admit(): JsonReply | undefined {
-    return this.#rateWindow?.admit() === false ? TOO_MANY : undefined;
+    const window = this.#rateWindow;
+    return window?.admit() === false ? tooMany(window.retryAfterSeconds()) : undefined;
   }
 
   #authorized(req: IncomingMessage): JsonReply | undefined {

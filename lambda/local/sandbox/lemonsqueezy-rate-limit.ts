@@ -20,4 +20,11 @@ export class RateWindow {
     this.#recent.push(now);
     return true;
   }
+
+  /** Whole seconds until the oldest counted request leaves the window (at least 1). */
+  retryAfterSeconds(): number {
+    const oldest = this.#recent[0];
+    if (oldest === undefined) return 1;
+    return Math.max(1, Math.ceil((oldest + 60_000 - this.#now().getTime()) / 1000));
+  }
 }

@@ -86,6 +86,40 @@ export interface SubscriptionRecord {
   updatedAt: Date;
 }
 
+/**
+ * An order's payment state, as the REST API's `status` spells it (upstreams.md §3.4): a partial
+ * refund leaves it `paid` (or `partial_refund`, which some captures show) with `refunded` false.
+ */
+export type OrderStatus =
+  | 'pending'
+  | 'failed'
+  | 'paid'
+  | 'refunded'
+  | 'partial_refund'
+  | 'fraudulent';
+
+/** The order that sold one or more license keys (each key is one of its items). */
+export interface OrderRecord {
+  id: number;
+  storeId: number;
+  customerId: number;
+  identifier: string;
+  orderNumber: number;
+  userName: string | null;
+  userEmail: string;
+  /** In cents, like LemonSqueezy's `total`. */
+  total: number;
+  refundedAmount: number;
+  status: OrderStatus;
+  refunded: boolean;
+  refundedAt: Date | null;
+  testMode: boolean;
+  /** The license the order's first item sold, for `first_order_item`. */
+  firstItem: LicenseRecord;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** LemonSqueezy's timestamp style: `2021-01-24T14:15:07.000000Z` (whole seconds, 6-digit fraction). */
 export function lsTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '.000000Z');

@@ -8,8 +8,8 @@ import {
 } from './lemonsqueezy-records.ts';
 import type { LemonSqueezyStore } from './lemonsqueezy-store.ts';
 
-const JSON_API = 'application/vnd.api+json';
-const jsonapi = { version: '1.0' };
+export const JSON_API = 'application/vnd.api+json';
+export const jsonapi = { version: '1.0' };
 
 // Laravel's wording where it differs from the HTTP reason phrase.
 const TITLES: Record<number, string> = { 401: 'Unauthenticated' };
@@ -21,14 +21,14 @@ export function jsonApiError(status: number, detail?: string): JsonReply {
   return { status, contentType: JSON_API, body: { jsonapi, errors: [error] } };
 }
 
-function formatted(status: string): string {
+export function formatted(status: string): string {
   return status
     .split('_')
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join(' ');
 }
 
-function relationships(self: string, names: string[]) {
+export function relationships(self: string, names: string[]) {
   const entries = names.map((name) => [
     name,
     { links: { related: `${self}/${name}`, self: `${self}/relationships/${name}` } },
@@ -37,7 +37,7 @@ function relationships(self: string, names: string[]) {
 }
 
 /** A single-resource document of the REST API, or its 404 naming what could not be found. */
-function resourceDocument<Item>(
+export function resourceDocument<Item>(
   record: Item | undefined,
   what: string,
   resource: (record: Item) => { links: unknown },

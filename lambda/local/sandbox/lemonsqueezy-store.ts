@@ -4,6 +4,7 @@ import {
   type LicenseRecord,
   type LicenseSeed,
   type LicenseStatus,
+  type OrderRecord,
   parseDate,
   type SeededLicense,
   type SubscriptionRecord,
@@ -17,11 +18,18 @@ function looseKey(key: string): string {
   return key.replace(/[\p{Cf}\p{Cc}\p{Z}\s]/gu, '').toUpperCase();
 }
 
-/** In-memory LemonSqueezy data behind the double: license keys, their instances, subscriptions. */
+/** What a seeded order costs (cents) unless a test says otherwise. */
+const ORDER_TOTAL = 900;
+
+/**
+ * In-memory LemonSqueezy data behind the double: license keys, their instances, the orders that
+ * sold them, subscriptions.
+ */
 export class LemonSqueezyStore {
   readonly #now: () => Date;
   readonly #byKey = new Map<string, LicenseRecord>();
   readonly #subscriptions = new Map<number, SubscriptionRecord>();
+  readonly #orders = new Map<number, OrderRecord>();
   readonly #customers = new Map<string, number>();
   // Each id kind counts in its own range so a test that mixes up, say, an order id and a
   // license-key id fails instead of passing by coincidence.
@@ -73,6 +81,7 @@ export class LemonSqueezyStore {
       instances: [],
     };
     this.#byKey.set(key, license);
+    if (!this.#orders.has(license.orderId)) this.#orders.set(license.orderId, this.#order(license));
     const seeded: SeededLicense = {
       id: license.id,
       key,
@@ -118,6 +127,34 @@ export class LemonSqueezyStore {
     if (!record) throw new Error(`no subscription ${id} in the LemonSqueezy double`);
     this.#applySubscriptionPatch(record, patch);
     record.updatedAt = this.#now();
+  }
+
+  order(id: number): OrderRecord | undefined {
+    return this.#orders.get(id);
+  }
+
+  orders(): OrderRecord[] {
+    return [...this.#orders.values()];
+  }
+
+  /**
+   * Refunds an order as the dashboard does: in full (`status` refunded, `refunded` true,
+   * `refunded_at` now), or partly (`amount` cents less than what is left): the order stays `paid`
+   * with `refunded` false and only `refunded_amount` grows. No webhook is sent: tests deliver
+   * `order_refunded` themselves, or lose it.
+   */
+  refundOrder(id: number, amount?: number): void {
+    const order = this.#orders.get(id);
+    if (!order) throw new Error(`no order ${id} in the LemonSqueezy double`);
+    const now = this.#now();
+    const left = order.total - order.refundedAmount;
+    if (amount === undefined || amount >= left) {
+      Object.assign(order, { status: 'refunded', refunded: true, refundedAt: now });
+      order.refundedAmount = order.total;
+    } else {
+      order.refundedAmount += amount;
+    }
+    order.updatedAt = now;
   }
 
   all(): LicenseRecord[] {
@@ -205,6 +242,27 @@ export class LemonSqueezyStore {
       record.license.status = 'expired';
       record.license.updatedAt = this.#now();
     }
+  }
+
+  #order(license: LicenseRecord): OrderRecord {
+    return {
+      id: license.orderId,
+      storeId: license.storeId,
+      customerId: license.customerId,
+      identifier: randomUUID(),
+      orderNumber: license.orderId - 5000,
+      userName: license.customerName,
+      userEmail: license.customerEmail,
+      total: ORDER_TOTAL,
+      refundedAmount: 0,
+      status: 'paid',
+      refunded: false,
+      refundedAt: null,
+      testMode: license.testMode,
+      firstItem: license,
+      createdAt: license.createdAt,
+      updatedAt: license.createdAt,
+    };
   }
 
   #mustGet(key: string): LicenseRecord {

@@ -102,6 +102,7 @@ export class Sweep extends Step {
         ...DEFAULT_RECONCILE_OPTIONS,
         staleAfterMs: 0,
         spacingMs: 0,
+        orderSpacingMs: 0,
       });
       if (summary.stoppedBy === 'upstream') {
         expect(model.faultArmed || world.crash.struck, 'the reconciler stopped unfaulted').toBe(

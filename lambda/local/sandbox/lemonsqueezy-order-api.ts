@@ -1,0 +1,130 @@
+import type { JsonReply } from './http-io.ts';
+import { lsTime, lsTimeOrNull, type OrderRecord } from './lemonsqueezy-records.ts';
+import {
+  formatted,
+  JSON_API,
+  jsonapi,
+  relationships,
+  resourceDocument,
+} from './lemonsqueezy-rest-api.ts';
+import type { LemonSqueezyStore } from './lemonsqueezy-store.ts';
+
+/** `$9.00` from cents, as the `*_formatted` attributes show amounts. */
+const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+
+// Filters the orders list accepts (LemonSqueezy's "List all orders"), each read off the order.
+const ORDER_FILTERS: Record<string, (order: OrderRecord) => string | number> = {
+  store_id: (order) => order.storeId,
+  user_email: (order) => order.userEmail,
+  order_number: (order) => order.orderNumber,
+};
+
+/**
+ * The REST API's orders (`GET /v1/orders/:id`, `GET /v1/orders`), in the shape of LemonSqueezy's
+ * "Retrieve an order" and "List all orders": JSON:API documents, an unknown id a JSON:API 404,
+ * the list newest first (`sort=-createdAt` in its links), 10 a page unless `page[size]` (at most
+ * 100) says otherwise, `links.next` while there is a next page.
+ */
+export class OrderApi {
+  readonly #store: LemonSqueezyStore;
+  readonly #base: () => string;
+
+  constructor(store: LemonSqueezyStore, base: () => string) {
+    this.#store = store;
+    this.#base = base;
+  }
+
+  getOrder(id: string): JsonReply {
+    const order = /^\d+$/.test(id) ? this.#store.order(Number(id)) : undefined;
+    return resourceDocument(order, 'order', (record) => this.#resource(record));
+  }
+
+  listOrders(query: URLSearchParams): JsonReply {
+    let records = this.#store.orders();
+    for (const [name, read] of Object.entries(ORDER_FILTERS)) {
+      const wanted = query.get(`filter[${name}]`);
+      if (wanted !== null) records = records.filter((record) => String(read(record)) === wanted);
+    }
+    records.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
+    const perPage = Math.min(100, Math.max(1, Number(query.get('page[size]') ?? 10) || 10));
+    const lastPage = Math.max(1, Math.ceil(records.length / perPage));
+    const currentPage = Math.max(1, Number(query.get('page[number]') ?? 1) || 1);
+    const page = records.slice((currentPage - 1) * perPage, currentPage * perPage);
+    const from = page.length ? (currentPage - 1) * perPage + 1 : null;
+    const to = from === null ? null : from + page.length - 1;
+    const link = (number: number) =>
+      `${this.#base()}/v1/orders?page%5Bnumber%5D=${number}&page%5Bsize%5D=${perPage}&sort=-createdAt`;
+    return {
+      status: 200,
+      contentType: JSON_API,
+      body: {
+        meta: { page: { currentPage, from, lastPage, perPage, to, total: records.length } },
+        jsonapi,
+        links: {
+          first: link(1),
+          last: link(lastPage),
+          ...(currentPage > 1 ? { prev: link(currentPage - 1) } : {}),
+          ...(currentPage < lastPage ? { next: link(currentPage + 1) } : {}),
+        },
+        data: page.map((record) => this.#resource(record)),
+      },
+    };
+  }
+
+  #resource(order: OrderRecord) {
+    const self = `${this.#base()}/v1/orders/${order.id}`;
+    const item = order.firstItem;
+    const money = (name: string, cents: number) => ({
+      [name]: cents,
+      [`${name}_usd`]: cents,
+      [`${name}_formatted`]: dollars(cents),
+    });
+    const attributes = {
+      store_id: order.storeId,
+      customer_id: order.customerId,
+      identifier: order.identifier,
+      order_number: order.orderNumber,
+      user_name: order.userName ?? '',
+      user_email: order.userEmail,
+      currency: 'USD',
+      currency_rate: '1.0000',
+      tax_name: null,
+      tax_rate: '0.00',
+      tax_inclusive: false,
+      ...money('subtotal', order.total),
+      ...money('setup_fee', 0),
+      ...money('discount_total', 0),
+      ...money('tax', 0),
+      ...money('total', order.total),
+      ...money('refunded_amount', order.refundedAmount),
+      status: order.status,
+      status_formatted: formatted(order.status),
+      refunded: order.refunded,
+      refunded_at: lsTimeOrNull(order.refundedAt),
+      first_order_item: {
+        id: item.orderItemId,
+        order_id: order.id,
+        product_id: item.productId,
+        variant_id: item.variantId,
+        product_name: item.productName,
+        variant_name: item.variantName,
+        price: order.total,
+        created_at: lsTime(order.createdAt),
+        updated_at: lsTime(order.createdAt),
+        test_mode: order.testMode,
+      },
+      urls: { receipt: `${this.#base()}/my-orders/${order.identifier}` },
+      created_at: lsTime(order.createdAt),
+      updated_at: lsTime(order.updatedAt),
+      test_mode: order.testMode,
+    };
+    const related = ['store', 'customer', 'order-items', 'subscriptions', 'license-keys'];
+    return {
+      type: 'orders',
+      id: String(order.id),
+      attributes,
+      relationships: relationships(self, [...related, 'discount-redemptions']),
+      links: { self },
+    };
+  }
+}
