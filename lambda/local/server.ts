@@ -8,7 +8,12 @@ import { type FunctionName, functionOf } from '#config/routes.ts';
 import { VIEWER_ADDRESS_HEADER } from '#http/client-ip.ts';
 import { errorResponse } from '#http/error-response.ts';
 import type { ApiHandler } from '#http/run-route.ts';
-import { type EdgeResponse, loadEdgeFunction } from '#lambda/edge/edge-function.ts';
+import {
+  EdgeFunctionError,
+  type EdgeResponse,
+  type EdgeRunner,
+  loadEdgeFunction,
+} from '#lambda/edge/edge-function.ts';
 import { methodGuardCode } from '#lambda/edge/method-guard-code.ts';
 import { apiEvent } from './api-event.ts';
 import { corsResponseHeaders, preflightAnswer } from './cors.ts';
@@ -47,6 +52,12 @@ export async function startLocalServer(
   const corsOrigins = options.corsOrigins ?? [];
   const methodGuard = loadEdgeFunction(methodGuardCode({ passPreflights: corsOrigins.length > 0 }));
   const server = createServer((request, response) => {
+    route(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end('{"error":"Internal error.","code":"INTERNAL_ERROR","requestId":"local"}');
+    });
+  });
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const preflight = preflightAnswer(request.method, url.pathname, request.headers, corsOrigins);
     if (preflight) {
@@ -56,10 +67,7 @@ export async function startLocalServer(
       return;
     }
     if (clientPaths.has(url.pathname)) {
-      const answer = methodGuard(
-        { method: request.method ?? 'GET', uri: url.pathname },
-        randomUUID(),
-      );
+      const answer = await runEdge(methodGuard, request, url);
       if (answer) {
         request.resume();
         writeEdgeResponse(response, answer);
@@ -70,11 +78,8 @@ export async function startLocalServer(
     const cors = url.pathname.startsWith(ADMIN_PREFIX)
       ? {}
       : corsResponseHeaders(url.pathname, request.headers, corsOrigins);
-    serve(functions, request, response, options.admin, cors).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end('{"error":"Internal error.","code":"INTERNAL_ERROR","requestId":"local"}');
-    });
-  });
+    await serve(functions, request, response, options.admin, cors);
+  }
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -109,6 +114,28 @@ async function serve(
     result = await handler(toEvent(request, url, body, requestId), { awsRequestId: requestId });
   }
   writeResult(response, result, corsHeaders);
+}
+
+/**
+ * The guard's answer, `undefined` to go on; a guard that fails gets the 503 CloudFront gives
+ * when a function cannot run (its reason in the body, which CloudFront's own page would not say).
+ */
+async function runEdge(
+  guard: EdgeRunner,
+  request: IncomingMessage,
+  url: URL,
+): Promise<EdgeResponse | undefined> {
+  try {
+    return await guard({ method: request.method ?? 'GET', uri: url.pathname }, randomUUID());
+  } catch (error) {
+    if (!(error instanceof EdgeFunctionError)) throw error;
+    const text = `CloudFront function failed (local emulation): ${error.message}`;
+    return {
+      statusCode: 503,
+      headers: { 'content-type': { value: 'text/plain' } },
+      body: { encoding: 'text', data: text },
+    };
+  }
 }
 
 function toEvent(
