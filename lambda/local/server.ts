@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { ADMIN_PREFIX } from '#config/admin.ts';
 import { CLIENT_PATHS } from '#config/edge.ts';
 import { type FunctionName, functionOf } from '#config/routes.ts';
@@ -15,8 +15,8 @@ import {
   loadEdgeFunction,
 } from '#lambda/edge/edge-function.ts';
 import { methodGuardCode } from '#lambda/edge/method-guard-code.ts';
-import { apiEvent } from './api-event.ts';
 import { corsResponseHeaders, preflightAnswer } from './cors.ts';
+import { functionUrlEvent } from './request-event.ts';
 
 /** Far above the handlers' own 16 KB limit: big enough to let them answer 413 themselves. */
 const MAX_LOCAL_BODY_BYTES = 1024 * 1024;
@@ -111,7 +111,10 @@ async function serve(
   } else if (!handler) {
     result = errorResponse('NOT_FOUND', 'No such endpoint.', requestId);
   } else {
-    result = await handler(toEvent(request, url, body, requestId), { awsRequestId: requestId });
+    // As CloudFront does: the address the connection came from, whatever the client sent.
+    const edgeHeaders = { [VIEWER_ADDRESS_HEADER]: viewerAddress(request) };
+    const event = functionUrlEvent(request, body, { requestId, edgeHeaders });
+    result = await handler(event, { awsRequestId: requestId });
   }
   writeResult(response, result, corsHeaders);
 }
@@ -136,35 +139,6 @@ async function runEdge(
       body: { encoding: 'text', data: text },
     };
   }
-}
-
-function toEvent(
-  request: IncomingMessage,
-  url: URL,
-  body: Buffer,
-  requestId: string,
-): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  // As CloudFront does: the address the connection came from, whatever the client sent under
-  // this name (Node lower-cases header names, so this replaces every spelling of it).
-  headers[VIEWER_ADDRESS_HEADER] = viewerAddress(request);
-  const contentType = headers['content-type'] ?? '';
-  // Function URLs pass text bodies as they are and base64-encode anything else.
-  const textual = /^(application\/json|text\/)/i.test(contentType);
-  return apiEvent({
-    path: url.pathname,
-    query: url.search.slice(1),
-    method: request.method ?? 'GET',
-    headers,
-    body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
-    isBase64Encoded: body.length > 0 && !textual,
-    sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-    protocol: `HTTP/${request.httpVersion}`,
-    requestId,
-  });
 }
 
 /** `address:port`, IPv6 unbracketed, as CloudFront writes `CloudFront-Viewer-Address`. */
