@@ -100,7 +100,10 @@ export async function simulatePattern(dynamoDbEndpoint: string, spec: PatternSpe
           if (spec.probe) {
             probes.sent += 1;
             // Anything the edge lets through would have cost an invocation of ravn-validate.
-            const atEdge = methodGuard({ method: 'GET', uri: '/v1/validate' }, `p${probes.sent}`);
+            const atEdge = await methodGuard(
+              { method: 'GET', uri: '/v1/validate' },
+              `p${probes.sent}`,
+            );
             if (!atEdge) probes.functionRuns += 1;
           }
           return validate(stack, license);

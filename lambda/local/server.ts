@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { ADMIN_PREFIX } from '#config/admin.ts';
 import { CLIENT_PATHS } from '#config/edge.ts';
 import { type FunctionName, functionOf } from '#config/routes.ts';
 import { VIEWER_ADDRESS_HEADER } from '#http/client-ip.ts';
 import { errorResponse } from '#http/error-response.ts';
 import type { ApiHandler } from '#http/run-route.ts';
-import { type EdgeResponse, loadEdgeFunction } from '#lambda/edge/edge-function.ts';
+import {
+  EdgeFunctionError,
+  type EdgeResponse,
+  type EdgeRunner,
+  loadEdgeFunction,
+} from '#lambda/edge/edge-function.ts';
 import { methodGuardCode } from '#lambda/edge/method-guard-code.ts';
-import { apiEvent } from './api-event.ts';
 import { corsResponseHeaders, preflightAnswer } from './cors.ts';
+import { functionUrlEvent } from './request-event.ts';
 
 /** Far above the handlers' own 16 KB limit: big enough to let them answer 413 themselves. */
 const MAX_LOCAL_BODY_BYTES = 1024 * 1024;
@@ -47,6 +52,12 @@ export async function startLocalServer(
   const corsOrigins = options.corsOrigins ?? [];
   const methodGuard = loadEdgeFunction(methodGuardCode({ passPreflights: corsOrigins.length > 0 }));
   const server = createServer((request, response) => {
+    route(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end('{"error":"Internal error.","code":"INTERNAL_ERROR","requestId":"local"}');
+    });
+  });
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const preflight = preflightAnswer(request.method, url.pathname, request.headers, corsOrigins);
     if (preflight) {
@@ -56,10 +67,7 @@ export async function startLocalServer(
       return;
     }
     if (clientPaths.has(url.pathname)) {
-      const answer = methodGuard(
-        { method: request.method ?? 'GET', uri: url.pathname },
-        randomUUID(),
-      );
+      const answer = await runEdge(methodGuard, request, url);
       if (answer) {
         request.resume();
         writeEdgeResponse(response, answer);
@@ -70,11 +78,8 @@ export async function startLocalServer(
     const cors = url.pathname.startsWith(ADMIN_PREFIX)
       ? {}
       : corsResponseHeaders(url.pathname, request.headers, corsOrigins);
-    serve(functions, request, response, options.admin, cors).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end('{"error":"Internal error.","code":"INTERNAL_ERROR","requestId":"local"}');
-    });
-  });
+    await serve(functions, request, response, options.admin, cors);
+  }
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -106,38 +111,34 @@ async function serve(
   } else if (!handler) {
     result = errorResponse('NOT_FOUND', 'No such endpoint.', requestId);
   } else {
-    result = await handler(toEvent(request, url, body, requestId), { awsRequestId: requestId });
+    // As CloudFront does: the address the connection came from, whatever the client sent.
+    const edgeHeaders = { [VIEWER_ADDRESS_HEADER]: viewerAddress(request) };
+    const event = functionUrlEvent(request, body, { requestId, edgeHeaders });
+    result = await handler(event, { awsRequestId: requestId });
   }
   writeResult(response, result, corsHeaders);
 }
 
-function toEvent(
+/**
+ * The guard's answer, `undefined` to go on; a guard that fails gets the 503 CloudFront gives
+ * when a function cannot run (its reason in the body, which CloudFront's own page would not say).
+ */
+async function runEdge(
+  guard: EdgeRunner,
   request: IncomingMessage,
   url: URL,
-  body: Buffer,
-  requestId: string,
-): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+): Promise<EdgeResponse | undefined> {
+  try {
+    return await guard({ method: request.method ?? 'GET', uri: url.pathname }, randomUUID());
+  } catch (error) {
+    if (!(error instanceof EdgeFunctionError)) throw error;
+    const text = `CloudFront function failed (local emulation): ${error.message}`;
+    return {
+      statusCode: 503,
+      headers: { 'content-type': { value: 'text/plain' } },
+      body: { encoding: 'text', data: text },
+    };
   }
-  // As CloudFront does: the address the connection came from, whatever the client sent under
-  // this name (Node lower-cases header names, so this replaces every spelling of it).
-  headers[VIEWER_ADDRESS_HEADER] = viewerAddress(request);
-  const contentType = headers['content-type'] ?? '';
-  // Function URLs pass text bodies as they are and base64-encode anything else.
-  const textual = /^(application\/json|text\/)/i.test(contentType);
-  return apiEvent({
-    path: url.pathname,
-    query: url.search.slice(1),
-    method: request.method ?? 'GET',
-    headers,
-    body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
-    isBase64Encoded: body.length > 0 && !textual,
-    sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-    protocol: `HTTP/${request.httpVersion}`,
-    requestId,
-  });
 }
 
 /** `address:port`, IPv6 unbracketed, as CloudFront writes `CloudFront-Viewer-Address`. */

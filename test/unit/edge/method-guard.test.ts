@@ -25,9 +25,9 @@ function functionAnswer(method: string, requestId: string): APIGatewayProxyStruc
 describe('method guard (CloudFront Function)', () => {
   it.each(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])(
     'answers %s at the edge exactly as the functions would, without CORS (the default)',
-    (method) => {
+    async (method) => {
       // Act
-      const answer = guard({ method, uri: '/v1/validate' }, 'edge-request-1');
+      const answer = await guard({ method, uri: '/v1/validate' }, 'edge-request-1');
       const expected = functionAnswer(method, 'edge-request-1');
 
       // Assess
@@ -41,31 +41,36 @@ describe('method guard (CloudFront Function)', () => {
     },
   );
 
-  it('lets POST through to the origin, with CORS or without', () => {
+  it('lets POST through to the origin, with CORS or without', async () => {
     // Act
-    const answers = [guard, corsGuard].map((run) =>
-      run({ method: 'POST', uri: '/v1/activate' }, 'edge-request-2'),
+    const answers = await Promise.all(
+      [guard, corsGuard].map((run) =>
+        run({ method: 'POST', uri: '/v1/activate' }, 'edge-request-2'),
+      ),
     );
 
     // Assess
     expect(answers).toEqual([undefined, undefined]);
   });
 
-  it("lets OPTIONS through to the function URL's CORS answer when origins are listed", () => {
+  it("lets OPTIONS through to the function URL's CORS answer when origins are listed", async () => {
     // Act
-    const answer = corsGuard({ method: 'OPTIONS', uri: '/v1/trial' }, 'edge-request-3');
+    const answer = await corsGuard({ method: 'OPTIONS', uri: '/v1/trial' }, 'edge-request-3');
 
     // Assess
     expect(answer).toBeUndefined();
   });
 
-  it.each(['GET', 'PUT', 'DELETE'])('still answers %s 405 at the edge with CORS on', (method) => {
-    // Act
-    const answer = corsGuard({ method, uri: '/v1/trial' }, 'edge-request-4');
+  it.each(['GET', 'PUT', 'DELETE'])(
+    'still answers %s 405 at the edge with CORS on',
+    async (method) => {
+      // Act
+      const answer = await corsGuard({ method, uri: '/v1/trial' }, 'edge-request-4');
 
-    // Assess
-    expect([answer?.statusCode, answer?.headers.allow?.value]).toEqual([405, 'POST']);
-  });
+      // Assess
+      expect([answer?.statusCode, answer?.headers.allow?.value]).toEqual([405, 'POST']);
+    },
+  );
 
   it('differs from the committed file by its one switch only', () => {
     // Prepare
