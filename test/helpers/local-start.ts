@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,18 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // By file URL, so that a child may run in another working directory.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-/** A fresh empty folder under the system's temp dir. */
+const madeDirs: string[] = [];
+
+/** A fresh empty folder under the system's temp dir (`removeTempDirs` removes it). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `ravn-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `ravn-${prefix}-`));
+  madeDirs.push(dir);
+  return dir;
+}
+
+/** Removes the folders `tempDir` made: a test file's `afterAll`. */
+export function removeTempDirs(): void {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** A `pnpm start` (lambda/local/start.ts) running as a child process, and what it printed. */

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '#local/dynamodb-local.ts';
-import { runCli } from '#test/helpers/local-start.ts';
+import { removeTempDirs, runCli } from '#test/helpers/local-start.ts';
 
 // Every CLI in package.json's scripts that takes arguments, with its script and a usage line.
 const CLIS = [
@@ -14,6 +14,8 @@ const CLIS = [
 ] as const;
 
 describe('the CLIs in scripts/', () => {
+  afterAll(removeTempDirs);
+
   it.each(CLIS)('$name --help, -h and help print the usage and exit 0', async (cli) => {
     // Act
     const runs = await Promise.all([

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SIGNING_KEY_FILE } from '#local/data-dir.ts';
 import { type Jwk, verifyLease } from '#test/helpers/lease.ts';
 import {
+  removeTempDirs,
   type StartedProcess,
   spawnStart,
   stopLeftovers,
@@ -22,7 +23,10 @@ function printed(start: StartedProcess) {
 
 describe('pnpm start with RAVN_LOCAL_DATA_DIR', () => {
   const dataDir = join(tempDir('data'), '.ravn-data');
-  afterAll(() => stopLeftovers(dataDir));
+  afterAll(() => {
+    stopLeftovers(dataDir);
+    removeTempDirs();
+  });
 
   it('keeps the signing key too, so a lease issued before a restart verifies after it', async () => {
     // Prepare: a lease from a first run.
@@ -52,6 +56,8 @@ describe('pnpm start with RAVN_LOCAL_DATA_DIR', () => {
 });
 
 describe('pnpm start and DynamoDB Local telemetry', () => {
+  afterAll(removeTempDirs);
+
   it('runs DynamoDB Local with telemetry off: no dynamodb-local-metadata.json where it runs', async () => {
     // Prepare: a working directory of its own, where DynamoDB Local writes that file if at all.
     const cwd = tempDir('cwd');

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '#local/dynamodb-local.ts';
 import {
   dynamoDbLocalProcesses,
   eventually,
+  removeTempDirs,
   spawnStart,
   stopLeftovers,
   tempDir,
@@ -22,6 +23,7 @@ function dataDir(): string {
 afterEach(() => {
   for (const marker of markers.splice(0)) stopLeftovers(marker);
 });
+afterAll(removeTempDirs);
 
 async function occupy(port: number): Promise<Server> {
   const server = createServer();

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
-import { runCli, type StartedProcess, spawnStart, tempDir } from '#test/helpers/local-start.ts';
+import {
+  removeTempDirs,
+  runCli,
+  type StartedProcess,
+  spawnStart,
+  tempDir,
+} from '#test/helpers/local-start.ts';
 
 interface PrintedCurl {
   url: string;
@@ -28,6 +34,8 @@ async function send(curl: PrintedCurl) {
   // biome-ignore lint/suspicious/noExplicitAny: the test asserts the fields it reads.
   return { status: response.status, body: (await response.json()) as any };
 }
+
+afterAll(removeTempDirs);
 
 describe('pnpm start', () => {
   const stateFile = join(tempDir('state'), 'server.json');
