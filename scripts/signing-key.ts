@@ -12,8 +12,10 @@ import {
 } from '#adapters/signing/key-rotation.ts';
 import { type KeySetDocument, parseKeySet, readKeySetDocument } from '#adapters/signing/key-set.ts';
 import { productsConfig } from '#config/products.ts';
+import { parseCommandLine, usageError } from './cli-args.ts';
 
 const USAGE = `usage: pnpm signing-key <rotate|retire|show> --param <SSM name> [options]
+       pnpm signing-key help | --help
 
   rotate   put a new key in front of the set (creating the parameter if it does not exist); it is
            published at once and signs after --publish-ahead-hours (the first key signs at once)
@@ -26,7 +28,24 @@ options:
   --retire                       rotate: also drop retired keys, as 'retire' does
   --retire-after-days <days>     retire: default the longest grace_days in config/products.json + 1
   --key-id <KMS key>             the key SSM encrypts the SecureString with (default aws/ssm)
-  --dry-run                      print what would be written (public parts only); write nothing`;
+  --dry-run                      print what would be written (public parts only); write nothing
+
+An unknown option stops it before anything is read or written (exit 2).`;
+
+const SPEC = {
+  name: 'pnpm signing-key',
+  usage: USAGE,
+  commands: ['rotate', 'retire', 'show'],
+  options: {
+    param: { type: 'string' },
+    region: { type: 'string' },
+    'publish-ahead-hours': { type: 'string' },
+    retire: { type: 'boolean' },
+    'retire-after-days': { type: 'string' },
+    'key-id': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
+} as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** SSM standard tier: a larger value needs the advanced tier, which costs money. */
@@ -51,7 +70,7 @@ interface Options {
  * put): rotate from one place.
  */
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = optionsOf(process.argv.slice(2));
   const ssm = new SSMClient(options.region ? { region: options.region } : {});
   const current = await readSet(ssm, options.param);
   const now = new Date();
@@ -125,32 +144,34 @@ function print(document: KeySetDocument, now: Date): void {
   process.stdout.write(`GET /v1/keys will answer:\n${JSON.stringify(set.jwks, null, 2)}\n`);
 }
 
-function parseArgs(args: string[]): Options {
-  const command = args[0] ?? '';
-  const value = (flag: string): string | undefined => {
-    const index = args.indexOf(flag);
-    return index < 0 ? undefined : args[index + 1];
+function optionsOf(args: string[]): Options {
+  const parsed = parseCommandLine(args, SPEC);
+  if (parsed.exit !== undefined) {
+    (parsed.exit === 0 ? process.stdout : process.stderr).write(parsed.text);
+    process.exit(parsed.exit);
+  }
+  const { values, command } = parsed;
+  const number = (flag: keyof typeof values, raw: string | undefined, fallback: number) => {
+    const parsedNumber = raw === undefined ? fallback : Number(raw);
+    if (!Number.isFinite(parsedNumber) || parsedNumber < 0) fail(`--${flag} must be a number ≥ 0`);
+    return parsedNumber;
   };
-  const number = (flag: string, fallback: number): number => {
-    const raw = value(flag);
-    const parsed = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(parsed) || parsed < 0) fail(`${flag} must be a number ≥ 0`);
-    return parsed;
-  };
-  const param = value('--param');
-  if (!['rotate', 'retire', 'show'].includes(command) || !param) fail(USAGE);
-  const region = value('--region');
-  const keyId = value('--key-id');
+  if (!values.param) fail('--param <SSM name> is required');
   return {
     command,
-    param: param as string,
-    ...(region ? { region } : {}),
+    param: values.param as string,
+    ...(values.region ? { region: values.region } : {}),
     publishAheadMs:
-      number('--publish-ahead-hours', DEFAULT_PUBLISH_AHEAD_MS / 3_600_000) * 3_600_000,
-    retire: args.includes('--retire'),
-    retireAfterMs: number('--retire-after-days', longestGraceDays() + 1) * DAY_MS,
-    ...(keyId ? { keyId } : {}),
-    dryRun: args.includes('--dry-run'),
+      number(
+        'publish-ahead-hours',
+        values['publish-ahead-hours'],
+        DEFAULT_PUBLISH_AHEAD_MS / 3_600_000,
+      ) * 3_600_000,
+    retire: values.retire === true,
+    retireAfterMs:
+      number('retire-after-days', values['retire-after-days'], longestGraceDays() + 1) * DAY_MS,
+    ...(values['key-id'] ? { keyId: values['key-id'] } : {}),
+    dryRun: values['dry-run'] === true,
   };
 }
 
@@ -160,8 +181,8 @@ function longestGraceDays(): number {
   return Math.max(...plans.map((plan) => plan.grace_days));
 }
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
+function fail(problem: string): never {
+  process.stderr.write(usageError(SPEC, problem).text);
   process.exit(2);
 }
 

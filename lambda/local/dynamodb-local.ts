@@ -39,12 +39,32 @@ export async function startDynamoDbLocal(
       ...storage,
       '-port',
       String(port),
+      '-disableTelemetry',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Telemetry off. The jar (1.25.1) parses -disableTelemetry but decides by this variable
+      // alone: without it, it reports to AWS and writes dynamodb-local-metadata.json (an
+      // installation id) into the working directory, i.e. into the checkout.
+      env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+    },
   );
+  stopWithThisProcess(child);
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilReady(child, endpoint);
   return { endpoint, stop: () => stopChild(child) };
+}
+
+/**
+ * The JVM (~200 MB) is no child Node stops on its way out: whatever ends this process
+ * (`process.exit` after a failed start, an uncaught error), the JVM is told to stop with it.
+ */
+function stopWithThisProcess(child: ChildProcess): void {
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.on('exit', stop);
+  child.once('exit', () => process.off('exit', stop));
 }
 
 async function waitUntilReady(child: ChildProcess, endpoint: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,14 @@ export const FIXTURES_DIR = join(
 
 // biome-ignore lint/suspicious/noExplicitAny: fixtures are free-form JSON edited by path.
 export type WebhookBody = Record<string, any>;
+
+/** The fixtures' names (`license_key_updated`, …), sorted. */
+export function webhookFixtureNames(): string[] {
+  return readdirSync(FIXTURES_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.replace(/\.json$/, ''))
+    .sort();
+}
 
 export function loadWebhookFixture(name: string): WebhookBody {
   return JSON.parse(
