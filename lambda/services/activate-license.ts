@@ -15,7 +15,7 @@ import type { LicenseProvider, ProviderAnswer } from '#ports/license-provider.ts
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { activateDevice, reconcileSeats } from './activate-device.ts';
 import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
-import { countActivation } from './outcome-metrics.ts';
+import { countActivation, countThrownActivation } from './outcome-metrics.ts';
 import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-facts.ts';
 import { overLimit } from './rate-limit.ts';
 import { revokeKey } from './rotate-key.ts';
@@ -54,7 +54,13 @@ export async function activateLicense(
   request: ActivateRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {
   const seating = { taken: false };
-  const outcome = await activateSteps(deps, request, seating);
+  let outcome: Outcome<LicenseGrant>;
+  try {
+    outcome = await activateSteps(deps, request, seating);
+  } catch (error) {
+    countThrownActivation(deps.metrics, error);
+    throw error;
+  }
   countActivation(deps.metrics, outcome, seating.taken);
   return outcome;
 }

@@ -178,6 +178,7 @@ describe('metrics of refusals by the limits', () => {
       expect(seat.body.code).toBe('RATE_LIMITED');
       expect(emf.value('RateLimited', { Policy: 'trial' })).toBe(1);
       expect(emf.value('RateLimited', { Policy: 'lemonsqueezy-license' })).toBe(1);
+      expect(emf.value('ActivationsRefused', { Code: 'RATE_LIMITED' })).toBe(1);
       expect(emf.value('UpstreamBusy', { Priority: 'first-contact' })).toBe(2);
     } finally {
       emf.restore();
