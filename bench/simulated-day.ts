@@ -37,6 +37,8 @@ export const ORIGINAL_DESIGN_ENV = { STATUS_TTL_SECONDS: '0', USAGE_TTL_SECONDS:
 
 /** The service's defaults (lambda/config.ts); the model below predicts refreshes from them. */
 const STATUS_TTL_MS = 24 * HOUR;
+/** The service's default first-contact share of the LemonSqueezy budget (lambda/config.ts). */
+const FIRST_CONTACTS_PER_MINUTE = 15;
 /** Each license validates at its own offset within the interval, ten offsets in all. */
 const PHASES = 10;
 const DAY_START = new Date('2026-03-10T12:00:00.000Z');
@@ -137,8 +139,10 @@ async function seed(stack: BenchStack, clock: ManualClock, spec: PatternSpec) {
     const seeded = seedSaasLicense(stack, index, renewsAt);
     return { ...seeded, phase: index % PHASES, checkedAt: 0, periodEnd: renewsAt.getTime() };
   });
-  // Batches activated at successive instants of the day before, so status checks are spread.
-  const batchSize = spec.concurrency;
+  // Batches activated at successive instants of the day before, so status checks are spread. A
+  // batch's first activations share one minute of the first-contact share of LemonSqueezy's
+  // budget (LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE, 15 by default): no batch is larger.
+  const batchSize = Math.min(spec.concurrency, FIRST_CONTACTS_PER_MINUTE);
   const batches = Math.ceil(licenses.length / batchSize);
   for (let batch = 0; batch < batches; batch += 1) {
     const at = DAY_START.getTime() - DAY + Math.floor((batch * DAY) / batches);

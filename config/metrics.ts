@@ -79,6 +79,11 @@ export const METRICS = {
   UnconfirmedRefusals: { unit: 'Count', dimensions: ['Answer'], total: true },
   /** A scheduled sweep's run that ended early, by `Sweep` and `Reason` (upstream, cap). */
   SweepsStopped: { unit: 'Count', dimensions: ['Sweep', 'Reason'] },
+  /**
+   * A license a scheduled sweep passed over, by `Sweep`: its own share of LemonSqueezy's budget
+   * was spent (its requests used it this minute); the run went on, the next visits it again.
+   */
+  SweepsSkipped: { unit: 'Count', dimensions: ['Sweep'] },
 } as const satisfies Readonly<Record<string, MetricSpec>>;
 
 export type MetricName = keyof typeof METRICS;

@@ -43,14 +43,23 @@ export const ROUTE_ERRORS: Readonly<Record<RoutePath, readonly ErrorCode[]>> = {
     'LICENSE_DISABLED',
     'TRIAL_NOT_TRANSFERABLE',
     'INSTANCE_NOT_FOUND',
+    'RATE_LIMITED',
     'UPSTREAM_ERROR',
     'UPSTREAM_BUSY',
   ],
-  '/v1/devices': ['LICENSE_NOT_FOUND'],
+  '/v1/devices': ['LICENSE_NOT_FOUND', 'RATE_LIMITED'],
   // The signing key set missing or malformed.
   '/v1/keys': ['UPSTREAM_ERROR'],
   '/v1/openapi.json': [],
-  '/v1/webhook': ['INVALID_SIGNATURE', 'INVALID_EVENT', 'UPSTREAM_ERROR', 'UPSTREAM_BUSY'],
+  // RATE_LIMITED: a tie between two events is settled by asking LemonSqueezy, within the
+  // license's own share of the budget (LemonSqueezy delivers the event again later).
+  '/v1/webhook': [
+    'INVALID_SIGNATURE',
+    'INVALID_EVENT',
+    'RATE_LIMITED',
+    'UPSTREAM_ERROR',
+    'UPSTREAM_BUSY',
+  ],
   '/health': [],
 };
 

@@ -69,72 +69,87 @@ const wholeMatch = z
 /** How long audit records are kept: read by the service's functions and the admin function. */
 export const auditRetentionDays = z.coerce.number().int().min(1).max(3650).default(90);
 
-const envSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  // Names this deployment's OpenRouter keys (I6); defaults to a digest of TABLE_NAME.
-  DEPLOYMENT_ID: z
-    .string()
-    .regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes, at most 40')
-    .optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  // Set by Lambda; the `service` dimension of the function's metrics (config/metrics.ts).
-  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).default('ravn-local'),
-  // How long audit records are kept (DynamoDB TTL); the admin function reads the same variable.
-  AUDIT_RETENTION_DAYS: auditRetentionDays,
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  // Defaults and the time budget they fit: config/time-budget.ts.
-  DYNAMODB_CONNECT_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(DYNAMODB_CLIENT_DEFAULTS.connectTimeoutMs),
-  DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(DYNAMODB_CLIENT_DEFAULTS.requestTimeoutMs),
-  DYNAMODB_MAX_ATTEMPTS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(DYNAMODB_CLIENT_DEFAULTS.maxAttempts),
-  LEMONSQUEEZY_BASE_URL: z.url().default('https://api.lemonsqueezy.com'),
-  // The store-wide License API budget (LemonSqueezy allows 60 a minute): 0 turns it off.
-  LEMONSQUEEZY_BUDGET_PER_MINUTE: z.coerce.number().int().min(0).max(60).default(50),
-  LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE: z.coerce.number().int().min(0).max(60).default(30),
-  OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
-  STATUS_TTL_SECONDS: seconds(24 * 3600),
-  STATUS_GRACE_SECONDS: seconds(72 * 3600),
-  // README, "Usage freshness": read with the daily heartbeat, so a validate rarely writes.
-  USAGE_TTL_SECONDS: seconds(24 * 3600),
-  ACTIVATION_LEASE_SECONDS: seconds(30),
-  ACTIVATION_WAIT_SECONDS: seconds(10),
-  ALLOW_TEST_MODE: flag,
-  TRIAL_DEVICE_ID_PATTERN: wholeMatch,
-  BLOCK_DISPOSABLE_EMAILS: onOff,
-  // In-app rate limits (README, "Rate limits"): on unless `off`, locally too.
-  RATE_LIMITS: onOff,
-  RATE_LIMIT_TRIAL: rateLimit('trial', '5/1h'),
-  RATE_LIMIT_UNKNOWN_KEY: rateLimit('unknown-key', '20/10m'),
-  RATE_LIMIT_ACTIVATE: rateLimit('activate', '10/1m'),
-  RATE_LIMIT_VALIDATE_UPSTREAM: rateLimit('validate-upstream', '60/1h'),
-  NEGATIVE_CACHE_SECONDS: seconds(600),
-  SECRETS_CACHE_SECONDS: seconds(300),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('INFO'),
-  LEMONSQUEEZY_API_KEY_PARAM: z.string().min(1).optional(),
-  OPENROUTER_API_KEY_PARAM: z.string().min(1).optional(),
-  WEBHOOK_SECRET_PARAM: z.string().min(1).optional(),
-  LEMONSQUEEZY_API_KEY: z.string().min(1).optional(),
-  OPENROUTER_API_KEY: z.string().min(1).optional(),
-  WEBHOOK_SECRET: z.string().min(1).optional(),
-  // The shared secret CloudFront adds to every origin request (Secrets Manager ARN in AWS).
-  ORIGIN_SECRET_ARN: z.string().min(1).optional(),
-  ORIGIN_SECRET: z.string().min(1).optional(),
-  // The lease signing key set (lambda/adapters/signing/key-set.ts): activate and validate only.
-  SIGNING_KEY_PARAM: z.string().min(1).optional(),
-  SIGNING_KEY: z.string().min(1).optional(),
-});
+const envSchema = z
+  .object({
+    TABLE_NAME: z.string().min(1),
+    // Names this deployment's OpenRouter keys (I6); defaults to a digest of TABLE_NAME.
+    DEPLOYMENT_ID: z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes, at most 40')
+      .optional(),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    // Set by Lambda; the `service` dimension of the function's metrics (config/metrics.ts).
+    AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).default('ravn-local'),
+    // How long audit records are kept (DynamoDB TTL); the admin function reads the same variable.
+    AUDIT_RETENTION_DAYS: auditRetentionDays,
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    // Defaults and the time budget they fit: config/time-budget.ts.
+    DYNAMODB_CONNECT_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(DYNAMODB_CLIENT_DEFAULTS.connectTimeoutMs),
+    DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(DYNAMODB_CLIENT_DEFAULTS.requestTimeoutMs),
+    DYNAMODB_MAX_ATTEMPTS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(DYNAMODB_CLIENT_DEFAULTS.maxAttempts),
+    LEMONSQUEEZY_BASE_URL: z.url().default('https://api.lemonsqueezy.com'),
+    // The store-wide License API budget (LemonSqueezy allows 60 a minute): 0 turns it off. First
+    // contacts have a share of their own; known licenses the rest (README, "LemonSqueezy budget").
+    LEMONSQUEEZY_BUDGET_PER_MINUTE: z.coerce.number().int().min(0).max(60).default(50),
+    LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE: z.coerce.number().int().min(1).max(59).default(15),
+    OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+    STATUS_TTL_SECONDS: seconds(24 * 3600),
+    STATUS_GRACE_SECONDS: seconds(72 * 3600),
+    // README, "Usage freshness": read with the daily heartbeat, so a validate rarely writes.
+    USAGE_TTL_SECONDS: seconds(24 * 3600),
+    ACTIVATION_LEASE_SECONDS: seconds(30),
+    ACTIVATION_WAIT_SECONDS: seconds(10),
+    ALLOW_TEST_MODE: flag,
+    TRIAL_DEVICE_ID_PATTERN: wholeMatch,
+    BLOCK_DISPOSABLE_EMAILS: onOff,
+    // In-app rate limits (README, "Rate limits"): on unless `off`, locally too.
+    RATE_LIMITS: onOff,
+    RATE_LIMIT_TRIAL: rateLimit('trial', '5/1h'),
+    RATE_LIMIT_UNKNOWN_KEY: rateLimit('unknown-key', '20/10m'),
+    RATE_LIMIT_ACTIVATE: rateLimit('activate', '10/1m'),
+    RATE_LIMIT_VALIDATE_UPSTREAM: rateLimit('validate-upstream', '60/1h'),
+    // One license's share of the budget: 10 hostile licenses × 3 leave 5 of the known share's 35.
+    RATE_LIMIT_LICENSE_UPSTREAM: rateLimit('lemonsqueezy-license', '3/1m'),
+    NEGATIVE_CACHE_SECONDS: seconds(600),
+    SECRETS_CACHE_SECONDS: seconds(300),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('INFO'),
+    LEMONSQUEEZY_API_KEY_PARAM: z.string().min(1).optional(),
+    OPENROUTER_API_KEY_PARAM: z.string().min(1).optional(),
+    WEBHOOK_SECRET_PARAM: z.string().min(1).optional(),
+    LEMONSQUEEZY_API_KEY: z.string().min(1).optional(),
+    OPENROUTER_API_KEY: z.string().min(1).optional(),
+    WEBHOOK_SECRET: z.string().min(1).optional(),
+    // The shared secret CloudFront adds to every origin request (Secrets Manager ARN in AWS).
+    ORIGIN_SECRET_ARN: z.string().min(1).optional(),
+    ORIGIN_SECRET: z.string().min(1).optional(),
+    // The lease signing key set (lambda/adapters/signing/key-set.ts): activate and validate only.
+    SIGNING_KEY_PARAM: z.string().min(1).optional(),
+    SIGNING_KEY: z.string().min(1).optional(),
+  })
+  // The two shares of the budget are disjoint (counters of their own): a first-contact share as
+  // large as the budget would leave known licenses (refreshes, seats, sweeps) nothing.
+  .refine(
+    (e) =>
+      e.LEMONSQUEEZY_BUDGET_PER_MINUTE === 0 ||
+      e.LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE < e.LEMONSQUEEZY_BUDGET_PER_MINUTE,
+    {
+      path: ['LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE'],
+      message: 'must be less than LEMONSQUEEZY_BUDGET_PER_MINUTE (known licenses get the rest)',
+    },
+  );
 
 const SECRET_VARIABLES = [
   ['LEMONSQUEEZY_API_KEY_PARAM', 'LEMONSQUEEZY_API_KEY'],
@@ -192,8 +207,9 @@ export interface ServiceConfig {
   openRouterBaseUrl: string;
   upstreamTimeoutMs: number;
   /**
-   * LemonSqueezy License API calls a minute for the whole deployment, and the share first
-   * contacts with unknown keys may use; undefined = no budget.
+   * LemonSqueezy License API calls a minute for the whole deployment, and the share of it kept
+   * for first contacts with keys never stored here (known licenses get the rest: the two shares
+   * are disjoint); undefined = no budget.
    */
   lemonSqueezyBudget: { perMinute: number; firstContactPerMinute: number } | undefined;
   secretsCacheSeconds: number;
@@ -230,10 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
         ? undefined
         : {
             perMinute: e.LEMONSQUEEZY_BUDGET_PER_MINUTE,
-            firstContactPerMinute: Math.min(
-              e.LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE,
-              e.LEMONSQUEEZY_BUDGET_PER_MINUTE,
-            ),
+            firstContactPerMinute: e.LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE,
           },
     secretsCacheSeconds: e.SECRETS_CACHE_SECONDS,
     logLevel: e.LOG_LEVEL,
@@ -266,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
         unknownKey: e.RATE_LIMIT_UNKNOWN_KEY,
         activate: e.RATE_LIMIT_ACTIVATE,
         validateUpstream: e.RATE_LIMIT_VALIDATE_UPSTREAM,
+        licenseUpstream: e.RATE_LIMIT_LICENSE_UPSTREAM,
       },
       negativeCacheMs: e.NEGATIVE_CACHE_SECONDS * 1000,
     },

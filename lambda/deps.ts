@@ -65,16 +65,22 @@ export function createDeps(
     apiKey: () => secrets.get('lemonsqueezyApiKey'),
     metrics,
   });
-  // The LemonSqueezy budget counts on its own counter even when RATE_LIMITS=off.
+  // The store-wide budget counts even when RATE_LIMITS=off; a license's own share is a rate
+  // limit (on with them, whether or not the budget is).
   const counters = new DynamoDbRateLimiter(documents, config.tableName);
   const budget = config.lemonSqueezyBudget;
-  const withBudget = (priority: BudgetPriority) =>
-    budget
-      ? new BudgetedLicenseProvider(lemonSqueezy, counters, budgetLimit(priority, budget), clock, {
-          metrics,
-          priority,
-        })
-      : lemonSqueezy;
+  const { enabled, licenseUpstream } = config.policy.rateLimits;
+  const withBudget = (priority: BudgetPriority) => {
+    const shares = {
+      perLicense: enabled ? licenseUpstream : undefined,
+      store: budget ? budgetLimit(priority, budget) : undefined,
+    };
+    if (!shares.perLicense && !shares.store) return lemonSqueezy;
+    return new BudgetedLicenseProvider(lemonSqueezy, counters, shares, clock, {
+      metrics,
+      priority,
+    });
+  };
   return {
     store: new DynamoDbLicenseStore(documents, config.tableName),
     trials: new DynamoDbTrialStore(documents, config.tableName),

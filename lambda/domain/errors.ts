@@ -1,3 +1,5 @@
+import type { RateLimit } from './rate-limits.ts';
+
 /**
  * The closed set of error codes a client can branch on. Adding one means adding its status in
  * `lambda/http/error-response.ts` (a compile error reminds you) and a row in the README table.
@@ -138,11 +140,35 @@ export class UpstreamError extends DomainError {
   }
 }
 
+/**
+ * A rate limit refused work that is not a request of its own: a LemonSqueezy call past the
+ * license's share (`licenseUpstream`), asked for deep inside a flow (a refresh, a seat, a
+ * reconciliation). 429 RATE_LIMITED with `Retry-After` and the policy, like a refused request.
+ * Not an upstream failure: LemonSqueezy was not asked, and nothing says it is in trouble.
+ */
+export class RateLimitedError extends DomainError {
+  readonly limit: RateLimit;
+  readonly retry: { at: string; afterSeconds: number };
+
+  constructor(message: string, limit: RateLimit, retry: { at: string; afterSeconds: number }) {
+    super('RATE_LIMITED', message, { retryable: true });
+    this.name = 'RateLimitedError';
+    this.limit = limit;
+    this.retry = retry;
+  }
+}
+
+/** Whether `error` is a rate limit's refusal thrown from inside a flow (`RateLimitedError`). */
+export function isRateLimited(error: unknown): error is RateLimitedError {
+  return isDomainError(error) && error.name === 'RateLimitedError';
+}
+
 const DOMAIN_ERROR_NAMES = new Set([
   'DomainError',
   'InvalidRequestError',
   'InvalidDeviceIdError',
   'UpstreamError',
+  'RateLimitedError',
 ]);
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 

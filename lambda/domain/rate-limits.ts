@@ -22,6 +22,12 @@ export interface RateLimits {
   activate: RateLimit;
   /** Validates that would reach LemonSqueezy or OpenRouter, per license. */
   validateUpstream: RateLimit;
+  /**
+   * LemonSqueezy License API calls (validate, activate, deactivate) made on behalf of one
+   * license, whoever asks (a request, a refresh, the reconciler, a sweep), per license: its own
+   * share of the store-wide budget, so no license can spend what the others need.
+   */
+  licenseUpstream: RateLimit;
 }
 
 export type RateLimitName = keyof RateLimits;
@@ -75,7 +81,13 @@ const WHY: Readonly<Record<RateLimitName, string>> = {
   unknownKey: 'Too many requests from this network address named unknown license keys.',
   activate: 'This license key was activated too often in a short time.',
   validateUpstream: 'This license key was validated too often in a short time.',
+  licenseUpstream: 'LemonSqueezy was asked about this license key too often in a short time.',
 };
+
+/** Why limit `which` refused: the sentence a 429 answers with. */
+export function whyLimited(which: RateLimitName): string {
+  return WHY[which];
+}
 
 /** 429 RATE_LIMITED: the limit that refused, and when it lifts (`Retry-After`, `retry_at`). */
 export function rateLimited(

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { isConflict } from '#adapters/dynamodb/retry-conflicts.ts';
 import type { RouteMethod } from '#config/routes.ts';
-import { type ErrorCode, isDomainError, UpstreamError } from '#domain/errors.ts';
+import { type ErrorCode, isDomainError, isRateLimited, UpstreamError } from '#domain/errors.ts';
 import type { Retry } from '#domain/outcome.ts';
 import type { RateLimit } from '#domain/rate-limits.ts';
 import type { ErrorResponse } from '#schemas/error-response.ts';
@@ -171,7 +171,16 @@ export function methodNotAllowed(method: RouteMethod, requestId: string): APIGat
  * a bare 500 (or a 503 for an AWS dependency that is down) so no stack, cause or upstream text
  * ever reaches the client.
  */
-export function errorOf(error: unknown): { code: ErrorCode; message: string; retry?: Retry } {
+export function errorOf(error: unknown): {
+  code: ErrorCode;
+  message: string;
+  retry?: Retry;
+  limit?: RateLimit;
+} {
+  // A limit's refusal from inside a flow answers like a refused request: its policy too.
+  if (isRateLimited(error)) {
+    return { code: error.code, message: error.message, retry: error.retry, limit: error.limit };
+  }
   if (isDomainError(error)) {
     const retry = error instanceof UpstreamError ? error.retry : undefined;
     return { code: error.code, message: error.message, ...(retry ? { retry } : {}) };
@@ -187,8 +196,8 @@ export function errorOf(error: unknown): { code: ErrorCode; message: string; ret
 
 /** Any throw as a response (see `errorOf`). */
 export function errorFromThrown(error: unknown, requestId: string): APIGatewayProxyResultV2 {
-  const { code, message, retry } = errorOf(error);
-  return errorResponse(code, message, requestId, retry);
+  const { code, message, retry, limit } = errorOf(error);
+  return errorResponse(code, message, requestId, retry, limit);
 }
 
 const NETWORK_CODES = new Set([

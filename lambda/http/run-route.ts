@@ -105,8 +105,8 @@ export async function respond(
   try {
     answer = await work();
   } catch (error) {
-    const { code, message, retry } = errorOf(error);
-    answer = { response: errorResponse(code, message, requestId, retry), code };
+    const { code, message, retry, limit } = errorOf(error);
+    answer = { response: errorResponse(code, message, requestId, retry, limit), code };
     if (!isDomainError(error) || statusOf(answer) >= 500) {
       logger.error('request failed', { requestId, error: describe(error) });
     }

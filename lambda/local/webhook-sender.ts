@@ -49,7 +49,7 @@ export async function sendWebhook(
   body: WebhookBody | string,
   secret: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; text: string; headers: Record<string, string> }> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const eventName = typeof body === 'string' ? '' : String(body.meta?.event_name ?? '');
   const response = await fetch(url, {
@@ -62,5 +62,6 @@ export async function sendWebhook(
     },
     body: raw,
   });
-  return { status: response.status, text: await response.text() };
+  const answered = Object.fromEntries(response.headers.entries());
+  return { status: response.status, text: await response.text(), headers: answered };
 }

@@ -15,7 +15,7 @@ import type { LicenseProvider, ProviderAnswer } from '#ports/license-provider.ts
 import type { ActivateRequest } from '#schemas/activate.ts';
 import { activateDevice, reconcileSeats } from './activate-device.ts';
 import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
-import { countActivation } from './outcome-metrics.ts';
+import { countActivation, countThrownActivation } from './outcome-metrics.ts';
 import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-facts.ts';
 import { overLimit } from './rate-limit.ts';
 import { revokeKey } from './rotate-key.ts';
@@ -25,9 +25,12 @@ import { rememberRefusal, screenUnknownKey } from './unknown-keys.ts';
 import { serveLicense } from './validate-license.ts';
 
 /**
- * Activates a license key on a device. Each request first counts against its license's rate
- * limit; one naming a key we do not hold also against its IP's limit on unknown keys, and is
- * answered LemonSqueezy's recent refusal of that key again, if any (negative cache).
+ * Activates a license key on a device. A request naming a key we do not hold first counts against
+ * its IP's limit on unknown keys, and is answered LemonSqueezy's recent refusal of that key
+ * again, if any (negative cache); only then (a refusal there writes nothing else) does it count
+ * against its license's rate limit, as every request for a key we hold does first. Every
+ * LemonSqueezy call counts against the license's own share of the budget too
+ * (`BudgetedLicenseProvider`: past it, 429).
  * Trial keys: answer the trial on its own device only.
  * LemonSqueezy keys:
  * 0. a device that holds its seat on fresh, usable facts is served from the table (no upstream
@@ -51,7 +54,13 @@ export async function activateLicense(
   request: ActivateRequest & FromCaller,
 ): Promise<Outcome<LicenseGrant>> {
   const seating = { taken: false };
-  const outcome = await activateSteps(deps, request, seating);
+  let outcome: Outcome<LicenseGrant>;
+  try {
+    outcome = await activateSteps(deps, request, seating);
+  } catch (error) {
+    countThrownActivation(deps.metrics, error);
+    throw error;
+  }
   countActivation(deps.metrics, outcome, seating.taken);
   return outcome;
 }
@@ -69,19 +78,20 @@ async function activateSteps(
   respelled = false,
 ): Promise<Outcome<LicenseGrant>> {
   const canonicalHash = licenseHashOf(request.licenseKey);
-  // A re-run in LemonSqueezy's spelling is the same request: counted once.
-  const limited = respelled ? undefined : await overLimit(deps, 'activate', canonicalHash);
-  if (limited) return limited;
   if (isTrialKey(canonicalLicenseKey(request.licenseKey))) return activateTrial(deps, request);
 
   const stored = await storedLicenseFor(deps, request.licenseKey);
   // LemonSqueezy judges the spelling sent; its refusals are remembered per spelling.
   const sent = strippedLicenseKey(request.licenseKey);
-  // A key we do not hold: the caller's IP limit, and LemonSqueezy's recent "no" (negative cache).
+  // A key we do not hold: the caller's IP limit, and LemonSqueezy's recent "no" (negative cache),
+  // before anything is counted for the key, so a refused request writes nothing more.
   const screened = stored
     ? undefined
     : await screenUnknownKey(deps, request.caller, spellingHash(sent));
   if (screened) return screened;
+  // A re-run in LemonSqueezy's spelling is the same request: counted once.
+  const limited = respelled ? undefined : await overLimit(deps, 'activate', canonicalHash);
+  if (limited) return limited;
   const known = stored ? knownDevice(stored, request.instanceName) : undefined;
   // The device holds its seat on facts fresh enough to serve a validate: so is a re-activation.
   if (stored && known && servableFromTable(deps, stored)) {
@@ -236,6 +246,11 @@ async function seat(
   return taken;
 }
 
+/**
+ * A trial key: the trial we hold is answered on its own device (counted against the license's
+ * activation limit); a trial key we do not hold only against the caller's IP limit on unknown
+ * keys, so guessing writes no counter per guess.
+ */
 async function activateTrial(
   deps: ServiceDeps,
   request: ActivateRequest & FromCaller,
@@ -245,6 +260,8 @@ async function activateTrial(
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
   }
+  const limited = await overLimit(deps, 'activate', licenseHashOf(request.licenseKey));
+  if (limited) return limited;
   const device = pickDevice(license, { instanceName: request.instanceName });
   if (!device) return refused('INSTANCE_MISMATCH', 'This trial belongs to another device.');
   return serveLicense(deps, license, device, canonicalLicenseKey(request.licenseKey), 'activate');

@@ -2,7 +2,13 @@ import { type DeviceWanted, deviceSlots, isDeviceWanted, slotOf } from '#domain/
 import type { DeviceDeactivation } from '#domain/devices.ts';
 import { listedDevice } from '#domain/devices.ts';
 import { unexpectedUpstreamAnswer } from '#domain/errors.ts';
-import type { Activation, DeviceSlot, LicenseRecord, ProviderLicense } from '#domain/license.ts';
+import {
+  type Activation,
+  type DeviceSlot,
+  type LicenseRecord,
+  licenseHashOf,
+  type ProviderLicense,
+} from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
 import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
@@ -19,7 +25,8 @@ import type { ServiceDeps } from './service-deps.ts';
  * Frees the seat of one device of a LemonSqueezy license, with exactly one LemonSqueezy
  * deactivation however many requests for the device arrive at once:
  * 1. a license never activated here → LICENSE_NOT_FOUND (counted against the caller's IP limit
- *    on unknown keys); a trial → TRIAL_NOT_TRANSFERABLE;
+ *    on unknown keys); any other request counts against the license's activation limit (429
+ *    past it); a trial → TRIAL_NOT_TRANSFERABLE;
  * 2. the device the request names (instance id, name, or both, which must then agree) → else
  *    INSTANCE_NOT_FOUND (a device whose activation is still under way has no instance yet);
  * 3. already deactivated (here, or found gone at LemonSqueezy) → that deactivation again, with
@@ -43,6 +50,10 @@ export async function deactivateDevice(
     const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
     return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
   }
+  // A device change either way: counted like an activation, in the same bucket, so cycling
+  // activate and deactivate is bounded by one limit.
+  const limited = await overLimit(deps, 'activate', licenseHashOf(request.licenseKey));
+  if (limited) return limited;
   // The license's own id: a license stored before canonical spellings keeps the one it had.
   const licenseHash = current.licenseHash;
   if (current.kind === 'trial') {

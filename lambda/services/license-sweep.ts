@@ -1,4 +1,5 @@
 import type { LicenseRecord } from '#domain/license.ts';
+import { shortHash } from '#domain/secrets.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /** Why a sweep's run ended early: LemonSqueezy failed (or its budget is spent), or the run's cap. */
@@ -57,4 +58,17 @@ export async function sweepLicenses(
     if (progress.wrapped) break;
   }
   return progress;
+}
+
+/**
+ * A sweep passed `license` over: its own share of LemonSqueezy's budget is spent this minute
+ * (its requests used it), which says nothing of the other licenses, so the run goes on and the
+ * next one visits it again.
+ */
+export function skippedLicense(deps: ServiceDeps, sweep: string, license: LicenseRecord): void {
+  deps.metrics.count('SweepsSkipped', { Sweep: sweep });
+  deps.logger.warn('license skipped: its LemonSqueezy share is spent this minute', {
+    sweep,
+    license: shortHash(license.licenseHash),
+  });
 }

@@ -1,5 +1,5 @@
 import { NO_CODE } from '#config/metrics.ts';
-import { isDomainError } from '#domain/errors.ts';
+import { isDomainError, isRateLimited } from '#domain/errors.ts';
 import { accessAfterRefusal } from '#domain/license-rules.ts';
 import type { LicenseGrant, Outcome } from '#domain/outcome.ts';
 import type { ServiceMetrics } from '#ports/metrics.ts';
@@ -43,8 +43,16 @@ export function countValidate(metrics: ServiceMetrics, outcome: Outcome<LicenseG
   metrics.count('Validates', { Status: status, Code: refusal?.code ?? NO_CODE });
 }
 
-/** A validate that threw (upstream trouble, 502/503; anything else is a 500). */
+/**
+ * A validate that threw (upstream trouble, 502/503; anything else is a 500), or was refused from
+ * inside (the license's share of LemonSqueezy calls spent: a 429 like any refusal).
+ */
 export function countFailedValidate(metrics: ServiceMetrics, error: unknown): void {
   const code = isDomainError(error) ? error.code : 'INTERNAL_ERROR';
-  metrics.count('Validates', { Status: 'failed', Code: code });
+  metrics.count('Validates', { Status: isRateLimited(error) ? 'refused' : 'failed', Code: code });
+}
+
+/** An activation refused from inside (its license's share of LemonSqueezy calls spent). */
+export function countThrownActivation(metrics: ServiceMetrics, error: unknown): void {
+  if (isRateLimited(error)) metrics.count('ActivationsRefused', { Code: error.code });
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDomainError } from '#domain/errors.ts';
+import { isDomainError, isRateLimited } from '#domain/errors.ts';
 import type { LicenseRecord } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { enforceLicense } from './enforce-license.ts';
@@ -7,6 +7,7 @@ import {
   type SweepPages,
   type SweepProgress,
   type SweepStop,
+  skippedLicense,
   sweepLicenses,
 } from './license-sweep.ts';
 import { storedLicenseKey } from './provider-facts.ts';
@@ -35,8 +36,8 @@ export interface ReconcileOptions extends SweepPages {
 }
 
 /**
- * 200 licenses a run, one every 3 s (20 License API calls a minute of the 50 in the budget, for
- * about 10 minutes); a daily run confirms every silent license within
+ * 200 licenses a run, one every 3 s (20 License API calls a minute of the known licenses' 35 in
+ * the budget, for about 10 minutes); a daily run confirms every silent license within
  * `licenses not validating / 200` days. Run it more often (the schedule) for more.
  *
  * Orders: each usable license's order is read once a week, one REST call
@@ -76,6 +77,8 @@ export interface ReconcileSummary extends SweepProgress {
   refundsRecovered: number;
   /** Why order reads ended before the walk did: an order read failed, or the run's cap. */
   orderChecksStopped?: SweepStop;
+  /** Licenses passed over because their own share of LemonSqueezy's budget was spent. */
+  skipped: number;
 }
 
 type Counts = Omit<ReconcileSummary, keyof SweepProgress>;
@@ -103,7 +106,8 @@ type Counts = Omit<ReconcileSummary, keyof SweepProgress>;
  *    the seat a dead activation took at LemonSqueezy is freed, the claim given back);
  * 6. stop at `maxLicenses` LemonSqueezy visits (2 and 5 each count one), or at the first upstream
  *    failure (the LemonSqueezy budget spent included): the next run starts again at the same
- *    page. Every LemonSqueezy call goes through `deps.provider` and its budget, as before.
+ *    page. Every LemonSqueezy call goes through `deps.provider` and its budget, as before; a
+ *    license whose own share of it is spent (RATE_LIMITED) is skipped, and the run goes on.
  */
 export async function reconcileLicenses(
   deps: ServiceDeps,
@@ -116,6 +120,7 @@ export async function reconcileLicenses(
     claimsSettled: 0,
     ordersChecked: 0,
     refundsRecovered: 0,
+    skipped: 0,
   };
   const progress = await sweepLicenses(
     deps,
@@ -151,6 +156,13 @@ async function reconcileOne(
     }
     return undefined;
   } catch (error) {
+    // This license's own share of LemonSqueezy's budget is spent (it is busy with requests of
+    // its own): the others' are not, so the run moves on; the next run visits it again.
+    if (isRateLimited(error)) {
+      counts.skipped += 1;
+      skippedLicense(deps, RECONCILE_SWEEP, license);
+      return undefined;
+    }
     if (!isDomainError(error) || error.name !== 'UpstreamError') throw error;
     deps.logger.warn('license reconciliation stopped: an upstream failed', {
       license: shortHash(license.licenseHash),

@@ -1,5 +1,5 @@
 import { findPlanVariant } from '#config/products-schema.ts';
-import { UpstreamError } from '#domain/errors.ts';
+import { isRateLimited, UpstreamError } from '#domain/errors.ts';
 import type { LicenseRecord, ProviderFacts, Sighting } from '#domain/license.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { Subscription } from '#domain/subscription.ts';
@@ -26,7 +26,9 @@ type RefreshMode = 'validate' | 'key-due' | 'confirm';
  * when that is due (`refreshDecision`: the store-wide limit is 60 calls a minute, so one call per
  * validate would cap the service). If LemonSqueezy fails, the stored status is served while
  * younger than the grace period, except when a key is due (`keyDue`: new credits are only handed
- * out on a confirmed status), and then the failure is thrown. So is a refusal not confirmed yet
+ * out on a confirmed status), and then the failure is thrown; the same when the license's own
+ * share of LemonSqueezy's budget is spent (the call not made: 429 past the grace or with a key
+ * due). So is a refusal not confirmed yet
  * (`unconfirmed-refusals.ts`, README I11): marked on the license, the stored facts served or, with
  * a key due or past the grace, a 503; within `REFUSAL_CONFIRM_AFTER_MS` of the first refusal a
  * validate does not ask again (no read could confirm it yet). What LemonSqueezy says is stored
@@ -80,10 +82,14 @@ async function refresh(
     }
   } catch (error) {
     const upstream = deps.upstreamTrouble.noteFailure(error, now);
-    if (upstream && withinGrace && mode === 'validate') {
-      deps.logger.warn('LemonSqueezy unreachable: serving the stored status', {
+    // The license's own share of LemonSqueezy's budget spent (429): LemonSqueezy was not asked,
+    // as when it is busy, so the stored status stands in the same way (it is no trouble upstream).
+    const ownShareSpent = isRateLimited(error);
+    if ((upstream || ownShareSpent) && withinGrace && mode === 'validate') {
+      deps.logger.warn('LemonSqueezy not asked: serving the stored status', {
         license: shortHash(license.licenseHash),
         statusAgeSeconds: Math.round(age / 1000),
+        reason: ownShareSpent ? 'license share spent' : 'upstream failed',
       });
       return license;
     }

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { planTermsOf } from '#config/products-schema.ts';
-import { isDomainError } from '#domain/errors.ts';
+import { isDomainError, isRateLimited } from '#domain/errors.ts';
 import type { Activation, LicenseRecord } from '#domain/license.ts';
 import { idleDevices } from '#domain/license-rules.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { freeSeat } from './deactivate-device.ts';
-import { type SweepPages, type SweepProgress, sweepLicenses } from './license-sweep.ts';
+import {
+  type SweepPages,
+  type SweepProgress,
+  skippedLicense,
+  sweepLicenses,
+} from './license-sweep.ts';
 import { storedLicenseKey } from './provider-facts.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
@@ -46,7 +51,8 @@ export interface ReleaseSummary extends SweepProgress {
  * 3. free each seat like `POST /v1/deactivate` does (the same claim, so a customer deactivating
  *    or the device activating again at the same moment is never undone);
  * 4. stop at `maxReleases`, or at the first LemonSqueezy failure (the rest waits for the next run,
- *    which starts again at the same page).
+ *    which starts again at the same page); a license whose own share of LemonSqueezy's budget is
+ *    spent is skipped (its seats wait for the next run) and the run goes on.
  * A device that comes back later finds itself deactivated (`DEVICE_DEACTIVATED`) and can be
  * activated again; that is not a new device for the device-change limit.
  */
@@ -117,6 +123,11 @@ export async function releaseIdleSeats(
     }
     return { released };
   } catch (error) {
+    // Its own share of LemonSqueezy's budget spent: the run goes on with the other licenses.
+    if (isRateLimited(error)) {
+      skippedLicense(deps, RELEASE_SWEEP, license);
+      return { released };
+    }
     if (!isDomainError(error) || error.name !== 'UpstreamError') throw error;
     deps.logger.warn('idle device release stopped: LemonSqueezy failed', {
       license: shortHash(license.licenseHash),

@@ -67,6 +67,7 @@ export class ServiceDashboard extends Construct {
         'LicensesReconciled',
         'IdleDevicesReleased',
         'SweepsStopped',
+        'SweepsSkipped',
         'AiKeysSettled',
         'LostSeatsSettled',
         'RefundsRecovered',

@@ -53,6 +53,7 @@ export const ROOMY_RATE_LIMITS = {
   RATE_LIMIT_UNKNOWN_KEY: '100000/1h',
   RATE_LIMIT_ACTIVATE: '100000/1h',
   RATE_LIMIT_VALIDATE_UPSTREAM: '100000/1h',
+  RATE_LIMIT_LICENSE_UPSTREAM: '100000/1h',
 } as const;
 
 /** The service's own default limits (an empty variable counts as unset). */
@@ -61,6 +62,7 @@ export const SERVICE_RATE_LIMITS = {
   RATE_LIMIT_UNKNOWN_KEY: '',
   RATE_LIMIT_ACTIVATE: '',
   RATE_LIMIT_VALIDATE_UPSTREAM: '',
+  RATE_LIMIT_LICENSE_UPSTREAM: '',
 } as const;
 
 export interface StackOptions {

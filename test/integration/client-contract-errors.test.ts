@@ -107,9 +107,9 @@ describe('client contract: every refusal has the status whose client message is 
           return answer;
         }
         case 'UPSTREAM_BUSY': {
-          // A budget of one License API call a minute: the first activation takes it.
+          // One License API call a minute for first contacts: the first activation takes it.
           const local = await startTestStack({
-            LEMONSQUEEZY_BUDGET_PER_MINUTE: '1',
+            LEMONSQUEEZY_BUDGET_PER_MINUTE: '2',
             LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE: '1',
           });
           await local.post('/v1/activate', { instanceName, licenseKey: deviceId() });

@@ -6,6 +6,7 @@ import {
   activatedLicense,
   deviceId,
   PLANS,
+  seedLicense,
   startTestStack,
   useTestStack,
 } from '#test/helpers/test-stack.ts';
@@ -146,11 +147,12 @@ describe('metrics (EMF on stdout)', () => {
 });
 
 describe('metrics of refusals by the limits', () => {
-  it('counts a trial refused by its rate limit by policy, and LemonSqueezy calls over budget', async () => {
+  it('counts a trial refused by its rate limit by policy, a license past its share of LemonSqueezy calls, and calls over budget', async () => {
     // Prepare
     const stack = await startTestStack({
       RATE_LIMIT_TRIAL: '1/1h',
-      LEMONSQUEEZY_BUDGET_PER_MINUTE: '1',
+      RATE_LIMIT_LICENSE_UPSTREAM: '1/1m',
+      LEMONSQUEEZY_BUDGET_PER_MINUTE: '2',
       LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE: '1',
     });
     const emf = captureEmf();
@@ -161,14 +163,23 @@ describe('metrics of refusals by the limits', () => {
         instanceName: deviceId(),
         email: 'two@example.com',
       });
+      // A first activation: its validate is the license's one call this minute (and the first
+      // contacts' one), so its seat is refused.
+      const seat = await stack.post('/v1/activate', {
+        instanceName: deviceId(),
+        licenseKey: seedLicense(stack, 'byok').key,
+      });
       for (const key of ['ABCD-BUDGET-ONE-0000', 'ABCD-BUDGET-TWO-0000']) {
         await stack.post('/v1/activate', { instanceName: deviceId(), licenseKey: key });
       }
 
       // Assess
       expect(limited.body.code).toBe('RATE_LIMITED');
+      expect(seat.body.code).toBe('RATE_LIMITED');
       expect(emf.value('RateLimited', { Policy: 'trial' })).toBe(1);
-      expect(emf.value('UpstreamBusy', { Priority: 'first-contact' })).toBe(1);
+      expect(emf.value('RateLimited', { Policy: 'lemonsqueezy-license' })).toBe(1);
+      expect(emf.value('ActivationsRefused', { Code: 'RATE_LIMITED' })).toBe(1);
+      expect(emf.value('UpstreamBusy', { Priority: 'first-contact' })).toBe(2);
     } finally {
       emf.restore();
       await stack.close();

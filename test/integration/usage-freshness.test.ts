@@ -33,7 +33,7 @@ async function licenseItem(stack: TestStack, licenseKey: string) {
 describe('usage freshness: a day of validates every 10 minutes', () => {
   const stack = useTestStack({}, { meter: true });
 
-  it('reads usage once, asks LemonSqueezy once, and writes once: the status, heartbeat and usage share the write', async () => {
+  it('reads usage once, asks LemonSqueezy once, and writes the license once: the status, heartbeat and usage share the write', async () => {
     // Prepare
     const { license, device, token } = await activatedLicense(stack, 'saas');
     const hash = stack.openRouter.keys().find((key) => key.key === token)?.hash ?? '';
@@ -58,16 +58,17 @@ describe('usage freshness: a day of validates every 10 minutes', () => {
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(stack.openRouter.callCount('get') - gets).toBe(1);
     expect(stack.lemonSqueezy.callCount('validate') - lemonCalls).toBe(1);
-    expect(counted.writes).toBe(1);
+    // The license's one write, and the one LemonSqueezy call counted against its share.
+    expect(counted.writes).toBe(2);
     // The figure changes once, at the read a day after the activation.
     expect(new Set(answers.map((answer) => answer.remaining))).toEqual(new Set([6, 4]));
     const item = await licenseItem(stack, license.key);
     const [slot] = Object.values(item.devices);
     expect(item.ai.limitCheckedAt).toBe(item.statusCheckedAt);
     expect(slot?.lastSeenAt).toBe(item.statusCheckedAt);
-    expect((await rateItems(stack)).map((entry) => entry.pk)).not.toContainEqual(
-      expect.stringMatching(/^RATE#validate-upstream/),
-    );
+    const counters = (await rateItems(stack)).map((entry) => entry.pk);
+    expect(counters).not.toContainEqual(expect.stringMatching(/^RATE#validate-upstream/));
+    expect(counters).toContain(`RATE#lemonsqueezy-license#${licenseHashOf(license.key)}`);
   });
 });
 

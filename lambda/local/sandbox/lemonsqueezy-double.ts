@@ -88,6 +88,9 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   readonly #licenses: LicenseApi;
   readonly #rest: RestApi;
   readonly #orders: OrderApi;
+  readonly #now: () => Date;
+  /** License API calls by the license they named (its seeded key; else the key as sent). */
+  readonly #licenseCalls = new Map<string, Date[]>();
   /**
    * Irregular License API refusals, armed by tests: `answerNotFound` (transient 404s for a key
    * LemonSqueezy holds) and `answerBare` (refusals without `license_key`/`meta`); `clear()`.
@@ -102,6 +105,7 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   private constructor(options: LemonSqueezyDoubleOptions) {
     super();
     const now = clockOf(options);
+    this.#now = now;
     this.#apiKey = options.apiKey;
     this.#rateWindow =
       options.rateLimitPerMinute === undefined
@@ -177,6 +181,24 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
         pause: subscription.pause,
       },
     };
+  }
+
+  /**
+   * When each License API call (validate, activate, deactivate) naming this license arrived, on
+   * the double's clock, faulted and rate-limited ones included: in any spelling the key matching
+   * accepted at the time (a key not seeded: as sent, trimmed).
+   */
+  licenseApiCalls(key: string): Date[] {
+    return [...(this.#licenseCalls.get(this.#store.byKey(key)?.key ?? key) ?? [])];
+  }
+
+  protected override async observe(route: LemonSqueezyRoute, req: IncomingMessage): Promise<void> {
+    if (!VERDICTS[route]) return;
+    // Read here (and kept on the request for the handler), before a fault could drop it.
+    const sent = (await licenseBody(req)).license_key;
+    if (typeof sent !== 'string') return;
+    const key = this.#store.matchKey(sent.trim())?.key ?? sent.trim();
+    this.#licenseCalls.set(key, [...(this.#licenseCalls.get(key) ?? []), this.#now()]);
   }
 
   /** Every license key seeded so far (tests check none of them reaches a log). */

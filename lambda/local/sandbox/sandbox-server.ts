@@ -49,6 +49,12 @@ export abstract class SandboxServer<Route extends string> {
   /** The upstream's error body for `status`; `route` is undefined when no route matched. */
   protected abstract errorReply(route: Route | undefined, status: number): JsonReply;
 
+  /**
+   * Runs after counting and before `admit` and faults, so it sees every request that reached the
+   * route (a double logging what each call was about, say).
+   */
+  protected async observe(_route: Route, _req: IncomingMessage): Promise<void> {}
+
   /** Runs after counting and before faults (a rate limiter, say); a reply short-circuits. */
   protected admit(_route: Route): JsonReply | undefined {
     return undefined;
@@ -106,6 +112,7 @@ export abstract class SandboxServer<Route extends string> {
       if (!matched) return sendJson(res, this.errorReply(undefined, 404));
       const route = matched.route;
       this.#counts.set(route, this.callCount(route) + 1);
+      await this.observe(route, req);
       const refusal = this.admit(route);
       if (refusal) return sendJson(res, refusal);
       const fault = this.faults.take(route);

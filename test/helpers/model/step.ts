@@ -1,4 +1,5 @@
 import type fc from 'fast-check';
+import { shareWindow } from '#test/helpers/model/license-share.ts';
 import { checkInvariants, type Model, type World } from '#test/helpers/model/world.ts';
 
 /**
@@ -15,7 +16,16 @@ export abstract class Step implements fc.AsyncCommand<Model, World> {
 
   async run(model: Model, world: World): Promise<void> {
     const armedBefore = model.faultArmed || model.crashArmed;
+    const startedAt = world.stack.clock.now().getTime();
     await this.act(model, world);
+    // A write whose answer was lost is retried by the SDK: a rate-limit counter written then may
+    // count one request twice, in the windows this step ran in.
+    if (model.dbFault === 'lost') {
+      const last = shareWindow(world, world.stack.clock.now().getTime());
+      for (let window = shareWindow(world, startedAt); window <= last; window += 1) {
+        model.overcounted.add(window);
+      }
+    }
     if (armedBefore && !this.armsFault) {
       // A DynamoDB that refused every write also refused giving a claim back: the claim lingers
       // until its lease is over, and the client's retry comes after that (a 503 says retry later).

@@ -78,6 +78,8 @@ export class Deactivate extends Step {
       instanceId: response.body.instanceId,
     });
     const context = `validate after deactivate → ${validated.status} ${validated.text.slice(0, 300)}`;
+    // Its refresh, if due, may meet the license's share spent (checked in checkAnswer).
+    if (validated.status === 429) return;
     // A device deactivated long ago (found gone at LemonSqueezy) is forgotten by the next
     // reconciliation, and then is a device this key never had, unless it is the license's last
     // activation (which stays known as deactivated).

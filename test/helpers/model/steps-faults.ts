@@ -8,6 +8,7 @@ import {
 } from '#services/reconcile-licenses.ts';
 import type { FaultKind } from '#test/helpers/dynamodb-faults.ts';
 import { checkNoEnabledKey, checkSeatsRecorded } from '#test/helpers/model/key-checks.ts';
+import { shareSpent } from '#test/helpers/model/license-share.ts';
 import { Step } from '#test/helpers/model/step.ts';
 import type { Model, World } from '#test/helpers/model/world.ts';
 
@@ -85,12 +86,14 @@ export class Crash extends Step {
  * - every seat LemonSqueezy holds for the license is recorded here, for a license stored usable
  *   (the reconciler walks only those);
  * - a license LemonSqueezy says is disabled or expired has no enabled key, told or not.
+ * A run that passed the license over (its share of LemonSqueezy calls spent) checks neither.
  */
 export class Sweep extends Step {
   protected async act(model: Model, world: World) {
     const { stack } = world;
     stack.clock.advance(stack.deps.policy.activationLeaseMs + SECOND);
     let clean = !model.faultArmed;
+    let skipped = false;
     try {
       await reapOrphanKeys(stack.deps);
       await stack.deps.store.saveSweepCursor(
@@ -110,6 +113,13 @@ export class Sweep extends Step {
         );
         clean = false;
       }
+      // The license's share of LemonSqueezy calls spent: the run passed it over (any other
+      // license skipped is an earlier sequence's). A lost claim it took over stays pending for
+      // the next run, which comes once its lease is over.
+      if (summary.skipped > 0 && shareSpent(world, model)) {
+        clean = false;
+        skipped = true;
+      }
     } catch (error) {
       // A scheduled run may fail on a fault (the schedule runs it again), never unfaulted.
       expect(model.faultArmed || world.crash.struck, String(error)).toBe(true);
@@ -117,6 +127,7 @@ export class Sweep extends Step {
     }
     if (world.crash.struck) clean = false;
     world.crash.recover();
+    if (skipped) stack.clock.advance(stack.deps.policy.activationLeaseMs + SECOND);
     if (!clean) return;
     const item = await world.readItem();
     if (item === undefined || item.status === 'active') await checkSeatsRecorded(world);

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { MINUTE } from '#local/manual-clock.ts';
 import { admin } from '#test/helpers/admin.ts';
 import { failedAsArmed } from '#test/helpers/model/fault-answers.ts';
+import { checkShareRefusal } from '#test/helpers/model/license-share.ts';
 import { Step } from '#test/helpers/model/step.ts';
 import { checkAnswer, type Model, truthOf, type World } from '#test/helpers/model/world.ts';
 
@@ -84,6 +85,7 @@ export class TransientNotFound extends Step {
     );
     const context = `admin license sync → ${response.status} ${response.text.slice(0, 300)}`;
     if (failedAsArmed(model, response, context)) return;
+    if (checkShareRefusal(world, model, response, context)) return;
     expect([200, 404], context).toContain(response.status);
     if (guarded && response.status === 200 && !truthOf(world).licenseUnusable) {
       expect(response.body.after?.status, `I11: ${context}`).not.toBe('disabled');

@@ -11,6 +11,7 @@ import {
   checkRefundedPeriods,
   checkServedToken,
 } from '#test/helpers/model/key-checks.ts';
+import { checkShareKept, checkShareRefusal } from '#test/helpers/model/license-share.ts';
 import type { HttpResult, TestStack } from '#test/helpers/test-stack.ts';
 
 /** The plan the model's license is sold on (config/products.json, starter monthly). */
@@ -57,6 +58,10 @@ export interface Model {
   newSeats: Array<{ name: string; at: number }>;
   /** How many brand-new device names the sequence has made up so far. */
   freshDevices: number;
+  /** When the customer called LemonSqueezy's License API for the license directly (its UI). */
+  directCalls: number[];
+  /** Windows of the license's share whose count may run ahead of its calls (license-share.ts). */
+  overcounted: Set<number>;
 }
 
 /** A webhook event on its way: which stream it belongs to and the change it describes. */
@@ -106,6 +111,8 @@ export function newModel(devices: string[]): Model {
     promised: new Map(),
     newSeats: [],
     freshDevices: 0,
+    directCalls: [],
+    overcounted: new Set(),
   };
 }
 
@@ -132,7 +139,8 @@ export function truthOf(world: World) {
  * - never a 500, never a 5xx but 503 after an injected fault, no answer only from a crash
  *   (fault-answers.ts); under a DynamoDB fault, no refusal the state does not explain;
  * - a 429 is RATE_LIMITED (the default limits: e.g. more than 10 activations of the license in
- *   a minute) or, for an activation, DEVICE_CHANGE_LIMIT, with `Retry-After`;
+ *   a minute; the license's share of LemonSqueezy calls only once the model counts it spent,
+ *   license-share.ts) or, for an activation, DEVICE_CHANGE_LIMIT, with `Retry-After`;
  * - I2: no `ai_details` once the service was told (by a delivered webhook describing the newest
  *   change) that the license cannot be used, or after a delivered full refund;
  * - an activation's 200 names an instance LemonSqueezy holds right now (I2/I3);
@@ -148,6 +156,7 @@ export async function checkAnswer(
   const context = `${route} → ${response.status} ${response.text.slice(0, 300)}`;
   if (failedAsArmed(model, response, context)) return;
   await checkRefusalUnderFault(world, model, response, context, request);
+  if (checkShareRefusal(world, model, response, context)) return;
   if (response.status === 429) {
     const codes =
       route === '/v1/activate' ? ['RATE_LIMITED', 'DEVICE_CHANGE_LIMIT'] : ['RATE_LIMITED'];
@@ -226,6 +235,7 @@ function checkUsageFigure(world: World, response: HttpResult, context: string): 
  * - I3: the devices we hold active never outnumber LemonSqueezy's activation limit, and no
  *   device claim (activation or deactivation) outlives the step that made it, but a crash's;
  * - I4: the stored facts never go back in time;
+ * - the license's share of LemonSqueezy calls is never exceeded in any window (license-share.ts);
  * - every token served last works at OpenRouter while that is promised, and a license known to
  *   be disabled has no enabled key (key-checks.ts).
  */
@@ -252,6 +262,7 @@ export async function checkInvariants(world: World, model: Model): Promise<void>
     expect(exposed, `I1: credit exposed in period ${period}`).toBeLessThanOrEqual(credit + 1e-9);
   }
   checkPromises(world, model);
+  checkShareKept(world, model);
   checkNoEnabledKey(world, model);
   checkRefundedPeriods(world, model);
   const item = await world.readItem();

@@ -267,5 +267,27 @@ describe('LemonSqueezyDouble', () => {
       expect(again.body.error).toBe('instance_id not found.');
       expect(double.instances(key)).toEqual([]);
     });
+
+    it('logs each License API call by the license it names, faulted ones included', async () => {
+      // Prepare
+      const { key } = double.addLicense(product);
+      double.faults.inject('validate', { kind: 'status', status: 500 });
+
+      // Act
+      const faulted = await licenseCall('validate', { license_key: key });
+      await licenseCall('validate', { license_key: key }, true);
+      clock.advance(60_000);
+      await licenseCall('activate', { license_key: key, instance_name: 'laptop' });
+      await licenseCall('validate', { license_key: 'NOT-SOLD-0000' });
+
+      // Assess
+      expect(faulted.status).toBe(500);
+      expect(double.licenseApiCalls(key).map((at) => at.toISOString())).toEqual([
+        '2025-03-01T10:00:00.000Z',
+        '2025-03-01T10:00:00.000Z',
+        '2025-03-01T10:01:00.000Z',
+      ]);
+      expect(double.licenseApiCalls('NOT-SOLD-0000')).toHaveLength(1);
+    });
   });
 });

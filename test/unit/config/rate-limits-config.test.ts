@@ -9,7 +9,7 @@ const MINIMAL = {
 };
 
 describe('loadConfig: rate limits and the negative cache', () => {
-  it('has the documented defaults: on, 5 trials/h, 20 unknown keys/10 min, 10 activations/min, 60 upstream validates/h, 10-minute negative cache', () => {
+  it('has the documented defaults: on, 5 trials/h, 20 unknown keys/10 min, 10 activations/min, 60 upstream validates/h, 3 LemonSqueezy calls/min per license, 10-minute negative cache', () => {
     // Act
     const { policy } = loadConfig(MINIMAL);
 
@@ -20,6 +20,7 @@ describe('loadConfig: rate limits and the negative cache', () => {
       unknownKey: { name: 'unknown-key', max: 20, windowSeconds: 600 },
       activate: { name: 'activate', max: 10, windowSeconds: 60 },
       validateUpstream: { name: 'validate-upstream', max: 60, windowSeconds: 3600 },
+      licenseUpstream: { name: 'lemonsqueezy-license', max: 3, windowSeconds: 60 },
     });
     expect(policy.negativeCacheMs).toBe(600_000);
   });
@@ -56,5 +57,34 @@ describe('loadConfig: rate limits and the negative cache', () => {
     // Assess
     expect(policy.rateLimits.enabled).toBe(false);
     expect(policy.negativeCacheMs).toBe(0);
+  });
+
+  it('has a budget of 50 LemonSqueezy calls a minute, 15 of them kept for first contacts', () => {
+    // Act
+    const config = loadConfig(MINIMAL);
+
+    // Assess
+    expect(config.lemonSqueezyBudget).toEqual({ perMinute: 50, firstContactPerMinute: 15 });
+  });
+
+  it.each([
+    ['the whole budget', { LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE: '50' }],
+    ['more than the budget', { LEMONSQUEEZY_BUDGET_PER_MINUTE: '10' }],
+  ])('refuses a first-contact share of %s: known licenses would get nothing', (_case, env) => {
+    // Act
+    const act = () => loadConfig({ ...MINIMAL, ...env });
+
+    // Assess
+    expect(act).toThrow(
+      /LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE: must be less than LEMONSQUEEZY_BUDGET_PER_MINUTE/,
+    );
+  });
+
+  it('takes any first-contact share with the budget off', () => {
+    // Act
+    const config = loadConfig({ ...MINIMAL, LEMONSQUEEZY_BUDGET_PER_MINUTE: '0' });
+
+    // Assess
+    expect(config.lemonSqueezyBudget).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import {
   type ErrorCode,
   InvalidDeviceIdError,
   InvalidRequestError,
+  RateLimitedError,
   UpstreamError,
 } from '#domain/errors.ts';
 import { codeToStatus, errorFromThrown, errorResponse } from '#http/error-response.ts';
@@ -208,6 +209,28 @@ describe('errorFromThrown', () => {
     expect(JSON.parse(response.body ?? '')).toEqual(
       errorBodyOf('UPSTREAM_ERROR', 'OpenRouter gave an unexpected answer.', 'request-1'),
     );
+  });
+
+  it('returns 429 RATE_LIMITED with Retry-After, retry_at and the policy for a limit refused inside a flow', () => {
+    // Prepare
+    const limit = { name: 'lemonsqueezy-license', max: 3, windowSeconds: 60 };
+    const retry = { at: '2026-03-10T12:01:00.000Z', afterSeconds: 42 };
+    const error = new RateLimitedError('Too often.', limit, retry);
+
+    // Act
+    const response = structured(errorFromThrown(error, 'request-1'));
+
+    // Assess: the same answer as a request refused by a limit at its start.
+    expect(response.statusCode).toBe(429);
+    expect(response.headers).toMatchObject({
+      'retry-after': '42',
+      'ratelimit-policy': '"lemonsqueezy-license";q=3;w=60',
+      ratelimit: '"lemonsqueezy-license";r=0;t=42',
+    });
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      ...errorBodyOf('RATE_LIMITED', 'Too often.', 'request-1'),
+      retry_at: '2026-03-10T12:01:00Z',
+    });
   });
 
   it.each([
