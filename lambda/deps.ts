@@ -70,9 +70,9 @@ export function createDeps(
   const counters = new DynamoDbRateLimiter(documents, config.tableName);
   const budget = config.lemonSqueezyBudget;
   const { enabled, licenseUpstream } = config.policy.rateLimits;
-  const withBudget = (priority: BudgetPriority) => {
+  const withBudget = (priority: BudgetPriority, licenseShare = enabled) => {
     const shares = {
-      perLicense: enabled ? licenseUpstream : undefined,
+      perLicense: licenseShare ? licenseUpstream : undefined,
       store: budget ? budgetLimit(priority, budget) : undefined,
     };
     if (!shares.perLicense && !shares.store) return lemonSqueezy;
@@ -89,6 +89,7 @@ export function createDeps(
     negativeCache: new DynamoDbNegativeCache(documents, config.tableName),
     provider: withBudget('known'),
     firstContact: withBudget('first-contact'),
+    timestampBound: withBudget('known', false),
     keys: new OpenRouterClient({
       baseUrl: config.openRouterBaseUrl,
       timeoutMs: config.upstreamTimeoutMs,

@@ -35,6 +35,13 @@ export interface ServiceDeps {
    * smaller share of the store-wide budget, so unknown keys cannot starve known licenses.
    */
   firstContact: LicenseProvider;
+  /**
+   * LemonSqueezy for a validate's refresh while no upstream failed lately: the license's stored
+   * timestamps bound how often it can ask (one refresh per status TTL), so the call counts only
+   * against the store-wide share and its license's own share is not written (a validate stays
+   * within its write budget). After a failure the refresh uses `provider`, whose share counts.
+   */
+  timestampBound: LicenseProvider;
   keys: KeyProvisioner;
   clock: Clock;
   products: ProductsConfig;

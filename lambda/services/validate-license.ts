@@ -118,7 +118,9 @@ async function validateSteps(
   let sighting = seen.sighting;
   let checked = seen.license;
   if (refresh.due) {
-    checked = await refreshLicense(deps, checked, licenseKey, refresh.keyDue, sighting);
+    // In health the refresh is bounded by the timestamps it renews: no per-license count.
+    const asking = trouble ? deps : { ...deps, provider: deps.timestampBound };
+    checked = await refreshLicense(asking, checked, licenseKey, refresh.keyDue, sighting);
     if (sighting && sightingRecorded(checked, sighting)) sighting = undefined;
   } else if (seatsOutOfStep(checked, now)) {
     checked = await reconcileSeats(deps, checked);

@@ -18,9 +18,19 @@ import { deviceId, seedLicense, type TestStack, useTestStack } from '#test/helpe
 
 /**
  * A license whose own share of LemonSqueezy's budget is spent (3 calls this minute) is not asked
- * about again by anyone this minute: a validate due for a refresh serves the stored status
- * within its grace (as when LemonSqueezy is busy), and the reconciler passes it over and goes on.
+ * about again by anyone this minute: once this instance saw an upstream fail, a validate due for
+ * a refresh serves the stored status within its grace (as when LemonSqueezy is busy), and the
+ * reconciler passes it over and goes on. In health a validate's refresh is bounded by the status
+ * timestamps it renews, so it is not counted against the share (no write).
  */
+
+/** A failed refresh of `licenseKey` a minute ago: this instance is in upstream trouble. */
+async function troubleBefore(stack: TestStack, licenseKey: string) {
+  stack.lemonSqueezy.faults.inject('validate', { kind: 'status', status: 500 }, { times: 1 });
+  await stack.post('/v1/validate', { licenseKey });
+  stack.lemonSqueezy.faults.clear();
+  nextMinute(stack);
+}
 
 /** A license with `devices` devices activated (one a minute: a seat costs two calls). */
 async function licenseWithDevices(stack: TestStack, devices: number) {
@@ -52,6 +62,7 @@ describe('a validate of a license past its own share of LemonSqueezy calls', () 
     // Prepare: four devices; a day later the status is due, and three of them are freed.
     const { licenseKey, instanceNames } = await licenseWithDevices(stack, 4);
     aDayLater(stack);
+    await troubleBefore(stack, licenseKey);
     await spendShare(stack, licenseKey, instanceNames.slice(1));
 
     // Act
@@ -66,7 +77,7 @@ describe('a validate of a license past its own share of LemonSqueezy calls', () 
     // Prepare
     const { licenseKey, instanceNames } = await licenseWithDevices(stack, 4);
     stack.clock.advance(73 * HOUR);
-    nextMinute(stack);
+    await troubleBefore(stack, licenseKey);
     await spendShare(stack, licenseKey, instanceNames.slice(1));
 
     // Act
@@ -77,6 +88,27 @@ describe('a validate of a license past its own share of LemonSqueezy calls', () 
     expect(validated.headers?.['ratelimit-policy']).toBe('"lemonsqueezy-license";q=3;w=60');
     expect(validated.headers?.['retry-after']).toBe('60');
     expect(callsThisMinute(stack, licenseKey)).toBe(3);
+  });
+});
+
+describe('a validate of a license past its own share, in health', () => {
+  const stack = useTestStack(DEPLOYED_LIMITS);
+
+  it('still refreshes a due status: the timestamps bound it, and nothing is counted', async () => {
+    // Prepare
+    const { licenseKey, instanceNames } = await licenseWithDevices(stack, 4);
+    aDayLater(stack);
+    nextMinute(stack);
+    await spendShare(stack, licenseKey, instanceNames.slice(1));
+
+    // Act
+    const validated = await stack.post('/v1/validate', { licenseKey });
+    const again = await stack.post('/v1/validate', { licenseKey });
+
+    // Assess: one refresh reached LemonSqueezy; the next validate is served from the table.
+    expect([validated.status, validated.body.status]).toEqual([200, 'active']);
+    expect(again.status).toBe(200);
+    expect(callsThisMinute(stack, licenseKey)).toBe(4);
   });
 });
 

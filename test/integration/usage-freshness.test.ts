@@ -58,8 +58,8 @@ describe('usage freshness: a day of validates every 10 minutes', () => {
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(stack.openRouter.callCount('get') - gets).toBe(1);
     expect(stack.lemonSqueezy.callCount('validate') - lemonCalls).toBe(1);
-    // The license's one write, and the one LemonSqueezy call counted against its share.
-    expect(counted.writes).toBe(2);
+    // The license's one write: a healthy refresh is bounded by its timestamps, so not counted.
+    expect(counted.writes).toBe(1);
     // The figure changes once, at the read a day after the activation.
     expect(new Set(answers.map((answer) => answer.remaining))).toEqual(new Set([6, 4]));
     const item = await licenseItem(stack, license.key);
@@ -68,7 +68,6 @@ describe('usage freshness: a day of validates every 10 minutes', () => {
     expect(slot?.lastSeenAt).toBe(item.statusCheckedAt);
     const counters = (await rateItems(stack)).map((entry) => entry.pk);
     expect(counters).not.toContainEqual(expect.stringMatching(/^RATE#validate-upstream/));
-    expect(counters).toContain(`RATE#lemonsqueezy-license#${licenseHashOf(license.key)}`);
   });
 });
 
