@@ -6,7 +6,8 @@ import type { HttpResult } from '#test/helpers/test-stack.ts';
  * The license's own share of LemonSqueezy's budget (`RATE_LIMIT_LICENSE_UPSTREAM`, the service's
  * default in the model: 3 License API calls a minute), modelled from the ground truth: the calls
  * that reached the LemonSqueezy double naming the license, by window, less the customer's own
- * (a seat freed in LemonSqueezy's UI, `model.directCalls`). The service counts each call before
+ * (a seat freed in LemonSqueezy's UI, `model.directCalls`) and a healthy validate's refresh
+ * (`world.healthyRefreshCalls`: bounded by the status timestamps, not counted). The service counts each call before
  * making it, so in no window may it have made more than its share; and it may refuse a call
  * (429, policy `lemonsqueezy-license`) only once its calls in that window reached the share, or
  * in a window where a DynamoDB answer was lost after its write committed (the SDK's retry then
@@ -35,6 +36,7 @@ function callsByWindow(world: World, model: Model): Map<number, number> {
     add(at.getTime(), 1);
   }
   for (const at of model.directCalls) add(at, -1);
+  for (const at of world.healthyRefreshCalls) add(at, -1);
   return counts;
 }
 

@@ -87,6 +87,11 @@ export interface World {
    * rate limits, which count per client IP (trials, unknown keys) and per license.
    */
   post(path: string, body: unknown): Promise<HttpResult>;
+  /**
+   * License API calls made by validates begun while the service was in health: not counted
+   * against the license's share, one refresh a status TTL (license-share.ts).
+   */
+  healthyRefreshCalls: number[];
   /** The license item as stored (a plain GetItem: the table, not our store adapter). */
   readItem(): Promise<Record<string, unknown> | undefined>;
   license: SeededLicense;
