@@ -44,7 +44,7 @@ export async function buildCrashChild(): Promise<void> {
     bundle: true,
     format: 'esm',
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     mainFields: ['module', 'main'],
     plugins: [ownUrls],
     // Some dependencies are CommonJS and `require` Node's modules.
