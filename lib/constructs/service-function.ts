@@ -34,9 +34,11 @@ export const BUNDLE_TARGET = 'node24';
  * esbuild aliases for every function's bundle (bench/bundles.ts builds with the same), relative
  * to the project root, where esbuild runs. The bundled SDK imports `node:http` as an ES module;
  * Node then reads every export of the module to build its namespace, and its lazy `WebSocket`
- * getters load undici, which nothing here uses: ≈12 ms of every cold import (bench/bundles.ts,
- * 95 → 83 ms for validate). The alias hands the SDK Node's own `http` module as CommonJS
- * (lambda/handlers/node-http.cts), whose properties are read only when used.
+ * getters load undici, which nothing here uses: ≈12 ms of every cold import on Node 22
+ * (bench/bundles.ts, 95 → 83 ms for validate), still so on Node 24.21 (`pnpm bench:alias`,
+ * median of 21 paired fresh processes: 14–26 ms saved per function, validate 131 → 117 ms, and
+ * undici loaded only without the alias). The alias hands the SDK Node's own `http` module as
+ * CommonJS (lambda/handlers/node-http.cts), whose properties are read only when used.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   http: './lambda/handlers/node-http.cts',
