@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { BUNDLE_ALIASES } from '../lib/constructs/service-function.ts';
+import { BUNDLE_ALIASES, BUNDLE_TARGET } from '../lib/constructs/service-function.ts';
 import { median } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -54,7 +54,7 @@ export const HANDLER_BUILD = {
   minify: true,
   format: 'esm',
   platform: 'node',
-  target: 'node22',
+  target: BUNDLE_TARGET,
   mainFields: ['module', 'main'],
 } as const satisfies BuildOptions;
 
@@ -71,7 +71,7 @@ export function bundleComposition(metafile: Metafile): { sdkBytes: number; ownBy
 }
 
 /**
- * Builds each Lambda entry the way NodejsFunction runs esbuild (ESM, minified, node22, main
+ * Builds each Lambda entry the way NodejsFunction runs esbuild (ESM, minified, node24, main
  * fields module/main, the `http` alias, external source map without sources), with and without
  * the SDK, then times a cold `import()` of each bundle in fresh Node processes; the deployed
  * build also with `--enable-source-maps`, whether or not it is deployed so, to keep that

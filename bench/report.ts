@@ -1,3 +1,4 @@
+import { BUNDLE_TARGET } from '../lib/constructs/service-function.ts';
 import type { BundleResult } from './bundles.ts';
 import type { CostResult } from './cost.ts';
 import { costTable, sweepTable, sweepText } from './cost-report.ts';
@@ -147,7 +148,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Mix sent: ${JSON.stringify(load.sent)}; answered 200: ${JSON.stringify(load.ok)}${Object.keys(load.failed).length ? `; failures: ${JSON.stringify(load.failed)}` : ''}. Table items: ${load.items.before} before, ${load.items.after} after, ${load.items.expected} expected (before + ${load.items.perTrial} per trial) → ${load.items.match ? 'match' : '**mismatch**'}. ${load.completed} responses in ${load.durationSeconds.toFixed(1)} s.`,
     '',
-    `## 4. Bundles (esbuild as NodejsFunction: ESM, minified, node22, the \`http\` alias) and cold import (median of ${bundles.runs} fresh processes)`,
+    `## 4. Bundles (esbuild as NodejsFunction: ESM, minified, ${BUNDLE_TARGET}, the \`http\` alias) and cold import (median of ${bundles.runs} fresh processes)`,
     '',
     markdownTable(
       [

@@ -1,4 +1,4 @@
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 /**
  * Which trial email addresses the service takes (README, "Trial email addresses"). The shipped
@@ -57,6 +57,19 @@ export function emailAddressProblem(address: string): string | undefined {
 }
 
 /**
+ * Whether an ASCII label is what it claims: a label without the `xn--` prefix is, one with it
+ * only if it decodes to Unicode that encodes back to it (IDNA's A-label). Node 24's
+ * domainToASCII passes an `xn--` label through unchecked (Node 22 answered '' for one that does
+ * not decode or decodes to what IDNA would have mapped first, such as a capital letter), and no
+ * registry issues such a label.
+ */
+function isALabel(label: string): boolean {
+  if (!label.startsWith('xn--')) return true;
+  const unicode = domainToUnicode(label);
+  return !unicode.startsWith('xn--') && domainToASCII(unicode) === label;
+}
+
+/**
  * A domain in its ASCII (punycode) form, as DNS and mail servers know it: `BÜCHER.de` and
  * `xn--bcher-kva.de` are one domain. Undefined unless it is a name mail can be sent to: two or
  * more labels of letters, digits and hyphens within DNS's lengths, the last not all digits (an
@@ -69,7 +82,7 @@ export function asciiDomain(domain: string): string | undefined {
   const labels = ascii.split('.');
   if (labels.length < 2) return undefined;
   const wellFormed = labels.every(
-    (label) => label.length <= MAX_LABEL_LENGTH && ASCII_LABEL.test(label),
+    (label) => label.length <= MAX_LABEL_LENGTH && ASCII_LABEL.test(label) && isALabel(label),
   );
   if (!wellFormed || /^\d+$/.test(labels.at(-1) ?? '')) return undefined;
   return ascii;

@@ -44,12 +44,13 @@ export async function buildCrashChild(): Promise<void> {
     bundle: true,
     format: 'esm',
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     mainFields: ['module', 'main'],
     plugins: [ownUrls],
-    // Some dependencies are CommonJS and `require` Node's modules.
+    // Some dependencies are CommonJS: they `require` Node's modules, and TypeScript's parser (the
+    // local CloudFront Function check) reads `__filename`, which an ES module does not define.
     banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const __filename = import.meta.filename; const __dirname = import.meta.dirname;",
     },
     logLevel: 'warning',
   });

@@ -9,7 +9,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** An entry of the disposable-domain list: present wherever the list is bundled. */
 const LISTED_DOMAIN = disposableEmailBlocklist().at(-1) as string;
 
-/** A handler bundled as `NodejsFunction` bundles it (ESM, minified, node22, the SDK inside). */
+/** A handler bundled as `NodejsFunction` bundles it (ESM, minified, node24, the SDK inside). */
 async function bundled(handler: string) {
   const result = await build({
     ...HANDLER_BUILD,

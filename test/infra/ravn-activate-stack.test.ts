@@ -16,6 +16,7 @@ import {
 const _LISTED_DOMAIN = disposableEmailBlocklist().at(-1) as string;
 
 const FUNCTIONS = ['ravn-activate', 'ravn-validate', 'ravn-webhook'] as const;
+type CfnResourceJson = { Type: string; Properties: { Runtime?: string } };
 const ssmArn = (name: string) => `arn:aws:ssm:eu-west-1:123456789012:parameter${name}`;
 
 // The default deployment: eu-west-1, no WAF, no custom domain, no alarm email.
@@ -85,11 +86,25 @@ describe('RavnActivateStack', () => {
   });
 
   describe('functions', () => {
-    it.each(FUNCTIONS)('runs %s on Node 22, ARM64, traced, with the house defaults', (name) => {
+    it('runs every Lambda function of every stack on nodejs24.x', () => {
+      // Prepare: the templates `cdk deploy` would upload, the us-east-1 alarms stack included.
+      const functions = synthesised.app.synth().stacks.flatMap((stack) =>
+        Object.entries(stack.template.Resources as Record<string, CfnResourceJson>)
+          .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
+          .map(([id, resource]) => `${stack.stackName}/${id}: ${resource.Properties.Runtime}`),
+      );
+
+      // Assess: the six functions (three behind CloudFront, reaper, reconciler, admin), and no
+      // other Lambda function (a CDK-made helper) on an older runtime.
+      expect(functions).toHaveLength(6);
+      expect(functions.filter((entry) => !entry.endsWith(': nodejs24.x'))).toEqual([]);
+    });
+
+    it.each(FUNCTIONS)('runs %s on Node 24, ARM64, traced, with the house defaults', (name) => {
       // Assess
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: name,
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: 512,

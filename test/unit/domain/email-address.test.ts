@@ -44,6 +44,9 @@ describe('emailAddressProblem', () => {
     ['ada@x..example', 'domain'],
     ['ada@example.com.', 'domain'],
     ['ada@xn--zz.example', 'domain'],
+    // Punycode of a capital Ü and of A + combining diaeresis: IDNA maps both before encoding.
+    ['ada@xn--wca.example', 'domain'],
+    ['ada@mail.xn--a-ccb.example', 'domain'],
     [`ada@${'x'.repeat(64)}.example`, 'domain'],
     [`${'a'.repeat(60)}@${`${'b'.repeat(60)}.`.repeat(4)}example`, '254 bytes'],
   ])('refuses %j (%s)', (address, rule) => {
