@@ -18,6 +18,18 @@ export const ENTRIES = [
   'admin',
 ] as const;
 
+/**
+ * The cold-start floor: a handler that builds a DocumentClient and does one GetItem
+ * (bench/floor-handler.ts), built as the deployed bundles are. Our functions' cold imports are
+ * held to a ratio of its own, timed in the same runs (bench/targets.ts).
+ */
+const FLOOR_ENTRY = `${ROOT}bench/floor-handler.ts`;
+
+/** Where a bundle is written: `floor` is the floor bundle, built as deployed. */
+export function bundleFile(variant: Variant | 'floor', entry: string): string {
+  return `${OUT_DIR}/${variant}/${entry}.mjs`;
+}
+
 const VARIANTS = ['sdk-bundled', 'sdk-external'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
@@ -84,7 +96,7 @@ export async function measureBundles(runs: number) {
   const builds = [];
   for (const variant of VARIANTS) {
     for (const entry of ENTRIES) {
-      const outfile = `${OUT_DIR}/${variant}/${entry}.mjs`;
+      const outfile = bundleFile(variant, entry);
       const { metafile } = await build({
         ...HANDLER_BUILD,
         entryPoints: [`${ROOT}lambda/handlers/${entry}.ts`],
@@ -108,9 +120,21 @@ export async function measureBundles(runs: number) {
       });
     }
   }
+  const floorFile = bundleFile('floor', 'floor');
+  await build({
+    ...HANDLER_BUILD,
+    entryPoints: [FLOOR_ENTRY],
+    outfile: floorFile,
+    sourcemap: true,
+    sourcesContent: false,
+    external: deployed.variant === 'sdk-external' ? ['@aws-sdk/*'] : [],
+    logLevel: 'silent',
+  });
   // Every run visits every bundle once, so other load on the machine hits them all alike.
   const timings = builds.map(() => ({ plain: [] as Timing[], sourceMaps: [] as Timing[] }));
+  const floorTimings: Timing[] = [];
   for (let run = 0; run < runs; run += 1) {
+    floorTimings.push(await coldImport(floorFile, []));
     for (const [index, built] of builds.entries()) {
       const timing = timings[index] as (typeof timings)[number];
       timing.plain.push(await coldImport(built.outfile, []));
@@ -155,6 +179,13 @@ export async function measureBundles(runs: number) {
     runs,
     nodeVersion: process.version,
     bundles,
+    /** The floor bundle (FLOOR_ENTRY), timed plain in the same runs. */
+    floor: {
+      bytes: statSync(floorFile).size,
+      initMs: median(floorTimings.map((t) => t.importMs)),
+      initMinMs: Math.min(...floorTimings.map((t) => t.importMs)),
+      processMs: median(floorTimings.map((t) => t.processMs)),
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { BundleResult } from './bundles.ts';
 import type { CostResult } from './cost.ts';
 import { costTable, sweepTable, sweepText } from './cost-report.ts';
+import type { FirstAnswerResult } from './first-answer.ts';
 import type { CadenceResult, LatencyResult } from './latency.ts';
 import type { LoadResult } from './load.ts';
 import type { PatternResult } from './simulated-day.ts';
@@ -23,6 +24,8 @@ export interface BenchResults {
   originalDesign: PatternResult;
   load: LoadResult;
   bundles: BundleResult;
+  /** A cold function's first answer against the floor's (bench/first-answer.ts). */
+  firstAnswer: FirstAnswerResult;
   cost: CostResult;
 }
 
