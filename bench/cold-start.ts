@@ -5,7 +5,7 @@ import { measureFirstAnswer } from './first-answer.ts';
 import { coldStartRows } from './targets.ts';
 
 /**
- * `pnpm bench:cold`: only the cold-start part of `pnpm bench` (bundles, cold imports against the
+ * `pnpm exec tsx bench/cold-start.ts`: only the cold-start part of `pnpm bench` (bundles, cold imports against the
  * floor, the first answer), for working on start-up without the rest of the run. Prints the
  * cold-start targets and writes nothing. BENCH_INIT_RUNS and BENCH_FIRST_ANSWER_RUNS size it.
  */
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `bench:cold failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    `bench/cold-start.ts failed: ${error instanceof Error ? error.stack : String(error)}\n`,
   );
   process.exitCode = 1;
 });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { disposableEmailBlocklist } from 'disposable-email-domains-js';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { functionBuild } from '#lib/constructs/split-bundling.ts';
 import { bundleComposition, ENTRIES, HANDLER_BUILD } from '../../bench/bundles.ts';
 import { ownBytesBudget } from '../../bench/targets.ts';
 
@@ -9,18 +10,19 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** An entry of the disposable-domain list: present wherever the list is bundled. */
 const LISTED_DOMAIN = disposableEmailBlocklist().at(-1) as string;
 
-/** A handler bundled as `NodejsFunction` bundles it (ESM, minified, node22, the SDK inside). */
+/**
+ * A handler bundled as the CDK app deploys it (ESM, minified, node22, the SDK inside, split into
+ * index.mjs and its chunks): the text of every file, and what esbuild's metafile says it holds.
+ */
 async function bundled(handler: string) {
   const result = await build({
-    ...HANDLER_BUILD,
-    entryPoints: [`${ROOT}lambda/handlers/${handler}.ts`],
-    outfile: `${handler}.mjs`,
-    external: [],
+    ...functionBuild(HANDLER_BUILD, `lambda/handlers/${handler}.ts`, `${ROOT}out/${handler}`, []),
     metafile: true,
     write: false,
     logLevel: 'silent',
   });
-  return { text: result.outputFiles[0]?.text ?? '', ...bundleComposition(result.metafile) };
+  const code = result.outputFiles.filter((file) => file.path.endsWith('.mjs'));
+  return { text: code.map((file) => file.text).join('\n'), ...bundleComposition(result.metafile) };
 }
 
 describe('handler bundles', () => {
