@@ -62,7 +62,7 @@ export function renderMarkdown(results: BenchResults): string {
     `\`${meta.command}\` — ${meta.quick ? 'QUICK smoke run (small sizes)' : 'full run'}, ${meta.startedAt} → ${meta.finishedAt}, Node ${meta.node}, ${meta.cpus}, load average at start ${meta.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')}. Everything runs on one machine: DynamoDB Local (Java), the sandbox LemonSqueezy/OpenRouter doubles and the handlers share its cores, so absolute times are this machine's, not AWS's.`,
     '',
     ...CHART_LINKS.flatMap((link) => [link, '']),
-    '## Targets (issues 6 and 15)',
+    '## Targets (issues 6, 15 and 24)',
     '',
     markdownTable(
       ['Target', 'Measured', 'Met'],
