@@ -78,18 +78,13 @@ export function bundleComposition(metafile: Metafile): { sdkBytes: number; ownBy
 }
 
 /**
- * A split bundle's sizes from its metafile: every code file, every source map, and what a cold
- * import reads (the entry file and the chunks it imports statically, transitively).
+ * The files a cold import reads: the bundle's index.mjs and the chunks it imports statically,
+ * transitively (every other chunk waits for a dynamic import). Paths as in the metafile.
  */
-export function bundleSizes(metafile: Metafile): {
-  bytes: number;
-  mapBytes: number;
-  importBytes: number;
-} {
+export function coldImportFiles(metafile: Metafile): string[] {
   const outputs = metafile.outputs;
-  const code = Object.entries(outputs).filter(([path]) => path.endsWith('.mjs'));
   // Each dynamic import's target is an entry point of the metafile too: the handler's is index.
-  const entry = code.find(([path]) => path.endsWith('/index.mjs'))?.[0];
+  const entry = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'));
   const loaded = new Set<string>();
   const visit = (path: string | undefined) => {
     if (path === undefined || loaded.has(path)) return;
@@ -99,12 +94,33 @@ export function bundleSizes(metafile: Metafile): {
     }
   };
   visit(entry);
+  return [...loaded];
+}
+
+/** The source files (metafile inputs) whose code a cold import reads. */
+export function coldImportInputs(metafile: Metafile): string[] {
+  return coldImportFiles(metafile).flatMap((path) =>
+    Object.keys(metafile.outputs[path]?.inputs ?? {}),
+  );
+}
+
+/**
+ * A split bundle's sizes from its metafile: every code file, every source map, and what a cold
+ * import reads (`coldImportFiles`).
+ */
+export function bundleSizes(metafile: Metafile): {
+  bytes: number;
+  mapBytes: number;
+  importBytes: number;
+} {
+  const outputs = metafile.outputs;
   const sum = (paths: string[]) =>
     paths.reduce((total, path) => total + (outputs[path]?.bytes ?? 0), 0);
+  const paths = Object.keys(outputs);
   return {
-    bytes: sum(code.map(([path]) => path)),
-    mapBytes: sum(Object.keys(outputs).filter((path) => path.endsWith('.map'))),
-    importBytes: sum([...loaded]),
+    bytes: sum(paths.filter((path) => path.endsWith('.mjs'))),
+    mapBytes: sum(paths.filter((path) => path.endsWith('.map'))),
+    importBytes: sum(coldImportFiles(metafile)),
   };
 }
 
