@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { BUNDLE_ALIASES, BUNDLE_TARGET } from '../lib/constructs/service-function.ts';
+import { build, type Metafile } from 'esbuild';
+import { HANDLER_BUILD } from '../lib/constructs/service-function.ts';
+import { functionBuild } from '../lib/constructs/split-bundling.ts';
 import { median } from './stats.ts';
+
+export { HANDLER_BUILD };
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** Inside the repo, so an external `@aws-sdk/*` import resolves from its node_modules. */
@@ -18,14 +21,30 @@ export const ENTRIES = [
   'admin',
 ] as const;
 
+/**
+ * The cold-start floor: a handler that builds a DocumentClient and does one GetItem
+ * (bench/floor-handler.ts), built as the deployed bundles are. Our functions' cold imports are
+ * held to a ratio of its own, timed in the same runs (bench/targets.ts).
+ */
+const FLOOR_ENTRY = 'bench/floor-handler.ts';
+
+const dirOf = (file: string) => file.slice(0, file.lastIndexOf('/'));
+
+/** A bundle's entry file (its chunks beside it): `floor` is the floor bundle, built as deployed. */
+export function bundleFile(variant: Variant | 'floor', entry: string): string {
+  return `${OUT_DIR}/${variant}/${entry}/index.mjs`;
+}
+
 const VARIANTS = ['sdk-bundled', 'sdk-external'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /**
  * The AWS SDK and the packages it is made of: what a bundle carries that is not our code or a
  * library we chose (zod, Powertools, the disposable-domain list). `ownBytes` counts the rest.
+ * `bowser` is the browser user-agent parser @aws-sdk/core imports dynamically: split bundles
+ * carry it as a chunk of its own, which Node never loads.
  */
-const SDK_PACKAGES = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@aws)\//;
+const SDK_PACKAGES = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@aws|bowser)\//;
 
 /**
  * How the CDK deploys, read from ServiceFunction (edited in parallel, so not hard-coded here):
@@ -43,37 +62,73 @@ export function deployedBuild(): { variant: Variant; sourceMaps: boolean } {
 }
 
 /**
- * The esbuild options NodejsFunction uses for our handlers (lib/constructs/service-function.ts),
- * run from the project root as NodejsFunction runs esbuild: the same code, byte for byte
- * (test/infra/ravn-activate-stack.test.ts compares them).
+ * A bundle's output bytes (its entry file and every chunk) split into the AWS SDK's and
+ * everything else's (esbuild's metafile).
  */
-export const HANDLER_BUILD = {
-  absWorkingDir: ROOT.replace(/\/$/, ''),
-  alias: BUNDLE_ALIASES,
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'node',
-  target: BUNDLE_TARGET,
-  mainFields: ['module', 'main'],
-} as const satisfies BuildOptions;
-
-/** A bundle's output bytes split into the AWS SDK's and everything else's (esbuild's metafile). */
 export function bundleComposition(metafile: Metafile): { sdkBytes: number; ownBytes: number } {
-  const output = Object.values(metafile.outputs).find((out) => out.entryPoint !== undefined);
   let sdkBytes = 0;
   let ownBytes = 0;
-  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
-    if (SDK_PACKAGES.test(path)) sdkBytes += input.bytesInOutput;
-    else ownBytes += input.bytesInOutput;
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      if (SDK_PACKAGES.test(path)) sdkBytes += input.bytesInOutput;
+      else ownBytes += input.bytesInOutput;
+    }
   }
   return { sdkBytes, ownBytes };
 }
 
 /**
- * Builds each Lambda entry the way NodejsFunction runs esbuild (ESM, minified, node24, main
- * fields module/main, the `http` alias, external source map without sources), with and without
- * the SDK, then times a cold `import()` of each bundle in fresh Node processes; the deployed
+ * The files a cold import reads: the bundle's index.mjs and the chunks it imports statically,
+ * transitively (every other chunk waits for a dynamic import). Paths as in the metafile.
+ */
+export function coldImportFiles(metafile: Metafile): string[] {
+  const outputs = metafile.outputs;
+  // Each dynamic import's target is an entry point of the metafile too: the handler's is index.
+  const entry = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'));
+  const loaded = new Set<string>();
+  const visit = (path: string | undefined) => {
+    if (path === undefined || loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of outputs[path]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    }
+  };
+  visit(entry);
+  return [...loaded];
+}
+
+/** The source files (metafile inputs) whose code a cold import reads. */
+export function coldImportInputs(metafile: Metafile): string[] {
+  return coldImportFiles(metafile).flatMap((path) =>
+    Object.keys(metafile.outputs[path]?.inputs ?? {}),
+  );
+}
+
+/**
+ * A split bundle's sizes from its metafile: every code file, every source map, and what a cold
+ * import reads (`coldImportFiles`).
+ */
+export function bundleSizes(metafile: Metafile): {
+  bytes: number;
+  mapBytes: number;
+  importBytes: number;
+} {
+  const outputs = metafile.outputs;
+  const sum = (paths: string[]) =>
+    paths.reduce((total, path) => total + (outputs[path]?.bytes ?? 0), 0);
+  const paths = Object.keys(outputs);
+  return {
+    bytes: sum(paths.filter((path) => path.endsWith('.mjs'))),
+    mapBytes: sum(paths.filter((path) => path.endsWith('.map'))),
+    importBytes: sum(coldImportFiles(metafile)),
+  };
+}
+
+/**
+ * Builds each Lambda entry as the CDK app deploys it (HANDLER_BUILD, split: ESM, minified,
+ * node24, main fields module/main, the `http` alias, external source maps without sources),
+ * with and without the SDK, and the floor bundle as deployed, then times a cold `import()` of
+ * each bundle's index.mjs in fresh Node processes, interleaved; the deployed
  * build also with `--enable-source-maps`, whether or not it is deployed so, to keep that
  * decision's cost in view. An external SDK loads from the repo's node_modules, as it would from
  * the runtime's own copy in Lambda.
@@ -84,33 +139,36 @@ export async function measureBundles(runs: number) {
   const builds = [];
   for (const variant of VARIANTS) {
     for (const entry of ENTRIES) {
-      const outfile = `${OUT_DIR}/${variant}/${entry}.mjs`;
+      const outfile = bundleFile(variant, entry);
+      const external = variant === 'sdk-external' ? ['@aws-sdk/*'] : [];
       const { metafile } = await build({
-        ...HANDLER_BUILD,
-        entryPoints: [`${ROOT}lambda/handlers/${entry}.ts`],
-        outfile,
-        sourcemap: true,
-        sourcesContent: false,
-        external: variant === 'sdk-external' ? ['@aws-sdk/*'] : [],
+        ...functionBuild(HANDLER_BUILD, `lambda/handlers/${entry}.ts`, dirOf(outfile), external),
         metafile: true,
         logLevel: 'silent',
       });
       const asDeployed = variant === deployed.variant;
-      const mapFile = `${outfile}.map`;
       builds.push({
         entry,
         variant,
         asDeployed,
         outfile,
-        bytes: statSync(outfile).size,
-        mapBytes: existsSync(mapFile) ? statSync(mapFile).size : 0,
+        ...bundleSizes(metafile),
         ...bundleComposition(metafile),
       });
     }
   }
+  const floorFile = bundleFile('floor', 'floor');
+  const floorExternal = deployed.variant === 'sdk-external' ? ['@aws-sdk/*'] : [];
+  const floorBuild = await build({
+    ...functionBuild(HANDLER_BUILD, FLOOR_ENTRY, dirOf(floorFile), floorExternal),
+    metafile: true,
+    logLevel: 'silent',
+  });
   // Every run visits every bundle once, so other load on the machine hits them all alike.
   const timings = builds.map(() => ({ plain: [] as Timing[], sourceMaps: [] as Timing[] }));
+  const floorTimings: Timing[] = [];
   for (let run = 0; run < runs; run += 1) {
+    floorTimings.push(await coldImport(floorFile, []));
     for (const [index, built] of builds.entries()) {
       const timing = timings[index] as (typeof timings)[number];
       timing.plain.push(await coldImport(built.outfile, []));
@@ -129,9 +187,11 @@ export async function measureBundles(runs: number) {
       entry: built.entry,
       variant: built.variant,
       deployed: built.asDeployed,
-      /** The whole bundle (index.mjs; the map is not counted). */
+      /** The whole bundle: index.mjs and every chunk (the maps are not counted). */
       bytes: built.bytes,
       kb: built.bytes / 1024,
+      /** What the cold import reads: index.mjs and the chunks it imports statically. */
+      importBytes: built.importBytes,
       /** Bytes of the bundle that are not the AWS SDK (@aws-sdk, @smithy, @aws-crypto, @aws). */
       ownBytes: built.ownBytes,
       /** Bytes of the bundle that are the AWS SDK (with it external: the few @smithy/@aws parts left). */
@@ -155,6 +215,13 @@ export async function measureBundles(runs: number) {
     runs,
     nodeVersion: process.version,
     bundles,
+    /** The floor bundle (FLOOR_ENTRY), timed plain in the same runs. */
+    floor: {
+      ...bundleSizes(floorBuild.metafile),
+      initMs: median(floorTimings.map((t) => t.importMs)),
+      initMinMs: Math.min(...floorTimings.map((t) => t.importMs)),
+      processMs: median(floorTimings.map((t) => t.processMs)),
+    },
   };
 }
 

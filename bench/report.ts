@@ -1,11 +1,13 @@
 import { BUNDLE_TARGET } from '../lib/constructs/service-function.ts';
 import type { BundleResult } from './bundles.ts';
+import { bundlesTable, firstAnswerText } from './bundles-report.ts';
 import type { CostResult } from './cost.ts';
 import { costTable, sweepTable, sweepText } from './cost-report.ts';
+import type { FirstAnswerResult } from './first-answer.ts';
 import type { CadenceResult, LatencyResult } from './latency.ts';
 import type { LoadResult } from './load.ts';
 import type { PatternResult } from './simulated-day.ts';
-import { kb, markdownTable, ms, rate, ratio, type Summary } from './stats.ts';
+import { markdownTable, ms, rate, ratio, type Summary } from './stats.ts';
 import { targets } from './targets.ts';
 
 export interface BenchResults {
@@ -24,6 +26,8 @@ export interface BenchResults {
   originalDesign: PatternResult;
   load: LoadResult;
   bundles: BundleResult;
+  /** A cold function's first answer against the floor's (bench/first-answer.ts). */
+  firstAnswer: FirstAnswerResult;
   cost: CostResult;
 }
 
@@ -59,7 +63,7 @@ export function renderMarkdown(results: BenchResults): string {
     `\`${meta.command}\` — ${meta.quick ? 'QUICK smoke run (small sizes)' : 'full run'}, ${meta.startedAt} → ${meta.finishedAt}, Node ${meta.node}, ${meta.cpus}, load average at start ${meta.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')}. Everything runs on one machine: DynamoDB Local (Java), the sandbox LemonSqueezy/OpenRouter doubles and the handlers share its cores, so absolute times are this machine's, not AWS's.`,
     '',
     ...CHART_LINKS.flatMap((link) => [link, '']),
-    '## Targets (issues 6 and 15)',
+    '## Targets (issues 6, 15 and 24)',
     '',
     markdownTable(
       ['Target', 'Measured', 'Met'],
@@ -148,32 +152,13 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Mix sent: ${JSON.stringify(load.sent)}; answered 200: ${JSON.stringify(load.ok)}${Object.keys(load.failed).length ? `; failures: ${JSON.stringify(load.failed)}` : ''}. Table items: ${load.items.before} before, ${load.items.after} after, ${load.items.expected} expected (before + ${load.items.perTrial} per trial) → ${load.items.match ? 'match' : '**mismatch**'}. ${load.completed} responses in ${load.durationSeconds.toFixed(1)} s.`,
     '',
-    `## 4. Bundles (esbuild as NodejsFunction: ESM, minified, ${BUNDLE_TARGET}, the \`http\` alias) and cold import (median of ${bundles.runs} fresh processes)`,
+    `## 4. Bundles (esbuild as deployed: ESM, minified, ${BUNDLE_TARGET}, the \`http\` alias, split into index.mjs and chunks) and cold import (median of ${bundles.runs} fresh processes)`,
     '',
-    markdownTable(
-      [
-        'Entry',
-        'Build',
-        'Bytes (map)',
-        'not the AWS SDK',
-        'import() ms, median (min)',
-        'with --enable-source-maps',
-        'as deployed',
-        'process ms',
-      ],
-      bundles.bundles.map((b) => [
-        b.entry,
-        `${b.variant}${b.deployed ? ' **(deployed)**' : ''}`,
-        `${kb(b.bytes)} (${kb(b.mapBytes)})`,
-        kb(b.ownBytes),
-        `${ms(b.initMs)} (${ms(b.initMinMs)})`,
-        b.initWithSourceMapsMs === null ? '' : ms(b.initWithSourceMapsMs),
-        b.deployed ? ms(b.initAsDeployedMs) : '',
-        ms(b.processMs),
-      ]),
-    ),
+    bundlesTable(bundles),
     '',
-    `Deployed build read from lib/constructs/service-function.ts: ${bundles.deployedVariant}${bundles.deployedWithSourceMaps ? ', NODE_OPTIONS=--enable-source-maps' : ', no --enable-source-maps (the map is written beside the bundle and not read; the column shows what reading it would cost)'}. "not the AWS SDK" is what esbuild's metafile puts in the bundle from outside @aws-sdk, @smithy, @aws-crypto and @aws: our code, zod, Powertools, the disposable-domain list. With the SDK external, import() includes loading @aws-sdk/* from node_modules (as Lambda would load the runtime's copy). Runs are interleaved across bundles; "process ms" is the whole fresh process (Node start + import).`,
+    `Deployed build read from lib/constructs/service-function.ts: ${bundles.deployedVariant}${bundles.deployedWithSourceMaps ? ', NODE_OPTIONS=--enable-source-maps' : ', no --enable-source-maps (the maps are written beside the files and not read; the column shows what reading them would cost)'}. "Bytes" is index.mjs and every chunk; "at import" what the cold import reads (index.mjs and the chunks it imports statically); the other chunks load with the first request that needs them (lib/constructs/split-bundling.ts). "not the AWS SDK" is what esbuild's metafile puts in the bundle from outside @aws-sdk, @smithy, @aws-crypto, @aws and bowser: our code, zod, Powertools, the disposable-domain list. With the SDK external, import() includes loading @aws-sdk/* from node_modules (as Lambda would load the runtime's copy). Runs are interleaved across bundles, the floor bundle (bench/floor-handler.ts: a DocumentClient and one GetItem, built as deployed) in every run; "process ms" is the whole fresh process (Node start + import).`,
+    '',
+    firstAnswerText(results.firstAnswer),
     '',
     '## 5. Cost per 1 M validates on AWS, on paper',
     '',

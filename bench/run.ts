@@ -6,6 +6,7 @@ import { HOUR, MINUTE, SECOND } from '#local/manual-clock.ts';
 import { measureBundles } from './bundles.ts';
 import { writeCharts } from './charts.ts';
 import { estimateCost } from './cost.ts';
+import { measureFirstAnswer } from './first-answer.ts';
 import { measureLatency } from './latency.ts';
 import { measureLoad } from './load.ts';
 import { type BenchResults, renderMarkdown } from './report.ts';
@@ -90,7 +91,9 @@ const settings = {
     requests: size('BENCH_LOAD_REQUESTS', 20_000, 2_000),
     connections: size('BENCH_LOAD_CONNECTIONS', 50, 50),
   },
-  initRuns: size('BENCH_INIT_RUNS', 7, 2),
+  // Ratios to the floor bundle decide the init target: enough runs for a steady median.
+  initRuns: size('BENCH_INIT_RUNS', 15, 3),
+  firstAnswerRuns: size('BENCH_FIRST_ANSWER_RUNS', 15, 3),
 };
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -123,6 +126,8 @@ async function main(): Promise<void> {
     const load = await measureLoad(dynamoDb.endpoint, settings.load);
     step('4/5 bundles and cold imports');
     const bundles = await measureBundles(settings.initRuns);
+    step('4/5 first answer of a cold function against the floor');
+    const firstAnswer = await measureFirstAnswer(dynamoDb.endpoint, settings.firstAnswerRuns);
     step('5/5 cost on paper');
     results = {
       meta: {
@@ -139,6 +144,7 @@ async function main(): Promise<void> {
       originalDesign: original,
       load,
       bundles,
+      firstAnswer,
       cost: estimateCost({
         latency,
         patterns: [patternA, patternB, patternC],

@@ -1,3 +1,5 @@
+import type { BundleResult } from './bundles.ts';
+import type { FirstAnswerResult } from './first-answer.ts';
 import type { BenchResults } from './report.ts';
 import { kb, ms, rate, ratio } from './stats.ts';
 
@@ -9,7 +11,21 @@ import { kb, ms, rate, ratio } from './stats.ts';
  */
 const MAX_OWN_BYTES = 300 * 1024;
 const MAX_ACTIVATE_OWN_BYTES = 400 * 1024;
-const MAX_INIT_MS = 150;
+/** Issue 24: each API function's cold import over the floor bundle's, timed in the same runs. */
+const MAX_INIT_RATIO = 1.3;
+/** The functions behind the API, whose cold starts a client waits for. */
+const API_ENTRIES = ['activate', 'validate', 'webhook'];
+/** Issue 6's absolute figure: met on one machine, missed on another; shown, no longer decided on. */
+const INIT_MS_FIGURE = 150;
+/**
+ * The first answer's ratio to the floor's (cold import + first validate against cold import +
+ * first GetItem) before issue 24's work, which may not get worse: moving work from the import
+ * into the first request that needs it is no gain. Measured as the bench measures it, the
+ * validate bundle of 35b63c7 as it was deployed (one file) against this floor bundle (split, as
+ * deployed now), 31 interleaved pairs on 2 cores, load average 1.7: 151.8 ms against 69.7 ms,
+ * 2.18× (CPU time 2.08×). Against the one-file floor of 35b63c7 the same run gave 1.92×.
+ */
+export const BASE_FIRST_ANSWER_RATIO = 2.18;
 const MAX_P50_RATIO = 1.3;
 /** Issue 15: upstream calls and writes per validate, and the all-in cost of 1 M validates. */
 const MAX_OPENROUTER_PER_VALIDATE = 0.1;
@@ -22,17 +38,13 @@ export function ownBytesBudget(entry: string): number {
 
 /** Issue 6's "Done when" targets, each with the number that decides it. */
 export function targets(results: BenchResults) {
-  const { bundles, deployedVariant, deployedWithSourceMaps } = results.bundles;
+  const { bundles, deployedVariant } = results.bundles;
   const deployed = bundles.filter((bundle) => bundle.deployed);
   const other = bundles.filter((bundle) => !bundle.deployed);
   const otherName = other[0]?.variant ?? 'other';
   const biggest = (of: typeof bundles) => Math.max(...of.map((bundle) => bundle.bytes));
   const withinBudget = (bundle: (typeof bundles)[number]) =>
     bundle.ownBytes <= ownBytesBudget(bundle.entry);
-  const slowest = Math.max(...deployed.map((bundle) => bundle.initAsDeployedMs));
-  const slowestPlain = (of: typeof bundles) => Math.max(...of.map((bundle) => bundle.initMs));
-  const slowestWithMaps = (of: typeof bundles) =>
-    Math.max(...of.map((bundle) => bundle.initWithSourceMapsMs ?? Number.NaN));
   const steadyLs = results.patterns.reduce((sum, p) => sum + p.steadyState.lemonSqueezyCalls, 0);
   const steadyValidates = results.patterns.reduce((sum, p) => sum + p.steadyState.validates, 0);
   const load = results.load;
@@ -84,15 +96,39 @@ export function targets(results: BenchResults) {
       measured: `${deployed.map((b) => `${b.entry} ${kb(b.ownBytes)} (whole ${kb(b.bytes)})`).join(', ')}; ${deployedVariant}; largest ${otherName} bundle ${kb(biggest(other))}`,
       met: deployed.every(withinBudget),
     },
-    {
-      target: `init ≤ ${MAX_INIT_MS} ms (as deployed${deployedWithSourceMaps ? ', --enable-source-maps' : ''})`,
-      measured: `slowest median ${ms(slowest)} ms (${deployedWithSourceMaps ? `plain import ${ms(slowestPlain(deployed))} ms` : `with --enable-source-maps ${ms(slowestWithMaps(deployed))} ms, not deployed`}; ${otherName}: ${ms(slowestPlain(other))} ms)`,
-      met: slowest <= MAX_INIT_MS,
-    },
+    ...coldStartRows(results.bundles, results.firstAnswer),
     {
       target: '0 errors under load',
       measured: `${load.errors} errors, ${load.non2xx} non-2xx, ${load.timeouts} timeouts; items ${load.items.after} vs ${load.items.expected} expected`,
       met: loadFailures === 0 && load.items.match,
+    },
+  ];
+}
+
+/**
+ * Issue 24's cold-start rows: the API functions' cold imports against the floor bundle's, and
+ * what a client waits for on a cold function (import + first answer) against the floor's.
+ */
+export function coldStartRows(bundles: BundleResult, firstAnswer: FirstAnswerResult) {
+  const { floor, deployedWithSourceMaps } = bundles;
+  const api = bundles.bundles.filter((b) => b.deployed && API_ENTRIES.includes(b.entry));
+  const initRatio = (b: (typeof api)[number]) => b.initAsDeployedMs / floor.initMs;
+  const worst = Math.max(...api.map(initRatio));
+  const slowest = Math.max(...api.map((b) => b.initAsDeployedMs));
+  const other = bundles.bundles.filter((b) => !b.deployed);
+  const slowestOther = Math.max(...other.map((b) => b.initMs));
+  const { floor: f, validate: v } = firstAnswer;
+  const spread = `${ratio(Math.min(...firstAnswer.runRatios))}–${ratio(Math.max(...firstAnswer.runRatios))}`;
+  return [
+    {
+      target: `init ≤ ${MAX_INIT_RATIO}× the floor bundle's (cold import() median, ${API_ENTRIES.join(', ')} as deployed${deployedWithSourceMaps ? ', --enable-source-maps' : ''}, same runs)`,
+      measured: `${api.map((b) => `${b.entry} ${ratio(initRatio(b))}`).join(', ')} of the floor's ${ms(floor.initMs)} ms; absolute, for information: slowest ${ms(slowest)} ms (issue 6's figure ${INIT_MS_FIGURE} ms; sdk-external slowest ${ms(slowestOther)} ms)`,
+      met: api.length === API_ENTRIES.length && worst <= MAX_INIT_RATIO,
+    },
+    {
+      target: `first answer (cold import + first validate) no worse than before issue 24 (${ratio(BASE_FIRST_ANSWER_RATIO)} the floor's cold import + first GetItem)`,
+      measured: `${ratio(firstAnswer.ratio)}: validate ${ms(v.importMs)} + ${ms(v.firstMs)} ms, floor ${ms(f.importMs)} + ${ms(f.firstMs)} ms (medians of ${firstAnswer.runs}; pair by pair ${spread})`,
+      met: firstAnswer.ratio <= BASE_FIRST_ANSWER_RATIO,
     },
   ];
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { SecretName } from '#adapters/ssm/secrets.ts';
+import { productsConfig } from '#config/products.ts';
+import type { ProductsConfig } from '#config/products-schema.ts';
 import { DYNAMODB_CLIENT_DEFAULTS } from '#config/time-budget.ts';
 import type { RateLimit, RateLimits } from '#domain/rate-limits.ts';
 import { parseEnv } from './parse-env.ts';
@@ -216,6 +218,8 @@ export interface ServiceConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   secrets: SecretsConfig;
   policy: ServicePolicy;
+  /** `config/products.json`, checked when this module loads (config/products.ts). */
+  products: ProductsConfig;
 }
 
 /** Parses the environment; throws naming every missing or malformed variable (never values). */
@@ -283,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       },
       negativeCacheMs: e.NEGATIVE_CACHE_SECONDS * 1000,
     },
+    products: productsConfig,
   };
 }
 

@@ -16,9 +16,8 @@ import {
 import { LemonSqueezyClient } from '#adapters/lemonsqueezy/lemonsqueezy-client.ts';
 import { EmfMetrics } from '#adapters/metrics/emf-metrics.ts';
 import { OpenRouterClient } from '#adapters/openrouter/openrouter-client.ts';
-import { SigningKeys } from '#adapters/signing/key-set.ts';
+import { SigningKeys } from '#adapters/signing/signing-keys.ts';
 import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
-import { productsConfig } from '#config/products.ts';
 import { UpstreamTrouble } from '#domain/upstream-trouble.ts';
 import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
@@ -97,7 +96,7 @@ export function createDeps(
       metrics,
     }),
     clock,
-    products: productsConfig,
+    products: config.products,
     policy: config.policy,
     logger,
     metrics,

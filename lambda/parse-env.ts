@@ -15,7 +15,9 @@ export function parseEnv<Schema extends z.ZodType>(
       (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
     ),
   );
-  const parsed = schema.safeParse(present);
+  // Parsed once per cold start: zod's JIT (a compiled parser per object shape) would cost more
+  // than it saves (config/products.ts).
+  const parsed = schema.safeParse(present, { jitless: true });
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

@@ -75,8 +75,8 @@ export function createAdminHandler(
  * this function is not behind CloudFront; its URL's AWS_IAM auth is the door.
  */
 let built: ApiHandler | undefined;
-export const handler: ApiHandler = (event, context) => {
-  const deps = lambdaDeps();
+export const handler: ApiHandler = async (event, context) => {
+  const deps = await lambdaDeps();
   // Admin actions revoke keys and call upstreams: their metrics are published like any other's.
   built ??= flushingMetrics(createAdminHandler(deps, loadAdminConfig()), deps.metrics);
   return built(event, context);

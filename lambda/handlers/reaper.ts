@@ -9,7 +9,7 @@ import { lambdaDeps } from './lazy-deps.ts';
  * error alarm sees it) and the next one catches up.
  */
 export const handler = async (): Promise<void> => {
-  const deps = lambdaDeps();
+  const deps = await lambdaDeps();
   const [keys, devices] = await Promise.allSettled([
     reapOrphanKeys(deps, DEFAULT_REAP_OPTIONS),
     releaseIdleDevices(deps, DEFAULT_RELEASE_OPTIONS),

@@ -6,7 +6,7 @@ import { lambdaDeps } from './lazy-deps.ts';
  * LemonSqueezy and applies what it finds; its summary goes to the log.
  */
 export const handler = async (): Promise<void> => {
-  const deps = lambdaDeps();
+  const deps = await lambdaDeps();
   try {
     const summary = await reconcileLicenses(deps, DEFAULT_RECONCILE_OPTIONS);
     deps.logger.info('license reconciliation', { ...summary });

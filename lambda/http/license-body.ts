@@ -4,12 +4,8 @@
  */
 import { sign } from 'node:crypto';
 import type { z } from 'zod';
-import {
-  type KeySet,
-  type SigningKey,
-  type SigningKeys,
-  signingKeyAt,
-} from '#adapters/signing/key-set.ts';
+import { type KeySet, type SigningKey, signingKeyAt } from '#adapters/signing/key-set.ts';
+import type { SigningKeys } from '#adapters/signing/signing-keys.ts';
 import { PUBLIC_MAX_AGE_SECONDS } from '#config/edge.ts';
 import { activeDevices } from '#domain/device-slots.ts';
 import { sha256Hex } from '#domain/license-key.ts';

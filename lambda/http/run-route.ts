@@ -136,18 +136,39 @@ function describe(error: unknown): Record<string, unknown> {
 }
 
 /**
- * The routes of function `name`, by path. The paths are those `config/routes.ts` gives the
- * function (the compiler holds the handler to exactly those); anything else is answered 404.
+ * Builds a route's handler on the route's first request, typically importing the route's module
+ * then (`() => import(…)`): a cold function evaluates the schemas, services and adapters of the
+ * route it serves first, not those of its other routes. A failed build is not kept.
+ */
+export type RouteLoader = () => Promise<ApiHandler>;
+
+/**
+ * The routes of function `name`, by path, each loaded on its first request. The paths are those
+ * `config/routes.ts` gives the function (the compiler holds the handler to exactly those);
+ * anything else is answered 404.
  */
 export function serveRoutes<F extends FunctionName>(
   _name: F,
-  routes: Readonly<Record<PathOf<F>, ApiHandler>>,
+  routes: Readonly<Record<PathOf<F>, RouteLoader>>,
 ): ApiHandler {
-  const byPath: ReadonlyMap<string, ApiHandler> = new Map(Object.entries(routes));
+  const byPath: ReadonlyMap<string, ApiHandler> = new Map(
+    Object.entries<RouteLoader>(routes).map(([path, load]) => [path, loadedOnce(load)]),
+  );
   return async (event, context) => {
     const route = byPath.get(event.rawPath);
     if (!route) return errorResponse('NOT_FOUND', 'No such endpoint.', context.awsRequestId);
     return route(event, context);
+  };
+}
+
+function loadedOnce(load: RouteLoader): ApiHandler {
+  let loading: Promise<ApiHandler> | undefined;
+  return async (event, context) => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return (await loading)(event, context);
   };
 }
 

@@ -1,7 +1,7 @@
-import { REMEMBERED_CODES, type RememberedRefusal } from '#adapters/dynamodb/negative-cache.ts';
 import type { LicenseRecord } from '#domain/license.ts';
 import { type Refusal, refused } from '#domain/outcome.ts';
 import { type Caller, ipSubject } from '#domain/rate-limits.ts';
+import { REMEMBERED_CODES, type RememberedRefusal } from '#domain/remembered-refusal.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { overLimit } from './rate-limit.ts';
 import type { ServiceDeps } from './service-deps.ts';

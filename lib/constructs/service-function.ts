@@ -5,9 +5,11 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { buildEnvironment } from '#config/build-info.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '#config/time-budget.ts';
 import { acknowledgeLatestRuntime, acknowledgeWildcardResource } from '../nag.ts';
+import { splitBundling } from './split-bundling.ts';
 
 /** The repository root: function entries and the edge function source are named from it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,6 +47,23 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   'node:http': './lambda/handlers/node-http.cts',
 };
 
+/**
+ * The esbuild options every function's bundle is built with (`functionBuild` adds the entry,
+ * code splitting and the source maps), run from the project root as NodejsFunction runs
+ * esbuild; bench/bundles.ts and the infra tests build with the same, and
+ * test/infra/deployed-bundles.test.ts checks that the deployed bundles are theirs, byte for byte.
+ */
+export const HANDLER_BUILD = {
+  absWorkingDir: PROJECT_ROOT.replace(/\/$/, ''),
+  alias: BUNDLE_ALIASES,
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  target: BUNDLE_TARGET,
+  mainFields: ['module', 'main'],
+} as const satisfies BuildOptions;
+
 export interface ServiceFunctionProps {
   /** Physical name; the log group is `/aws/lambda/<functionName>`. */
   readonly functionName: string;
@@ -59,8 +78,9 @@ export interface ServiceFunctionProps {
 }
 
 /**
- * A function of this service with the house defaults: Node 24 on ARM64, one minified ESM bundle
- * built by the local esbuild with the AWS SDK v3 inside, a source map beside it (not loaded at
+ * A function of this service with the house defaults: Node 24 on ARM64, a minified ESM bundle
+ * built by the local esbuild with the AWS SDK v3 inside, split into the handler's file and the
+ * chunks its routes load on first use (split-bundling.ts), source maps beside them (not loaded at
  * start), active tracing, its own log group kept 30 days,
  * and a role that may write to that log group only (instead of AWSLambdaBasicExecutionRole's
  * logs permissions on every group).
@@ -114,7 +134,7 @@ export class ServiceFunction extends NodejsFunction {
         // parse it before the handler module runs, added 11–13 ms to every function's cold
         // import (bench/bundles.ts on Node 22, median of 15 paired fresh processes: 85–92 ms
         // without, 97–105 ms with), over the 10 ms we allow it. Stack traces in the logs
-        // therefore name positions in index.mjs. To read one, set
+        // therefore name positions in index.mjs and its chunks. To read one, set
         // NODE_OPTIONS=--enable-source-maps on the function for the incident (a configuration
         // change: the deployed package holds the map of exactly its bundle), or decode it
         // offline with the map of the same commit (`cdk synth`; bench/bundles.ts builds the
@@ -123,7 +143,7 @@ export class ServiceFunction extends NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         // The AWS SDK goes into the bundle (AWS's advice for Node.js functions): tree-shaken to
-        // the clients and commands we use (≈430 KB), one minified file loads much faster than
+        // the clients and commands we use (≈430 KB), bundled and minified it loads much faster than
         // the runtime's copy resolved and compiled file by file from its node_modules
         // (bench/bundles.ts, cold import() median on Node 22: 85–92 ms against 160–169 ms
         // with the SDK external), and the function no longer changes with the runtime's SDK
@@ -133,6 +153,8 @@ export class ServiceFunction extends NodejsFunction {
         esbuildArgs: {
           '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`),
         },
+        // Then the same build with code splitting replaces the one file (split-bundling.ts).
+        commandHooks: splitBundling(HANDLER_BUILD, `lambda/handlers/${props.handlerFile}`),
       },
     });
     this.name = props.functionName;

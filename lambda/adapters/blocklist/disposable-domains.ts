@@ -9,8 +9,10 @@ let loading: Promise<ReadonlySet<string>> | undefined;
  * evaluate the list before a trial asks for it.
  */
 export function disposableDomains(): Promise<ReadonlySet<string>> {
+  // The package is CommonJS: Node gives its exports both as `default` and by name, a split
+  // bundle's chunk (esbuild) only as `default`, tsx only by name.
   loading ??= import('disposable-email-domains-js')
-    .then((list) => new Set(list.disposableEmailBlocklist()))
+    .then((list) => new Set((list.default ?? list).disposableEmailBlocklist()))
     .catch((error: unknown) => {
       // Not kept: the next trial tries again.
       loading = undefined;

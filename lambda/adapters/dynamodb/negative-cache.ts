@@ -1,14 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { REMEMBERED_CODES, type RememberedRefusal } from '#domain/remembered-refusal.ts';
 import { epochSeconds } from './claimed-items.ts';
 import { TABLE_KEYS } from './table-definition.ts';
-
-/** The refusals LemonSqueezy's answer about a key we do not hold can lead to. */
-export const REMEMBERED_CODES = ['LICENSE_NOT_FOUND', 'PRODUCT_NOT_ALLOWED'] as const;
-
-export interface RememberedRefusal {
-  code: (typeof REMEMBERED_CODES)[number];
-  detail: string;
-}
 
 const negativeKey = (licenseHash: string) => ({ pk: `NEGATIVE#${licenseHash}`, sk: 'NEGATIVE' });
 const remembered: ReadonlySet<string> = new Set(REMEMBERED_CODES);

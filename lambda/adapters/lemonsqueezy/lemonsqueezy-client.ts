@@ -12,15 +12,14 @@ import type {
 } from '#ports/license-provider.ts';
 import type { ServiceMetrics } from '#ports/metrics.ts';
 import { refusalNamed } from './refusal-message.ts';
-import {
-  instanceListSchema,
-  type LicenseAnswer,
-  licenseAnswerSchema,
-  licenseKeyDocumentSchema,
-  orderDocumentSchema,
-  subscriptionDocumentSchema,
-  subscriptionListSchema,
-} from './schemas.ts';
+import type { LicenseAnswer } from './schemas.ts';
+
+/**
+ * The answers' schemas, imported with the first answer to parse: a function whose requests never
+ * reach LemonSqueezy (most validates) evaluates neither them nor, for them, zod.
+ */
+const schemas = () => import('./schemas.ts');
+type Schemas = Awaited<ReturnType<typeof schemas>>;
 
 export interface LemonSqueezySettings {
   baseUrl: string;
@@ -68,7 +67,7 @@ export class LemonSqueezyClient implements LicenseProvider {
       return { freed: true };
     }
     // A disabled or expired key keeps its seats: the 400 still describes the key.
-    const described = licenseAnswerSchema.safeParse(response.body);
+    const described = (await schemas()).licenseAnswerSchema.safeParse(response.body);
     if (response.status === 400 && described.success) {
       return { freed: false, license: toAnswer(described.data, false).license };
     }
@@ -83,7 +82,7 @@ export class LemonSqueezyClient implements LicenseProvider {
     const body = await this.restGet(
       'find-subscription',
       `/v1/subscriptions?${query}`,
-      subscriptionListSchema,
+      (s) => s.subscriptionListSchema,
     );
     return body?.data[0] ?? null;
   }
@@ -92,7 +91,7 @@ export class LemonSqueezyClient implements LicenseProvider {
     const body = await this.restGet(
       'get-subscription',
       `/v1/subscriptions/${subscriptionId}`,
-      subscriptionDocumentSchema,
+      (s) => s.subscriptionDocumentSchema,
     );
     return body?.data ?? null;
   }
@@ -113,7 +112,11 @@ export class LemonSqueezyClient implements LicenseProvider {
   }
 
   private licenseKeyDocument(licenseId: number) {
-    return this.restGet('license-key', `/v1/license-keys/${licenseId}`, licenseKeyDocumentSchema);
+    return this.restGet(
+      'license-key',
+      `/v1/license-keys/${licenseId}`,
+      (s) => s.licenseKeyDocumentSchema,
+    );
   }
 
   async listInstances(licenseId: number): Promise<ProviderInstance[]> {
@@ -124,7 +127,7 @@ export class LemonSqueezyClient implements LicenseProvider {
     const body = await this.restGet(
       'list-instances',
       `/v1/license-key-instances?${query}`,
-      instanceListSchema,
+      (s) => s.instanceListSchema,
     );
     return (body?.data ?? []).map((entry) => ({
       id: entry.attributes.identifier,
@@ -133,7 +136,11 @@ export class LemonSqueezyClient implements LicenseProvider {
   }
 
   async getOrder(orderId: number): Promise<ProviderOrder | null> {
-    const body = await this.restGet('get-order', `/v1/orders/${orderId}`, orderDocumentSchema);
+    const body = await this.restGet(
+      'get-order',
+      `/v1/orders/${orderId}`,
+      (s) => s.orderDocumentSchema,
+    );
     if (!body) return null;
     const order = body.data.attributes;
     return {
@@ -162,7 +169,7 @@ export class LemonSqueezyClient implements LicenseProvider {
   ): Promise<ProviderAnswer> {
     const response = await this.post(action, fields);
     const { status } = response;
-    const described = licenseAnswerSchema.safeParse(response.body);
+    const described = (await schemas()).licenseAnswerSchema.safeParse(response.body);
     const named = refusalNamed(response.body);
     const namesInstance = fields.instance_id !== undefined;
     if (namesInstance && (status === 404 || status === 400) && named === 'instance-gone') {
@@ -199,7 +206,11 @@ export class LemonSqueezyClient implements LicenseProvider {
     });
   }
 
-  private async restGet<T>(call: string, path: string, schema: z.ZodType<T>): Promise<T | null> {
+  private async restGet<T>(
+    call: string,
+    path: string,
+    schemaOf: (all: Schemas) => z.ZodType<T>,
+  ): Promise<T | null> {
     const response = await this.http.fetchJson(call, {
       method: 'GET',
       url: `${this.settings.baseUrl}${path}`,
@@ -210,7 +221,7 @@ export class LemonSqueezyClient implements LicenseProvider {
       timeoutMs: this.settings.timeoutMs,
     });
     if (response.status === 404) return null;
-    const parsed = schema.safeParse(response.body);
+    const parsed = schemaOf(await schemas()).safeParse(response.body);
     if (response.status !== 200 || !parsed.success) {
       throw this.http.unexpected(call, 'a REST look-up', response.status);
     }

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { UpstreamHttp } from '#adapters/http/fetch-json.ts';
 import type {
   KeyProvisioner,
@@ -7,6 +6,7 @@ import type {
   ProvisionedKey,
 } from '#ports/key-provisioner.ts';
 import type { ServiceMetrics } from '#ports/metrics.ts';
+import type { OpenRouterKey } from './schemas.ts';
 
 export interface OpenRouterSettings {
   /** e.g. https://openrouter.ai/api/v1 */
@@ -16,21 +16,11 @@ export interface OpenRouterSettings {
   metrics: ServiceMetrics;
 }
 
-const keyObject = z.object({
-  hash: z.string().min(1),
-  disabled: z.boolean(),
-  limit: z.number().nullable(),
-  limit_remaining: z.number().nullable(),
-  usage: z.number().optional(),
-  expires_at: z.string().nullable().optional(),
-});
-const listSchema = z.object({
-  data: z.array(
-    z.object({ hash: z.string(), name: z.string(), disabled: z.boolean(), created_at: z.string() }),
-  ),
-});
-const createdSchema = z.object({ data: keyObject, key: z.string().min(1) });
-const keySchema = z.object({ data: keyObject });
+/**
+ * The answers' schemas, imported with the first answer to parse: a function whose requests never
+ * reach OpenRouter (most validates) evaluates neither them nor, for them, zod.
+ */
+const schemas = () => import('./schemas.ts');
 
 /**
  * OpenRouter's management-key API over plain fetch: six small endpoints don't justify the beta
@@ -54,7 +44,7 @@ export class OpenRouterClient implements KeyProvisioner {
       // OpenRouter rejects non-UTC timestamps; toISOString is always UTC ("Z").
       expires_at: input.expiresAt.toISOString(),
     });
-    const parsed = createdSchema.safeParse(response.body);
+    const parsed = (await schemas()).createdSchema.safeParse(response.body);
     if (response.status !== 201 && response.status !== 200) {
       throw this.http.unexpected('create-key', 'a key creation', response.status);
     }
@@ -73,7 +63,7 @@ export class OpenRouterClient implements KeyProvisioner {
   async usage(hash: string): Promise<KeyUsage | null> {
     const response = await this.call('key-usage', 'GET', `/keys/${encodeURIComponent(hash)}`);
     if (response.status === 404) return null;
-    const parsed = keySchema.safeParse(response.body);
+    const parsed = (await schemas()).keySchema.safeParse(response.body);
     if (response.status !== 200 || !parsed.success) {
       throw this.http.unexpected('key-usage', 'a key look-up', response.status);
     }
@@ -90,7 +80,7 @@ export class OpenRouterClient implements KeyProvisioner {
       'GET',
       `/keys?include_disabled=false&offset=${offset}`,
     );
-    const parsed = listSchema.safeParse(response.body);
+    const parsed = (await schemas()).listSchema.safeParse(response.body);
     if (response.status !== 200 || !parsed.success) {
       throw this.http.unexpected('list-keys', 'a key listing', response.status);
     }
@@ -118,7 +108,7 @@ export class OpenRouterClient implements KeyProvisioner {
       disabled,
     });
     if (response.status === 404) return null;
-    const parsed = keySchema.safeParse(response.body);
+    const parsed = (await schemas()).keySchema.safeParse(response.body);
     if (response.status !== 200 || !parsed.success) {
       throw this.http.unexpected(call, 'a key update', response.status);
     }
@@ -151,7 +141,7 @@ export class OpenRouterClient implements KeyProvisioner {
 }
 
 /** USD spent on a key: `usage` as documented, else what its limit no longer covers. */
-function usageOf(key: z.infer<typeof keyObject>): number {
+function usageOf(key: OpenRouterKey): number {
   if (key.usage !== undefined) return key.usage;
   return key.limit === null ? 0 : Math.max(0, key.limit - (key.limit_remaining ?? 0));
 }

@@ -1,8 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import * as z from 'zod';
-import type { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
-import { DomainError } from '#domain/errors.ts';
-import type { ServiceLogger } from '#services/service-deps.ts';
 
 /**
  * The lease signing keys as stored: SSM SecureString `/ravn/activate/signing-key` in AWS,
@@ -80,7 +77,8 @@ export function readKeySetDocument(text: string): KeySetDocument {
   } catch {
     throw new KeySetError('the signing key set is not JSON');
   }
-  const parsed = keySetDocumentSchema.safeParse(json);
+  // Parsed once per value read (config/products.ts says why without zod's JIT).
+  const parsed = keySetDocumentSchema.safeParse(json, { jitless: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.map(String).join('.') || '(root)';
@@ -137,69 +135,4 @@ export function signingKeyAt(set: KeySet, now: Date): SigningKey {
 export function thumbprintOf(x: string): string {
   const canonical = JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x });
   return createHash('sha256').update(canonical, 'utf8').digest('base64url');
-}
-
-/** What a client is told when no lease can be signed: nothing about the key set itself. */
-const UNSIGNABLE = 'Licenses cannot be signed right now; try again later.';
-
-type Parsed = { raw: string; set: KeySet } | { raw: string; problem: string };
-
-/**
- * The lease signing key set, read through `ConfiguredSecrets` (SSM SecureString in AWS, cached
- * `SECRETS_CACHE_SECONDS`; a value locally) and parsed once per value: a warm request compares
- * nothing for `maxAgeMs`, then one string, and reuses the KeyObjects. A missing or malformed set is a 503 (`UPSTREAM_ERROR`)
- * whose message holds nothing of the set; the log says what is wrong, once per value.
- */
-export class SigningKeys {
-  private parsed: Parsed | undefined;
-
-  /** When the raw set was last read (performance.now()), so warm requests skip the read. */
-  private readAt = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly secrets: ConfiguredSecrets,
-    private readonly logger: ServiceLogger,
-    /** How long a read set is used before it is read again (the secrets' own cache age). */
-    private readonly maxAgeMs: number,
-  ) {}
-
-  /** Whether this function has a key set at all (the webhook and the reaper have none). */
-  get configured(): boolean {
-    this.hasKeys ??= this.secrets.has('signingKey');
-    return this.hasKeys;
-  }
-
-  /** Configuration does not change in a running function: asked once. */
-  private hasKeys: boolean | undefined;
-
-  /** The current key set; throws `UPSTREAM_ERROR` if it is missing or unusable. */
-  async current(): Promise<KeySet> {
-    if (!this.configured) {
-      this.logger.error('signing key set unusable', { problem: 'none is configured' });
-      throw new DomainError('UPSTREAM_ERROR', UNSIGNABLE, { retryable: true });
-    }
-    if (this.parsed && 'set' in this.parsed && performance.now() - this.readAt < this.maxAgeMs) {
-      return this.parsed.set;
-    }
-    const raw = await this.secrets.get('signingKey');
-    this.readAt = performance.now();
-    if (this.parsed?.raw !== raw) {
-      this.parsed = parse(raw);
-      if ('problem' in this.parsed) {
-        this.logger.error('signing key set unusable', { problem: this.parsed.problem });
-      }
-    }
-    if ('set' in this.parsed) return this.parsed.set;
-    throw new DomainError('UPSTREAM_ERROR', UNSIGNABLE, { retryable: true });
-  }
-}
-
-function parse(raw: string): Parsed {
-  try {
-    return { raw, set: parseKeySet(raw) };
-  } catch (error) {
-    // KeySetError messages name fields and kids only; anything else is reported by its kind.
-    const named = error instanceof Error && error.name === 'KeySetError';
-    return { raw, problem: named ? (error as Error).message : 'unreadable' };
-  }
 }

@@ -1,5 +1,3 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { SecretsConfig } from '#lambda/config.ts';
 
 export type SecretName =
@@ -16,12 +14,12 @@ export type SecretName =
  * is optional: without it the origin guard is off (local server, tests). `signingKey` (the lease
  * key set) is optional too: only the functions that answer licenses have one.
  *
- * The getters are imported statically on purpose. Imported dynamically (so that esbuild would
- * evaluate the SSM and Secrets Manager clients on the first read only), the SDK code they pull
- * in is wrapped in lazy initialisers that esbuild tree-shakes far less: the bundle grew by
- * ≈110 KB (the SSM client from 78 to 169 KB) and the cold import got 2–4 ms slower, more than
- * evaluating the two clients costs (≈1.5 ms). Every function behind CloudFront reads a secret on
- * its first request anyway (the origin secret).
+ * The two SDK clients are imported with the first secret read from AWS: in AWS that is the first
+ * request's (the origin secret), so the work moves from the cold import to that request rather
+ * than away, and the import, which the floor bundle does not pay for them, gets ≈0.15× of the
+ * floor's time cheaper (bench/bundles.ts). This pays only because each function's bundle is
+ * split (lib/constructs/split-bundling.ts): in one file, esbuild keeps a dynamically imported
+ * client whole (every command its package exports, ≈110 KB more) and the import got no faster.
  */
 export class ConfiguredSecrets {
   constructor(
@@ -37,6 +35,7 @@ export class ConfiguredSecrets {
     const source = this.sources[name];
     if (!source) throw new Error(`secret ${name} is not configured`);
     if ('value' in source) return source.value;
+    const { getParameter, getSecret } = await import('./fetch-secret.ts');
     const value =
       'ssmName' in source
         ? await getParameter(source.ssmName, { decrypt: true, maxAge: this.maxAgeSeconds })

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { rotateKeySet, serializeKeySet } from '#adapters/signing/key-rotation.ts';
-import { parseKeySet, SigningKeys } from '#adapters/signing/key-set.ts';
+import { parseKeySet } from '#adapters/signing/key-set.ts';
+import { SigningKeys } from '#adapters/signing/signing-keys.ts';
 import { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { isDomainError } from '#domain/errors.ts';
 import { LEASE_TYP, leaseClaims, signLease } from '#http/license-body.ts';
