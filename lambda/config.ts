@@ -291,11 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   };
 }
 
-/**
- * A stable id per deployment: two stacks (or `pnpm start` next to a stack) sharing one OpenRouter
- * account have different tables, so their keys carry different ids and no reaper touches another
- * deployment's keys.
- */
+/** One id per deployment: stacks sharing an OpenRouter account never touch each other's keys. */
 function deploymentIdOf(tableName: string): string {
   return `t${createHash('sha256').update(tableName, 'utf8').digest('hex').slice(0, 10)}`;
 }
