@@ -207,20 +207,24 @@ function activationRefusal(license: ProviderLicense): Refusal | undefined {
  * Brings the stored devices in line with LemonSqueezy, the authority on seats (I3): devices
  * whose instance it no longer holds are marked deactivated, and deactivated devices older than
  * `FORGET_DEACTIVATED_MS` are dropped (bounded item size). `gone` names devices already known to
- * be gone; otherwise the instance list is read only when LemonSqueezy counts fewer seats in use
- * than we have active devices (one REST call, and only then; the count it shows is stored).
+ * be gone; otherwise the instance list is read when LemonSqueezy counts fewer seats in use than
+ * we have active devices, or when asked to (`'ask'`): one REST call, and only then; the count it
+ * shows is stored.
  */
 export async function reconcileSeats(
   deps: ServiceDeps,
   license: LicenseRecord,
-  gone?: Activation[],
+  gone?: Activation[] | 'ask',
 ): Promise<LicenseRecord> {
   const now = deps.clock.now();
   const active = activeDevices(license);
-  let goneDevices = gone ?? [];
+  let goneDevices = Array.isArray(gone) ? gone : [];
   let seatsInUse: number | undefined;
   const upstream = license.provider;
-  if (!gone && upstream && upstream.activationUsage < active.length) {
+  const ask =
+    gone === 'ask' ||
+    (gone === undefined && upstream !== undefined && upstream.activationUsage < active.length);
+  if (ask && upstream) {
     const instances = await deps.provider.listInstances(upstream.licenseId);
     const held = new Set(instances.map((instance) => instance.id));
     goneDevices = active.filter((device) => !held.has(device.instanceId));

@@ -36,7 +36,8 @@ function unusableAtLemonSqueezy(world: World) {
 /**
  * A 200 that carries a token promises a working key: right after it, the token is a key the
  * OpenRouter double holds, enabled, not deleted, not expired. The model remembers it as the
- * token `who` (a device, the license, the trial) was served last.
+ * token `who` (a device, the license, the trial) was served last, unless a seat was freed at
+ * LemonSqueezy that we have not heard of (the webhook refused, dropped or delayed).
  */
 export function checkServedToken(
   world: World,
@@ -49,7 +50,8 @@ export function checkServedToken(
   if (response.status !== 200 || !token) return;
   const key = world.stack.openRouter.keys().find((entry) => entry.key === token);
   expect(live(world, key), `a served token does not work at OpenRouter: ${context}`).toBe(true);
-  model.promised.set(who, token);
+  // Served before we heard of a seat freed behind our back: the news may take the key away.
+  if (!model.seatFreedUnheard) model.promised.set(who, token);
 }
 
 /**

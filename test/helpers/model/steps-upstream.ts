@@ -44,6 +44,7 @@ export class DeactivateAtLemonSqueezy extends Step {
     // The customer's own call, not the service's: it does not count against the license's share.
     model.directCalls.push(world.stack.clock.now().getTime());
     model.promised.clear(); // a seat freed: access may be taken away
+    model.seatFreedUnheard = true;
     // Its license_key_updated (instances_count, maybe status inactive) is sent like any change.
     await changeLicense(model, world, {}, 'deliver');
   }
@@ -244,6 +245,10 @@ async function send(model: Model, world: World, event: Outgoing, delivery: Deliv
     else if (event.stream === 'payment-refund') {
       if (response.body?.outcome === 'applied') model.refundedPeriods.add(event.period ?? '');
     } else if (event.stream === 'payment') continue;
-    else if (event.version === model.version[event.stream]) model.informed[event.stream] = true;
+    else if (event.version === model.version[event.stream]) {
+      model.informed[event.stream] = true;
+      // The newest license change carries LemonSqueezy's seat count: a seat freed is heard of.
+      if (event.stream === 'license') model.seatFreedUnheard = false;
+    }
   }
 }

@@ -50,6 +50,11 @@ export interface Model {
   crashArmed: boolean;
   /** Who (a device, `license`, `trial`) was served which token last, while that is a promise. */
   promised: Map<string, string>;
+  /**
+   * A seat was freed at LemonSqueezy and no license_key_updated saying so has reached us yet: a
+   * token served meanwhile rests on facts LemonSqueezy already changed, so it promises nothing.
+   */
+  seatFreedUnheard: boolean;
   factsAsOf?: string;
   trial?: { key: string; device: string; email: string };
   /** When the sequence first asked for its trial without getting one (no answer, a 503). */
@@ -99,26 +104,6 @@ export interface World {
   trialEmail: string;
   /** Crashes of the instance serving a request (simulated: see crash.ts). */
   crash: CrashSwitch;
-}
-
-export function newModel(devices: string[]): Model {
-  return {
-    devices,
-    instanceOf: new Map(),
-    pending: [],
-    version: { license: 0, subscription: 0 },
-    informed: { license: true, subscription: true },
-    refunded: false,
-    payments: [],
-    refundedPeriods: new Set(),
-    faultArmed: false,
-    crashArmed: false,
-    promised: new Map(),
-    newSeats: [],
-    freshDevices: 0,
-    directCalls: [],
-    overcounted: new Set(),
-  };
 }
 
 /**
