@@ -1,5 +1,5 @@
-import type { Refusal } from '#domain/outcome.ts';
-import { type RateLimitName, rateLimited } from '#domain/rate-limits.ts';
+import { type Refusal, rateLimited } from '#domain/outcome.ts';
+import type { RateLimitName } from '#domain/rate-limits.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 export type LimitDeps = Pick<ServiceDeps, 'limiter' | 'clock' | 'policy' | 'metrics'>;
