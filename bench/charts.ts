@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { costChart } from './charts/cost-chart.ts';
 import { latencyChart } from './charts/latency-chart.ts';
 import { upstreamChart } from './charts/upstream-chart.ts';
-import type { BenchResults } from './report.ts';
+import type { BenchResults } from './results.ts';
 
 /**
  * The bench's pictures, plain SVG written next to results.md: each a standalone file (xmlns,

@@ -1,35 +1,11 @@
 import { BUNDLE_TARGET } from '../lib/constructs/service-function.ts';
-import type { BundleResult } from './bundles.ts';
 import { bundlesTable, firstAnswerText } from './bundles-report.ts';
-import type { CostResult } from './cost.ts';
 import { costTable, sweepTable, sweepText } from './cost-report.ts';
-import type { FirstAnswerResult } from './first-answer.ts';
-import type { CadenceResult, LatencyResult } from './latency.ts';
-import type { LoadResult } from './load.ts';
+import type { CadenceResult } from './latency.ts';
+import type { BenchResults } from './results.ts';
 import type { PatternResult } from './simulated-day.ts';
 import { markdownTable, ms, rate, ratio, type Summary } from './stats.ts';
 import { targets } from './targets.ts';
-
-export interface BenchResults {
-  meta: {
-    startedAt: string;
-    finishedAt: string;
-    command: string;
-    quick: boolean;
-    node: string;
-    cpus: string;
-    loadAverageAtStart: number[];
-  };
-  latency: LatencyResult;
-  patterns: PatternResult[];
-  /** Pattern A with the original design's TTLs (ORIGINAL_DESIGN_ENV): measured writes. */
-  originalDesign: PatternResult;
-  load: LoadResult;
-  bundles: BundleResult;
-  /** A cold function's first answer against the floor's (bench/first-answer.ts). */
-  firstAnswer: FirstAnswerResult;
-  cost: CostResult;
-}
 
 /** The charts `writeCharts` draws next to results.md. */
 export const CHART_LINKS = [

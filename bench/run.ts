@@ -9,7 +9,8 @@ import { estimateCost } from './cost.ts';
 import { measureFirstAnswer } from './first-answer.ts';
 import { measureLatency } from './latency.ts';
 import { measureLoad } from './load.ts';
-import { type BenchResults, renderMarkdown } from './report.ts';
+import { renderMarkdown } from './report.ts';
+import type { BenchResults } from './results.ts';
 import { ORIGINAL_DESIGN_ENV, simulatePattern } from './simulated-day.ts';
 
 /**

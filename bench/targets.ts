@@ -1,6 +1,6 @@
 import type { BundleResult } from './bundles.ts';
 import type { FirstAnswerResult } from './first-answer.ts';
-import type { BenchResults } from './report.ts';
+import type { BenchResults } from './results.ts';
 import { kb, ms, rate, ratio } from './stats.ts';
 
 /**

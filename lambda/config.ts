@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { SecretName } from '#adapters/ssm/secrets.ts';
+import type { SecretSource, SecretsConfig } from '#adapters/ssm/secrets.ts';
 import { productsConfig } from '#config/products.ts';
 import type { ProductsConfig } from '#config/products-schema.ts';
 import { DYNAMODB_CLIENT_DEFAULTS } from '#config/time-budget.ts';
-import type { RateLimit, RateLimits } from '#domain/rate-limits.ts';
+import type { RateLimit } from '#domain/rate-limits.ts';
+import type { ServicePolicy } from '#services/service-policy.ts';
 import { parseEnv } from './parse-env.ts';
 
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
@@ -158,41 +159,6 @@ const SECRET_VARIABLES = [
   ['OPENROUTER_API_KEY_PARAM', 'OPENROUTER_API_KEY'],
   ['WEBHOOK_SECRET_PARAM', 'WEBHOOK_SECRET'],
 ] as const;
-
-export type SecretSource = { ssmName: string } | { secretArn: string } | { value: string };
-export type SecretsConfig = Record<
-  Exclude<SecretName, 'originSecret' | 'signingKey'>,
-  SecretSource
-> & {
-  originSecret?: SecretSource;
-  signingKey?: SecretSource;
-};
-
-/** The knobs of the service's behaviour, in the units the services use. */
-export interface ServicePolicy {
-  /** How long a LemonSqueezy status is trusted before validate asks again. */
-  statusTtlMs: number;
-  /** How long a stored status may still be served while LemonSqueezy is unreachable. */
-  statusGraceMs: number;
-  /** How long a key's `limit_remaining` is cached before OpenRouter is asked again. */
-  usageTtlMs: number;
-  /** After this long, a device claim whose holder never finished may be taken over. */
-  activationLeaseMs: number;
-  /** How long a request waits for a parallel activation of the same device to finish. */
-  activationWaitMs: number;
-  /** Accept LemonSqueezy test-mode keys (sandbox/staging only). */
-  allowTestMode: boolean;
-  /** What a trial's canonical device id must match as a whole; anything else is refused. */
-  trialDeviceIdPattern: RegExp;
-  /** Refuse trials for addresses at disposable email domains (and their subdomains). */
-  blockDisposableEmails: boolean;
-  /** Carried in every OpenRouter key name; the reaper only touches keys with its own (I6). */
-  deploymentId: string;
-  /** The in-app rate limits; with `enabled` false nothing is counted (load tests, benchmark). */
-  rateLimits: RateLimits & { enabled: boolean };
-  /** How long LemonSqueezy's "unknown"/"not ours" of a key we do not hold is reused; 0: never. */
-  negativeCacheMs: number;
-}
 
 /** The one typed shape of the runtime configuration: what `createDeps` builds from. */
 export interface ServiceConfig {

@@ -1,4 +1,4 @@
-import type { BenchResults } from '../report.ts';
+import type { BenchResults } from '../results.ts';
 import { COLORS, heading, line, rect, svgDocument, text } from './svg.ts';
 
 /** Stacked bars per 1 M validates, by part, with their totals and the $1.50 target. */

@@ -1,4 +1,4 @@
-import type { BenchResults } from '../report.ts';
+import type { BenchResults } from '../results.ts';
 import {
   COLORS,
   heading,

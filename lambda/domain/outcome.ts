@@ -1,6 +1,6 @@
 import type { DeviceRefusalCode, LicenseRefusalCode } from './errors.ts';
 import type { Activation, AiKey, LicenseRecord } from './license.ts';
-import type { RateLimit } from './rate-limits.ts';
+import { type RateLimit, type RateLimitName, whyLimited } from './rate-limits.ts';
 
 /** A refused business outcome, for the HTTP layer to answer with a 4xx and `code`. */
 export interface Refusal {
@@ -43,6 +43,16 @@ export function refusedUntil(
 
 export function refused(code: Refusal['code'], detail: string): Refusal {
   return { ok: false, code, detail };
+}
+
+/** 429 RATE_LIMITED: the limit that refused, and when it lifts (`Retry-After`, `retry_at`). */
+export function rateLimited(
+  which: RateLimitName,
+  limit: RateLimit,
+  retryAt: Date,
+  now: Date,
+): Refusal {
+  return { ...refusedUntil('RATE_LIMITED', whyLimited(which), retryAt, now), limit };
 }
 
 /**

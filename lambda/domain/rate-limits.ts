@@ -1,5 +1,3 @@
-import { type Refusal, refusedUntil } from './outcome.ts';
-
 /**
  * The in-app rate limits: what each counts, per whom. They bound what one caller can make the
  * service spend (LemonSqueezy's 60 calls a minute for the whole store, OpenRouter credit), with
@@ -87,14 +85,4 @@ const WHY: Readonly<Record<RateLimitName, string>> = {
 /** Why limit `which` refused: the sentence a 429 answers with. */
 export function whyLimited(which: RateLimitName): string {
   return WHY[which];
-}
-
-/** 429 RATE_LIMITED: the limit that refused, and when it lifts (`Retry-After`, `retry_at`). */
-export function rateLimited(
-  which: RateLimitName,
-  limit: RateLimit,
-  retryAt: Date,
-  now: Date,
-): Refusal {
-  return { ...refusedUntil('RATE_LIMITED', WHY[which], retryAt, now), limit };
 }

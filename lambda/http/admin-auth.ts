@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { AdminAuth } from '#lambda/admin-config.ts';
-import type { ServiceLogger } from '#services/service-deps.ts';
+import type { ServiceLogger } from '#ports/logger.ts';
 import { errorResponse } from './error-response.ts';
 import { header } from './messages.ts';
 import { type ApiHandler, respond } from './run-route.ts';

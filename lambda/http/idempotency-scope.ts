@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { InvalidDeviceIdError } from '#domain/errors.ts';
 import { licenseHashOf } from '#domain/license.ts';
 import { canonicalDeviceId, canonicalEmail } from '#domain/trial-identity.ts';
-import type { ServicePolicy } from '#lambda/config.ts';
+import type { ServicePolicy } from '#services/service-policy.ts';
 
 /**
  * Whose request an `Idempotency-Key` belongs to, named from the parsed body. A key is claimed per

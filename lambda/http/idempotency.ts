@@ -7,9 +7,9 @@ import type {
   StoredResponse,
 } from '#adapters/dynamodb/idempotency-store.ts';
 import { InvalidRequestError } from '#domain/errors.ts';
-import type { ServicePolicy } from '#lambda/config.ts';
 import type { Clock } from '#ports/clock.ts';
-import type { ServiceLogger } from '#services/service-deps.ts';
+import type { ServiceLogger } from '#ports/logger.ts';
+import type { ServicePolicy } from '#services/service-policy.ts';
 import { errorResponse } from './error-response.ts';
 import { type CallerOf, callerHashOf } from './idempotency-scope.ts';
 import { header, rawBody } from './messages.ts';

@@ -7,7 +7,7 @@ import { type FunctionName, methodOf, type PathOf } from '#config/routes.ts';
 import { type ErrorCode, isDomainError } from '#domain/errors.ts';
 import type { Outcome } from '#domain/outcome.ts';
 import type { FromCaller } from '#domain/rate-limits.ts';
-import type { ServiceLogger } from '#services/service-deps.ts';
+import type { ServiceLogger } from '#ports/logger.ts';
 import { callerOf } from './client-ip.ts';
 import { errorOf, errorResponse, methodNotAllowed } from './error-response.ts';
 import { header, jsonResponse, methodAccepted, parseJsonRequest } from './messages.ts';

@@ -9,7 +9,7 @@ import {
 } from '#domain/license-key.ts';
 import { checkLicense, refreshDecision, seatsOutOfStep } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
-import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
+import type { FromCaller } from '#domain/rate-limits.ts';
 import { isTrialKey } from '#domain/secrets.ts';
 import type { LicenseProvider, ProviderAnswer } from '#ports/license-provider.ts';
 import type { ActivateRequest } from '#schemas/activate.ts';
@@ -17,7 +17,7 @@ import { activateDevice, reconcileSeats } from './activate-device.ts';
 import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
 import { countActivation, countThrownActivation } from './outcome-metrics.ts';
 import { checkSellable, newLicenseRecord, toProviderFacts } from './provider-facts.ts';
-import { overLimit } from './rate-limit.ts';
+import { overLimit, refuseUnknownKey } from './rate-limit.ts';
 import { revokeKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import { contradictingRefusal, markRefusal, refusalConfirmed } from './unconfirmed-refusals.ts';
@@ -257,8 +257,7 @@ async function activateTrial(
 ): Promise<Outcome<LicenseGrant>> {
   const license = await storedLicenseFor(deps, request.licenseKey);
   if (license?.kind !== 'trial') {
-    const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
-    return limited ?? refused('LICENSE_NOT_FOUND', 'This license key does not exist.');
+    return refuseUnknownKey(deps, request.caller, 'This license key does not exist.');
   }
   const limited = await overLimit(deps, 'activate', licenseHashOf(request.licenseKey));
   if (limited) return limited;

@@ -11,14 +11,14 @@ import {
 } from '#domain/license.ts';
 import { checkLicense } from '#domain/license-rules.ts';
 import { type Outcome, refused } from '#domain/outcome.ts';
-import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
+import type { FromCaller } from '#domain/rate-limits.ts';
 import { shortHash } from '#domain/secrets.ts';
 import type { DeactivateRequest } from '#schemas/deactivate.ts';
 import { type ClaimTry, claimWithWait } from './claim-with-wait.ts';
 import { enforceLicense } from './enforce-license.ts';
 import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
 import { answeredFacts } from './provider-facts.ts';
-import { overLimit } from './rate-limit.ts';
+import { overLimit, refuseUnknownKey } from './rate-limit.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
@@ -46,10 +46,7 @@ export async function deactivateDevice(
   request: DeactivateRequest & FromCaller,
 ): Promise<Outcome<DeviceDeactivation>> {
   let current = await storedLicenseFor(deps, request.licenseKey);
-  if (!current?.lastActivation) {
-    const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
-    return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
-  }
+  if (!current?.lastActivation) return refuseUnknownKey(deps, request.caller);
   // A device change either way: counted like an activation, in the same bucket, so cycling
   // activate and deactivate is bounded by one limit.
   const limited = await overLimit(deps, 'activate', licenseHashOf(request.licenseKey));

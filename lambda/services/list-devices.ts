@@ -1,9 +1,9 @@
 import { type LicenseDevices, listedDevices } from '#domain/devices.ts';
-import { type Outcome, refused } from '#domain/outcome.ts';
-import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
+import type { Outcome } from '#domain/outcome.ts';
+import type { FromCaller } from '#domain/rate-limits.ts';
 import type { DevicesRequest } from '#schemas/devices.ts';
 import { storedLicenseFor } from './license-lookup.ts';
-import { type LimitDeps, overLimit } from './rate-limit.ts';
+import { type LimitDeps, refuseUnknownKey } from './rate-limit.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
@@ -16,9 +16,6 @@ export async function listDevices(
   request: DevicesRequest & FromCaller,
 ): Promise<Outcome<LicenseDevices>> {
   const license = await storedLicenseFor(deps, request.licenseKey);
-  if (!license?.lastActivation) {
-    const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
-    return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
-  }
+  if (!license?.lastActivation) return refuseUnknownKey(deps, request.caller);
   return { ok: true, value: { license, devices: listedDevices(license) } };
 }

@@ -44,7 +44,7 @@ export function countValidate(metrics: ServiceMetrics, outcome: Outcome<LicenseG
 }
 
 /**
- * A validate that threw (upstream trouble, 502/503; anything else is a 500), or was refused from
+ * A validate that threw (upstream trouble, 503; anything else is a 500), or was refused from
  * inside (the license's share of LemonSqueezy calls spent: a 429 like any refusal).
  */
 export function countFailedValidate(metrics: ServiceMetrics, error: unknown): void {

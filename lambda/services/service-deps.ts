@@ -4,20 +4,14 @@ import type { DynamoDbTrialStore } from '#adapters/dynamodb/trial-store.ts';
 import type { DynamoDbWebhookStore } from '#adapters/dynamodb/webhook-store.ts';
 import type { ProductsConfig } from '#config/products-schema.ts';
 import type { UpstreamTrouble } from '#domain/upstream-trouble.ts';
-import type { ServicePolicy } from '#lambda/config.ts';
 import type { AuditTrail } from '#ports/audit-trail.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { KeyProvisioner } from '#ports/key-provisioner.ts';
 import type { LicenseProvider } from '#ports/license-provider.ts';
+import type { ServiceLogger } from '#ports/logger.ts';
 import type { ServiceMetrics } from '#ports/metrics.ts';
 import type { RateLimiter } from '#ports/rate-limiter.ts';
-
-/** Structured logging as the services need it (Powertools Logger fits). Never pass secrets. */
-export interface ServiceLogger {
-  info(message: string, ...extra: Array<Record<string, unknown>>): void;
-  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
-  error(message: string, ...extra: Array<Record<string, unknown>>): void;
-}
+import type { ServicePolicy } from './service-policy.ts';
 
 /** Everything a service function needs, built once per cold start by `createDeps`. */
 export interface ServiceDeps {

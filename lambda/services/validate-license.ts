@@ -13,7 +13,7 @@ import {
   type Verdict,
 } from '#domain/license-rules.ts';
 import { type LicenseGrant, type Outcome, refused } from '#domain/outcome.ts';
-import { type FromCaller, ipSubject } from '#domain/rate-limits.ts';
+import type { FromCaller } from '#domain/rate-limits.ts';
 import { shortHash } from '#domain/secrets.ts';
 import { upstreamWork } from '#domain/upstream-work.ts';
 import type { ValidateRequest } from '#schemas/validate.ts';
@@ -28,7 +28,7 @@ import {
 } from './key-usage.ts';
 import { providerKeyFor, storedLicenseFor } from './license-lookup.ts';
 import { countFailedValidate, countValidate } from './outcome-metrics.ts';
-import { overLimit } from './rate-limit.ts';
+import { overLimit, refuseUnknownKey } from './rate-limit.ts';
 import { refreshLicense } from './refresh-license.ts';
 import { ensureAiKey, revokeKey } from './rotate-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -86,8 +86,7 @@ async function validateSteps(
       license &&
       (await unusableLicense(deps, license, providerKeyFor(license, request.licenseKey)));
     if (unusable) return unusable;
-    const limited = await overLimit(deps, 'unknownKey', ipSubject(request.caller));
-    return limited ?? refused('LICENSE_NOT_FOUND', 'This license key has not been activated here.');
+    return refuseUnknownKey(deps, request.caller);
   }
   // A request naming no device speaks for the license; its answer carries the last activation's
   // id (the shipped client requires one) but credits no device with the call.

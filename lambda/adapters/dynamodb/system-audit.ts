@@ -1,7 +1,7 @@
 import { shortHash } from '#domain/secrets.ts';
 import type { AuditTrail, SystemAuditEntry } from '#ports/audit-trail.ts';
 import type { Clock } from '#ports/clock.ts';
-import type { ServiceLogger } from '#services/service-deps.ts';
+import type { ServiceLogger } from '#ports/logger.ts';
 import type { DynamoDbAdminStore } from './admin-store.ts';
 
 /**

@@ -18,8 +18,9 @@ export interface JsonResponse {
 
 /**
  * One HTTP exchange with an upstream, classified the way callers need it:
- * - no answer (timeout, reset, DNS) or 429/5xx: `UpstreamError` unavailable (503, retry later);
- * - an answer that is not JSON: `UpstreamError` bad-response (502);
+ * - no answer (timeout, reset, DNS) or 429/5xx: `UpstreamError` unavailable (503
+ *   UPSTREAM_UNAVAILABLE, retry later);
+ * - an answer that is not JSON: `UpstreamError` bad-response (503 UPSTREAM_ERROR);
  * - any other JSON answer is returned, whatever its status, for the caller to interpret.
  * Upstream text never reaches the error message, which may be shown to clients.
  */

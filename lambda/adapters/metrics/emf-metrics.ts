@@ -9,8 +9,8 @@ import {
   SERVICE_DIMENSION,
   type UsdMetric,
 } from '#config/metrics.ts';
+import type { ServiceLogger } from '#ports/logger.ts';
 import type { ServiceMetrics } from '#ports/metrics.ts';
-import type { ServiceLogger } from '#services/service-deps.ts';
 
 /** The values recorded for one set of dimension values since the last flush. */
 interface Pending {

@@ -1,6 +1,6 @@
 import type { ConfiguredSecrets } from '#adapters/ssm/secrets.ts';
 import { DomainError } from '#domain/errors.ts';
-import type { ServiceLogger } from '#services/service-deps.ts';
+import type { ServiceLogger } from '#ports/logger.ts';
 import type { KeySet } from './key-set.ts';
 
 /** What a client is told when no lease can be signed: nothing about the key set itself. */

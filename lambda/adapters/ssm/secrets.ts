@@ -1,11 +1,21 @@
-import type { SecretsConfig } from '#lambda/config.ts';
-
 export type SecretName =
   | 'lemonsqueezyApiKey'
   | 'openrouterManagementKey'
   | 'webhookSecret'
   | 'originSecret'
   | 'signingKey';
+
+/** Where one secret comes from: an SSM parameter's name, a Secrets Manager ARN, or the value. */
+export type SecretSource = { ssmName: string } | { secretArn: string } | { value: string };
+
+/** Each secret's source (lambda/config.ts reads them from the environment). */
+export type SecretsConfig = Record<
+  Exclude<SecretName, 'originSecret' | 'signingKey'>,
+  SecretSource
+> & {
+  originSecret?: SecretSource;
+  signingKey?: SecretSource;
+};
 
 /**
  * Where credentials come from: each secret from SSM Parameter Store (SecureString, decrypted) or

@@ -2,7 +2,7 @@ import type { BuildInfo } from '#config/build-info.ts';
 import { buildFromEnv } from '#http/health.ts';
 import { openApiRoute } from '#http/openapi/route.ts';
 import { type ApiHandler, runRoute } from '#http/run-route.ts';
-import type { ServiceLogger } from '#services/service-deps.ts';
+import type { ServiceLogger } from '#ports/logger.ts';
 
 /** GET /v1/openapi.json: the API description of the running build. */
 export function getOpenApi(

@@ -2,8 +2,7 @@ import type { JsonReply } from './http-io.ts';
 import { lsTime, lsTimeOrNull, type OrderRecord } from './lemonsqueezy-records.ts';
 import {
   formatted,
-  JSON_API,
-  jsonapi,
+  listDocument,
   relationships,
   resourceDocument,
 } from './lemonsqueezy-rest-api.ts';
@@ -18,6 +17,10 @@ const ORDER_FILTERS: Record<string, (order: OrderRecord) => string | number> = {
   user_email: (order) => order.userEmail,
   order_number: (order) => order.orderNumber,
 };
+
+/** `sort=-createdAt`: newest first, the higher id first between orders made the same instant. */
+const newestFirst = (a: OrderRecord, b: OrderRecord) =>
+  b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id;
 
 /**
  * The REST API's orders (`GET /v1/orders/:id`, `GET /v1/orders`), in the shape of LemonSqueezy's
@@ -40,35 +43,19 @@ export class OrderApi {
   }
 
   listOrders(query: URLSearchParams): JsonReply {
-    let records = this.#store.orders();
-    for (const [name, read] of Object.entries(ORDER_FILTERS)) {
-      const wanted = query.get(`filter[${name}]`);
-      if (wanted !== null) records = records.filter((record) => String(read(record)) === wanted);
-    }
-    records.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
-    const perPage = Math.min(100, Math.max(1, Number(query.get('page[size]') ?? 10) || 10));
-    const lastPage = Math.max(1, Math.ceil(records.length / perPage));
-    const currentPage = Math.max(1, Number(query.get('page[number]') ?? 1) || 1);
-    const page = records.slice((currentPage - 1) * perPage, currentPage * perPage);
-    const from = page.length ? (currentPage - 1) * perPage + 1 : null;
-    const to = from === null ? null : from + page.length - 1;
-    const link = (number: number) =>
+    const link = (number: number, perPage: number) =>
       `${this.#base()}/v1/orders?page%5Bnumber%5D=${number}&page%5Bsize%5D=${perPage}&sort=-createdAt`;
-    return {
-      status: 200,
-      contentType: JSON_API,
-      body: {
-        meta: { page: { currentPage, from, lastPage, perPage, to, total: records.length } },
-        jsonapi,
-        links: {
-          first: link(1),
-          last: link(lastPage),
-          ...(currentPage > 1 ? { prev: link(currentPage - 1) } : {}),
-          ...(currentPage < lastPage ? { next: link(currentPage + 1) } : {}),
-        },
-        data: page.map((record) => this.#resource(record)),
-      },
-    };
+    return listDocument(this.#store.orders(), query, {
+      filters: ORDER_FILTERS,
+      order: newestFirst,
+      links: ({ currentPage, lastPage, perPage }) => ({
+        first: link(1, perPage),
+        last: link(lastPage, perPage),
+        ...(currentPage > 1 ? { prev: link(currentPage - 1, perPage) } : {}),
+        ...(currentPage < lastPage ? { next: link(currentPage + 1, perPage) } : {}),
+      }),
+      resource: (record) => this.#resource(record),
+    });
   }
 
   #resource(order: OrderRecord) {

@@ -47,6 +47,57 @@ export function resourceDocument<Item>(
   return { status: 200, contentType: JSON_API, body: { jsonapi, links: data.links, data } };
 }
 
+/** Where a list page stands: the JSON:API `meta.page` of the REST API's lists. */
+export interface PageMeta {
+  currentPage: number;
+  from: number | null;
+  lastPage: number;
+  perPage: number;
+  to: number | null;
+  total: number;
+}
+
+/** How one REST list reads its query and writes its page. */
+export interface ListSpec<Item> {
+  /** The `filter[name]` the list accepts, each read off a record and compared as text. */
+  filters: Record<string, (record: Item) => string | number>;
+  order?: (a: Item, b: Item) => number;
+  /** The page's `links`, pointing back at the double. */
+  links: (page: PageMeta) => Record<string, string>;
+  resource: (record: Item) => unknown;
+}
+
+/**
+ * One page of a REST list, as LemonSqueezy's lists answer: `records` kept by each filter the
+ * query sends, put in order, then cut at `page[number]` by `page[size]` (10 unless given, at
+ * most 100), with `meta.page` saying where the page stands.
+ */
+export function listDocument<Item>(
+  records: Item[],
+  query: URLSearchParams,
+  spec: ListSpec<Item>,
+): JsonReply {
+  let kept = records;
+  for (const [name, read] of Object.entries(spec.filters)) {
+    const wanted = query.get(`filter[${name}]`);
+    if (wanted !== null) kept = kept.filter((record) => String(read(record)) === wanted);
+  }
+  if (spec.order) kept = [...kept].sort(spec.order);
+  const perPage = Math.min(100, Math.max(1, Number(query.get('page[size]') ?? 10) || 10));
+  const lastPage = Math.max(1, Math.ceil(kept.length / perPage));
+  const currentPage = Math.max(1, Number(query.get('page[number]') ?? 1) || 1);
+  const items = kept.slice((currentPage - 1) * perPage, currentPage * perPage);
+  const from = items.length ? (currentPage - 1) * perPage + 1 : null;
+  const to = from === null ? null : from + items.length - 1;
+  const page = { currentPage, from, lastPage, perPage, to, total: kept.length };
+  const data = items.map(spec.resource);
+  return {
+    status: 200,
+    contentType: JSON_API,
+    body: { meta: { page }, jsonapi, links: spec.links(page), data },
+  };
+}
+
 /** The ids a subscription and a license key both carry of the order that sold them. */
 function orderIds(license: LicenseRecord) {
   return {
@@ -87,28 +138,14 @@ export class RestApi {
   }
 
   listSubscriptions(query: URLSearchParams): JsonReply {
-    let records = this.#store.subscriptions();
-    for (const [name, read] of Object.entries(SUBSCRIPTION_FILTERS)) {
-      const wanted = query.get(`filter[${name}]`);
-      if (wanted !== null) records = records.filter((record) => String(read(record)) === wanted);
-    }
-    const perPage = Math.min(100, Math.max(1, Number(query.get('page[size]') ?? 10) || 10));
-    const lastPage = Math.max(1, Math.ceil(records.length / perPage));
-    const currentPage = Math.max(1, Number(query.get('page[number]') ?? 1) || 1);
-    const page = records.slice((currentPage - 1) * perPage, currentPage * perPage);
-    const from = page.length ? (currentPage - 1) * perPage + 1 : null;
-    const to = from === null ? null : from + page.length - 1;
-    const list = `${this.#base()}/v1/subscriptions?page[size]=${perPage}`;
-    return {
-      status: 200,
-      contentType: JSON_API,
-      body: {
-        meta: { page: { currentPage, from, lastPage, perPage, to, total: records.length } },
-        jsonapi,
-        links: { first: `${list}&page[number]=1`, last: `${list}&page[number]=${lastPage}` },
-        data: page.map((record) => this.#subscription(record)),
+    return listDocument(this.#store.subscriptions(), query, {
+      filters: SUBSCRIPTION_FILTERS,
+      links: ({ perPage, lastPage }) => {
+        const list = `${this.#base()}/v1/subscriptions?page[size]=${perPage}`;
+        return { first: `${list}&page[number]=1`, last: `${list}&page[number]=${lastPage}` };
       },
-    };
+      resource: (record) => this.#subscription(record),
+    });
   }
 
   getLicenseKey(id: string): JsonReply {
