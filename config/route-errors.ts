@@ -1,67 +1,73 @@
-import type { ErrorCode } from '#domain/errors.ts';
+import { ERROR_CODES, type ErrorCode } from '#domain/errors.ts';
 import type { RoutePath } from './routes.ts';
 
 /**
- * The refusals each route's own code can answer, for the API description (`pnpm openapi`). Only
- * what is particular to a route: the codes every request can meet (origin guard, method, bugs,
- * AWS outages), every JSON body (invalid, too large, wrong media type) and every
- * `Idempotency-Key` route are added by the description's builder from the route's kind. A
- * `Record` over the routes, so a new route does not compile until its refusals are written here.
+ * For each error code, the routes whose own code can answer it, for the API description
+ * (`pnpm openapi`) and docs/api.md (`pnpm run docs`). Only what is particular to a route: the
+ * codes every request can meet (origin guard, method, bugs, AWS outages), every JSON body
+ * (invalid, too large, wrong media type) and every `Idempotency-Key` route are added by the
+ * description's builder from the route's kind, so they list no route here. A `Record` over the
+ * codes, so a new code does not compile until its routes are written here; a new route is added
+ * to the codes it can answer. The one table: each route's list is derived (`routeErrorsOf`).
  */
-export const ROUTE_ERRORS: Readonly<Record<RoutePath, readonly ErrorCode[]>> = {
-  '/v1/trial': [
-    'INVALID_DEVICE_ID',
-    'TRIAL_ALREADY_USED',
-    'DISPOSABLE_EMAIL',
-    'RATE_LIMITED',
-    'UPSTREAM_ERROR',
+export const ERROR_ROUTES: Readonly<Record<ErrorCode, readonly RoutePath[]>> = {
+  INVALID_REQUEST: [],
+  INVALID_DEVICE_ID: ['/v1/trial'],
+  INVALID_SIGNATURE: ['/v1/webhook'],
+  INVALID_EVENT: ['/v1/webhook'],
+  LICENSE_NOT_FOUND: ['/v1/activate', '/v1/validate', '/v1/deactivate', '/v1/devices'],
+  LICENSE_EXPIRED: ['/v1/activate', '/v1/deactivate'],
+  LICENSE_DISABLED: ['/v1/activate', '/v1/deactivate'],
+  LICENSE_INACTIVE: ['/v1/activate'],
+  TRIAL_EXPIRED: ['/v1/activate'],
+  PRODUCT_NOT_ALLOWED: ['/v1/activate'],
+  ACTIVATION_LIMIT_REACHED: ['/v1/activate'],
+  DEVICE_CHANGE_LIMIT: ['/v1/activate'],
+  // Besides the limits named here, any LemonSqueezy call is held to its license's share of the
+  // budget (licenseUpstream), wherever a flow makes it.
+  RATE_LIMITED: [
+    '/v1/trial', // trials per client address
+    '/v1/activate', // device changes per license; unknown keys per client address
+    '/v1/validate', // upstream-bound validates per license; unknown keys
+    '/v1/deactivate', // device changes; unknown keys
+    '/v1/devices', // unknown keys
+    '/v1/webhook', // a tie between two events asks LemonSqueezy; refused, it is delivered again
   ],
-  '/v1/activate': [
-    'LICENSE_NOT_FOUND',
-    'LICENSE_EXPIRED',
-    'LICENSE_DISABLED',
-    'LICENSE_INACTIVE',
-    'TRIAL_EXPIRED',
-    'PRODUCT_NOT_ALLOWED',
-    'INSTANCE_MISMATCH',
-    'ACTIVATION_LIMIT_REACHED',
-    'DEVICE_CHANGE_LIMIT',
-    'RATE_LIMITED',
-    'UPSTREAM_ERROR',
-    'UPSTREAM_BUSY',
+  INSTANCE_MISMATCH: ['/v1/activate', '/v1/validate'],
+  INSTANCE_NOT_FOUND: ['/v1/deactivate'],
+  // Validate carries it in a 200 body (`suspended`), never as an error.
+  DEVICE_DEACTIVATED: [],
+  TRIAL_NOT_TRANSFERABLE: ['/v1/deactivate'],
+  // The admin API's (config/admin.ts), not the public routes'.
+  UNAUTHENTICATED: [],
+  FORBIDDEN: [],
+  TRIAL_ALREADY_USED: ['/v1/trial'],
+  DISPOSABLE_EMAIL: ['/v1/trial'],
+  IDEMPOTENCY_KEY_REUSED: [],
+  IDEMPOTENCY_IN_PROGRESS: [],
+  // A path the API does not have: UNROUTED_ERRORS.
+  NOT_FOUND: [],
+  METHOD_NOT_ALLOWED: [],
+  PAYLOAD_TOO_LARGE: [],
+  UNSUPPORTED_MEDIA_TYPE: [],
+  INTERNAL_ERROR: [],
+  // /v1/keys: the signing key set missing or malformed.
+  UPSTREAM_ERROR: [
+    '/v1/trial',
+    '/v1/activate',
+    '/v1/validate',
+    '/v1/deactivate',
+    '/v1/keys',
+    '/v1/webhook',
   ],
-  '/v1/validate': [
-    'LICENSE_NOT_FOUND',
-    'INSTANCE_MISMATCH',
-    'RATE_LIMITED',
-    'UPSTREAM_ERROR',
-    'UPSTREAM_BUSY',
-  ],
-  '/v1/deactivate': [
-    'LICENSE_NOT_FOUND',
-    'LICENSE_EXPIRED',
-    'LICENSE_DISABLED',
-    'TRIAL_NOT_TRANSFERABLE',
-    'INSTANCE_NOT_FOUND',
-    'RATE_LIMITED',
-    'UPSTREAM_ERROR',
-    'UPSTREAM_BUSY',
-  ],
-  '/v1/devices': ['LICENSE_NOT_FOUND', 'RATE_LIMITED'],
-  // The signing key set missing or malformed.
-  '/v1/keys': ['UPSTREAM_ERROR'],
-  '/v1/openapi.json': [],
-  // RATE_LIMITED: a tie between two events is settled by asking LemonSqueezy, within the
-  // license's own share of the budget (LemonSqueezy delivers the event again later).
-  '/v1/webhook': [
-    'INVALID_SIGNATURE',
-    'INVALID_EVENT',
-    'RATE_LIMITED',
-    'UPSTREAM_ERROR',
-    'UPSTREAM_BUSY',
-  ],
-  '/health': [],
+  UPSTREAM_UNAVAILABLE: [],
+  UPSTREAM_BUSY: ['/v1/activate', '/v1/validate', '/v1/deactivate', '/v1/webhook'],
 };
+
+/** The refusals `path`'s own code can answer (ERROR_ROUTES turned round), in ERROR_CODES order. */
+export function routeErrorsOf(path: RoutePath): ErrorCode[] {
+  return ERROR_CODES.filter((code) => ERROR_ROUTES[code].includes(path));
+}
 
 /**
  * Answered for a path the API does not have, so it belongs to no route: the description names it

@@ -12,7 +12,7 @@ import { parseEnv } from './parse-env.ts';
  * - `ADMIN_AUTH=token`: no IAM in front (the local server), so a bearer token is required,
  *   `ADMIN_TOKEN`, at least 32 characters.
  */
-const adminEnvSchema = z
+export const adminEnvSchema = z
   .object({
     ADMIN_AUTH: z.enum(['iam', 'token']).default('iam'),
     ADMIN_TOKEN: z.string().min(32).optional(),

@@ -64,15 +64,16 @@ const wholeMatch = z
     }
   });
 
-/**
- * Runtime configuration, from environment variables, checked when a function starts: a missing
- * or malformed variable fails the cold start with its name rather than a request later.
- * Secrets come either as SSM parameter *names* (AWS) or as values (local server, tests).
- */
 /** How long audit records are kept: read by the service's functions and the admin function. */
 export const auditRetentionDays = z.coerce.number().int().min(1).max(3650).default(90);
 
-const envSchema = z
+/**
+ * Runtime configuration, from environment variables, checked when a function starts: a missing
+ * or malformed variable fails the cold start with its name rather than a request later.
+ * Secrets come either as SSM parameter *names* (AWS) or as values (local server, tests). What
+ * each variable means: config-meanings.ts (`pnpm run docs` writes docs/configuration.md).
+ */
+export const envSchema = z
   .object({
     TABLE_NAME: z.string().min(1),
     // Names this deployment's OpenRouter keys (I6); defaults to a digest of TABLE_NAME.

@@ -1,8 +1,10 @@
 import type { RateLimit } from './rate-limits.ts';
 
 /**
- * The closed set of error codes a client can branch on. Adding one means adding its status in
- * `lambda/http/error-response.ts` (a compile error reminds you) and a row in the README table.
+ * The closed set of error codes a client can branch on. Adding one means adding its status and
+ * hint in `lambda/http/error-response.ts`, its routes in `config/route-errors.ts` and its meaning
+ * in `error-meanings.ts` (compile errors remind you of each); `pnpm run docs` then writes its
+ * row of docs/api.md.
  */
 export const ERROR_CODES = [
   'INVALID_REQUEST',

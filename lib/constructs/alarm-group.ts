@@ -10,6 +10,9 @@ import { Construct } from 'constructs';
 /** The period every alarm of the service looks at. */
 export const ALARM_PERIOD = Duration.minutes(5);
 
+/** Ends every alarm's description: where an operator reads what to do about it. */
+export const ALARM_DESCRIPTION_SUFFIX = ' See docs/deploy.md#alarms.';
+
 export interface GroupAlarmProps extends Omit<AlarmProps, 'alarmName' | 'alarmDescription'> {
   readonly alarmName: string;
   /** What went wrong and its likely causes; the runbook link is added. */
@@ -35,7 +38,7 @@ export class AlarmGroup extends Construct {
     const alarm = new Alarm(this, id, {
       treatMissingData: TreatMissingData.NOT_BREACHING,
       ...props,
-      alarmDescription: `${props.alarmDescription} See docs/deploy.md#alarms.`,
+      alarmDescription: `${props.alarmDescription}${ALARM_DESCRIPTION_SUFFIX}`,
     });
     if (this.action) alarm.addAlarmAction(this.action);
     this.alarms.push(alarm);

@@ -1,4 +1,4 @@
-import { ROUTE_ERRORS } from '#config/route-errors.ts';
+import { routeErrorsOf } from '#config/route-errors.ts';
 import { methodOf, type RoutePath } from '#config/routes.ts';
 import { ERROR_CODES, type ErrorCode } from '#domain/errors.ts';
 import { codeToStatus, ERROR_HINTS } from '../error-response.ts';
@@ -27,7 +27,7 @@ export function codesOf(path: RoutePath, spec: OperationSpec): ErrorCode[] {
     ...EVERY_ROUTE,
     ...bodyCodes,
     ...(spec.idempotent ? IDEMPOTENCY : []),
-    ...ROUTE_ERRORS[path],
+    ...routeErrorsOf(path),
   ]);
   return ERROR_CODES.filter((code) => codes.has(code));
 }
