@@ -51,7 +51,7 @@ export function startBanner(facts: BannerFacts): string {
     ...(first ? [`  pnpm admin license show --license-key ${first.licenseKey}`] : []),
     '',
     // pnpm admin and webhook:send find this server by themselves (.ravn-local/server.json).
-    `Admin API (POST ${base}/admin/...; see README, "Operators: admin API and CLI"), for curl:`,
+    `Admin API (POST ${base}/admin/...; see docs/operations.md), for curl:`,
     `  export RAVN_ADMIN_URL=${base} RAVN_ADMIN_TOKEN=${facts.adminToken}`,
     '',
     facts.repeatable

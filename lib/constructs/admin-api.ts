@@ -62,7 +62,7 @@ export class AdminApi extends Construct {
     );
     this.url = this.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     new CfnOutput(scope, 'AdminUrl', {
-      description: 'Admin API (AWS_IAM: SigV4-signed requests only; see README, Operators)',
+      description: 'Admin API (AWS_IAM: SigV4-signed requests only; see docs/operations.md)',
       value: this.url.url,
     });
   }
