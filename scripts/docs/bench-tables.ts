@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { BenchResults } from '../../bench/report.ts';
+import type { BenchResults } from '../../bench/results.ts';
 import { kb, markdownTable, ms, ratio } from '../../bench/stats.ts';
 import { targets } from '../../bench/targets.ts';
 import { cell } from './markers.ts';
