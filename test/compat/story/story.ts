@@ -16,10 +16,18 @@ export interface StoryHandles {
   byok: { key: string; device: string };
   /** A key LemonSqueezy does not hold: its refusal is remembered. */
   unknownKey: string;
-  /** The request sent with an `Idempotency-Key`, byte for byte. */
-  keyedRequest: { path: string; key: string; body: string };
+  /** The last request sent with an `Idempotency-Key` (a deactivation), byte for byte. */
+  keyedRequest: KeyedRequest;
+  /** The first one (an activation), whose stored answer has expired by the story's end. */
+  expiredKeyedRequest: KeyedRequest;
   /** Every webhook body delivered, byte for byte, in order. */
   webhooks: string[];
+}
+
+export interface KeyedRequest {
+  path: string;
+  key: string;
+  body: string;
 }
 
 /** A license seeded at the LemonSqueezy double: what it was seeded with and the ids it got. */
@@ -34,10 +42,11 @@ const device = (label: string) => createHash('sha256').update(`compat-${label}`)
 /**
  * The scripted story both releases run (scripts/compat-fixture.ts on the tagged one, the reverse
  * compatibility test on today's): a trial; a SaaS license on two devices (the first activation
- * sent with an `Idempotency-Key`) and a BYOK one; an unknown key; a deactivation; payment and
- * subscription webhooks; validates with and without a device; the subscription renewed and its
- * next period's key issued (the ended period's credit record kept); the reaper's sweeps and
- * the reconciler. Rate-limit counters and audit records are written on the way.
+ * sent with an `Idempotency-Key`) and a BYOK one; payment and subscription
+ * webhooks; validates with and without a device; the subscription renewed and its next period's
+ * key issued (the ended period's credit record kept); the reaper's sweeps and the reconciler;
+ * last, a deactivation sent with an `Idempotency-Key` and an activation of an unknown key. Rate-limit counters and audit records are
+ * written on the way.
  */
 export async function runStory(stack: StoryStack) {
   const seeds: SeedRecord[] = [];
@@ -59,6 +68,8 @@ export async function runStory(stack: StoryStack) {
     await must(`webhook ${body.meta.event_name}`, stack.deliver(raw));
   };
   const now = () => stack.clock.now().toISOString();
+  const sendKeyed = (label: string, request: KeyedRequest) =>
+    must(label, stack.post(request.path, request.body, { 'idempotency-key': request.key }));
 
   // 1. A trial.
   const trial = { device: device('trial'), email: 'trial.user@example.com' };
@@ -75,15 +86,12 @@ export async function runStory(stack: StoryStack) {
     subscription: { status: 'active', renewsAt },
   });
   const [first, second] = [device('saas-1'), device('saas-2')];
-  const keyedRequest = {
+  const expiredKeyedRequest = {
     path: '/v1/activate',
     key: 'compat-activate-1',
     body: JSON.stringify({ instanceName: first, licenseKey: saas.key }),
   };
-  await must(
-    'keyed activation',
-    stack.post(keyedRequest.path, keyedRequest.body, { 'idempotency-key': keyedRequest.key }),
-  );
+  await sendKeyed('keyed activation', expiredKeyedRequest);
   await must(
     'second activation',
     stack.post('/v1/activate', { instanceName: second, licenseKey: saas.key }),
@@ -94,15 +102,9 @@ export async function runStory(stack: StoryStack) {
     'byok activation',
     stack.post('/v1/activate', { instanceName: byokDevice, licenseKey: byok.key }),
   );
-  const unknownKey = '00000000-0000-4000-8000-00000000C0DE';
-  await stack.post('/v1/activate', { licenseKey: unknownKey, instanceName: first });
 
-  // 3. A deactivation, webhooks, validates with a device and without one.
+  // 3. Webhooks; validates with a device and without one.
   stack.clock.advance(HOUR);
-  await must(
-    'deactivation',
-    stack.post('/v1/deactivate', { licenseKey: saas.key, instanceName: second }),
-  );
   await deliver(paymentEvent(saas, 'invoice-1', now()));
   await deliver(subscriptionEvent(stack, saas, 'subscription_updated', 'updated-1'));
   stack.clock.advance(HOUR);
@@ -148,12 +150,24 @@ export async function runStory(stack: StoryStack) {
     orderSpacingMs: 0,
   });
 
+  // 6. A deactivation sent with an Idempotency-Key, and a key LemonSqueezy does not hold: their
+  // stored answer and refusal outlive the story.
+  const keyedRequest = {
+    path: '/v1/deactivate',
+    key: 'compat-deactivate-2',
+    body: JSON.stringify({ licenseKey: saas.key, instanceName: second }),
+  };
+  await sendKeyed('keyed deactivation', keyedRequest);
+  const unknownKey = '00000000-0000-4000-8000-00000000C0DE';
+  await stack.post('/v1/activate', { licenseKey: unknownKey, instanceName: first });
+
   const handles: StoryHandles = {
     trial: { key: trialKey, ...trial },
     saas: { key: saas.key, devices: [first], deactivated: second },
     byok: { key: byok.key, device: byokDevice },
     unknownKey,
     keyedRequest,
+    expiredKeyedRequest,
     webhooks,
   };
   return { handles, seeds };
