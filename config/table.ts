@@ -7,7 +7,8 @@
  * `SWEEP#<name>`/`CURSOR` (where a scheduled sweep goes on), and, expired by TTL,
  * `RATE#<policy>#<subject>`/`WINDOW#<start>` (rate-limit counters, the LemonSqueezy budget's
  * among them) and `NEGATIVE#<sha256 of key>`/`NEGATIVE` (LemonSqueezy's refusals of keys we do
- * not hold).
+ * not hold). Every item the service writes carries `schemaVersion`, the version of its kind's shape
+ * (docs/item-schema.md); items of release/stop-29 and before carry none.
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',
@@ -15,4 +16,5 @@ export const TABLE_KEYS = {
   emailIndex: 'email-index',
   emailAttribute: 'email',
   ttlAttribute: 'ttl',
+  schemaVersionAttribute: 'schemaVersion',
 } as const;

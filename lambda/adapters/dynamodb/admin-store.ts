@@ -8,7 +8,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS } from '#config/table.ts';
 import type { AuditRecord } from '#domain/audit.ts';
-import { deviceClaimKey, emailClaimKey, isConditionFailure } from './items.ts';
+import {
+  deviceClaimKey,
+  emailClaimKey,
+  type ItemShape,
+  isConditionFailure,
+  stampedItem,
+} from './items.ts';
 
 /** A trial claim as stored: the form it was claimed in and the trial that claimed it. */
 export interface TrialClaim {
@@ -19,6 +25,28 @@ export interface TrialClaim {
 }
 
 const AUDIT_PREFIX = 'AUDIT#';
+
+/**
+ * An audit record (`LICENSE#<hash>`/`AUDIT#<time>#<id>`): the record's fields and its `ttl`.
+ * Version 1 adds `schemaVersion`.
+ */
+export const AUDIT_ITEM = {
+  version: 1,
+  fields: {
+    pk: 0,
+    sk: 0,
+    id: 0,
+    licenseHash: 0,
+    actor: 0,
+    action: 0,
+    at: 0,
+    before: 0,
+    after: 0,
+    detail: 0,
+    ttl: 0,
+    schemaVersion: 1,
+  },
+} as const satisfies ItemShape;
 
 /**
  * Audit records (beside the license item, `LICENSE#<hash>`/`AUDIT#<time>#<id>`, expired by TTL;
@@ -46,12 +74,15 @@ export class DynamoDbAdminStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: `LICENSE#${record.licenseHash}`,
-            sk: `${AUDIT_PREFIX}${record.at}#${record.id}`,
-            ...record,
-            [TABLE_KEYS.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
-          },
+          Item: stampedItem(
+            {
+              pk: `LICENSE#${record.licenseHash}`,
+              sk: `${AUDIT_PREFIX}${record.at}#${record.id}`,
+              ...record,
+              [TABLE_KEYS.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
+            },
+            AUDIT_ITEM,
+          ),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -78,7 +109,10 @@ export class DynamoDbAdminStore {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     return (result.Items ?? [])
       .filter((item) => typeof item.ttl !== 'number' || item.ttl > nowSeconds)
-      .map(({ pk: _pk, sk: _sk, ttl: _ttl, ...record }) => record as AuditRecord);
+      .map(
+        ({ pk: _pk, sk: _sk, ttl: _ttl, schemaVersion: _version, ...record }) =>
+          record as AuditRecord,
+      );
   }
 
   /** The hashes of the licenses whose customer email (trimmed, lower-cased) is `email`. */

@@ -5,7 +5,13 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, itemOfConditionFailure } from './items.ts';
+import {
+  type ItemShape,
+  isConditionFailure,
+  itemOfConditionFailure,
+  stampedItem,
+  stampedUpdate,
+} from './items.ts';
 import { TABLE_KEYS } from './table-definition.ts';
 
 export interface ItemKey {
@@ -26,12 +32,16 @@ export const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
  * Items that one request at a time works on (idempotency keys, webhook events): a conditional put
  * claims one (`state` `processing` with a `claimId`), and its holder then marks it `done` until
  * its TTL or gives it back. Completing and releasing hold only while the claim is still ours: a
- * claim taken over meanwhile belongs to its new holder and is left alone.
+ * claim taken over meanwhile belongs to its new holder and is left alone. Every write stamps
+ * `shape`'s version. A claim is a whole-item Put on purpose: taking over a released, expired or
+ * stale item starts a new record, and nothing of the old one (ours or a newer release's) belongs
+ * to it.
  */
 export class ClaimedItems {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly shape: ItemShape,
   ) {}
 
   /**
@@ -48,7 +58,7 @@ export class ClaimedItems {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, state: 'processing', ...fields },
+          Item: stampedItem({ ...key, state: 'processing', ...fields }, this.shape),
           ConditionExpression: when.expression,
           ExpressionAttributeNames: when.names,
           ExpressionAttributeValues: when.values,
@@ -92,11 +102,16 @@ export class ClaimedItems {
       sets.push(`#${field} = :${field}`);
     }
     await this.ifClaimed(
-      new UpdateCommand({
-        ...this.heldBy(key, claimId, values),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeNames: names,
-      }),
+      new UpdateCommand(
+        stampedUpdate(
+          {
+            ...this.heldBy(key, claimId, values),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ExpressionAttributeNames: names,
+          },
+          this.shape,
+        ),
+      ),
     );
   }
 
@@ -106,11 +121,16 @@ export class ClaimedItems {
    */
   async markReleased(key: ItemKey, claimId: string): Promise<void> {
     await this.ifClaimed(
-      new UpdateCommand({
-        ...this.heldBy(key, claimId, { ':released': 'released' }),
-        UpdateExpression: 'SET #state = :released REMOVE claimId',
-        ExpressionAttributeNames: { '#state': 'state' },
-      }),
+      new UpdateCommand(
+        stampedUpdate(
+          {
+            ...this.heldBy(key, claimId, { ':released': 'released' }),
+            UpdateExpression: 'SET #state = :released REMOVE claimId',
+            ExpressionAttributeNames: { '#state': 'state' },
+          },
+          this.shape,
+        ),
+      ),
     );
   }
 

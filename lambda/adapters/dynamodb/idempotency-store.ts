@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ClaimedItems, epochSeconds } from './claimed-items.ts';
+import type { ItemShape } from './items.ts';
 import { TABLE_KEYS } from './table-definition.ts';
 
 /** A response as it is kept for replay: everything the client saw, nothing else. */
@@ -52,6 +53,25 @@ const idempotencyKey = (ref: IdempotencyRef) => ({
 });
 
 /**
+ * An idempotency item: the claim (`state`, `claimId`, `claimedAt`, `fingerprint`, `ttl`) and,
+ * once done, the `response` replayed. Version 1 adds `schemaVersion`.
+ */
+export const IDEMPOTENCY_ITEM = {
+  version: 1,
+  fields: {
+    pk: 0,
+    sk: 0,
+    state: 0,
+    claimId: 0,
+    claimedAt: 0,
+    fingerprint: 0,
+    ttl: 0,
+    response: 0,
+    schemaVersion: 1,
+  },
+} as const satisfies ItemShape;
+
+/**
  * The record of requests sent with an `Idempotency-Key`, on the service's table:
  * `IDEMPOTENCY#<route>#<caller hash>#<key hash>` items, claimed, completed and released like the
  * webhook store's `EVENT#…` items (state `processing`, then `done` or `released`). Stored
@@ -63,7 +83,7 @@ export class DynamoDbIdempotencyStore {
   private readonly items: ClaimedItems;
 
   constructor(documents: DynamoDBDocumentClient, tableName: string) {
-    this.items = new ClaimedItems(documents, tableName);
+    this.items = new ClaimedItems(documents, tableName, IDEMPOTENCY_ITEM);
   }
 
   /**

@@ -1,7 +1,13 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LicenseRecord } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
-import { isConditionFailure, itemOfConditionFailure } from './items.ts';
+import {
+  type ItemShape,
+  isConditionFailure,
+  itemOfConditionFailure,
+  stampedItem,
+  stampedUpdate,
+} from './items.ts';
 
 const LICENSE_SK = 'LICENSE';
 
@@ -15,17 +21,80 @@ export const creditPeriodKey = (licenseHash: string, periodEnd: string) => ({
   pk: `LICENSE#${licenseHash}`,
   sk: `CREDIT#${periodEnd}`,
 });
+
+/** The record's fields on the item, each with the version of the shape that added it. */
+const RECORD_FIELDS = {
+  licenseHash: 0,
+  kind: 0,
+  plan: 0,
+  status: 0,
+  expiresAt: 0,
+  customerName: 0,
+  customerEmail: 0,
+  provider: 0,
+  subscription: 0,
+  statusCheckedAt: 0,
+  factsAsOf: 0,
+  subscriptionAsOf: 0,
+  refundedAt: 0,
+  orderCheckedAt: 0,
+  lastPayment: 0,
+  refundedPayments: 0,
+  periodAnchor: 0,
+  devices: 0,
+  lastActivation: 0,
+  licenseSeenAt: 0,
+  ai: 0,
+  spentKeys: 0,
+  aiHold: 0,
+  unconfirmedRefusal: 0,
+  newDevices: 0,
+  newDevicesVersion: 0,
+  createdAt: 0,
+  updatedAt: 0,
+} as const satisfies Record<keyof LicenseRecord, number>;
+const RECORD_FIELD_NAMES = Object.keys(RECORD_FIELDS);
+
+/**
+ * The license item (`LICENSE#<hash>`/`LICENSE`): the record, its key and `email` (the operators'
+ * index). Version 1 adds `schemaVersion` and nothing else: the shape is release/stop-29's.
+ */
+export const LICENSE_ITEM = {
+  version: 1,
+  fields: { pk: 0, sk: 0, email: 0, ...RECORD_FIELDS, schemaVersion: 1 },
+} as const satisfies ItemShape;
+
+/**
+ * An ended credit period's record (`LICENSE#<hash>`/`CREDIT#<period end>`): the period's key
+ * without its token, and the keys it lost. Version 1 adds `schemaVersion`.
+ */
+export const CREDIT_PERIOD_ITEM = {
+  version: 1,
+  fields: { pk: 0, sk: 0, record: 0, key: 0, spentKeys: 0, schemaVersion: 1 },
+} as const satisfies ItemShape;
+
 export function toItem(record: LicenseRecord): Record<string, unknown> {
-  return {
-    ...licenseKey(record.licenseHash),
-    ...record,
-    ...(record.customerEmail ? { email: normaliseEmail(record.customerEmail) } : {}),
-  };
+  return stampedItem(
+    {
+      ...licenseKey(record.licenseHash),
+      ...record,
+      ...(record.customerEmail ? { email: normaliseEmail(record.customerEmail) } : {}),
+    },
+    LICENSE_ITEM,
+  );
 }
 
+/**
+ * The record an item holds: the fields this release knows, whatever version wrote it. Attributes
+ * of a newer release are not read here and stay on the item (no write puts a record back whole).
+ * It runs on every validate, so it reads the fields in place and calls nothing else.
+ */
 export function fromItem(item: Record<string, unknown> | undefined): LicenseRecord | undefined {
   if (!item) return undefined;
-  const { pk: _pk, sk: _sk, email: _email, ...record } = item;
+  const record: Record<string, unknown> = {};
+  for (const field of RECORD_FIELD_NAMES) {
+    if (item[field] !== undefined) record[field] = item[field];
+  }
   return record as unknown as LicenseRecord;
 }
 
@@ -64,7 +133,7 @@ export class LicenseItem {
     try {
       const result = await this.documents.send(
         new UpdateCommand({
-          ...input,
+          ...stampedUpdate(input, LICENSE_ITEM),
           TableName: this.tableName,
           Key: licenseKey(licenseHash),
           ReturnValues: 'ALL_NEW',

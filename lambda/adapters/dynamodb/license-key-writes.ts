@@ -1,7 +1,13 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AiKey, KeyIntent, LicenseRecord, SpentKey } from '#domain/license.ts';
-import { isCancelledByCondition } from './items.ts';
-import { creditPeriodKey, LicenseItem, licenseKey } from './license-item.ts';
+import { isCancelledByCondition, stampedUpdate } from './items.ts';
+import {
+  CREDIT_PERIOD_ITEM,
+  creditPeriodKey,
+  LICENSE_ITEM,
+  LicenseItem,
+  licenseKey,
+} from './license-item.ts';
 
 /**
  * The AI key's writes on the license item (I1): installing a period's key (and keeping the ended
@@ -56,20 +62,33 @@ export class LicenseKeyWrites extends LicenseItem {
           TransactItems: [
             {
               Update: {
-                ...update,
+                ...stampedUpdate(update, LICENSE_ITEM),
                 TableName: this.tableName,
                 Key: licenseKey(license.licenseHash),
               },
             },
             {
-              Put: {
+              // SET, not a Put: attributes a newer release added to the record stay.
+              Update: {
+                ...stampedUpdate(
+                  {
+                    UpdateExpression:
+                      'SET #record = :record, #key = :ended, #spentKeys = :endedSpent',
+                    ExpressionAttributeNames: {
+                      '#record': 'record',
+                      '#key': 'key',
+                      '#spentKeys': 'spentKeys',
+                    },
+                    ExpressionAttributeValues: {
+                      ':record': 'credit-period',
+                      ':ended': ended,
+                      ':endedSpent': license.spentKeys ?? [],
+                    },
+                  },
+                  CREDIT_PERIOD_ITEM,
+                ),
                 TableName: this.tableName,
-                Item: {
-                  ...creditPeriodKey(license.licenseHash, previous.periodEnd),
-                  record: 'credit-period',
-                  key: ended,
-                  spentKeys: license.spentKeys ?? [],
-                },
+                Key: creditPeriodKey(license.licenseHash, previous.periodEnd),
               },
             },
           ],

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   LicensePlan,
   LicenseRecord,
@@ -8,6 +8,7 @@ import type {
 } from '#domain/license.ts';
 import { normaliseEmail } from '#domain/secrets.ts';
 import type { RefundedPayment, Subscription } from '#domain/subscription.ts';
+import { type ItemShape, stampedUpdate } from './items.ts';
 import { LicenseDeviceWrites } from './license-device-writes.ts';
 import { fromItem } from './license-item.ts';
 import { sightingParts } from './sighting-update.ts';
@@ -189,12 +190,29 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
     return typeof cursor === 'string' ? cursor : undefined;
   }
 
-  /** Records where the sweep `name` goes on next time; undefined starts it over. */
+  /**
+   * Records where the sweep `name` goes on next time; undefined starts it over. SET and REMOVE,
+   * not a Put: attributes a newer release added stay.
+   */
   async saveSweepCursor(name: string, cursor: string | undefined, at: string): Promise<void> {
     await this.documents.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: { ...sweepKey(name), ...(cursor === undefined ? {} : { cursor }), updatedAt: at },
+        Key: sweepKey(name),
+        ...stampedUpdate(
+          {
+            UpdateExpression:
+              cursor === undefined
+                ? 'SET updatedAt = :at REMOVE #cursor'
+                : 'SET updatedAt = :at, #cursor = :cursor',
+            ExpressionAttributeNames: { '#cursor': 'cursor' },
+            ExpressionAttributeValues: {
+              ':at': at,
+              ...(cursor === undefined ? {} : { ':cursor': cursor }),
+            },
+          },
+          SWEEP_CURSOR_ITEM,
+        ),
       }),
     );
   }
@@ -250,6 +268,12 @@ export class DynamoDbLicenseStore extends LicenseDeviceWrites {
 
 /** The item holding a scheduled sweep's progress: one per sweep, beside the licenses. */
 const sweepKey = (name: string) => ({ pk: `SWEEP#${name}`, sk: 'CURSOR' });
+
+/** A sweep's progress (`cursor`, absent when it starts over; `updatedAt`). Version 1 adds `schemaVersion`. */
+export const SWEEP_CURSOR_ITEM = {
+  version: 1,
+  fields: { pk: 0, sk: 0, cursor: 0, updatedAt: 0, schemaVersion: 1 },
+} as const satisfies ItemShape;
 
 /** A stored cursor back to Scan's start key; a cursor we cannot read starts the walk over. */
 function parseCursor(cursor: string): Record<string, string> | undefined {

@@ -1,7 +1,14 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { REMEMBERED_CODES, type RememberedRefusal } from '#domain/remembered-refusal.ts';
 import { epochSeconds } from './claimed-items.ts';
+import { type ItemShape, stampedUpdate } from './items.ts';
 import { TABLE_KEYS } from './table-definition.ts';
+
+/** A remembered refusal (`code`, `detail`, `ttl`). Version 1 adds `schemaVersion`. */
+export const NEGATIVE_ITEM = {
+  version: 1,
+  fields: { pk: 0, sk: 0, code: 0, detail: 0, ttl: 0, schemaVersion: 1 },
+} as const satisfies ItemShape;
 
 const negativeKey = (licenseHash: string) => ({ pk: `NEGATIVE#${licenseHash}`, sk: 'NEGATIVE' });
 const remembered: ReadonlySet<string> = new Set(REMEMBERED_CODES);
@@ -34,17 +41,28 @@ export class DynamoDbNegativeCache {
     return { code: code as RememberedRefusal['code'], detail };
   }
 
-  /** Remembers the refusal until `expiresAt` (a later answer simply replaces it). */
+  /**
+   * Remembers the refusal until `expiresAt` (a later answer replaces it). SET, not a Put:
+   * attributes a newer release added stay, and its readers see from the version that an older
+   * release wrote the refusal.
+   */
   async remember(licenseHash: string, refusal: RememberedRefusal, expiresAt: Date): Promise<void> {
     await this.documents.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: {
-          ...negativeKey(licenseHash),
-          code: refusal.code,
-          detail: refusal.detail,
-          [TABLE_KEYS.ttlAttribute]: epochSeconds(expiresAt),
-        },
+        Key: negativeKey(licenseHash),
+        ...stampedUpdate(
+          {
+            UpdateExpression: 'SET code = :code, detail = :detail, #ttl = :ttl',
+            ExpressionAttributeNames: { '#ttl': TABLE_KEYS.ttlAttribute },
+            ExpressionAttributeValues: {
+              ':code': refusal.code,
+              ':detail': refusal.detail,
+              ':ttl': epochSeconds(expiresAt),
+            },
+          },
+          NEGATIVE_ITEM,
+        ),
       }),
     );
   }

@@ -2,8 +2,14 @@ import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamod
 import type { RateLimit } from '#domain/rate-limits.ts';
 import type { RateCheck, RateLimiter } from '#ports/rate-limiter.ts';
 import { epochSeconds } from './claimed-items.ts';
-import { isConditionFailure } from './items.ts';
+import { type ItemShape, isConditionFailure, stampedUpdate } from './items.ts';
 import { TABLE_KEYS } from './table-definition.ts';
+
+/** A fixed-window counter (`count`, `ttl`). Version 1 adds `schemaVersion`. */
+export const RATE_COUNTER_ITEM = {
+  version: 1,
+  fields: { pk: 0, sk: 0, count: 0, ttl: 0, schemaVersion: 1 },
+} as const satisfies ItemShape;
 
 /** Refusals remembered per warm instance; past this many, the memo starts over. */
 const MEMO_LIMIT = 10_000;
@@ -51,14 +57,19 @@ export class DynamoDbRateLimiter implements RateLimiter {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `RATE#${limit.name}#${subject}`, sk: `WINDOW#${start / 1000}` },
-          UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+          ...stampedUpdate(
+            {
+              UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+              ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttlAttribute },
+              ExpressionAttributeValues: {
+                ':one': 1,
+                ':max': limit.max,
+                ':ttl': epochSeconds(resetAt),
+              },
+            },
+            RATE_COUNTER_ITEM,
+          ),
           ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-          ExpressionAttributeNames: { '#count': 'count', '#ttl': TABLE_KEYS.ttlAttribute },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':max': limit.max,
-            ':ttl': epochSeconds(resetAt),
-          },
           ReturnValues: 'UPDATED_NEW',
         }),
       );

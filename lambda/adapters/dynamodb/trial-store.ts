@@ -5,8 +5,32 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { LicenseRecord } from '#domain/license.ts';
-import { deviceClaimKey, emailClaimKey, isCancelledByCondition } from './items.ts';
+import {
+  deviceClaimKey,
+  emailClaimKey,
+  type ItemShape,
+  isCancelledByCondition,
+  stampedItem,
+} from './items.ts';
 import { licenseKey, toItem } from './license-item.ts';
+
+/**
+ * A trial's claim on an email (`TRIAL#EMAIL#<email>`/`CLAIM`) or a device (`TRIAL#DEVICE#…`):
+ * the trial's `licenseHash` and `createdAt`; a device claim also `trialKey` and
+ * `recoverableUntil`. Version 1 adds `schemaVersion`.
+ */
+export const TRIAL_CLAIM_ITEM = {
+  version: 1,
+  fields: {
+    pk: 0,
+    sk: 0,
+    licenseHash: 0,
+    createdAt: 0,
+    trialKey: 0,
+    recoverableUntil: 0,
+    schemaVersion: 1,
+  },
+} as const satisfies ItemShape;
 
 /** A new trial and the two things it uses up, in canonical form: its email and its device. */
 export interface NewTrial {
@@ -119,14 +143,17 @@ export class DynamoDbTrialStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...emailClaimKey(trial.email), ...claim },
+                Item: stampedItem({ ...emailClaimKey(trial.email), ...claim }, TRIAL_CLAIM_ITEM),
                 ConditionExpression: absent,
               },
             },
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...deviceClaimKey(trial.device), ...claim, ...recovery },
+                Item: stampedItem(
+                  { ...deviceClaimKey(trial.device), ...claim, ...recovery },
+                  TRIAL_CLAIM_ITEM,
+                ),
                 ConditionExpression: absent,
               },
             },

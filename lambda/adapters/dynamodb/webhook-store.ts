@@ -1,10 +1,6 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ClaimedItems } from './claimed-items.ts';
+import { type ItemShape, stampedUpdate } from './items.ts';
 
 /** What happened to an event id when a delivery tried to claim it. */
 export type EventClaim = 'claimed' | 'done' | 'busy';
@@ -14,6 +10,29 @@ const aliasKey = (kind: string, id: string) => ({
   pk: `ALIAS#${kind.toUpperCase()}#${id}`,
   sk: 'ALIAS',
 });
+
+/** A webhook delivery's claim (`EVENT#<id>`/`EVENT`). Version 1 adds `schemaVersion`. */
+export const EVENT_ITEM = {
+  version: 1,
+  fields: { pk: 0, sk: 0, state: 0, claimId: 0, claimedAt: 0, ttl: 0, schemaVersion: 1 },
+} as const satisfies ItemShape;
+
+/**
+ * A link from a LemonSqueezy order or subscription to our licenses (`ALIAS#<kind>#<id>`/`ALIAS`):
+ * a subscription's `licenseHash`; an order's `licenseHashes` (a string set; `licenseHash` on
+ * links older than multi-key orders) and `refundedAt`. Version 1 adds `schemaVersion`.
+ */
+export const ALIAS_ITEM = {
+  version: 1,
+  fields: {
+    pk: 0,
+    sk: 0,
+    licenseHash: 0,
+    licenseHashes: 0,
+    refundedAt: 0,
+    schemaVersion: 1,
+  },
+} as const satisfies ItemShape;
 
 /**
  * The record of webhook deliveries and the links from LemonSqueezy ids to our licenses, on the
@@ -27,7 +46,7 @@ export class DynamoDbWebhookStore {
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {
-    this.events = new ClaimedItems(documents, tableName);
+    this.events = new ClaimedItems(documents, tableName, EVENT_ITEM);
   }
 
   /**
@@ -84,8 +103,19 @@ export class DynamoDbWebhookStore {
     licenseHash: string,
   ): Promise<{ orderRefundedAt?: string }> {
     if (kind === 'subscription') {
+      // SET, not a Put: attributes a newer release added to the link stay.
       await this.documents.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...aliasKey(kind, id), licenseHash } }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: aliasKey(kind, id),
+          ...stampedUpdate(
+            {
+              UpdateExpression: 'SET licenseHash = :hash',
+              ExpressionAttributeValues: { ':hash': licenseHash },
+            },
+            ALIAS_ITEM,
+          ),
+        }),
       );
       return {};
     }
@@ -94,8 +124,13 @@ export class DynamoDbWebhookStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: aliasKey(kind, id),
-        UpdateExpression: 'ADD licenseHashes :hash',
-        ExpressionAttributeValues: { ':hash': new Set([licenseHash]) },
+        ...stampedUpdate(
+          {
+            UpdateExpression: 'ADD licenseHashes :hash',
+            ExpressionAttributeValues: { ':hash': new Set([licenseHash]) },
+          },
+          ALIAS_ITEM,
+        ),
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -112,8 +147,13 @@ export class DynamoDbWebhookStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: aliasKey('order', orderId),
-        UpdateExpression: 'SET refundedAt = if_not_exists(refundedAt, :at)',
-        ExpressionAttributeValues: { ':at': at },
+        ...stampedUpdate(
+          {
+            UpdateExpression: 'SET refundedAt = if_not_exists(refundedAt, :at)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+          ALIAS_ITEM,
+        ),
       }),
     );
   }

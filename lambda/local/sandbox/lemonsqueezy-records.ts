@@ -23,6 +23,11 @@ export interface LicenseSeed {
   /** Default: a new order. Several keys sold by one order share it (each has its own item). */
   orderId?: number;
   subscription?: SubscriptionSeed;
+  /**
+   * Instances the key already has, as another run's double held them (the compatibility test
+   * seeds the double to match a fixture's table); default none.
+   */
+  instances?: Array<{ id: string; name: string }>;
 }
 
 /**

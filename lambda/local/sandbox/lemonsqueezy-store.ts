@@ -78,7 +78,7 @@ export class LemonSqueezyStore {
       orderItemId: ++this.#lastId.orderItem,
       createdAt: now,
       updatedAt: now,
-      instances: [],
+      instances: (seed.instances ?? []).map(({ id, name }) => ({ id, name, createdAt: now })),
     };
     this.#byKey.set(key, license);
     if (!this.#orders.has(license.orderId)) this.#orders.set(license.orderId, this.#order(license));

@@ -58,6 +58,15 @@ export class OpenRouterDouble extends SandboxServer<OpenRouterRoute> {
     return this.#keys.map(issuedKey);
   }
 
+  /**
+   * Puts back a key another run's double issued (`keys()`), as it was: the compatibility test
+   * seeds the double to match a fixture's table. Its plaintext and hash are kept as given.
+   */
+  restoreKey(issued: IssuedKey): void {
+    const defaults = newKeyRecord(this.#keys.length + 1, { name: issued.name }, this.#now());
+    this.#keys.push({ ...defaults, ...issued });
+  }
+
   /** Keys that still work: neither disabled nor deleted. */
   liveKeys(): IssuedKey[] {
     return this.keys().filter((key) => !key.disabled && !key.deleted);
