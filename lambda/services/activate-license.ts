@@ -78,9 +78,10 @@ async function activateSteps(
   respelled = false,
 ): Promise<Outcome<LicenseGrant>> {
   const canonicalHash = licenseHashOf(request.licenseKey);
-  if (isTrialKey(canonicalLicenseKey(request.licenseKey))) return activateTrial(deps, request);
-
   const stored = await storedLicenseFor(deps, request.licenseKey);
+  if (isTrialKey(canonicalLicenseKey(request.licenseKey))) {
+    return activateTrial(deps, request, stored);
+  }
   // LemonSqueezy judges the spelling sent; its refusals are remembered per spelling.
   const sent = strippedLicenseKey(request.licenseKey);
   // A key we do not hold: the caller's IP limit, and LemonSqueezy's recent "no" (negative cache),
@@ -249,13 +250,13 @@ async function seat(
 /**
  * A trial key: the trial we hold is answered on its own device (counted against the license's
  * activation limit); a trial key we do not hold only against the caller's IP limit on unknown
- * keys, so guessing writes no counter per guess.
+ * keys, so guessing writes no counter per guess. `license` is what the table holds for the key.
  */
 async function activateTrial(
   deps: ServiceDeps,
   request: ActivateRequest & FromCaller,
+  license: LicenseRecord | undefined,
 ): Promise<Outcome<LicenseGrant>> {
-  const license = await storedLicenseFor(deps, request.licenseKey);
   if (license?.kind !== 'trial') {
     return refuseUnknownKey(deps, request.caller, 'This license key does not exist.');
   }

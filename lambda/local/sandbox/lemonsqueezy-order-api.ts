@@ -3,8 +3,8 @@ import { lsTime, lsTimeOrNull, type OrderRecord } from './lemonsqueezy-records.t
 import {
   formatted,
   listDocument,
-  relationships,
   resourceDocument,
+  resourceObject,
 } from './lemonsqueezy-rest-api.ts';
 import type { LemonSqueezyStore } from './lemonsqueezy-store.ts';
 
@@ -29,23 +29,21 @@ const newestFirst = (a: OrderRecord, b: OrderRecord) =>
  * 100) says otherwise, `links.next` while there is a next page.
  */
 export class OrderApi {
-  readonly #store: LemonSqueezyStore;
-  readonly #base: () => string;
-
-  constructor(store: LemonSqueezyStore, base: () => string) {
-    this.#store = store;
-    this.#base = base;
-  }
+  /** `base` gives the double's own URL, for the documents' links. */
+  constructor(
+    private readonly store: LemonSqueezyStore,
+    private readonly base: () => string,
+  ) {}
 
   getOrder(id: string): JsonReply {
-    const order = /^\d+$/.test(id) ? this.#store.order(Number(id)) : undefined;
+    const order = /^\d+$/.test(id) ? this.store.order(Number(id)) : undefined;
     return resourceDocument(order, 'order', (record) => this.#resource(record));
   }
 
   listOrders(query: URLSearchParams): JsonReply {
     const link = (number: number, perPage: number) =>
-      `${this.#base()}/v1/orders?page%5Bnumber%5D=${number}&page%5Bsize%5D=${perPage}&sort=-createdAt`;
-    return listDocument(this.#store.orders(), query, {
+      `${this.base()}/v1/orders?page%5Bnumber%5D=${number}&page%5Bsize%5D=${perPage}&sort=-createdAt`;
+    return listDocument(this.store.orders(), query, {
       filters: ORDER_FILTERS,
       order: newestFirst,
       links: ({ currentPage, lastPage, perPage }) => ({
@@ -59,7 +57,6 @@ export class OrderApi {
   }
 
   #resource(order: OrderRecord) {
-    const self = `${this.#base()}/v1/orders/${order.id}`;
     const item = order.firstItem;
     const money = (name: string, cents: number) => ({
       [name]: cents,
@@ -100,18 +97,15 @@ export class OrderApi {
         updated_at: lsTime(order.createdAt),
         test_mode: order.testMode,
       },
-      urls: { receipt: `${this.#base()}/my-orders/${order.identifier}` },
+      urls: { receipt: `${this.base()}/my-orders/${order.identifier}` },
       created_at: lsTime(order.createdAt),
       updated_at: lsTime(order.updatedAt),
       test_mode: order.testMode,
     };
     const related = ['store', 'customer', 'order-items', 'subscriptions', 'license-keys'];
-    return {
-      type: 'orders',
-      id: String(order.id),
-      attributes,
-      relationships: relationships(self, [...related, 'discount-redemptions']),
-      links: { self },
-    };
+    return resourceObject(this.base(), 'orders', order.id, attributes, [
+      ...related,
+      'discount-redemptions',
+    ]);
   }
 }

@@ -36,6 +36,27 @@ export function relationships(self: string, names: string[]) {
   return Object.fromEntries(entries);
 }
 
+/**
+ * A JSON:API resource object as the REST API shapes each one: its `self` link under the API's
+ * `/v1/<type>/<id>`, and a `related` and a `self` link for each relationship it names.
+ */
+export function resourceObject(
+  base: string,
+  type: string,
+  id: number | string,
+  attributes: Record<string, unknown>,
+  related: string[],
+) {
+  const self = `${base}/v1/${type}/${id}`;
+  return {
+    type,
+    id: String(id),
+    attributes,
+    relationships: relationships(self, related),
+    links: { self },
+  };
+}
+
 /** A single-resource document of the REST API, or its 404 naming what could not be found. */
 export function resourceDocument<Item>(
   record: Item | undefined,
@@ -161,21 +182,16 @@ export class RestApi {
     const data = licenses.flatMap((license) =>
       (license?.instances ?? []).map((instance, index) => {
         const id = `${license?.id}${String(index + 1).padStart(3, '0')}`;
-        return {
-          type: 'license-key-instances',
-          id,
-          attributes: {
-            license_key_id: license?.id,
-            identifier: instance.id,
-            name: instance.name,
-            created_at: lsTime(instance.createdAt),
-            updated_at: lsTime(instance.createdAt),
-          },
-          relationships: relationships(`${this.#base()}/v1/license-key-instances/${id}`, [
-            'license-key',
-          ]),
-          links: { self: `${this.#base()}/v1/license-key-instances/${id}` },
+        const attributes = {
+          license_key_id: license?.id,
+          identifier: instance.id,
+          name: instance.name,
+          created_at: lsTime(instance.createdAt),
+          updated_at: lsTime(instance.createdAt),
         };
+        return resourceObject(this.#base(), 'license-key-instances', id, attributes, [
+          'license-key',
+        ]);
       }),
     );
     const page = {
@@ -191,7 +207,6 @@ export class RestApi {
 
   #subscription(record: SubscriptionRecord) {
     const { license } = record;
-    const self = `${this.#base()}/v1/subscriptions/${record.id}`;
     const attributes = {
       ...orderIds(license),
       variant_id: license.variantId,
@@ -211,17 +226,13 @@ export class RestApi {
       test_mode: license.testMode,
     };
     const related = ['store', 'customer', 'order', 'order-item', 'product', 'variant'];
-    return {
-      type: 'subscriptions',
-      id: String(record.id),
-      attributes,
-      relationships: relationships(self, [...related, 'subscription-invoices']),
-      links: { self },
-    };
+    return resourceObject(this.#base(), 'subscriptions', record.id, attributes, [
+      ...related,
+      'subscription-invoices',
+    ]);
   }
 
   #licenseKey(license: LicenseRecord) {
-    const self = `${this.#base()}/v1/license-keys/${license.id}`;
     const status = this.#store.statusOf(license);
     const attributes = {
       ...orderIds(license),
@@ -248,12 +259,6 @@ export class RestApi {
       'product',
       'license-key-instances',
     ];
-    return {
-      type: 'license-keys',
-      id: String(license.id),
-      attributes,
-      relationships: relationships(self, related),
-      links: { self },
-    };
+    return resourceObject(this.#base(), 'license-keys', license.id, attributes, related);
   }
 }
