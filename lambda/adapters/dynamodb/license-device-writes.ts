@@ -279,10 +279,9 @@ export class LicenseDeviceWrites extends LicenseKeyWrites {
   recordSighting(licenseHash: string, sighting: Sighting): Promise<LicenseRecord | undefined> {
     const parts = sightingParts(sighting);
     if (parts.sets.length === 0) return Promise.resolve(undefined);
-    const conditions = ['attribute_exists(pk)', ...parts.conditions];
     return this.conditionalUpdate(licenseHash, {
       UpdateExpression: `SET ${parts.sets.join(', ')}`,
-      ConditionExpression: conditions.join(' AND '),
+      ConditionExpression: ['attribute_exists(pk)', ...parts.conditions].join(' AND '),
       ExpressionAttributeNames: parts.names,
       ExpressionAttributeValues: parts.values,
     });
