@@ -13,7 +13,7 @@ type Kind = 'validate' | 'activate' | 'trial';
 
 /**
  * Every trial stores three items in one transaction (the license and both claims), then the
- * audit record of the AI key it was given (a SaaS trial: README, "Audit trail").
+ * audit record of the AI key it was given (a SaaS trial: docs/operations.md, "Audit trail").
  */
 const ITEMS_PER_TRIAL = 4;
 

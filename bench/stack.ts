@@ -34,7 +34,7 @@ export interface BenchStackOptions {
    * `off` (the default): no LemonSqueezy budget and no in-app rate limits. The latency and load
    * parts seed and activate hundreds of licenses in seconds of real time from one address: the
    * store-wide budget (a per-minute counter) would refuse most of it, and the load run's item
-   * count must not include limiter counters (README, "Rate limits", "LemonSqueezy budget").
+   * count must not include limiter counters (docs/rate-limits.md, its "LemonSqueezy budget" too).
    * `service`: the service's defaults, whose counter writes are part of what a validate costs;
    * the simulated days run so, their minutes being simulated ones.
    */

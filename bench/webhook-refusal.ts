@@ -5,7 +5,7 @@ import { apiEvent } from '#local/api-event.ts';
 
 /**
  * `pnpm exec tsx bench/webhook-refusal.ts`: what a post that is not LemonSqueezy's costs the
- * webhook function (README, "WAF"). The handler is called in-process, warm, with a table
+ * webhook function (docs/edge.md, "WAF"). The handler is called in-process, warm, with a table
  * endpoint nothing listens on: a refusal that touched the table would fail instead of answering
  * 401/413. Prints the status and the mean handler time per call over BENCH_WEBHOOK_CALLS calls.
  */

@@ -5,9 +5,9 @@ export type ReservedFunction = FunctionName | 'reaper' | 'reconciler';
 
 /**
  * Concurrent executions reserved for (and capped at) each function; 0 reserves nothing. A cap
- * bounds what a flood can cost and how hard it can drive LemonSqueezy and OpenRouter; a
- * reservation keeps validate answering while activate is flooded. README, "Reserved concurrency",
- * gives the reasoning for each value.
+ * bounds what a flood can cost and how hard it can drive LemonSqueezy and OpenRouter; a reservation
+ * keeps validate answering while activate is flooded. docs/deploy.md, "Reserved concurrency", gives
+ * the reasoning for each value.
  */
 export const DEFAULT_RESERVED_CONCURRENCY: Readonly<Record<ReservedFunction, number>> = {
   validate: 100,

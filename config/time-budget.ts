@@ -1,7 +1,7 @@
 /**
  * How long a request may take, from CloudFront down to one DynamoDB call. Each layer gives up
  * before the one above it does, so the caller always gets an answer from us, never a timeout
- * from the layer above (README, "Time budget").
+ * from the layer above (docs/deploy.md, "Time budget").
  */
 
 /**

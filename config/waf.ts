@@ -29,7 +29,7 @@ export const WAF_RATE_LIMIT = 100;
  * one sender address, retries included; renewals fall on each subscription's own purchase time,
  * so even a launch-day cohort renewing together stays far below it. A flooding address gets at
  * most 3.3 posts a second through, each refused in well under a millisecond of the function's
- * time (README, "WAF"); a limit near LemonSqueezy's real rate would instead answer its own
+ * time (docs/edge.md, "WAF"); a limit near LemonSqueezy's real rate would instead answer its own
  * deliveries 429 until their retries ran out.
  */
 export const WAF_WEBHOOK_RATE_LIMIT = 1000;
@@ -40,7 +40,7 @@ export type ManagedRuleAction = (typeof MANAGED_RULE_ACTIONS)[number];
 
 /**
  * The AWS managed rule groups of the web ACL, each with the action it takes unless a setting
- * says otherwise (README, "WAF"). The common rule set only counts: the API takes small,
+ * says otherwise (docs/edge.md, "WAF"). The common rule set only counts: the API takes small,
  * schema-checked JSON and touches no files, HTML or SQL, so its rules add little here, while a
  * false positive answers 403, which the shipped client reads as "trial already used".
  */

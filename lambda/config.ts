@@ -105,21 +105,23 @@ export const envSchema = z
       .default(DYNAMODB_CLIENT_DEFAULTS.maxAttempts),
     LEMONSQUEEZY_BASE_URL: z.url().default('https://api.lemonsqueezy.com'),
     // The store-wide License API budget (LemonSqueezy allows 60 a minute): 0 turns it off. First
-    // contacts have a share of their own; known licenses the rest (README, "LemonSqueezy budget").
+    // contacts have a share of their own; known licenses the rest (docs/rate-limits.md,
+    // "LemonSqueezy budget").
     LEMONSQUEEZY_BUDGET_PER_MINUTE: z.coerce.number().int().min(0).max(60).default(50),
     LEMONSQUEEZY_FIRST_CONTACT_PER_MINUTE: z.coerce.number().int().min(1).max(59).default(15),
     OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
     STATUS_TTL_SECONDS: seconds(24 * 3600),
     STATUS_GRACE_SECONDS: seconds(72 * 3600),
-    // README, "Usage freshness": read with the daily heartbeat, so a validate rarely writes.
+    // Read with the daily heartbeat, so a validate rarely writes (docs/design.md, "Usage
+    // freshness").
     USAGE_TTL_SECONDS: seconds(24 * 3600),
     ACTIVATION_LEASE_SECONDS: seconds(30),
     ACTIVATION_WAIT_SECONDS: seconds(10),
     ALLOW_TEST_MODE: flag,
     TRIAL_DEVICE_ID_PATTERN: wholeMatch,
     BLOCK_DISPOSABLE_EMAILS: onOff,
-    // In-app rate limits (README, "Rate limits"): on unless `off`, locally too.
+    // In-app rate limits (docs/rate-limits.md): on unless `off`, locally too.
     RATE_LIMITS: onOff,
     RATE_LIMIT_TRIAL: rateLimit('trial', '5/1h'),
     RATE_LIMIT_UNKNOWN_KEY: rateLimit('unknown-key', '20/10m'),

@@ -1,10 +1,10 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 
 /**
- * Which trial email addresses the service takes (README, "Trial email addresses"). The shipped
- * client's form accepts any `^[^\s@]+@[^\s@]+\.[^\s@]+$`, so a refusal here is a sentence the
- * client shows (400); everything its pattern lets through that a mail server could deliver to is
- * accepted: Unicode local parts (RFC 6531) and internationalised domain names.
+ * Which trial email addresses the service takes (docs/license-lifecycle.md, "Trial identities").
+ * The shipped client's form accepts any `^[^\s@]+@[^\s@]+\.[^\s@]+$`, so a refusal here is a
+ * sentence the client shows (400); everything its pattern lets through that a mail server could
+ * deliver to is accepted: Unicode local parts (RFC 6531) and internationalised domain names.
  */
 
 /** RFC 5321 §4.5.3.1: 64 octets of local part, 255 of domain, 254 of address (a 256-octet path). */

@@ -103,8 +103,10 @@ export class InvalidDeviceIdError extends DomainError {
 export type UpstreamName = 'lemonsqueezy' | 'openrouter';
 
 /**
- * An upstream call failed. `unavailable` (5xx, 429, timeout, reset) maps to 503 and is worth a
- * retry; anything else the upstream said that we could not use maps to 502.
+ * An upstream call failed. `unavailable` (5xx, 429, timeout, reset) is worth a retry; `busy` (our
+ * own budget for the upstream spent) may be retried at `retry`; anything else the upstream said
+ * that we could not use (`bad-response`) is not. All three answer 503, the status the shipped
+ * client reads as "service unavailable" (`http/error-response.ts`).
  */
 export class UpstreamError extends DomainError {
   readonly upstream: UpstreamName;
@@ -184,7 +186,7 @@ export function isDomainError(error: unknown): error is DomainError {
   return typeof code === 'string' && KNOWN_CODES.has(code) && typeof retryable === 'boolean';
 }
 
-/** An upstream answer we could not make sense of (502). */
+/** An upstream answer we could not make sense of (503 `UPSTREAM_ERROR`). */
 export function unexpectedUpstreamAnswer(upstream: UpstreamName, what: string): UpstreamError {
   return new UpstreamError(upstream, 'bad-response', `gave an unexpected answer to ${what}.`);
 }

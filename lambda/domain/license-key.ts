@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 
 /**
- * One license, one spelling (README, "License key spelling"). LemonSqueezy's keys are UUIDs; whether
- * its License API matches them case-insensitively or ignores invisible characters is not
- * documented. If it does, every spelling of a key it accepts is the same license, so the service
- * files a license under one canonical spelling: otherwise `KEY`, ` key\u200b` and `key` would be
- * three records, each with its own credit and rate-limit bucket. What LemonSqueezy is sent on behalf
- * of a stored license is spelled the way LemonSqueezy reported the key, so a case-sensitive
- * LemonSqueezy still accepts it.
+ * One license, one spelling (docs/design.md, "License key spelling"). LemonSqueezy's keys are
+ * UUIDs; whether its License API matches them case-insensitively or ignores invisible characters is
+ * not documented. If it does, every spelling of a key it accepts is the same license, so the
+ * service files a license under one canonical spelling: otherwise `KEY`, ` key\u200b` and `key`
+ * would be three records, each with its own credit and rate-limit bucket. What LemonSqueezy is sent
+ * on behalf of a stored license is spelled the way LemonSqueezy reported the key, so a
+ * case-sensitive LemonSqueezy still accepts it.
  */
 
 /** What is never part of a key: format (U+200B, U+FEFF, U+00AD…), control and space characters. */

@@ -62,7 +62,7 @@ export interface DeviceSeen {
 }
 
 /**
- * What a validate learned in passing and records in a write it makes anyway (README, "Usage
+ * What a validate learned in passing and records in a write it makes anyway (docs/design.md, "Usage
  * freshness"): that `device` called in at `at` (its heartbeat), or, for a validate naming no
  * device, that the license did (`license`: some device of it is in use, we cannot tell which),
  * and, when read, the key's remaining credit. All ride on one UpdateItem, so none costs a write
@@ -99,7 +99,8 @@ export interface AiKey {
    * Written before OpenRouter is told to enable or disable the key, removed by the write that
    * records the result. While it is open the record says nothing reliable about OpenRouter (the
    * change may or may not have happened), so readers re-assert the state the license's verdict
-   * wants instead of trusting `disabledAt` (README "Two-system steps"). Absent on older items.
+   * wants instead of trusting `disabledAt` (docs/design.md, "Two-system steps"). Absent on older
+   * items.
    */
   intent?: KeyIntent;
 }
@@ -209,7 +210,8 @@ export interface LicenseRecord {
    * LemonSqueezy refused a license we hold as usable (a 404, or `disabled`/`expired` with no
    * webhook saying so) and that refusal is not confirmed yet: when it was first seen and what it
    * said. The stored facts stand until a read at least `REFUSAL_CONFIRM_AFTER_MS` later says the
-   * same (or the REST API agrees); any write of LemonSqueezy's facts removes it (README, I11).
+   * same (or the REST API agrees); any write of LemonSqueezy's facts removes it (I11 in
+   * docs/design.md, "Invariants").
    */
   unconfirmedRefusal?: UnconfirmedRefusal;
   /**

@@ -8,11 +8,12 @@ import type { ErrorResponse } from '#schemas/error-response.ts';
 import { jsonResponse, wireTime } from './messages.ts';
 
 /**
- * The one place an error code becomes an HTTP status. The shipped RAVN Mail client reads the
- * status alone (README, "Client contract"): 400 shows our message, 403 says "trial already used",
- * 404 "license not found", 409 "license already activated", 503 "service unavailable", anything
- * else "unknown". So a refusal gets the status whose message is true for it, and refusals that
- * none of those describe (expired, disabled, inactive, wrong product) get 400 and our text.
+ * The one place an error code becomes an HTTP status. The shipped RAVN Mail client reads the status
+ * alone (docs/client-contract.md, "Errors by status"): 400 shows our message, 403 says "trial
+ * already used", 404 "license not found", 409 "license already activated", 503 "service
+ * unavailable", anything else "unknown". So a refusal gets the status whose message is true for it,
+ * and refusals that none of those describe (expired, disabled, inactive, wrong product) get 400 and
+ * our text.
  */
 export function codeToStatus(code: ErrorCode): number {
   switch (code) {

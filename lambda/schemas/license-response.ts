@@ -2,10 +2,10 @@ import * as z from 'zod';
 import { ACCESS_STATUSES, AI_MODES } from '#domain/license.ts';
 
 /**
- * The success body of trial, activate and validate. Field names are the wire format shipped
- * clients read (camelCase and snake_case mixed on purpose): never rename them. The shipped RAVN
- * Mail client parses `instanceId`, `licenseKey`, `user_name`, `user_email`, `ai_mode`, `status`,
- * `expires_at`, `trial_ends_at` and `ai_details` strictly (README, "Client contract"); the other
+ * The success body of trial, activate and validate. Field names are the wire format shipped clients
+ * read (camelCase and snake_case mixed on purpose): never rename them. The shipped RAVN Mail client
+ * parses `instanceId`, `licenseKey`, `user_name`, `user_email`, `ai_mode`, `status`, `expires_at`,
+ * `trial_ends_at` and `ai_details` strictly (docs/client-contract.md, "What it reads"); the other
  * fields are additions it ignores. `http/license-body.ts` is the one place that writes it.
  */
 export const licenseResponseSchema = z.object({
@@ -22,8 +22,8 @@ export const licenseResponseSchema = z.object({
       limit_remaining: z.number(),
       expires_at: z.string(),
       /**
-       * When `limit_remaining` was read from OpenRouter (README, "Usage freshness": at most a
-       * day old while OpenRouter answers). An addition the shipped client ignores; a client that
+       * When `limit_remaining` was read from OpenRouter (docs/design.md, "Usage freshness": at most
+       * a day old while OpenRouter answers). An addition the shipped client ignores; a client that
        * wants live usage asks OpenRouter with the key itself.
        */
       limit_checked_at: z.string(),
@@ -51,7 +51,8 @@ export const licenseResponseSchema = z.object({
   grace_until: z.string(),
   /**
    * The answer's signed lease: a compact JWS (Ed25519, `http/lease.ts`) of what the client relies
-   * on offline, verifiable with the keys at `GET /v1/keys` (README, "Signed leases").
+   * on offline, verifiable with the keys at `GET /v1/keys`
+   * (docs/client-contract.md, "Signed leases").
    */
   lease: z.string(),
 });

@@ -38,9 +38,9 @@ import { serveLicense } from './validate-license.ts';
  * 1. validate upstream (uses no seat) the spelling the caller gave, stripped of what pasting
  *    adds — with the device's instance id when we know the device, so a seat LemonSqueezy no
  *    longer holds is noticed (I2) — and refuse keys that are unknown, not ours, test-mode,
- *    disabled or expired. The license is the one of LemonSqueezy's spelling of the key (README,
- *    "License key spelling"): a spelling LemonSqueezy accepts but that folds to another key is
- *    activated again under LemonSqueezy's spelling;
+ *    disabled or expired. The license is the one of LemonSqueezy's spelling of the key
+ *    (docs/design.md, "License key spelling"): a spelling LemonSqueezy accepts but that folds to
+ *    another key is activated again under LemonSqueezy's spelling;
  * 2. store what LemonSqueezy said unless newer facts are stored (`asOf` taken before the read,
  *    I4); SaaS plans also look up the subscription whose `renews_at` ends the credit period; link
  *    its order and subscription to it for webhooks;

@@ -20,7 +20,7 @@ export interface UsageRead {
  * OpenRouter failing is not the request's
  * failure: the figure is one the client only displays, so the cached one is served, with the
  * `limit_checked_at` that says how old it is, and this instance notes the trouble (no more usage
- * reads for a while, README "Usage freshness").
+ * reads for a while, docs/design.md, "Usage freshness").
  */
 export async function readKeyUsage(deps: ServiceDeps, license: LicenseRecord): Promise<UsageRead> {
   const key = license.ai;

@@ -3,9 +3,9 @@ import { legacyLicenseHash, spelledForProvider } from '#domain/license-key.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
- * The stored license a key names, in any spelling: filed under its canonical spelling, or, for
- * a license stored before canonical spellings under a spelling that was not canonical, under the
- * hash of the key as sent (README, "License key spelling": such a license keeps working with the
+ * The stored license a key names, in any spelling: filed under its canonical spelling, or, for a
+ * license stored before canonical spellings under a spelling that was not canonical, under the hash
+ * of the key as sent (docs/design.md, "License key spelling": such a license keeps working with the
  * spelling it was activated with). The second read happens only on a miss of such a spelling.
  */
 export async function storedLicenseFor(

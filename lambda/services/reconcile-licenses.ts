@@ -87,8 +87,8 @@ type Counts = Omit<ReconcileSummary, keyof SweepProgress>;
  * Confirms with LemonSqueezy the usable licenses whose facts are older than `staleAfterMs`, so a
  * lost webhook (a key disabled, a subscription expired, a seat freed in LemonSqueezy's dashboard)
  * is caught within a run even for a client that stopped validating and keeps a live AI key, and
- * repairs what a two-system step left half-way on licenses of any status (README "Two-system
- * steps"; before, licenses stored `disabled`, `expired` or `inactive` were never read):
+ * repairs what a two-system step left half-way on licenses of any status (docs/design.md,
+ * "Two-system steps"; before, licenses stored `disabled`, `expired` or `inactive` were never read):
  * 1. walk the LemonSqueezy licenses of every status from where the last run stopped (a cursor in
  *    the table; the Scan bills the items it reads before its filter, so reading every status
  *    costs no more capacity than reading the active ones);

@@ -24,17 +24,16 @@ type RefreshMode = 'validate' | 'key-due' | 'confirm';
 /**
  * The license with its status confirmed by LemonSqueezy now, for a validate; the caller decides
  * when that is due (`refreshDecision`: the store-wide limit is 60 calls a minute, so one call per
- * validate would cap the service). If LemonSqueezy fails, the stored status is served while
- * younger than the grace period, except when a key is due (`keyDue`: new credits are only handed
- * out on a confirmed status), and then the failure is thrown; the same when the license's own
- * share of LemonSqueezy's budget is spent (the call not made: 429 past the grace or with a key
- * due). So is a refusal not confirmed yet
- * (`unconfirmed-refusals.ts`, README I11): marked on the license, the stored facts served or, with
- * a key due or past the grace, a 503; within `REFUSAL_CONFIRM_AFTER_MS` of the first refusal a
- * validate does not ask again (no read could confirm it yet). What LemonSqueezy says is stored
- * only if nothing newer was stored meanwhile (a webhook applied while we asked wins: I4), and the
- * devices are reconciled with its instances (I3). A validate's `sighting` (heartbeat, usage
- * figure) rides on the same write.
+ * validate would cap the service). If LemonSqueezy fails, the stored status is served while younger
+ * than the grace period, except when a key is due (`keyDue`: new credits are only handed out on a
+ * confirmed status), and then the failure is thrown; the same when the license's own share of
+ * LemonSqueezy's budget is spent (the call not made: 429 past the grace or with a key due). So is a
+ * refusal not confirmed yet (`unconfirmed-refusals.ts`, I11 in docs/design.md, "Invariants"):
+ * marked on the license, the stored facts served or, with a key due or past the grace, a 503;
+ * within `REFUSAL_CONFIRM_AFTER_MS` of the first refusal a validate does not ask again (no read
+ * could confirm it yet). What LemonSqueezy says is stored only if nothing newer was stored
+ * meanwhile (a webhook applied while we asked wins: I4), and the devices are reconciled with its
+ * instances (I3). A validate's `sighting` (heartbeat, usage figure) rides on the same write.
  */
 export function refreshLicense(
   deps: ServiceDeps,

@@ -22,8 +22,8 @@ export function keyWanted(license: LicenseRecord, now: Date): boolean {
 
 /**
  * Puts a key's state at OpenRouter and its record back in step after an enable or disable that
- * failed between its two writes (README "Two-system steps"), for the scheduled sweeps (reaper,
- * reconciler), where no request waits:
+ * failed between its two writes (docs/design.md, "Two-system steps"), for the scheduled sweeps
+ * (reaper, reconciler), where no request waits:
  * 1. an intent opened less than the activation lease ago belongs to a request still running
  *    (functions time out before the lease): left alone;
  * 2. a license whose verdict does not want the key (unusable, operator hold) has it

@@ -12,9 +12,10 @@ import type { ServiceDeps } from './service-deps.ts';
 export const REFUSAL_CONFIRM_AFTER_MS = 5 * 60_000;
 
 /**
- * Whether the stored facts let the license be used as far as its key goes (README, I11): an
- * `active` or `inactive` key, not refunded, not past its own `expires_at`. Subscription states
- * are left out: they come from their own webhooks and REST reads, not from this answer.
+ * Whether the stored facts let the license be used as far as its key goes (I11 in docs/design.md,
+ * "Invariants"): an `active` or `inactive` key, not refunded, not past its own `expires_at`.
+ * Subscription states are left out: they come from their own webhooks and REST reads, not from this
+ * answer.
  */
 function heldUsable(license: LicenseRecord, now: Date): boolean {
   const ended = license.expiresAt !== null && Date.parse(license.expiresAt) <= now.getTime();

@@ -155,11 +155,11 @@ async function validateSteps(
 }
 
 /**
- * What this validate should record in passing (README, "Usage freshness"): the caller's daily
- * heartbeat (the device named, or the license when none is named), and with it the key's usage
- * read from OpenRouter, once either is due; the usage alone when it is due (the caller's sighting
- * comes along, as the write is made anyway). Nothing is read while this instance is in upstream
- * trouble: the cached figure is served.
+ * What this validate should record in passing (docs/design.md, "Usage freshness"): the caller's
+ * daily heartbeat (the device named, or the license when none is named), and with it the key's
+ * usage read from OpenRouter, once either is due; the usage alone when it is due (the caller's
+ * sighting comes along, as the write is made anyway). Nothing is read while this instance is in
+ * upstream trouble: the cached figure is served.
  */
 async function sightingOf(
   deps: ServiceDeps,

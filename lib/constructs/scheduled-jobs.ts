@@ -38,7 +38,7 @@ export class KeyReaper extends ScheduledJob {
   }
 }
 
-/** How often the reconciler runs (README, "Reconciler"). */
+/** How often the reconciler runs (docs/repairs.md, "Reconciler"). */
 export const RECONCILE_EVERY = Duration.days(1);
 
 /** 200 licenses, one every 3 s, is about 10 minutes; Lambda's limit is 15. */

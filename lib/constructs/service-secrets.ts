@@ -7,8 +7,8 @@ import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 
 /**
  * The SecureString parameters the operator creates: the upstream credentials with
- * `aws ssm put-parameter`, the lease signing key set with `pnpm signing-key rotate` (README,
- * "Deploying to AWS").
+ * `aws ssm put-parameter`, the lease signing key set with `pnpm signing-key rotate`
+ * (docs/deploy.md, "2. Store the credentials (once)").
  */
 export const PARAMETER_NAMES = {
   lemonSqueezyApiKey: '/ravn/activate/lemonsqueezy-api-key',

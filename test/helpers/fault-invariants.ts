@@ -8,9 +8,10 @@ import { exposedCredit, keysOfLicense, SAAS_CREDIT } from '#test/helpers/integri
 import type { HttpResult, TestStack } from '#test/helpers/test-stack.ts';
 
 /**
- * The invariants the DynamoDB fault matrix checks after each cell (README, "Invariants"), read
- * from the table directly (not through the fault proxy) and from the doubles' ground truth. Each
- * check returns what it found wrong, in a few words, so a cell can name every broken invariant.
+ * The invariants the DynamoDB fault matrix checks after each cell (docs/design.md, "Invariants"),
+ * read from the table directly (not through the fault proxy) and from the doubles' ground truth.
+ * Each check returns what it found wrong, in a few words, so a cell can name every broken
+ * invariant.
  */
 
 interface Slot {

@@ -17,8 +17,9 @@ export interface VerifiedLease {
 }
 
 /**
- * Verifies a compact JWS lease as a client would with nothing but `node:crypto` (README, "Signed
- * leases"): the key by `kid` from the JWKS, EdDSA over `header.payload`. Throws if anything fails.
+ * Verifies a compact JWS lease as a client would with nothing but `node:crypto`
+ * (docs/client-contract.md, "Verifying a lease"): the key by `kid` from the JWKS, EdDSA over
+ * `header.payload`. Throws if anything fails.
  */
 export function verifyLease(lease: string, jwks: { keys: Jwk[] }): VerifiedLease {
   const [header, payload, signature, ...rest] = lease.split('.');

@@ -35,8 +35,8 @@ async function bundled(handler: string) {
 }
 
 /**
- * What a cold start leaves to the first request that needs it (README, Benchmark, "Cold
- * start"): zod and every schema, the configuration, each route's code, the SSM and Secrets
+ * What a cold start leaves to the first request that needs it (docs/decisions/split-bundles.md,
+ * "Decision"): zod and every schema, the configuration, each route's code, the SSM and Secrets
  * Manager clients, the disposable-domain list.
  */
 const FIRST_USE_ONLY =

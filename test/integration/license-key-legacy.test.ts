@@ -13,9 +13,9 @@ import { deliver, eventFor, hoursLater } from '#test/helpers/webhook-events.ts';
 
 /**
  * A license stored before canonical spellings sits under the hash of its key as it was sent
- * (README, "License key spelling"). Neither a webhook naming it nor an activation in another
- * spelling may file a second record beside it: a second record would carry its own credit, and
- * a disable would reach the wrong one.
+ * (docs/design.md, "License key spelling"). Neither a webhook naming it nor an activation in
+ * another spelling may file a second record beside it: a second record would carry its own credit,
+ * and a disable would reach the wrong one.
  */
 async function fileUnderLegacyId(stack: TestStack, key: string): Promise<string> {
   const documents = DynamoDBDocumentClient.from(

@@ -11,9 +11,9 @@ import {
 import { deliver, eventFor } from '#test/helpers/webhook-events.ts';
 
 /**
- * One license, one spelling (README, "License key spelling"). The double seeds keys as upper-case
- * UUIDs; whether LemonSqueezy matches keys exactly or loosely is undocumented, so each case runs
- * against both.
+ * One license, one spelling (docs/design.md, "License key spelling"). The double seeds keys as
+ * upper-case UUIDs; whether LemonSqueezy matches keys exactly or loosely is undocumented, so each
+ * case runs against both.
  */
 
 /** The stored records of LemonSqueezy license `licenseId` (the table's license items). */

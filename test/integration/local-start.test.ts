@@ -157,7 +157,7 @@ describe('pnpm start', () => {
     // No URL, port or token: the CLIs find the server through its state file.
     const env = { RAVN_LOCAL_STATE_FILE: stateFile, RAVN_ADMIN_URL: '', RAVN_ADMIN_TOKEN: '' };
 
-    // Act: the commands README "Trying it locally" and the banner give.
+    // Act: the commands README "A five-minute tour" and the banner give.
     const sent = await runCli(
       'webhook-send.ts',
       [

@@ -7,7 +7,7 @@ import { runSequence } from '#test/helpers/model/sequence.ts';
 import { SERVICE_RATE_LIMITS, useTestStack } from '#test/helpers/test-stack.ts';
 
 /**
- * Model-based test of the integrity invariants (README, "Invariants"): fast-check generates
+ * Model-based test of the integrity invariants (docs/design.md, "Invariants"): fast-check generates
  * random sequences of activations and validates on three devices (two of them named `__proto__`
  * and `constructor`) and on new machines (what the device-change limit counts), deactivations
  * through us, device lists, the sweep that frees idle devices' seats, operators revoking,

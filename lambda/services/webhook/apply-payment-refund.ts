@@ -13,7 +13,8 @@ const MAX_ATTEMPTS = 3;
  * 2. if the license's key belongs to that period, it is disabled now and kept; no key is issued
  *    or enabled again in that period (`periodPaymentRefunded`), while the license itself stays
  *    usable (its app features, BYOK). Later periods are paid and credited as usual.
- * Which period an invoice paid for is read from its `created_at` (README "How it behaves").
+ * Which period an invoice paid for is read from its `created_at` (docs/license-lifecycle.md,
+ * "Credit periods").
  */
 export async function applyPaymentRefund(
   deps: ServiceDeps,

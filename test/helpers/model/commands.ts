@@ -81,7 +81,10 @@ const clock = fc
     ([unit, amount]) => new AdvanceClock(unit, unit === 'days' ? Math.ceil(amount / 4) : amount),
   );
 
-/** LemonSqueezy answers 404 for the license for a few calls and minutes (README, I11). */
+/**
+ * LemonSqueezy answers 404 for the license for a few calls and minutes (I11 in docs/design.md,
+ * "Invariants").
+ */
 const transientNotFound = fc
   .tuple(
     fc.integer({ min: 1, max: 4 }),

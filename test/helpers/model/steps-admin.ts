@@ -4,7 +4,7 @@ import { failedAsArmed } from '#test/helpers/model/fault-answers.ts';
 import { Step } from '#test/helpers/model/step.ts';
 import type { Model, World } from '#test/helpers/model/world.ts';
 
-/** The operator commands on the AI key the model runs (README, "Operators"). */
+/** The operator commands on the AI key the model runs (docs/operations.md, "The admin API"). */
 export const ADMIN_KEY_ACTIONS = ['revoke', 'enable', 'rotate'] as const;
 export type AdminKeyAction = (typeof ADMIN_KEY_ACTIONS)[number];
 

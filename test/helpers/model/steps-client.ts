@@ -125,7 +125,7 @@ export class Trial extends Step {
     // The sequence's own email and device: only an injected fault may keep its trial from
     // starting (a DynamoDB fault included: a 503 then, never a refusal), and a crash its answer.
     // A trial written by an attempt whose answer never came is served again for a day only
-    // (README, "A trial answer is recoverable for a day"): after that, 403 is its answer.
+    // (docs/license-lifecycle.md, "Trial"): after that, 403 is its answer.
     const now = world.stack.clock.now().getTime();
     const pastRecovery = model.trialTriedAt !== undefined && now - model.trialTriedAt > 86_400_000;
     if (!model.faultArmed && response.status !== 0 && !pastRecovery) {

@@ -7,9 +7,10 @@ import { Step } from '#test/helpers/model/step.ts';
 import { checkAnswer, type Model, truthOf, type World } from '#test/helpers/model/world.ts';
 
 /**
- * A LemonSqueezy incident (upstreams.md gotcha 12, README I11): the License API answers
- * `404 license_key not found.` for the license for the next `calls` calls, for at most `minutes`
- * minutes (under the 5 minutes a refusal needs to be confirmed), its REST API down too or not.
+ * A LemonSqueezy incident (upstreams.md gotcha 12; I11 in docs/design.md, "Invariants"): the
+ * License API answers `404 license_key not found.` for the license for the next `calls` calls, for
+ * at most `minutes` minutes (under the 5 minutes a refusal needs to be confirmed), its REST API
+ * down too or not.
  * A validate a day on starts the incident from a clean record (its refresh settles an earlier
  * mark), and a day more makes the facts old enough that the validates that follow ask
  * LemonSqueezy. Then `reads` validates a minute
@@ -36,8 +37,9 @@ export class TransientNotFound extends Step {
     await this.validate(model, world, false);
     stack.clock.advance(stale);
     const item = await world.readItem();
-    // A mark left by an earlier incident that no read settled since (its validate met a fault)
-    // is a first sighting already: with the REST API down, a 404 now confirms it (README I11).
+    // A mark left by an earlier incident that no read settled since (its validate met a fault) is a
+    // first sighting already: with the REST API down, a 404 now confirms it (I11 in docs/design.md,
+    // "Invariants").
     const heldUsable =
       (item?.status === 'active' || item?.status === 'inactive') &&
       item.refundedAt === undefined &&

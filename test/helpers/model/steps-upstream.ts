@@ -241,7 +241,8 @@ async function send(model: Model, world: World, event: Outgoing, delivery: Deliv
     }
     if (event.stream === 'refund') model.refunded = true;
     // A refund for a license not activated here yet is acknowledged and ignored, as every
-    // subscription event is (README: a known limit); only an applied one withdraws credit.
+    // subscription event is (a known limit: docs/license-lifecycle.md, "Credit periods"); only an
+    // applied one withdraws credit.
     else if (event.stream === 'payment-refund') {
       if (response.body?.outcome === 'applied') model.refundedPeriods.add(event.period ?? '');
     } else if (event.stream === 'payment') continue;

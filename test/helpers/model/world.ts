@@ -192,9 +192,9 @@ export async function checkAnswer(
 }
 
 /**
- * The usage figure an answer shows is a reading OpenRouter gave, not a guess (README, "Usage
- * freshness"): read no later than now, and, as a key's usage only grows, never less than what
- * the key has left now.
+ * The usage figure an answer shows is a reading OpenRouter gave, not a guess (docs/design.md,
+ * "Usage freshness"): read no later than now, and, as a key's usage only grows, never less than
+ * what the key has left now.
  */
 function checkUsageFigure(world: World, response: HttpResult, context: string): void {
   const details = response.body?.ai_details as

@@ -12,8 +12,9 @@ import { codeToStatus, errorFromThrown, errorResponse } from '#http/error-respon
 import { errorBodyOf } from '#test/helpers/error-body.ts';
 
 /**
- * Every `ErrorCode` and the status the shipped client reads it by (README, "Client contract");
- * `satisfies` keeps the table honest when a code is added.
+ * Every `ErrorCode` and the status the shipped client reads it by
+ * (docs/client-contract.md, "Errors by status"); `satisfies` keeps the table honest when a code is
+ * added.
  */
 const STATUS_OF = {
   INVALID_REQUEST: 400,
