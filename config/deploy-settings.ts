@@ -18,7 +18,7 @@ export const DEFAULT_CREDIT_ALARM_USD_PER_HOUR = 100;
 /**
  * The refusal alarm's default: this many licenses LemonSqueezy refused without confirmation in 5
  * minutes. One is a customer's key disabled before its webhook arrived; five at once is
- * LemonSqueezy answering 404 for keys it holds (upstreams.md gotcha 12).
+ * LemonSqueezy answering 404 for keys it holds (docs/upstreams.md, "Not found during incidents").
  */
 export const DEFAULT_REFUSAL_ALARM_LICENSES = 5;
 

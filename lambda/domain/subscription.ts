@@ -1,6 +1,6 @@
 /** A LemonSqueezy subscription as a license stores it, and the facts read from its events. */
 
-/** LemonSqueezy's subscription statuses (upstreams.md §2). */
+/** LemonSqueezy's subscription statuses (docs/upstreams.md, "Subscription statuses"). */
 export const SUBSCRIPTION_STATUSES = [
   'on_trial',
   'active',

@@ -3,7 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Realistic LemonSqueezy event bodies, one per event we handle (shapes from upstreams.md §3). */
+/**
+ * Realistic LemonSqueezy event bodies, one per event we handle (their shapes: docs/upstreams.md,
+ * "LemonSqueezy webhooks").
+ */
 export const FIXTURES_DIR = join(
   dirname(fileURLToPath(import.meta.url)),
   '../../test/fixtures/webhooks',

@@ -22,8 +22,9 @@ export interface ProviderOrder {
 
 /**
  * A refusal LemonSqueezy sent bare (`{"activated": false, "error": "…"}`, no `license_key` or
- * `meta`), read from its status and message (upstreams.md gotcha 14): the key has reached its
- * activation limit (activate), or the instance named is gone (validate with an instance id).
+ * `meta`), read from its status and message (docs/upstreams.md, "Refusals sent bare"): the key has
+ * reached its activation limit (activate), or the instance named is gone (validate with an instance
+ * id).
  */
 export type BareRefusal = 'activation-limit' | 'instance-gone';
 

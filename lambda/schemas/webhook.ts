@@ -3,11 +3,11 @@ import { LICENSE_STATUSES } from '#domain/license.ts';
 import { SUBSCRIPTION_STATUSES } from '#domain/subscription.ts';
 
 /**
- * LemonSqueezy webhook bodies (upstreams.md §3), read in two steps so the answer can say what is
- * wrong: the envelope (is this a LemonSqueezy event at all?), then the event its name announces
- * (is its subject what LemonSqueezy sends?). Only the fields the service reads are checked;
- * everything else passes untouched. Fields keep the wire's spelling: the one translation into
- * domain terms is `toWebhookEvent` in `lambda/http/webhook-request.ts`.
+ * LemonSqueezy webhook bodies (docs/upstreams.md, "LemonSqueezy webhooks"), read in two steps so
+ * the answer can say what is wrong: the envelope (is this a LemonSqueezy event at all?), then the
+ * event its name announces (is its subject what LemonSqueezy sends?). Only the fields the service
+ * reads are checked; everything else passes untouched. Fields keep the wire's spelling: the one
+ * translation into domain terms is `toWebhookEvent` in `lambda/http/webhook-request.ts`.
  */
 
 const LICENSE_KEY_EVENTS = ['license_key_created', 'license_key_updated'] as const;
@@ -145,8 +145,9 @@ const subscriptionAttributes = z.object({
 });
 
 /**
- * `subscription_payment_*` events carry invoices, not subscriptions (upstreams.md §5.8).
- * `created_at` is when the invoice was billed: which period it paid for is read from it.
+ * `subscription_payment_*` events carry invoices, not subscriptions (docs/upstreams.md, "Payment
+ * events carry invoices"). `created_at` is when the invoice was billed: which period it paid for is
+ * read from it.
  */
 const invoiceAttributes = z.object({
   store_id: id,
@@ -177,9 +178,9 @@ function subject<Type extends string, Id extends z.ZodType, Attributes extends z
 }
 
 /**
- * Step 2, an envelope read as the event its name announces (upstreams.md §3.4). Its issues are
- * listed in field order, `data.type` then `data.id` then the attributes, so the first one names
- * the field that is off.
+ * Step 2, an envelope read as the event its name announces (docs/upstreams.md, "Events we handle").
+ * Its issues are listed in field order, `data.type` then `data.id` then the attributes, so the
+ * first one names the field that is off.
  */
 export const webhookEventSchema = z.discriminatedUnion('event', [
   z.object({

@@ -4,10 +4,10 @@ import type { ProviderAnswer } from '#ports/license-provider.ts';
 import type { ServiceDeps } from './service-deps.ts';
 
 /**
- * How long after LemonSqueezy first refused a license we hold as usable a second refusal
- * confirms it. LemonSqueezy has answered `404 license_key not found.` for paid, valid keys for a
- * few minutes during its incidents (upstreams.md gotcha 12): a refusal that still stands five
- * minutes later is no such blip, and five minutes of a key live too long costs little.
+ * How long after LemonSqueezy first refused a license we hold as usable a second refusal confirms
+ * it. LemonSqueezy has answered `404 license_key not found.` for paid, valid keys for a few minutes
+ * during its incidents (docs/upstreams.md, "Not found during incidents"): a refusal that still
+ * stands five minutes later is no such blip, and five minutes of a key live too long costs little.
  */
 export const REFUSAL_CONFIRM_AFTER_MS = 5 * 60_000;
 

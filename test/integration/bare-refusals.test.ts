@@ -13,8 +13,9 @@ import {
 } from '#test/helpers/test-stack.ts';
 
 /**
- * LemonSqueezy's refusals sent bare, without `license_key`/`meta` (upstreams.md gotcha 14), read
- * by their status and message: the activation limit, an instance it no longer has.
+ * LemonSqueezy's refusals sent bare, without `license_key`/`meta` (docs/upstreams.md, "Refusals
+ * sent bare"), read by their status and message: the activation limit, an instance it no longer
+ * has.
  */
 describe('bare LemonSqueezy refusals', () => {
   const stack = useTestStack();

@@ -105,7 +105,8 @@ export class LemonSqueezyClient implements LicenseProvider {
     const body = await this.licenseKeyDocument(licenseId);
     if (!body) return null;
     const { status, disabled } = body.data.attributes;
-    // `disabled` is documented as a boolean and shown as 0/1 (upstreams.md §1.6): truthy wins.
+    // `disabled` is documented as a boolean and shown as 0/1: truthy wins
+    // (docs/upstreams.md, "`disabled` shown as 0/1").
     if (disabled) return 'disabled';
     if (status === undefined) throw this.http.unexpected('license-key', 'a REST look-up', 200);
     return status;
@@ -154,7 +155,8 @@ export class LemonSqueezyClient implements LicenseProvider {
   }
 
   /**
-   * A validate or activate, read by status and message (upstreams.md §1.4, gotcha 14):
+   * A validate or activate, read by status and message (docs/upstreams.md, "Statuses and errors",
+   * "Refusals sent bare"):
    * - naming an instance that is gone (404 or 400, `instance_id not found.`): `instanceMissing`
    *   with the key's facts, or a bare `instance-gone` refusal when the body has none;
    * - any other 404: the key is unknown;

@@ -2,7 +2,8 @@ import type { BareRefusal } from '#ports/license-provider.ts';
 
 /**
  * The message of a License API refusal: `error` in the verdict-shaped bodies, `message` in the
- * Laravel-style ones (upstreams.md §1.4); undefined when the body carries neither.
+ * Laravel-style ones (docs/upstreams.md, "Statuses and errors"); undefined when the body carries
+ * neither.
  */
 function messageOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
@@ -14,10 +15,10 @@ function messageOf(body: unknown): string | undefined {
 }
 
 /**
- * Which refusal a License API answer names by its message, matched loosely (case-insensitive,
- * by key phrase) because only the wording is documented and it may change (gotcha 14):
- * "This license key has reached the activation limit." and "instance_id not found." (also
- * "instance not found"). Undefined for any other message.
+ * Which refusal a License API answer names by its message, matched loosely (case-insensitive, by
+ * key phrase) because only the wording is documented and it may change (docs/upstreams.md,
+ * "Refusals sent bare"): "This license key has reached the activation limit." and "instance_id not
+ * found." (also "instance not found"). Undefined for any other message.
  */
 export function refusalNamed(body: unknown): BareRefusal | undefined {
   const message = messageOf(body)?.toLowerCase();

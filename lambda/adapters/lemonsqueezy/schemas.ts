@@ -17,7 +17,7 @@ const isoDateOrNull = z
   .optional()
   .default(null);
 
-/** `license_key` of a License API answer (upstreams.md §1.3). */
+/** `license_key` of a License API answer (docs/upstreams.md, "The answer's shape"). */
 const licenseKey = z.object({
   id: z.number(),
   // LemonSqueezy's own spelling of the key: licenses are filed under it (domain/license-key.ts).

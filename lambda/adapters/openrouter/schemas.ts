@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-/** OpenRouter's key object, as its management API answers it (upstreams.md). */
+/** OpenRouter's key object as its management API sends it (docs/upstreams.md, "The key object"). */
 const keyObject = z.object({
   hash: z.string().min(1),
   disabled: z.boolean(),

@@ -41,7 +41,7 @@ export type LemonSqueezyRoute = (typeof LEMONSQUEEZY_ROUTES)[number];
 export interface LemonSqueezyDoubleOptions extends DoubleOptions {
   /** The bearer token the authenticated REST routes accept. */
   apiKey: string;
-  /** Off when undefined; the real License API allows 60 per minute (upstreams.md §1.1). */
+  /** Off when undefined; the License API allows 60 a minute (docs/upstreams.md, "Rate limits"). */
   rateLimitPerMinute?: number;
 }
 
@@ -53,7 +53,7 @@ const VERDICTS: Partial<Record<LemonSqueezyRoute, Verdict>> = {
 
 /**
  * Laravel's throttle answer: `{message}` with `Retry-After` (seconds) and the `X-RateLimit-*`
- * headers a live capture showed (upstreams.md gotcha 15).
+ * headers a live capture showed (docs/upstreams.md, "Rate limits").
  */
 function tooMany(retryAfterSeconds = 60, limit = 60): JsonReply {
   return {
@@ -78,8 +78,9 @@ async function licenseBody(req: IncomingMessage): Promise<Record<string, unknown
 }
 
 /**
- * HTTP double of LemonSqueezy: the public License API (upstreams.md §1.2 to §1.4) and the
- * authenticated JSON:API routes for subscriptions and license keys (§1.6), seeded in-process.
+ * HTTP double of LemonSqueezy: the public License API (docs/upstreams.md, "LemonSqueezy License
+ * API") and the authenticated JSON:API routes for subscriptions and license keys ("LemonSqueezy
+ * REST API" there), seeded in-process.
  */
 export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
   readonly #apiKey: string;
@@ -135,7 +136,10 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
     this.#store.update(key, patch);
   }
 
-  /** Setting status 'expired' also expires the linked license key, as upstream does (§1.5). */
+  /**
+   * Setting status 'expired' also expires the linked license key, as upstream does
+   * (docs/upstreams.md, "License key statuses").
+   */
   updateSubscription(subscriptionId: number, patch: Partial<SubscriptionSeed>): void {
     this.#store.updateSubscription(subscriptionId, patch);
   }
@@ -270,9 +274,10 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
 
   protected override errorReply(route: LemonSqueezyRoute | undefined, status: number): JsonReply {
     const verdict = route && VERDICTS[route];
-    // The REST API allows 300 a minute (upstreams.md §1.6, gotcha 15), the License API 60.
+    // The REST API allows 300 a minute, the License API 60 (docs/upstreams.md, "Rate limits").
     if (!verdict) return status === 429 ? tooMany(60, 300) : jsonApiError(status);
-    // The License API mixes verdict-shaped 400/404s with Laravel `{message}` bodies (§1.4, §1.1).
+    // The License API mixes verdict-shaped 400/404s with Laravel `{message}` bodies
+    // (docs/upstreams.md, "Statuses and errors").
     if (status === 429) return tooMany();
     if (status === 404)
       return { status, body: { [verdict]: false, error: 'license_key not found.' } };

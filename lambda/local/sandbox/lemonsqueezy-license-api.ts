@@ -8,7 +8,10 @@ import {
 import type { LicenseAction, RefusalControls } from './lemonsqueezy-refusals.ts';
 import type { LemonSqueezyStore } from './lemonsqueezy-store.ts';
 
-/** The verdict field each License API endpoint answers with (upstreams.md §1.2). */
+/**
+ * The verdict field each License API endpoint answers with (docs/upstreams.md, "Activate,
+ * validate and deactivate").
+ */
 export type Verdict = 'valid' | 'activated' | 'deactivated';
 
 type Body = Record<string, unknown>;
@@ -40,7 +43,7 @@ function validate(body: Body, required: string[], optional: string[] = []): Json
   return { status: 422, body: { message, errors } };
 }
 
-/** A refusal with nothing but its verdict and message (upstreams.md gotcha 14). */
+/** A refusal with nothing but its verdict and message (docs/upstreams.md, "Refusals sent bare"). */
 function bareReply(status: number, verdict: Verdict, error: string): JsonReply {
   return { status, body: { [verdict]: false, error } };
 }
@@ -52,8 +55,9 @@ function instanceJson(instance: InstanceRecord) {
 const INSTANCE_NOT_FOUND = 'instance_id not found.';
 
 /**
- * Builds and checks License API answers (upstreams.md §1.3, §1.4) against the store, with the
- * irregular answers its refusal controls arm (transient 404s, bare refusals).
+ * Builds and checks License API answers (docs/upstreams.md, "The answer's shape", "Statuses and
+ * errors") against the store, with the irregular answers its refusal controls arm (transient 404s,
+ * bare refusals).
  */
 export class LicenseApi {
   readonly #store: LemonSqueezyStore;
@@ -132,7 +136,8 @@ export class LicenseApi {
     return undefined;
   }
 
-  // Unknown keys get no license_key/meta: upstreams.md §1.4 says they may be absent, the harsher case.
+  // Unknown keys get no license_key/meta: they may be absent, the harsher case (docs/upstreams.md,
+  // "Statuses and errors").
   #unknownKey(verdict: Verdict): JsonReply {
     return { status: 404, body: { [verdict]: false, error: 'license_key not found.' } };
   }

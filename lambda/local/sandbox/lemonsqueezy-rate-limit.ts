@@ -1,6 +1,6 @@
 /**
- * The License API's rate limit (60 requests a minute, upstreams.md §1.1) as a rolling 60 s window
- * on the double's clock. A refused request does not use the window up.
+ * The License API's rate limit (60 requests a minute, docs/upstreams.md, "Rate limits") as a
+ * rolling 60 s window on the double's clock. A refused request does not use the window up.
  */
 export class RateWindow {
   readonly #perMinute: number;

@@ -92,8 +92,9 @@ export interface SubscriptionRecord {
 }
 
 /**
- * An order's payment state, as the REST API's `status` spells it (upstreams.md §3.4): a partial
- * refund leaves it `paid` (or `partial_refund`, which some captures show) with `refunded` false.
+ * An order's payment state, as the REST API's `status` spells it (docs/upstreams.md, "Orders and
+ * refunds"): a partial refund leaves it `paid` (or `partial_refund`, which some captures show) with
+ * `refunded` false.
  */
 export type OrderStatus =
   | 'pending'

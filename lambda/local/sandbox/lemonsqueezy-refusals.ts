@@ -2,9 +2,9 @@
 export type LicenseAction = 'validate' | 'activate' | 'deactivate';
 
 /**
- * LemonSqueezy answering `404 license_key not found.` for a key it holds, as during its
- * incidents (upstreams.md gotcha 12): for one key or every key, for the next `calls` calls
- * and/or until `until` on the double's clock (whichever ends first; at least one of them).
+ * LemonSqueezy answering `404 license_key not found.` for a key it holds, as during its incidents
+ * (docs/upstreams.md, "Not found during incidents"): for one key or every key, for the next `calls`
+ * calls and/or until `until` on the double's clock (whichever ends first; at least one of them).
  */
 export interface TransientNotFound {
   /** The license key; every key when absent. */
@@ -17,8 +17,9 @@ export interface TransientNotFound {
 }
 
 /**
- * Refusals sent bare (upstreams.md gotcha 14): the activation-limit refusal and an unknown
- * `instance_id` without `license_key`/`meta`, for one key or every key, at the given statuses.
+ * Refusals sent bare (docs/upstreams.md, "Refusals sent bare"): the activation-limit refusal and an
+ * unknown `instance_id` without `license_key`/`meta`, for one key or every key, at the given
+ * statuses.
  */
 export interface BareRefusals {
   key?: string;

@@ -175,7 +175,10 @@ export class RestApi {
     );
   }
 
-  /** `GET /v1/license-key-instances?filter[license_key_id]=`: a key's instances (§1.6). */
+  /**
+   * `GET /v1/license-key-instances?filter[license_key_id]=`: a key's instances
+   * (docs/upstreams.md, "LemonSqueezy REST API").
+   */
   listInstances(query: URLSearchParams): JsonReply {
     const wanted = query.get('filter[license_key_id]');
     const licenses = wanted === null ? this.#store.all() : [this.#store.byId(Number(wanted))];
@@ -242,7 +245,8 @@ export class RestApi {
       key_short: `XXXX-${license.key.slice(-12)}`,
       activation_limit: license.activationLimit,
       instances_count: license.instances.length,
-      // Examples and the SDK type show 0/1 rather than the documented boolean (upstreams.md §1.6).
+      // Examples and the SDK type show 0/1 rather than the documented boolean (docs/upstreams.md,
+      // "`disabled` shown as 0/1").
       disabled: status === 'disabled' ? 1 : 0,
       status,
       status_formatted: formatted(status),

@@ -61,7 +61,7 @@ export class LemonSqueezyStore {
     const license: LicenseRecord = {
       id: ++this.#lastId.license,
       key,
-      // The key's life follows its subscription (upstreams.md §1.5).
+      // The key's life follows its subscription (docs/upstreams.md, "License key statuses").
       status: seed.status ?? (seed.subscription?.status === 'expired' ? 'expired' : 'inactive'),
       activationLimit: seed.activationLimit === undefined ? 3 : seed.activationLimit,
       expiresAt: seed.expiresAt ? parseDate(seed.expiresAt, 'expiresAt') : null,
@@ -237,7 +237,7 @@ export class LemonSqueezyStore {
     if ((patch.status === 'cancelled' || patch.status === 'expired') && record.endsAt === null) {
       record.endsAt = record.renewsAt;
     }
-    // An expiring subscription expires its license key (upstreams.md §1.5).
+    // An expiring subscription expires its license key (docs/upstreams.md, "License key statuses").
     if (patch.status === 'expired' && record.license.status !== 'disabled') {
       record.license.status = 'expired';
       record.license.updatedAt = this.#now();

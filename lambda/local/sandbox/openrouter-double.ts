@@ -29,8 +29,8 @@ export interface OpenRouterDoubleOptions extends DoubleOptions {
 const PAGE_SIZE = 100;
 
 /**
- * HTTP double of OpenRouter's key management API (upstreams.md §4): `/keys` and `/keys/{hash}`
- * under `url` (which ends in `/api/v1`), guarded by a management key.
+ * HTTP double of OpenRouter's key management API (docs/upstreams.md, "OpenRouter key management"):
+ * `/keys` and `/keys/{hash}` under `url` (which ends in `/api/v1`), guarded by a management key.
  */
 export class OpenRouterDouble extends SandboxServer<OpenRouterRoute> {
   readonly #managementKey: string;

@@ -43,7 +43,8 @@ export function orTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-// "Must be UTC, other timezones will be rejected" (upstreams.md §4.2): Z or +00:00 only.
+// OpenRouter refuses expiry dates in any zone but UTC: Z or +00:00 only (docs/upstreams.md, "Dates
+// in UTC only").
 const UTC_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|\+00:00)$/;
 const utcDateTime = z
   .string()
@@ -52,7 +53,7 @@ const utcDateTime = z
   });
 const limitReset = z.enum(['daily', 'weekly', 'monthly']).nullable().optional();
 
-/** POST /keys body (upstreams.md §4.2). */
+/** POST /keys body (docs/upstreams.md, "Endpoints" under "OpenRouter key management"). */
 export const createKeyBody = z.object({
   name: z.string().min(1),
   limit: z.number().nullable().optional(),
@@ -98,7 +99,7 @@ export function newKeyRecord(
   };
 }
 
-/** The Key object of upstreams.md §4.2. */
+/** OpenRouter's key object (docs/upstreams.md, "The key object"). */
 export function keyJson(record: KeyRecord) {
   const { key, usage, limit } = record;
   return {
@@ -132,7 +133,7 @@ export function issuedKey(record: KeyRecord): IssuedKey {
   return { hash, key, name, limit, usage, disabled, deleted, expiresAt, createdAt };
 }
 
-// The spec's example messages (upstreams.md §4.1); other statuses fall back to the reason phrase.
+// The spec's example messages (docs/upstreams.md, "Errors"); other statuses get the reason phrase.
 const MESSAGES: Record<number, string> = {
   400: 'Invalid request parameters',
   401: 'Missing Authentication header',

@@ -7,10 +7,10 @@ import { Step } from '#test/helpers/model/step.ts';
 import { checkAnswer, type Model, truthOf, type World } from '#test/helpers/model/world.ts';
 
 /**
- * A LemonSqueezy incident (upstreams.md gotcha 12; I11 in docs/design.md, "Invariants"): the
- * License API answers `404 license_key not found.` for the license for the next `calls` calls, for
- * at most `minutes` minutes (under the 5 minutes a refusal needs to be confirmed), its REST API
- * down too or not.
+ * A LemonSqueezy incident (docs/upstreams.md, "Not found during incidents"; I11 in docs/design.md,
+ * "Invariants"): the License API answers `404 license_key not found.` for the license for the
+ * next `calls` calls, for at most `minutes` minutes (under the 5 minutes a refusal needs to be
+ * confirmed), its REST API down too or not.
  * A validate a day on starts the incident from a clean record (its refresh settles an earlier
  * mark), and a day more makes the facts old enough that the validates that follow ask
  * LemonSqueezy. Then `reads` validates a minute

@@ -234,7 +234,8 @@ describe('LemonSqueezyDouble', () => {
       expect(known.body.instance).toEqual(activated.body.instance);
       expect(unknown.status).toBe(404);
       expect(unknown.body).toMatchObject({ valid: false, error: 'instance_id not found.' });
-      // Unlike an unknown key, an unknown instance still describes the key (upstreams.md §1.4).
+      // Unlike an unknown key, an unknown instance still describes the key (docs/upstreams.md,
+      // "Statuses and errors").
       expect(unknown.body.license_key).toMatchObject({ key, activation_usage: 1 });
       expect(unknown.body.meta).toMatchObject({ store_id: 11, product_id: 22, variant_id: 33 });
     });
