@@ -136,10 +136,7 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
     this.#store.update(key, patch);
   }
 
-  /**
-   * Setting status 'expired' also expires the linked license key, as upstream does
-   * (docs/upstreams.md, "License key statuses").
-   */
+  /** Status 'expired' expires the linked key too (docs/upstreams.md, "License key statuses"). */
   updateSubscription(subscriptionId: number, patch: Partial<SubscriptionSeed>): void {
     this.#store.updateSubscription(subscriptionId, patch);
   }
@@ -276,8 +273,7 @@ export class LemonSqueezyDouble extends SandboxServer<LemonSqueezyRoute> {
     const verdict = route && VERDICTS[route];
     // The REST API allows 300 a minute, the License API 60 (docs/upstreams.md, "Rate limits").
     if (!verdict) return status === 429 ? tooMany(60, 300) : jsonApiError(status);
-    // The License API mixes verdict-shaped 400/404s with Laravel `{message}` bodies
-    // (docs/upstreams.md, "Statuses and errors").
+    // Verdict-shaped 400/404s, Laravel `{message}` bodies (docs/upstreams.md, "Statuses and errors")
     if (status === 429) return tooMany();
     if (status === 404)
       return { status, body: { [verdict]: false, error: 'license_key not found.' } };
