@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_RESERVED_CONCURRENCY, type ReservedFunction } from './concurrency.ts';
+import { DEFAULT_RELEASE_STRATEGY, RELEASE_STRATEGIES } from './release.ts';
 import { settingsMap, wholeNumber } from './settings-map.ts';
 import { MANAGED_RULE_ACTIONS, MANAGED_RULE_GROUPS, type ManagedRuleGroupId } from './waf.ts';
 
@@ -118,6 +119,10 @@ export const deploySettingsSchema = z
       .default(DEFAULT_REFUSAL_ALARM_LICENSES),
     // Per function (config/concurrency.ts); 0 or `off` reserves nothing.
     reservedConcurrency,
+    // How the functions behind CloudFront reach their new versions (config/release.ts).
+    releaseStrategy: z
+      .enum(RELEASE_STRATEGIES, { message: 'must be canary or allAtOnce' })
+      .default(DEFAULT_RELEASE_STRATEGY),
     // Any new value (e.g. today's date) makes CloudFront re-read the origin secret.
     originSecretRotation: optionalText.pipe(
       z
@@ -191,6 +196,7 @@ const SOURCES = {
   creditAlarmUsdPerHour: 'CREDIT_ALARM_USD_PER_HOUR',
   refusalAlarmLicenses: 'REFUSAL_ALARM_LICENSES',
   reservedConcurrency: 'RESERVED_CONCURRENCY',
+  releaseStrategy: 'RELEASE_STRATEGY',
   originSecretRotation: 'ORIGIN_SECRET_ROTATION',
 } as const;
 

@@ -5,6 +5,7 @@ import { WEBHOOK_PATH } from '#config/routes.ts';
 import { AdminApi } from './constructs/admin-api.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ApiFunctions } from './constructs/api-functions.ts';
+import { CanaryRelease } from './constructs/canary-release.ts';
 import { ServiceDashboard } from './constructs/dashboard.ts';
 import { Edge } from './constructs/edge.ts';
 import { EdgeAlarms } from './constructs/edge-alarms.ts';
@@ -26,10 +27,10 @@ export interface RavnActivateStackProps extends StackProps {
 }
 
 /**
- * The service: table, secrets, three functions behind CloudFront, the scheduled key reaper,
- * alarms and the operators' dashboard. In us-east-1 it also
- * holds the web ACL (when WAF is on) and the edge alarms; elsewhere those live in small
- * us-east-1 stacks (see lib/app.ts).
+ * The service: table, secrets, three functions behind CloudFront released by CodeDeploy, the
+ * scheduled key reaper and reconciler, the admin API, alarms and the operators' dashboard. In
+ * us-east-1 it also holds the web ACL (when WAF is on) and the edge alarms; elsewhere those live
+ * in small us-east-1 stacks (see lib/app.ts).
  */
 export class RavnActivateStack extends Stack {
   readonly distributionId: string;
@@ -84,8 +85,18 @@ export class RavnActivateStack extends Stack {
       functions: Object.fromEntries(
         [...api.all(), reaper.fn, reconciler.fn, admin.fn].map((fn) => [fn.name, fn]),
       ),
+      behindCloudFront: api.all().map((fn) => fn.name),
       table: data.table,
       action,
+    });
+    // Only the functions behind CloudFront: see CanaryRelease for why the others are not.
+    const release = new CanaryRelease(this, 'Release', {
+      strategy: settings.releaseStrategy,
+      functions: api.released().map(({ fn, alias }) => ({
+        name: fn.name,
+        alias,
+        alarms: serviceAlarms.byFunction.get(fn.name) ?? [],
+      })),
     });
     const edgeAlarms = atEdge
       ? new EdgeAlarms(this, 'EdgeAlarms', {
@@ -100,7 +111,9 @@ export class RavnActivateStack extends Stack {
       action,
     });
     new ServiceDashboard(this, 'Dashboard', {
-      alarms: [serviceAlarms, edgeAlarms, metricAlarms].flatMap((group) => group?.alarms ?? []),
+      alarms: [serviceAlarms, edgeAlarms, metricAlarms, release].flatMap(
+        (group) => group?.alarms ?? [],
+      ),
       metricAlarms,
     });
 

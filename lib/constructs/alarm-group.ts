@@ -7,8 +7,14 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 
-/** The period every alarm of the service looks at. */
+/** The period the service's alarms look at, but those that must fire during a canary. */
 export const ALARM_PERIOD = Duration.minutes(5);
+
+/**
+ * The period of the alarms that stop a canary release: a 5-minute datapoint of the canary's
+ * minutes is complete only when the canary is nearly over or already is.
+ */
+export const RELEASE_ALARM_PERIOD = Duration.minutes(1);
 
 /** Ends every alarm's description: where an operator reads what to do about it. */
 export const ALARM_DESCRIPTION_SUFFIX = ' See docs/deploy.md#alarms.';

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import {
+  Alias,
   type FunctionUrl,
   FunctionUrlAuthType,
   type FunctionUrlOptions,
@@ -8,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { CORS_PREFLIGHT } from '#config/edge.ts';
+import { LIVE_ALIAS } from '#config/release.ts';
 import { type FunctionName, methodOf, pathsOf } from '#config/routes.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { ServiceFunction } from './service-function.ts';
@@ -22,17 +24,20 @@ export interface ApiFunctionsProps {
   readonly reservedConcurrency: Readonly<Record<FunctionName, number>>;
 }
 
-/** One function of the API with the public URL CloudFront uses as its origin. */
+/** One function of the API: its `live` alias and the alias's URL, CloudFront's origin. */
 export interface ApiFunction {
   readonly fn: ServiceFunction;
+  /** Points at the version requests run; CodeDeploy moves it on a release (canary-release.ts). */
+  readonly alias: Alias;
   readonly url: FunctionUrl;
 }
 
 /**
  * The three Lambda functions behind the API, each allowed exactly the table actions and
- * secrets its code uses. Their URLs are public (AuthType NONE: CloudFront origin access control
- * would need clients to sign POST bodies); the origin guard in the code answers 403 to a request
- * without CloudFront's `x-origin-verify` header.
+ * secrets its code uses. Each deploy publishes a version of each; its URL belongs to the `live`
+ * alias, so a release moves the alias and never the URL. The URLs are public (AuthType NONE:
+ * CloudFront origin access control would need clients to sign POST bodies); the origin guard in
+ * the code answers 403 to a request without CloudFront's `x-origin-verify` header.
  */
 export class ApiFunctions extends Construct {
   /** `/v1/trial`, `/v1/activate`, and 404 for unknown paths. */
@@ -123,16 +128,33 @@ export class ApiFunctions extends Construct {
             },
           }
         : { authType: FunctionUrlAuthType.NONE };
-    this.activate = { fn: activate, url: activate.addFunctionUrl(browser) };
-    this.validate = { fn: validate, url: validate.addFunctionUrl(browser) };
-    this.webhook = {
-      fn: webhook,
-      url: webhook.addFunctionUrl({ authType: FunctionUrlAuthType.NONE }),
-    };
+    this.activate = this.live(activate, 'Activate', browser);
+    this.validate = this.live(validate, 'Validate', browser);
+    this.webhook = this.live(webhook, 'Webhook', { authType: FunctionUrlAuthType.NONE });
   }
 
   /** The three functions, for alarms and checks over all of them. */
   all(): ServiceFunction[] {
     return [this.activate.fn, this.validate.fn, this.webhook.fn];
+  }
+
+  /** The three with their aliases, for the release that moves them. */
+  released(): ApiFunction[] {
+    return [this.activate, this.validate, this.webhook];
+  }
+
+  /**
+   * The function's version of this deploy (a new one whenever its code or configuration
+   * changes; the old ones are kept, so an operator can point the alias back), its `live` alias
+   * and the alias's URL. Reserved concurrency stays the function's: all its versions share it,
+   * the old and the new one of a canary too.
+   */
+  private live(fn: ServiceFunction, fnId: string, url: FunctionUrlOptions): ApiFunction {
+    const alias = new Alias(this, `${fnId}Live`, {
+      aliasName: LIVE_ALIAS,
+      version: fn.currentVersion,
+      description: `What ${fn.name}'s function URL runs; moved by CodeDeploy on a release`,
+    });
+    return { fn, alias, url: alias.addFunctionUrl(url) };
   }
 }

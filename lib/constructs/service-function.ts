@@ -118,6 +118,9 @@ export class ServiceFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       role,
       logGroup,
+      // For the functions that publish versions (api-functions.ts): a deploy keeps the version
+      // before it, so an operator can point the alias back to it (docs/runbook.md).
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       // The build (version, commit) for `GET /health` and anyone reading the console. No
       // NODE_OPTIONS: see `sourceMap` below.
       environment: {
@@ -136,7 +139,8 @@ export class ServiceFunction extends NodejsFunction {
         // without, 97–105 ms with), over the 10 ms we allow it. Stack traces in the logs
         // therefore name positions in index.mjs and its chunks. To read one, set
         // NODE_OPTIONS=--enable-source-maps on the function for the incident (a configuration
-        // change: the deployed package holds the map of exactly its bundle), or decode it
+        // change, published to the `live` alias for the three behind CloudFront: docs/runbook.md;
+        // the deployed package holds the map of exactly its bundle), or decode it
         // offline with the map of the same commit (`cdk synth`; bench/bundles.ts builds the
         // same code and map into bench/tmp/bundles/sdk-bundled/). The map costs package size
         // only (validate zipped: ≈200 KB without it, ≈470 KB with it), not init time.

@@ -28,6 +28,7 @@ describe('readDeploySettings', () => {
       reservedConcurrency: { activate: 20, validate: 100, webhook: 10, reaper: 1, reconciler: 1 },
       creditAlarmUsdPerHour: DEFAULT_CREDIT_ALARM_USD_PER_HOUR,
       refusalAlarmLicenses: DEFAULT_REFUSAL_ALARM_LICENSES,
+      releaseStrategy: 'canary',
     });
   });
 

@@ -165,8 +165,8 @@ describe('RavnActivateStack', () => {
       // Prepare
       const roles = Object.values(template.findResources('AWS::IAM::Role'));
 
-      // Assess
-      expect(roles).toHaveLength(6);
+      // Assess: the six functions' roles and CodeDeploy's three (release-canary.test.ts).
+      expect(roles).toHaveLength(9);
       for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
       for (const name of [...FUNCTIONS, 'ravn-reaper', 'ravn-reconciler', 'ravn-admin']) {
         const logs = statementsFor(statementsOf(template, name), 'logs');

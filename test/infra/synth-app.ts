@@ -25,18 +25,28 @@ export interface SynthesisedApp extends RavnActivateApp {
   dispose(): void;
 }
 
+export interface SynthOptions {
+  /**
+   * false: no function is bundled (`aws:cdk:bundling-stacks`), for tests of the template alone;
+   * the assets are then stand-ins, so their hashes and the versions' ids differ. Default true.
+   */
+  readonly bundle?: boolean;
+}
+
 /**
  * Builds and synthesises the app for `settings` (account 123456789012) into a temporary
- * directory, after `beforeSynth` if given. Synthesis bundles the three functions and runs
- * cdk-nag, which throws on errors.
+ * directory, after `beforeSynth` if given. Synthesis bundles the functions (unless told not to)
+ * and runs cdk-nag, which throws on errors.
  */
 export function synthApp(
   settings: DeploySettingsInput,
   beforeSynth?: (built: RavnActivateApp) => void,
+  { bundle = true }: SynthOptions = {},
 ): SynthesisedApp {
+  const parsed = parseDeploySettings({ account: ACCOUNT, ...settings });
   const outdir = mkdtempSync(join(tmpdir(), 'ravn-activate-cdk-'));
-  const built = buildApp(parseDeploySettings({ account: ACCOUNT, ...settings }), {
-    context: cdkJson.context,
+  const built = buildApp(parsed, {
+    context: bundle ? cdkJson.context : { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] },
     outdir,
   });
   try {
@@ -88,13 +98,16 @@ export function synthApp(
  * file) and disposed of after them, with the template of its service stack. Both are stand-ins
  * that read the synthesised app.
  */
-export function useSynthesisedApp(settings: DeploySettingsInput): {
+export function useSynthesisedApp(
+  settings: DeploySettingsInput,
+  options?: SynthOptions,
+): {
   synthesised: SynthesisedApp;
   template: Template;
 } {
   const synthesised = useFixture(
     'all',
-    () => synthApp(settings),
+    () => synthApp(settings, undefined, options),
     (app) => app.dispose(),
   ).current;
   const template = standIn(() => synthesised.template(synthesised.service));
