@@ -147,12 +147,12 @@ export class ServiceFunction extends NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         // The AWS SDK goes into the bundle (AWS's advice for Node.js functions): tree-shaken to
-        // the clients and commands we use (≈430 KB), bundled and minified it loads much faster than
-        // the runtime's copy resolved and compiled file by file from its node_modules
-        // (bench/bundles.ts, cold import() median on Node 22: 85–92 ms against 160–169 ms
-        // with the SDK external), and the function no longer changes with the runtime's SDK
-        // version. Bundles grow to 640–820 KB; what is not the SDK keeps the budget in
-        // bench/targets.ts (300 KB, activate 400 KB).
+        // the clients and commands we use (≈436 KB, `sdkBytes` in bench/results.json), bundled
+        // and minified it loads much faster than the runtime's copy resolved and compiled file
+        // by file from its node_modules (bench/results.md: the sdk-external bundles' cold
+        // import() takes about 3× as long), and the function no longer changes with the
+        // runtime's SDK version. Bundles grow to 660–850 KB; what is not the SDK keeps the
+        // budget in bench/targets.ts (300 KB, activate 400 KB).
         externalModules: [],
         esbuildArgs: {
           '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`),

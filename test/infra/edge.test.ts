@@ -290,8 +290,7 @@ describe('RavnActivateStack edge', () => {
       expect(synthesised.waf).toBeUndefined();
       template.resourceCountIs('AWS::WAFv2::WebACL', 0);
       expect(properties.DistributionConfig.WebACLId).toBeUndefined();
-      expect(synthesised.edgeAlarms).toBeDefined();
-      if (!synthesised.edgeAlarms) return;
+      if (!synthesised.edgeAlarms) throw new Error('the edge alarms stack is missing');
       const edgeAlarms = synthesised.template(synthesised.edgeAlarms);
       edgeAlarms.resourceCountIs('AWS::WAFv2::WebACL', 0);
       edgeAlarms.resourceCountIs('AWS::CloudWatch::Alarm', 1);
