@@ -1,15 +1,8 @@
 import { RateLimitedError, UpstreamError } from '#domain/errors.ts';
-import { type LicenseStatus, licenseHashOf } from '#domain/license.ts';
+import { licenseHashOf } from '#domain/license.ts';
 import { type RateLimit, whyLimited } from '#domain/rate-limits.ts';
-import type { Subscription } from '#domain/subscription.ts';
 import type { Clock } from '#ports/clock.ts';
-import type {
-  DeactivationAnswer,
-  LicenseProvider,
-  ProviderAnswer,
-  ProviderInstance,
-  ProviderOrder,
-} from '#ports/license-provider.ts';
+import type { LicenseProvider } from '#ports/license-provider.ts';
 import type { ServiceMetrics } from '#ports/metrics.ts';
 import type { RateLimiter } from '#ports/rate-limiter.ts';
 
@@ -61,7 +54,8 @@ export interface LicenseApiShares {
  *    `Retry-After` at the next minute), which the services treat like LemonSqueezy being
  *    unreachable (a refresh then serves the stored status within its grace).
  * A call refused at 2 was counted at 1: a license's count may run ahead of its calls, never
- * behind. The REST look-ups have their own, larger limit and pass straight through.
+ * behind. The REST look-ups have their own, larger limit and pass straight through. Each method
+ * answers what the port declares (the class implements it), so the signatures stay the port's.
  */
 export class BudgetedLicenseProvider implements LicenseProvider {
   constructor(
@@ -73,42 +67,42 @@ export class BudgetedLicenseProvider implements LicenseProvider {
     private readonly refused: { metrics: ServiceMetrics; priority: BudgetPriority },
   ) {}
 
-  async validate(licenseKey: string, instanceId?: string): Promise<ProviderAnswer> {
+  async validate(licenseKey: string, instanceId?: string) {
     await this.spend(licenseKey);
     return this.inner.validate(licenseKey, instanceId);
   }
 
-  async activate(licenseKey: string, instanceName: string): Promise<ProviderAnswer> {
+  async activate(licenseKey: string, instanceName: string) {
     await this.spend(licenseKey);
     return this.inner.activate(licenseKey, instanceName);
   }
 
-  async deactivate(licenseKey: string, instanceId: string): Promise<DeactivationAnswer> {
+  async deactivate(licenseKey: string, instanceId: string) {
     await this.spend(licenseKey);
     return this.inner.deactivate(licenseKey, instanceId);
   }
 
-  findSubscription(orderId: number, orderItemId: number): Promise<Subscription | null> {
+  findSubscription(orderId: number, orderItemId: number) {
     return this.inner.findSubscription(orderId, orderItemId);
   }
 
-  getSubscription(subscriptionId: number): Promise<Subscription | null> {
+  getSubscription(subscriptionId: number) {
     return this.inner.getSubscription(subscriptionId);
   }
 
-  licenseKeyOf(licenseId: number): Promise<string | null> {
+  licenseKeyOf(licenseId: number) {
     return this.inner.licenseKeyOf(licenseId);
   }
 
-  licenseKeyStatus(licenseId: number): Promise<LicenseStatus | null> {
+  licenseKeyStatus(licenseId: number) {
     return this.inner.licenseKeyStatus(licenseId);
   }
 
-  listInstances(licenseId: number): Promise<ProviderInstance[]> {
+  listInstances(licenseId: number) {
     return this.inner.listInstances(licenseId);
   }
 
-  getOrder(orderId: number): Promise<ProviderOrder | null> {
+  getOrder(orderId: number) {
     return this.inner.getOrder(orderId);
   }
 
