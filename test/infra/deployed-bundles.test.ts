@@ -25,7 +25,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 // What `cdk deploy` uploads: the default deployment's function assets.
 describe('deployed bundles', () => {
-  const { synthesised, template } = useSynthesisedApp({ region: 'eu-west-1' });
+  const { synthesised, template } = useSynthesisedApp({ region: 'eu-west-1' }, { bundle: true });
 
   it('bundles each function with the AWS SDK as ESM, split into index.mjs and its chunks with their maps, that loads on its own and exports handler', () => {
     // Prepare: a scratch directory outside the project, where no node_modules can stand in for

@@ -12,7 +12,7 @@ const CANARY_CONFIG = `CodeDeployDefault.LambdaCanary${CANARY.percent}Percent${C
 
 // The default: releaseStrategy canary. The templates alone matter here: no bundling.
 describe('a release with the canary (the default)', () => {
-  const { synthesised, template } = useSynthesisedApp({ region: 'eu-west-1' }, { bundle: false });
+  const { synthesised, template } = useSynthesisedApp({ region: 'eu-west-1' });
 
   it.each(RELEASED)('publishes a version of %s and points its live alias at it', (name) => {
     // Prepare

@@ -4,11 +4,11 @@ import { deploymentGroupOf, RELEASED, resourceCounts } from '#test/infra/release
 import { useSynthesisedApp } from '#test/infra/synth-app.ts';
 
 describe('a release with releaseStrategy allAtOnce', () => {
-  const canary = useSynthesisedApp({ region: 'eu-west-1' }, { bundle: false });
-  const { synthesised, template } = useSynthesisedApp(
-    { region: 'eu-west-1', releaseStrategy: 'allAtOnce' },
-    { bundle: false },
-  );
+  const canary = useSynthesisedApp({ region: 'eu-west-1' });
+  const { synthesised, template } = useSynthesisedApp({
+    region: 'eu-west-1',
+    releaseStrategy: 'allAtOnce',
+  });
 
   it.each(RELEASED)('moves the alias of %s at once', (name) => {
     // Assess

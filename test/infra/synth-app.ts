@@ -27,21 +27,22 @@ export interface SynthesisedApp extends RavnActivateApp {
 
 export interface SynthOptions {
   /**
-   * false: no function is bundled (`aws:cdk:bundling-stacks`), for tests of the template alone;
-   * the assets are then stand-ins, so their hashes and the versions' ids differ. Default true.
+   * true: the functions are bundled as `cdk deploy` bundles them (esbuild, tens of seconds), for
+   * tests of what is deployed. Default false (`aws:cdk:bundling-stacks` empty): the template alone,
+   * with stand-in assets, so asset hashes and the versions' logical ids differ from a deploy's.
    */
   readonly bundle?: boolean;
 }
 
 /**
  * Builds and synthesises the app for `settings` (account 123456789012) into a temporary
- * directory, after `beforeSynth` if given. Synthesis bundles the functions (unless told not to)
- * and runs cdk-nag, which throws on errors.
+ * directory, after `beforeSynth` if given. Synthesis runs cdk-nag, which throws on errors, and
+ * bundles the functions only when told to.
  */
 export function synthApp(
   settings: DeploySettingsInput,
   beforeSynth?: (built: RavnActivateApp) => void,
-  { bundle = true }: SynthOptions = {},
+  { bundle = false }: SynthOptions = {},
 ): SynthesisedApp {
   const parsed = parseDeploySettings({ account: ACCOUNT, ...settings });
   const outdir = mkdtempSync(join(tmpdir(), 'ravn-activate-cdk-'));
