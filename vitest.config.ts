@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongFirstSequencer } from './test/helpers/long-first-sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: integration files share one DynamoDB Local JVM, so run a couple of files at a time.
     maxWorkers: 2,
+    sequence: { sequencer: LongFirstSequencer },
   },
 });
