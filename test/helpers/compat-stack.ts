@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CompatFixture } from '#test/compat/story/fixture-format.ts';
 import type { Item } from '#test/helpers/compat-items.ts';
+import { localDocumentClient } from '#test/helpers/local-documents.ts';
 import { rememberSecretsOf } from '#test/helpers/secret-registry.ts';
 import { startTestStack, type TestStack } from '#test/helpers/test-stack.ts';
 
@@ -51,12 +50,7 @@ export async function startFixtureStack(
 
 /** Writes items as they are, with a client of its own: nothing of ours touches them. */
 export async function writeItems(tableName: string, items: Item[]): Promise<void> {
-  const client = new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint: inject('dynamoDbEndpoint'),
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const documents = DynamoDBDocumentClient.from(client);
+  const documents = localDocumentClient();
   try {
     for (let start = 0; start < items.length; start += 25) {
       const batch = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
@@ -69,6 +63,6 @@ export async function writeItems(tableName: string, items: Item[]): Promise<void
       }
     }
   } finally {
-    client.destroy();
+    documents.destroy();
   }
 }

@@ -1,10 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { productsConfig } from '#config/products.ts';
 import { licenseHashOf } from '#domain/license.ts';
 import type { IssuedKey } from '#local/sandbox/openrouter-keys.ts';
 import { exposedCredit, keysOfLicense, SAAS_CREDIT } from '#test/helpers/integrity-checks.ts';
+import { localDocumentClient } from '#test/helpers/local-documents.ts';
 import type { HttpResult, TestStack } from '#test/helpers/test-stack.ts';
 
 /**
@@ -27,13 +26,7 @@ export interface LicensePartition {
   recorded: Set<string>;
 }
 
-const documents = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint: inject('dynamoDbEndpoint'),
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
-);
+const documents = localDocumentClient();
 
 /** Every item of the license's partition, read consistently and past the fault proxy. */
 export async function readPartition(

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LicenseRecord } from '#domain/license.ts';
 import { licenseHashOf } from '#domain/license.ts';
 import { SANDBOX_SECRETS } from '#local/local-stack.ts';
@@ -13,6 +11,7 @@ import {
   setPath,
   type WebhookBody,
 } from '#local/webhook-sender.ts';
+import { localDocumentClient } from '#test/helpers/local-documents.ts';
 import { deviceId, seedLicense, type TestStack } from '#test/helpers/test-stack.ts';
 
 /**
@@ -187,13 +186,7 @@ export async function activatedInOrder(stack: TestStack, orderId?: number) {
 
 /** Rewrites a license's order alias the way it was stored before orders held a set of keys. */
 export async function writeOldOrderAlias(stack: TestStack, license: SeededLicense): Promise<void> {
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: inject('dynamoDbEndpoint'),
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  const documents = localDocumentClient();
   await documents.send(
     new PutCommand({
       TableName: stack.tableName,

@@ -1,13 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { licenseHashOf } from '#domain/license.ts';
 import { sha256Hex } from '#domain/license-key.ts';
+import { localDocumentClient } from '#test/helpers/local-documents.ts';
 import { deviceId, seedLicense, type TestStack, useTestStack } from '#test/helpers/test-stack.ts';
 import { deliver, eventFor, hoursLater } from '#test/helpers/webhook-events.ts';
 
@@ -18,13 +13,7 @@ import { deliver, eventFor, hoursLater } from '#test/helpers/webhook-events.ts';
  * and a disable would reach the wrong one.
  */
 async function fileUnderLegacyId(stack: TestStack, key: string): Promise<string> {
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: inject('dynamoDbEndpoint'),
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  const documents = localDocumentClient();
   const canonical = { pk: `LICENSE#${licenseHashOf(key)}`, sk: 'LICENSE' };
   const legacy = sha256Hex(key.trim());
   const { Item } = await documents.send(

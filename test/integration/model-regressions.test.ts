@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, inject, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, it } from 'vitest';
+import { localDocumentClient } from '#test/helpers/local-documents.ts';
 import { runSequence } from '#test/helpers/model/sequence.ts';
 import { AdvanceClock, Validate } from '#test/helpers/model/steps-client.ts';
 import { ActivateNew } from '#test/helpers/model/steps-devices.ts';
@@ -29,13 +29,7 @@ describe('model regressions: sequences the random run once failed', () => {
   let sequence = 0;
 
   beforeAll(() => {
-    documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        region: 'us-east-1',
-        endpoint: inject('dynamoDbEndpoint'),
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
+    documents = localDocumentClient();
   });
 
   // Seed 4242, sequence 317 of 500. The move spent the license's share, so the webhook telling of

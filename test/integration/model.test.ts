@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { localDocumentClient } from '#test/helpers/local-documents.ts';
 import { modelCommands } from '#test/helpers/model/commands.ts';
 import { runSequence } from '#test/helpers/model/sequence.ts';
 import { SERVICE_RATE_LIMITS, useTestStack } from '#test/helpers/test-stack.ts';
@@ -43,13 +43,7 @@ describe('model: random sequences of operations, upstream changes and faults', (
   let documents: DynamoDBDocumentClient;
 
   beforeAll(() => {
-    documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        region: 'us-east-1',
-        endpoint: inject('dynamoDbEndpoint'),
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
+    documents = localDocumentClient();
   });
 
   it(

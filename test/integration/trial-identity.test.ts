@@ -1,8 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deviceClaimKey, emailClaimKey } from '#adapters/dynamodb/items.ts';
+import { localDocumentClient } from '#test/helpers/local-documents.ts';
 import {
   deviceId,
   freshEmail,
@@ -69,13 +69,7 @@ function spellEmail(name: string, gmail: boolean, spelling: EmailSpelling): stri
 
 /** A trial claim as the service wrote it before canonical forms (a claim item, nothing else). */
 async function writeOldClaim(stack: TestStack, key: { pk: string; sk: string }): Promise<void> {
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: inject('dynamoDbEndpoint'),
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  const documents = localDocumentClient();
   const claim = { licenseHash: 'f'.repeat(64), createdAt: '2026-01-01T00:00:00.000Z' };
   await documents.send(new PutCommand({ TableName: stack.tableName, Item: { ...key, ...claim } }));
 }
