@@ -112,10 +112,19 @@ async function answersListTables(endpoint: string): Promise<boolean> {
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    // A JVM that has not stopped within seconds of SIGTERM (a loaded machine, a stuck shutdown
+    // hook) is killed: a way out that waits on it for ever leaves `pnpm start` hanging.
+    const kill = setTimeout(() => child.kill('SIGKILL'), JVM_STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
+
+/** How long the JVM gets to stop on SIGTERM before SIGKILL. */
+const JVM_STOP_GRACE_MS = 5_000;
 
 /** Asks the OS for a free TCP port on loopback. */
 export function findFreePort(): Promise<number> {

@@ -12,10 +12,16 @@ import { nextFreePort, portInUse } from './port-in-use.ts';
 const started: Array<() => Promise<unknown> | unknown> = [];
 let exiting = false;
 
+/** How long one stop may take on the way out; the JVM's exit hook still follows process.exit. */
+const STOP_TIMEOUT_MS = 10_000;
+
 async function exit(code: number): Promise<never> {
   if (!exiting) {
     exiting = true;
-    for (const stop of started.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    for (const stop of started.reverse()) {
+      const stopped = Promise.resolve(stop()).catch(() => undefined);
+      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS))]);
+    }
   }
   process.exit(code);
 }

@@ -32,27 +32,24 @@ async function occupy(port: number): Promise<Server> {
 }
 
 describe('pnpm start, on its ways out', () => {
-  it('fails fast when PORT is taken, with a hint naming a free port, and starts no DynamoDB Local', async () => {
+  it('refuses a taken PORT before DynamoDB Local starts, with a hint naming a free port', async () => {
     // Prepare
     const port = await findFreePort();
     const other = await occupy(port);
     const dir = dataDir();
 
     // Act
-    const startedAt = Date.now();
     const start = spawnStart({ PORT: String(port), RAVN_LOCAL_DATA_DIR: dir });
     const code = await start.exited;
-    const elapsedMs = Date.now() - startedAt;
     other.close();
 
-    // Assess: measured at about 0.5 s; the bound leaves room for a loaded machine.
+    // Assess: refused before DynamoDB Local started (about 0.5 s; no time asserted).
     expect(code).toBe(1);
     expect(start.output()).toMatch(
       new RegExp(
         `could not start: port ${port} is in use; set PORT=\\d+ pnpm start, or stop the other server\\n$`,
       ),
     );
-    expect(elapsedMs).toBeLessThan(3_000);
     expect(dynamoDbLocalProcesses(dir)).toEqual([]);
   });
 
