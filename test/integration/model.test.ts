@@ -27,7 +27,7 @@ import { SERVICE_RATE_LIMITS, useTestStack } from '#test/helpers/test-stack.ts';
  * sweep may free). A failure prints the seed and
  * the shrunk sequence; `pnpm test:model -- --runs N --seed S` runs longer or replays one.
  */
-const RUNS = Number(process.env.MODEL_RUNS ?? 350);
+const RUNS = Number(process.env.MODEL_RUNS ?? 250);
 const SEED = Number(process.env.MODEL_SEED ?? 20261123);
 /** A counterexample's `path` (printed with its seed) replays just that sequence. */
 const PATH = process.env.MODEL_PATH;
